@@ -1,0 +1,65 @@
+//! heygen-codegen turns `spec/heygen.yaml` into the generated code of `heygen-client`.
+//!
+//! The pipeline mirrors the modules: [`load`] the YAML (keeping line numbers), [`validate`] the
+//! house rules and progenitor's limits, [`generate`] with progenitor, [`format`] with
+//! prettyplease, then [`write`] the files atomically. Everything but `write` and reading the
+//! spec is pure, so tests and `cargo xtask check` run the same code in memory.
+
+pub mod error;
+pub mod format;
+pub mod generate;
+pub mod load;
+pub mod surface;
+pub mod validate;
+pub mod write;
+
+use std::path::Path;
+
+pub use error::{Error, Problem, SpecError};
+pub use load::LoadedSpec;
+
+/// The spec, relative to the workspace root.
+pub const SPEC_PATH: &str = "spec/heygen.yaml";
+/// The generated client code, relative to the workspace root.
+pub const CLIENT_PATH: &str = "generated-client/src/generated.rs";
+
+/// A file the generator produces, with its path relative to the workspace root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: &'static str,
+    pub contents: String,
+}
+
+/// Reads the spec under `root` and generates every file from it.
+pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let path = root.join(SPEC_PATH);
+    let source = std::fs::read_to_string(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+    generate_from_source(Path::new(SPEC_PATH), &source)
+}
+
+/// Generates every file from the spec under `root` and writes them, all or nothing: on any error
+/// the files on disk stay as they were. Returns what was written.
+pub fn generate_to_disk(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let files = generate(root)?;
+    write::write_files(root, &files).map_err(|source| Error::Write { path: root.to_owned(), source })?;
+    Ok(files)
+}
+
+/// Generates every file from spec text; `file` only names the spec in error messages.
+pub fn generate_from_source(file: &Path, source: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let spec = load_and_validate(file, source)?;
+    Ok(vec![GeneratedFile { path: CLIENT_PATH, contents: client_code(&spec)? }])
+}
+
+/// Loads a spec and checks it against the house rules and progenitor's limits.
+pub fn load_and_validate(file: &Path, source: &str) -> Result<LoadedSpec, SpecError> {
+    let spec = load::load(file, source)?;
+    let problems = validate::validate(&spec);
+    if problems.is_empty() { Ok(spec) } else { Err(SpecError::new(file, problems)) }
+}
+
+/// The formatted client code for a validated spec.
+pub fn client_code(spec: &LoadedSpec) -> Result<String, Error> {
+    let tokens = generate::client_tokens(&spec.openapi)?;
+    format::format_file(tokens, &generate::deprecated_operations(&spec.openapi))
+}

@@ -1,0 +1,188 @@
+//! Load: YAML text into an [`openapiv3::OpenAPI`], remembering the line of every node so that
+//! later stages can report problems as `file:line` plus a JSON pointer.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use openapiv3::OpenAPI;
+use serde_json::{Map, Number, Value};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::Yaml;
+
+use crate::error::{Problem, SpecError};
+
+/// A parsed spec together with where each of its nodes came from.
+pub struct LoadedSpec {
+    pub openapi: OpenAPI,
+    pub json: Value,
+    pub lines: LineIndex,
+}
+
+/// Maps JSON pointers (`/paths/~1v1~1asset/post`) to 1-based source lines.
+#[derive(Default)]
+pub struct LineIndex(HashMap<String, usize>);
+
+impl LineIndex {
+    /// The line of `pointer`, or of its nearest ancestor that exists in the source.
+    pub fn line_of(&self, pointer: &str) -> usize {
+        let mut pointer = pointer;
+        loop {
+            if let Some(line) = self.0.get(pointer) {
+                return *line;
+            }
+            match pointer.rfind('/') {
+                Some(cut) => pointer = &pointer[..cut],
+                None => return 1,
+            }
+        }
+    }
+}
+
+/// Parses `source` (the contents of `file`) as an OpenAPI 3.0 document.
+pub fn load(file: &Path, source: &str) -> Result<LoadedSpec, SpecError> {
+    let fail = |line, pointer: String, message: String| SpecError::new(file, vec![Problem { line, pointer, message }]);
+    let mut builder = JsonBuilder::default();
+    Parser::new_from_str(source)
+        .load(&mut builder, false)
+        .map_err(|e| fail(e.marker().line(), String::new(), format!("invalid YAML: {}", e.info())))?;
+    if let Some((line, message)) = builder.error {
+        return Err(fail(line, String::new(), message));
+    }
+    let json = builder.finished.ok_or_else(|| fail(1, String::new(), "the file holds no YAML document".into()))?;
+    let lines = LineIndex(builder.lines);
+    let openapi: OpenAPI = serde_path_to_error::deserialize(&json).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        let message = format!("not a valid OpenAPI 3.0 document: {}", e.inner());
+        fail(lines.line_of(&pointer), pointer, message)
+    })?;
+    Ok(LoadedSpec { openapi, json, lines })
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(escape_segment(key)),
+            Segment::Enum { variant } => Some(escape_segment(variant)),
+            Segment::Unknown => None,
+        })
+        .fold(String::new(), |pointer, segment| pointer + "/" + &segment)
+}
+
+/// Builds a [`Value`] from parser events, recording the line each node starts on.
+#[derive(Default)]
+struct JsonBuilder {
+    /// Open collections; a mapping carries the key waiting for its value.
+    stack: Vec<(Value, Option<String>, String)>,
+    anchors: HashMap<usize, Value>,
+    anchor_of_open: Vec<usize>,
+    lines: HashMap<String, usize>,
+    finished: Option<Value>,
+    error: Option<(usize, String)>,
+}
+
+impl JsonBuilder {
+    /// The pointer of the node that is about to be added.
+    fn next_pointer(&self) -> String {
+        match self.stack.last() {
+            None => String::new(),
+            Some((Value::Array(items), _, pointer)) => format!("{pointer}/{}", items.len()),
+            Some((_, Some(key), pointer)) => format!("{pointer}/{}", escape_segment(key)),
+            Some((_, None, pointer)) => pointer.clone(),
+        }
+    }
+
+    /// In a mapping with no pending key, the next scalar is a key rather than a value.
+    fn expects_key(&self) -> bool {
+        matches!(self.stack.last(), Some((Value::Object(_), None, _)))
+    }
+
+    fn add(&mut self, value: Value) {
+        match self.stack.last_mut() {
+            None => self.finished = Some(value),
+            Some((Value::Array(items), _, _)) => items.push(value),
+            Some((Value::Object(map), key, _)) => {
+                let key = key.take().expect("a value in a mapping follows its key");
+                map.insert(key, value);
+            }
+            Some(_) => unreachable!("only collections are pushed"),
+        }
+    }
+
+    fn open(&mut self, empty: Value, anchor: usize, line: usize) {
+        let pointer = self.next_pointer();
+        self.lines.entry(pointer.clone()).or_insert(line);
+        self.stack.push((empty, None, pointer));
+        self.anchor_of_open.push(anchor);
+    }
+
+    fn close(&mut self) {
+        let (value, _, _) = self.stack.pop().expect("close follows open");
+        let anchor = self.anchor_of_open.pop().expect("close follows open");
+        if anchor > 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        self.add(value);
+    }
+}
+
+impl MarkedEventReceiver for JsonBuilder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        let line = mark.line();
+        match event {
+            Event::Scalar(text, style, anchor, _) => {
+                if self.expects_key() {
+                    let pointer = format!("{}/{}", self.next_pointer(), escape_segment(&text));
+                    self.lines.insert(pointer, line);
+                    if let Some((_, key, _)) = self.stack.last_mut() {
+                        *key = Some(text);
+                    }
+                    return;
+                }
+                let value = scalar(&text, style);
+                if anchor > 0 {
+                    self.anchors.insert(anchor, value.clone());
+                }
+                self.add(value);
+            }
+            Event::Alias(anchor) => match self.anchors.get(&anchor).cloned() {
+                Some(value) if !self.expects_key() => self.add(value),
+                _ => self.error = Some((line, "YAML aliases are only supported as values".into())),
+            },
+            Event::SequenceStart(anchor, _) => self.open(Value::Array(Vec::new()), anchor, line),
+            Event::MappingStart(anchor, _) => {
+                if self.expects_key() {
+                    self.error = Some((line, "mapping keys must be plain scalars".into()));
+                    return;
+                }
+                self.open(Value::Object(Map::new()), anchor, line)
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
+        }
+    }
+}
+
+/// Resolves a scalar the way YAML 1.2's core schema does: quoted scalars are strings.
+fn scalar(text: &str, style: TScalarStyle) -> Value {
+    if style != TScalarStyle::Plain {
+        return Value::String(text.to_owned());
+    }
+    match Yaml::from_str(text) {
+        Yaml::Null => Value::Null,
+        Yaml::Boolean(b) => Value::Bool(b),
+        Yaml::Integer(i) => Value::Number(i.into()),
+        Yaml::Real(r) => r.parse::<f64>().ok().and_then(Number::from_f64).map_or(Value::String(r), Value::Number),
+        _ => Value::String(text.to_owned()),
+    }
+}

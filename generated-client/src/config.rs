@@ -1,0 +1,151 @@
+//! Configuration: the API key, the two hosts and timeouts, read from code or the environment.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::Client;
+use crate::generated::operations::SERVERS;
+
+/// Environment variable holding the API key.
+pub const API_KEY_VAR: &str = "HEYGEN_API_KEY";
+/// Environment variable overriding the API host (for example a mock server in tests).
+pub const BASE_URL_VAR: &str = "HEYGEN_BASE_URL";
+/// Environment variable overriding the upload host.
+pub const UPLOAD_BASE_URL_VAR: &str = "HEYGEN_UPLOAD_BASE_URL";
+
+/// Overall request timeout unless the builder sets another: generous, since uploads can be large.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What the generated [`Client`] carries besides its reqwest client: the credentials and the
+/// base URL of each of the spec's servers. Built by [`ClientBuilder`]; its `Debug` never shows
+/// the key.
+#[derive(Clone)]
+pub struct ClientState {
+    pub(crate) api_key: HeaderValue,
+    /// Base URL for each entry of [`SERVERS`], in the same order.
+    pub(crate) base_urls: Vec<String>,
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientState").field("api_key", &"<redacted>").field("base_urls", &self.base_urls).finish()
+    }
+}
+
+/// Why a [`Client`] could not be built. Never contains the API key.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("no API key: set {API_KEY_VAR} or call ClientBuilder::api_key")]
+    MissingApiKey,
+    #[error("the API key is not a valid HTTP header value (it must be visible ASCII)")]
+    InvalidApiKey,
+    #[error("invalid base URL `{url}`: {reason}")]
+    InvalidBaseUrl { url: String, reason: String },
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// Builds a [`Client`]: `Client::builder().api_key(key).build()?`.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_urls: Vec<String>,
+    timeout: Duration,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_urls", &self.base_urls)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self { api_key: None, base_urls: SERVERS.iter().map(|s| s.to_string()).collect(), timeout: DEFAULT_TIMEOUT }
+    }
+}
+
+impl ClientBuilder {
+    /// The API key from the HeyGen app's settings, sent as `X-Api-Key`.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Base URL of the API host (default `https://api.heygen.com`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_urls[0] = url.into();
+        self
+    }
+
+    /// Base URL of the upload host (default `https://upload.heygen.com`).
+    pub fn upload_base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_urls[1] = url.into();
+        self
+    }
+
+    /// Overall timeout of each request (default [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Applies `HEYGEN_API_KEY`, `HEYGEN_BASE_URL` and `HEYGEN_UPLOAD_BASE_URL` where set.
+    pub fn from_env(mut self) -> Self {
+        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
+        if let Some(key) = var(API_KEY_VAR) {
+            self.api_key = Some(key);
+        }
+        if let Some(url) = var(BASE_URL_VAR) {
+            self = self.base_url(url);
+        }
+        if let Some(url) = var(UPLOAD_BASE_URL_VAR) {
+            self = self.upload_base_url(url);
+        }
+        self
+    }
+
+    pub fn build(self) -> Result<Client, BuildError> {
+        let key = self.api_key.ok_or(BuildError::MissingApiKey)?;
+        let mut api_key = HeaderValue::from_str(key.trim()).map_err(|_| BuildError::InvalidApiKey)?;
+        api_key.set_sensitive(true);
+        let base_urls = self.base_urls.into_iter().map(normalize_base_url).collect::<Result<Vec<_>, _>>()?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .user_agent(concat!("heygen-rs/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Client::new_with_client(&base_urls[0].clone(), http, ClientState { api_key, base_urls }))
+    }
+}
+
+/// Checks that `url` is absolute http(s) and drops a trailing slash (paths in the spec start with one).
+fn normalize_base_url(url: String) -> Result<String, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidBaseUrl { url: url.clone(), reason: reason.to_owned() };
+    let parsed = reqwest::Url::parse(&url).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("a base URL cannot have a query or fragment"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`] with HeyGen's hosts and default timeouts.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `HEYGEN_API_KEY`, and `HEYGEN_BASE_URL` /
+    /// `HEYGEN_UPLOAD_BASE_URL` where set.
+    pub fn from_env() -> Result<Client, BuildError> {
+        ClientBuilder::default().from_env().build()
+    }
+}

@@ -1,0 +1,31 @@
+//! Typed async client for the [HeyGen](https://www.heygen.com) REST API.
+//!
+//! ```no_run
+//! use heygen_client::Client;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! // Reads HEYGEN_API_KEY (and optionally HEYGEN_BASE_URL, HEYGEN_UPLOAD_BASE_URL).
+//! let client = Client::from_env()?;
+//! let status = client.get_video_status("7b3c5e9f1a2d4c6b8e0f1a2b3c4d5e6f").await?;
+//! println!("{:?}: {:?}", status.data.status, status.data.video_url);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every HeyGen endpoint is a method on [`Client`], generated from `spec/heygen.yaml`; request and
+//! response bodies are in [`types`]. Methods return [`ResponseValue`] (the typed body, plus status
+//! and headers) or an [`Error`] whose error responses carry HeyGen's [`types::ErrorBody`].
+//!
+//! The generated code lives in `generated.rs` (never edited by hand); the rest of this crate is a
+//! thin hand-written layer: configuration and credentials ([`ClientBuilder`]) and the request
+//! hooks that authenticate and route each call.
+
+#[allow(dead_code, clippy::all)]
+mod generated;
+
+mod config;
+mod hooks;
+
+pub use config::{BuildError, ClientBuilder, ClientState};
+pub use generated::operations;
+pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, types};

@@ -1,0 +1,100 @@
+//! Shared test support: the workspace's spec, its examples, and a client wired to mock servers.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use heygen_client::Client;
+use heygen_codegen::LoadedSpec;
+use serde_json::Value;
+use wiremock::{MockServer, ResponseTemplate};
+
+/// The API key every test client sends; tests assert it arrives as `X-Api-Key`.
+pub const API_KEY: &str = "hg-test-key-4f1c9a";
+
+pub fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace root")
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    workspace_root().join("tests/fixtures").join(name)
+}
+
+/// `spec/heygen.yaml`, loaded and validated once.
+pub fn spec() -> &'static LoadedSpec {
+    static SPEC: OnceLock<LoadedSpec> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = workspace_root().join(heygen_codegen::SPEC_PATH);
+        let source = std::fs::read_to_string(&path).expect("spec/heygen.yaml is readable");
+        heygen_codegen::load_and_validate(&path, &source).unwrap_or_else(|e| panic!("{e}"))
+    })
+}
+
+/// Every operationId in the spec, in document order.
+pub fn operation_ids() -> Vec<String> {
+    spec()
+        .openapi
+        .paths
+        .iter()
+        .filter_map(|(_, item)| item.as_item())
+        .flat_map(|item| item.iter().filter_map(|(_, op)| op.operation_id.clone()))
+        .collect()
+}
+
+/// The example of `operation_id`'s success response, as written in the spec.
+pub fn success_example(operation_id: &str) -> Value {
+    let paths = spec().json["paths"].as_object().expect("paths");
+    let operation = paths
+        .values()
+        .flat_map(|item| item.as_object().into_iter().flat_map(|methods| methods.values()))
+        .find(|op| op["operationId"] == operation_id)
+        .unwrap_or_else(|| panic!("no operation {operation_id} in the spec"));
+    let (_, response) = operation["responses"]
+        .as_object()
+        .and_then(|r| r.iter().find(|(code, _)| code.starts_with('2')))
+        .unwrap_or_else(|| panic!("{operation_id} has no success response"));
+    let (_, media) = response["content"].as_object().and_then(|c| c.iter().next()).expect("success content");
+    media["example"].clone()
+}
+
+/// A 200 response carrying `operation_id`'s example.
+pub fn example_response(operation_id: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(success_example(operation_id))
+}
+
+/// Asserts that `parsed` holds every value of `operation_id`'s example: serializing it back gives
+/// the example, up to nulls (absent and null are both `None`) and integer-valued floats. A field
+/// the types do not know would be dropped, and fail this.
+pub fn assert_parsed_example<T: serde::Serialize>(operation_id: &str, parsed: &T) {
+    let parsed = normalize(serde_json::to_value(parsed).expect("typed values serialize"));
+    let example = normalize(success_example(operation_id));
+    assert_eq!(parsed, example, "{operation_id}: the parsed response differs from the spec's example");
+}
+
+fn normalize(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalize(v))).collect()),
+        Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
+        Value::Number(n) => serde_json::json!(n.as_f64().expect("finite")),
+        other => other,
+    }
+}
+
+/// A client pointed at mock servers: one for the API host, one for the upload host.
+pub struct Harness {
+    pub api: MockServer,
+    pub upload: MockServer,
+    pub client: Client,
+}
+
+impl Harness {
+    pub async fn start() -> Self {
+        let (api, upload) = (MockServer::start().await, MockServer::start().await);
+        let client = Client::builder()
+            .api_key(API_KEY)
+            .base_url(api.uri())
+            .upload_base_url(upload.uri())
+            .build()
+            .expect("a valid test client");
+        Self { api, upload, client }
+    }
+}

@@ -1,0 +1,72 @@
+//! `cargo xtask`: the maintainers' entry points. The work lives in `heygen-codegen`; this is the
+//! command line around it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Maintainer tasks for heygen-rs", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the client from spec/heygen.yaml and write it to generated-client/src/.
+    ///
+    /// Validates the spec first (house rules and progenitor's limits); on any problem it prints
+    /// each one with its file, line and JSON pointer, and leaves the generated files untouched.
+    /// Files are written to temporary siblings and renamed into place only when all are ready.
+    Generate,
+    /// Check that the checked-in generated code is what the spec produces, without writing.
+    ///
+    /// Exits non-zero with a short summary of the difference when the code is stale; the fix
+    /// is `cargo xtask generate`. CI runs this.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Command::Generate => generate(&root),
+        Command::Check => check(&root),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace root").to_owned()
+}
+
+fn generate(root: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let files = heygen_codegen::generate_to_disk(root).map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    for file in &files {
+        eprintln!("wrote {} ({} lines)", file.path, file.contents.lines().count());
+    }
+    eprintln!("generated and written in {:.0} ms", elapsed.as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+fn check(root: &Path) -> Result<(), String> {
+    let files = heygen_codegen::generate(root).map_err(|e| e.to_string())?;
+    let stale = heygen_codegen::write::stale_files(root, &files);
+    if stale.is_empty() {
+        eprintln!("generated code matches {}", heygen_codegen::SPEC_PATH);
+        return Ok(());
+    }
+    let list: Vec<String> = stale.iter().map(|s| format!("  {}: {}", s.path, s.summary)).collect();
+    Err(format!("generated code is stale:\n{}\nfix: run `cargo xtask generate`", list.join("\n")))
+}
