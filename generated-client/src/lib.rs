@@ -26,6 +26,6 @@ mod generated;
 mod config;
 mod hooks;
 
-pub use config::{BuildError, ClientBuilder, ClientState};
+pub use config::{BuildError, ClientBuilder, ClientState, DEFAULT_TIMEOUT};
 pub use generated::operations;
 pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, types};
