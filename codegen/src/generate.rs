@@ -77,6 +77,12 @@ fn operations_module(openapi: &OpenAPI) -> TokenStream {
         let index = servers.iter().position(|url| Some(*url) == op.servers.first().map(|s| s.url.as_str()))?;
         (index != 0).then(|| quote! { #id => #index, })
     });
+    let global_security = security_schemes(openapi.security.as_deref().unwrap_or_default());
+    let security = operations(openapi).filter_map(|op| {
+        let id = op.operation_id.as_deref()?;
+        let schemes = op.security.as_deref().map(security_schemes).unwrap_or_else(|| global_security.clone());
+        (schemes != global_security).then(|| quote! { #id => &[#(#schemes),*], })
+    });
     quote! {
         /// Facts about each operation that the generated methods do not act on themselves.
         pub mod operations {
@@ -90,8 +96,21 @@ fn operations_module(openapi: &OpenAPI) -> TokenStream {
                     _ => 0,
                 }
             }
+
+            /// Names of the security schemes `operation_id` accepts, any one of which will do.
+            pub fn operation_security(operation_id: &str) -> &'static [&'static str] {
+                match operation_id {
+                    #(#security)*
+                    _ => &[#(#global_security),*],
+                }
+            }
         }
     }
+}
+
+/// The scheme names of a `security` list, in order: each requirement names one scheme here.
+fn security_schemes(requirements: &[openapiv3::SecurityRequirement]) -> Vec<String> {
+    requirements.iter().flat_map(|requirement| requirement.keys().cloned()).collect()
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

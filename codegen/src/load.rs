@@ -6,9 +6,9 @@ use std::path::Path;
 
 use openapiv3::OpenAPI;
 use serde_json::{Map, Number, Value};
+use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
-use yaml_rust2::Yaml;
 
 use crate::error::{Problem, SpecError};
 

@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{
-    MediaType, Operation, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
-    Response, Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+    MediaType, Operation, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody, Response, Schema,
+    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -17,8 +17,30 @@ pub const REFERENCE_PREFIX: &str = "https://docs.heygen.com/reference/";
 
 /// Verbs an `operationId` may start with. Extend it when HeyGen adds a new kind of action.
 const VERBS: &[&str] = &[
-    "add", "check", "create", "delete", "download", "generate", "get", "interrupt", "keep", "list", "preview",
-    "restore", "send", "share", "start", "stop", "submit", "train", "translate", "trash", "update", "upload",
+    "add",
+    "check",
+    "close",
+    "create",
+    "delete",
+    "download",
+    "generate",
+    "get",
+    "interrupt",
+    "keep",
+    "list",
+    "preview",
+    "rename",
+    "restore",
+    "send",
+    "share",
+    "start",
+    "stop",
+    "submit",
+    "train",
+    "translate",
+    "trash",
+    "update",
+    "upload",
     "upscale",
 ];
 
@@ -54,7 +76,10 @@ impl<'a> Checker<'a> {
     fn document(&mut self) {
         let openapi = &self.spec.openapi;
         if !openapi.openapi.starts_with("3.0.") {
-            self.report("/openapi", format!("version {} is not supported: progenitor reads OpenAPI 3.0.x only", openapi.openapi));
+            self.report(
+                "/openapi",
+                format!("version {} is not supported: progenitor reads OpenAPI 3.0.x only", openapi.openapi),
+            );
         }
         if openapi.servers.is_empty() {
             self.report("/servers", "the spec must declare its servers; the first is the default host");
@@ -62,7 +87,9 @@ impl<'a> Checker<'a> {
         for (path, item) in openapi.paths.iter() {
             let pointer = format!("/paths/{}", escape_segment(path));
             match item {
-                ReferenceOr::Reference { .. } => self.report(pointer, "a path item cannot be a $ref (progenitor rejects it)"),
+                ReferenceOr::Reference { .. } => {
+                    self.report(pointer, "a path item cannot be a $ref (progenitor rejects it)")
+                }
                 ReferenceOr::Item(item) => {
                     for (method, operation) in item.iter() {
                         self.operation(&format!("{pointer}/{method}"), path, method, operation);
@@ -74,13 +101,19 @@ impl<'a> Checker<'a> {
 
     fn operation(&mut self, pointer: &str, path: &str, method: &str, op: &'a Operation) {
         if method == "options" || method == "trace" {
-            self.report(pointer, format!("{} operations are not supported by the generated client", method.to_uppercase()));
+            self.report(
+                pointer,
+                format!("{} operations are not supported by the generated client", method.to_uppercase()),
+            );
         }
         self.operation_id(pointer, op.operation_id.as_deref());
         self.documentation(pointer, op);
         for server in &op.servers {
             if !self.spec.openapi.servers.iter().any(|s| s.url == server.url) {
-                self.report(format!("{pointer}/servers"), format!("server {} is not one of the spec's servers", server.url));
+                self.report(
+                    format!("{pointer}/servers"),
+                    format!("server {} is not one of the spec's servers", server.url),
+                );
             }
         }
         self.parameters(pointer, path, op);
@@ -95,8 +128,9 @@ impl<'a> Checker<'a> {
             return self.report(pointer, "missing operationId");
         };
         let at = format!("{pointer}/operationId");
-        let snake = id.split('_').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-            && id.starts_with(|c: char| c.is_ascii_lowercase());
+        let snake =
+            id.split('_').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+                && id.starts_with(|c: char| c.is_ascii_lowercase());
         if !snake {
             self.report(at.clone(), format!("operationId `{id}` must be snake_case"));
         } else if !VERBS.contains(&id.split('_').next().unwrap_or_default()) {
@@ -113,7 +147,9 @@ impl<'a> Checker<'a> {
     fn documentation(&mut self, pointer: &str, op: &'a Operation) {
         match op.tags.as_slice() {
             [tag] if self.spec.openapi.tags.iter().any(|t| &t.name == tag) => {}
-            [tag] => self.report(format!("{pointer}/tags/0"), format!("tag `{tag}` is not declared in the top-level tags")),
+            [tag] => {
+                self.report(format!("{pointer}/tags/0"), format!("tag `{tag}` is not declared in the top-level tags"))
+            }
             _ => self.report(pointer, "an operation needs exactly one tag: its group in HeyGen's reference"),
         }
         if op.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
@@ -124,7 +160,9 @@ impl<'a> Checker<'a> {
         }
         let url = op.external_docs.as_ref().map(|d| d.url.as_str());
         let slug = url.and_then(|u| u.strip_prefix(REFERENCE_PREFIX));
-        if !slug.is_some_and(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')) {
+        if !slug.is_some_and(|s| {
+            !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        }) {
             self.report(pointer, format!("externalDocs.url must be the operation's page, {REFERENCE_PREFIX}<slug>"));
         }
     }
@@ -139,7 +177,9 @@ impl<'a> Checker<'a> {
                 self.report(&at, format!("parameter `{}` must use `schema`, not `content`", data.name));
             }
             match parameter {
-                Parameter::Cookie { .. } => self.report(&at, format!("cookie parameter `{}` is not supported", data.name)),
+                Parameter::Cookie { .. } => {
+                    self.report(&at, format!("cookie parameter `{}` is not supported", data.name))
+                }
                 Parameter::Query { style, .. } if !matches!(style, QueryStyle::Form) => {
                     self.report(&at, format!("query parameter `{}` must use style form", data.name))
                 }
@@ -180,7 +220,9 @@ impl<'a> Checker<'a> {
         let ReferenceOr::Item(body) = body else {
             return self.report(pointer, "write the request body inline with a $ref schema, not as a $ref");
         };
-        let Some((media, content)) = self.single_media_type(pointer, &body.content, REQUEST_MEDIA_TYPES) else { return };
+        let Some((media, content)) = self.single_media_type(pointer, &body.content, REQUEST_MEDIA_TYPES) else {
+            return;
+        };
         let at = format!("{pointer}/content/{}/schema", escape_segment(media));
         match (media, &content.schema) {
             (_, None) => self.report(at, "missing schema"),
@@ -196,7 +238,10 @@ impl<'a> Checker<'a> {
 
     fn responses(&mut self, pointer: &str, op: &'a Operation) {
         if op.responses.default.is_some() {
-            self.report(format!("{pointer}/default"), "use 4XX/5XX instead of `default`: progenitor counts it as a second success type");
+            self.report(
+                format!("{pointer}/default"),
+                "use 4XX/5XX instead of `default`: progenitor counts it as a second success type",
+            );
         }
         let mut successes = Vec::new();
         let mut errors: Vec<(String, Option<String>)> = Vec::new();
@@ -210,7 +255,8 @@ impl<'a> Checker<'a> {
             match class {
                 2 => successes.push((at, response)),
                 4 | 5 => {
-                    let schema = response.content.get("application/json").and_then(|m| m.schema.as_ref()).map(schema_key);
+                    let schema =
+                        response.content.get("application/json").and_then(|m| m.schema.as_ref()).map(schema_key);
                     errors.push((at, schema));
                 }
                 _ => self.report(at, "only 2xx, 4xx and 5xx responses are supported"),
@@ -219,13 +265,18 @@ impl<'a> Checker<'a> {
         match successes.as_slice() {
             [] => self.report(pointer, "no success (2xx) response"),
             [(at, response)] => self.success(at, response),
-            [_, (at, _), ..] => self.report(at, "more than one success response: the generated method can return only one type"),
+            [_, (at, _), ..] => {
+                self.report(at, "more than one success response: the generated method can return only one type")
+            }
         }
         if let Some((_, first)) = errors.first() {
             let first = first.clone();
             for (at, schema) in &errors[1..] {
                 if *schema != first {
-                    self.report(at, "every error response must share one schema: the generated method has one error type");
+                    self.report(
+                        at,
+                        "every error response must share one schema: the generated method has one error type",
+                    );
                 }
             }
         }
@@ -235,14 +286,19 @@ impl<'a> Checker<'a> {
         if response.content.is_empty() {
             return;
         }
-        let Some((media, content)) = self.single_media_type(at, &response.content, RESPONSE_MEDIA_TYPES) else { return };
+        let Some((media, content)) = self.single_media_type(at, &response.content, RESPONSE_MEDIA_TYPES) else {
+            return;
+        };
         if media != "application/json" {
             return;
         }
         let at = format!("{at}/content/{}", escape_segment(media));
         match &content.schema {
             Some(ReferenceOr::Reference { .. }) => {}
-            Some(_) => self.report(format!("{at}/schema"), "a JSON success response must be a $ref to a named schema in components.schemas"),
+            Some(_) => self.report(
+                format!("{at}/schema"),
+                "a JSON success response must be a $ref to a named schema in components.schemas",
+            ),
             None => self.report(&at, "missing schema"),
         }
         if content.example.is_none() && content.examples.is_empty() {
@@ -306,7 +362,10 @@ impl<'a> Checker<'a> {
                 if let Some(Value::String(target)) = map.get("$ref") {
                     let resolved = target.strip_prefix('#').and_then(|p| self.spec.json.pointer(p));
                     if resolved.is_none() {
-                        self.report(format!("{pointer}/$ref"), format!("$ref {target} points at nothing in this document"));
+                        self.report(
+                            format!("{pointer}/$ref"),
+                            format!("$ref {target} points at nothing in this document"),
+                        );
                     }
                 }
                 for (key, child) in map {

@@ -20,27 +20,56 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// What the generated [`Client`] carries besides its reqwest client: the credentials and the
 /// base URL of each of the spec's servers. Built by [`ClientBuilder`]; its `Debug` never shows
-/// the key.
+/// a secret.
 #[derive(Clone)]
 pub struct ClientState {
-    pub(crate) api_key: HeaderValue,
+    pub(crate) credentials: Credentials,
     /// Base URL for each entry of [`SERVERS`], in the same order.
     pub(crate) base_urls: Vec<String>,
 }
 
 impl fmt::Debug for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientState").field("api_key", &"<redacted>").field("base_urls", &self.base_urls).finish()
+        f.debug_struct("ClientState")
+            .field("credentials", &self.credentials)
+            .field("base_urls", &self.base_urls)
+            .finish()
+    }
+}
+
+/// How requests are authenticated. Each variant matches a security scheme of the spec.
+#[derive(Clone)]
+pub(crate) enum Credentials {
+    /// `X-Api-Key: <key>`, the spec's `apiKey` scheme: accepted by every operation.
+    ApiKey(HeaderValue),
+    /// `Authorization: Bearer <token>`, the spec's `sessionToken` scheme: a short-lived token from
+    /// `create_streaming_session_token`, accepted by the streaming session calls.
+    SessionToken(HeaderValue),
+}
+
+impl Credentials {
+    /// The name of the spec's security scheme these credentials satisfy.
+    pub(crate) fn scheme(&self) -> &'static str {
+        match self {
+            Credentials::ApiKey(_) => "apiKey",
+            Credentials::SessionToken(_) => "sessionToken",
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}(<redacted>)", self.scheme())
     }
 }
 
 /// Why a [`Client`] could not be built. Never contains the API key.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("no API key: set {API_KEY_VAR} or call ClientBuilder::api_key")]
-    MissingApiKey,
-    #[error("the API key is not a valid HTTP header value (it must be visible ASCII)")]
-    InvalidApiKey,
+    #[error("no credentials: set {API_KEY_VAR}, or call ClientBuilder::api_key or ClientBuilder::session_token")]
+    MissingCredentials,
+    #[error("the API key or session token is not a valid HTTP header value (it must be visible ASCII)")]
+    InvalidCredentials,
     #[error("invalid base URL `{url}`: {reason}")]
     InvalidBaseUrl { url: String, reason: String },
     #[error("cannot build the HTTP client: {0}")]
@@ -50,7 +79,7 @@ pub enum BuildError {
 /// Builds a [`Client`]: `Client::builder().api_key(key).build()?`.
 #[derive(Clone)]
 pub struct ClientBuilder {
-    api_key: Option<String>,
+    credentials: Option<Secret>,
     base_urls: Vec<String>,
     timeout: Duration,
 }
@@ -58,7 +87,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &self.credentials.as_ref().map(|_| "<redacted>"))
             .field("base_urls", &self.base_urls)
             .field("timeout", &self.timeout)
             .finish()
@@ -67,14 +96,22 @@ impl fmt::Debug for ClientBuilder {
 
 impl Default for ClientBuilder {
     fn default() -> Self {
-        Self { api_key: None, base_urls: SERVERS.iter().map(|s| s.to_string()).collect(), timeout: DEFAULT_TIMEOUT }
+        Self { credentials: None, base_urls: SERVERS.iter().map(|s| s.to_string()).collect(), timeout: DEFAULT_TIMEOUT }
     }
 }
 
 impl ClientBuilder {
     /// The API key from the HeyGen app's settings, sent as `X-Api-Key`.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+        self.credentials = Some(Secret::ApiKey(key.into()));
+        self
+    }
+
+    /// A streaming session token (from `create_streaming_session_token`), sent as
+    /// `Authorization: Bearer`. Such a client can drive streaming sessions without the API key;
+    /// other operations refuse to run before sending anything. Replaces any API key.
+    pub fn session_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = Some(Secret::SessionToken(token.into()));
         self
     }
 
@@ -100,7 +137,7 @@ impl ClientBuilder {
     pub fn from_env(mut self) -> Self {
         let var = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
         if let Some(key) = var(API_KEY_VAR) {
-            self.api_key = Some(key);
+            self = self.api_key(key);
         }
         if let Some(url) = var(BASE_URL_VAR) {
             self = self.base_url(url);
@@ -112,16 +149,32 @@ impl ClientBuilder {
     }
 
     pub fn build(self) -> Result<Client, BuildError> {
-        let key = self.api_key.ok_or(BuildError::MissingApiKey)?;
-        let mut api_key = HeaderValue::from_str(key.trim()).map_err(|_| BuildError::InvalidApiKey)?;
-        api_key.set_sensitive(true);
+        let credentials = match self.credentials.ok_or(BuildError::MissingCredentials)? {
+            Secret::ApiKey(key) => Credentials::ApiKey(sensitive_header(&key)?),
+            Secret::SessionToken(token) => {
+                Credentials::SessionToken(sensitive_header(&format!("Bearer {}", token.trim()))?)
+            }
+        };
         let base_urls = self.base_urls.into_iter().map(normalize_base_url).collect::<Result<Vec<_>, _>>()?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .user_agent(concat!("heygen-rs/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Client::new_with_client(&base_urls[0].clone(), http, ClientState { api_key, base_urls }))
+        Ok(Client::new_with_client(&base_urls[0].clone(), http, ClientState { credentials, base_urls }))
     }
+}
+
+/// A credential as given to the builder, before it is checked.
+#[derive(Clone)]
+enum Secret {
+    ApiKey(String),
+    SessionToken(String),
+}
+
+fn sensitive_header(value: &str) -> Result<HeaderValue, BuildError> {
+    let mut header = HeaderValue::from_str(value.trim()).map_err(|_| BuildError::InvalidCredentials)?;
+    header.set_sensitive(true);
+    Ok(header)
 }
 
 /// Checks that `url` is absolute http(s) and drops a trailing slash (paths in the spec start with one).

@@ -1,9 +1,10 @@
 //! The hooks progenitor runs around every generated method: authenticate and route the request.
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::HeaderName;
+use reqwest::header::{AUTHORIZATION, HeaderName};
 
-use crate::generated::operations::operation_server;
+use crate::config::Credentials;
+use crate::generated::operations::{operation_security, operation_server};
 use crate::{Client, ClientState, Error};
 
 /// HeyGen's API key header.
@@ -14,6 +15,13 @@ static API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
         let state = self.inner();
+        if !operation_security(info.operation_id).contains(&state.credentials.scheme()) {
+            return Err(Error::InvalidRequest(format!(
+                "`{}` does not accept a {}; build the client with an API key",
+                info.operation_id,
+                state.credentials.scheme()
+            )));
+        }
         let server = operation_server(info.operation_id);
         if server != 0 {
             let rerouted = request.url().as_str().replacen(self.baseurl(), &state.base_urls[server], 1);
@@ -21,7 +29,10 @@ impl ClientHooks<ClientState> for Client {
         }
         let headers = request.headers_mut();
         headers.remove(&API_VERSION_HEADER);
-        headers.insert(API_KEY_HEADER.clone(), state.api_key.clone());
+        match &state.credentials {
+            Credentials::ApiKey(key) => headers.insert(API_KEY_HEADER.clone(), key.clone()),
+            Credentials::SessionToken(bearer) => headers.insert(AUTHORIZATION, bearer.clone()),
+        };
         Ok(())
     }
 }

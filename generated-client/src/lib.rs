@@ -21,6 +21,7 @@
 //! hooks that authenticate and route each call.
 
 #[allow(dead_code, clippy::all)]
+#[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 
 mod config;

@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 use heygen_client::Client;
 use heygen_codegen::LoadedSpec;
 use serde_json::Value;
-use wiremock::{MockServer, ResponseTemplate};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 /// The API key every test client sends; tests assert it arrives as `X-Api-Key`.
 pub const API_KEY: &str = "hg-test-key-4f1c9a";
@@ -56,6 +57,12 @@ pub fn success_example(operation_id: &str) -> Value {
     media["example"].clone()
 }
 
+/// A mock for one operation's request: it checks the method, the path and the API key header;
+/// tests add matchers for the query and body.
+pub fn call(http_method: &str, http_path: &str) -> MockBuilder {
+    Mock::given(method(http_method)).and(path(http_path)).and(header("x-api-key", API_KEY))
+}
+
 /// A 200 response carrying `operation_id`'s example.
 pub fn example_response(operation_id: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(success_example(operation_id))
@@ -72,7 +79,9 @@ pub fn assert_parsed_example<T: serde::Serialize>(operation_id: &str, parsed: &T
 
 fn normalize(value: Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalize(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalize(v))).collect())
+        }
         Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
         Value::Number(n) => serde_json::json!(n.as_f64().expect("finite")),
         other => other,

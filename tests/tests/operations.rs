@@ -3,15 +3,9 @@
 //! gets wiremock's 404, so the call fails.
 
 use heygen_client::types;
-use heygen_tests::{API_KEY, Harness, assert_parsed_example, example_response, operation_ids};
+use heygen_tests::{Harness, assert_parsed_example, call, example_response};
 use serde_json::json;
-use wiremock::matchers::{body_bytes, body_json, header, method, path, query_param};
-use wiremock::{Mock, MockBuilder};
-
-/// Every mock checks the method, the path and the API key header.
-fn call(http_method: &str, http_path: &str) -> MockBuilder {
-    Mock::given(method(http_method)).and(path(http_path)).and(header("x-api-key", API_KEY))
-}
+use wiremock::matchers::{body_bytes, body_json, header, query_param};
 
 #[tokio::test]
 async fn create_avatar_video_v2() {
@@ -145,7 +139,8 @@ async fn delete_video() {
         .expect(1)
         .mount(&h.api)
         .await;
-    let reply = h.client.delete_video(Some(types::DeletedVideoKind::VideoTranslate), "abc123").await.unwrap().into_inner();
+    let reply =
+        h.client.delete_video(Some(types::DeletedVideoKind::VideoTranslate), "abc123").await.unwrap().into_inner();
     assert_eq!(reply.code, 100);
     assert!(reply.data.is_none());
     assert_parsed_example("delete_video", &reply);
@@ -154,7 +149,11 @@ async fn delete_video() {
 #[tokio::test]
 async fn get_remaining_quota() {
     let h = Harness::start().await;
-    call("GET", "/v2/user/remaining_quota").respond_with(example_response("get_remaining_quota")).expect(1).mount(&h.api).await;
+    call("GET", "/v2/user/remaining_quota")
+        .respond_with(example_response("get_remaining_quota"))
+        .expect(1)
+        .mount(&h.api)
+        .await;
     let reply = h.client.get_remaining_quota().await.unwrap().into_inner();
     assert_eq!(reply.data.remaining_quota, 2344452);
     assert_eq!(reply.data.details.get("api"), Some(&2344452));
@@ -207,17 +206,12 @@ async fn list_assets() {
 #[tokio::test]
 async fn delete_asset() {
     let h = Harness::start().await;
-    call("POST", "/v1/asset/asset%2F42/delete").respond_with(example_response("delete_asset")).expect(1).mount(&h.api).await;
+    call("POST", "/v1/asset/asset%2F42/delete")
+        .respond_with(example_response("delete_asset"))
+        .expect(1)
+        .mount(&h.api)
+        .await;
     let reply = h.client.delete_asset("asset/42").await.unwrap().into_inner();
     assert_eq!(reply.data.as_ref().map(|a| a.id.as_str()), Some("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"));
     assert_parsed_example("delete_asset", &reply);
-}
-
-/// Keeps this file honest as the spec grows: every operation needs a test above.
-#[test]
-fn every_operation_has_a_test() {
-    let source = include_str!("operations.rs");
-    let untested: Vec<_> =
-        operation_ids().into_iter().filter(|id| !source.contains(&format!("h.client.{id}("))).collect();
-    assert!(untested.is_empty(), "operations without a wire test in tests/operations.rs: {untested:?}");
 }

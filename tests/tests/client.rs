@@ -1,0 +1,115 @@
+//! The hand-written layer: configuration, credentials, host routing and secret hygiene.
+
+#![allow(deprecated)] // the streaming calls used here are deprecated upstream (replaced by LiveAvatar)
+
+use heygen_client::{BuildError, Client, Error, types};
+use heygen_tests::{API_KEY, Harness, example_response};
+use wiremock::matchers::{header, header_exists, method, path};
+use wiremock::{Mock, MockServer};
+
+const TOKEN: &str = "sess-token-93b1e0";
+
+#[tokio::test]
+async fn session_token_client_drives_a_session_with_bearer_and_no_api_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/streaming.keep_alive"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(example_response("keep_streaming_session_alive"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder().session_token(TOKEN).base_url(server.uri()).build().unwrap();
+    let body = types::StreamingSessionIdRequest { session_id: "s-1".into() };
+    client.keep_streaming_session_alive(&body).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| !r.headers.contains_key("x-api-key")), "no API key is sent");
+}
+
+#[tokio::test]
+async fn session_token_client_refuses_operations_that_need_the_api_key() {
+    let server = MockServer::start().await;
+    let client = Client::builder().session_token(TOKEN).base_url(server.uri()).build().unwrap();
+    let err = client.get_current_user().await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("get_current_user")), "{err}");
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn api_key_client_sends_no_authorization_header() {
+    let h = Harness::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/user/me"))
+        .and(header_exists("x-api-key"))
+        .respond_with(example_response("get_current_user"))
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    h.client.get_current_user().await.unwrap();
+    let requests = h.api.received_requests().await.unwrap();
+    assert!(!requests[0].headers.contains_key("authorization"));
+    assert!(!requests[0].headers.contains_key("api-version"), "progenitor's api-version header is dropped");
+}
+
+#[test]
+fn secrets_never_appear_in_debug_output() {
+    let builder = Client::builder().api_key(API_KEY);
+    let client = builder.clone().build().unwrap();
+    let token_client = Client::builder().session_token(TOKEN).build().unwrap();
+    for text in [format!("{builder:?}"), format!("{client:?}"), format!("{client:#?}"), format!("{token_client:?}")] {
+        assert!(!text.contains(API_KEY) && !text.contains(TOKEN), "secret in {text}");
+        assert!(text.contains("redacted"), "{text}");
+    }
+}
+
+#[test]
+fn build_errors_are_clear_and_keep_secrets_out() {
+    assert!(matches!(Client::builder().build(), Err(BuildError::MissingCredentials)));
+    let bad_key = "bad\nkey-4f1c9a";
+    let err = Client::builder().api_key(bad_key).build().unwrap_err();
+    assert!(matches!(err, BuildError::InvalidCredentials));
+    assert!(!err.to_string().contains("4f1c9a") && !format!("{err:?}").contains("4f1c9a"));
+    let err = Client::builder().api_key(API_KEY).base_url("api.heygen.com").build().unwrap_err();
+    assert!(err.to_string().contains("invalid base URL `api.heygen.com`"), "{err}");
+    let err = Client::builder().api_key(API_KEY).upload_base_url("ftp://upload.heygen.com").build().unwrap_err();
+    assert!(err.to_string().contains("http or https"), "{err}");
+}
+
+#[tokio::test]
+async fn base_urls_may_end_with_a_slash_or_carry_a_path_prefix() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/proxy/heygen/v1/user/me"))
+        .respond_with(example_response("get_current_user"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client =
+        Client::builder().api_key(API_KEY).base_url(format!("{}/proxy/heygen/", server.uri())).build().unwrap();
+    client.get_current_user().await.unwrap();
+}
+
+/// The only test that touches the environment, so nothing else races with it.
+#[tokio::test]
+async fn from_env_reads_the_key_and_both_hosts() {
+    let (api, upload) = (MockServer::start().await, MockServer::start().await);
+    Mock::given(method("POST"))
+        .and(path("/v1/asset"))
+        .and(header("x-api-key", "env-key-1"))
+        .respond_with(example_response("upload_asset"))
+        .expect(1)
+        .mount(&upload)
+        .await;
+    // SAFETY: no other test in this binary reads or writes these variables.
+    unsafe {
+        std::env::set_var("HEYGEN_API_KEY", "env-key-1");
+        std::env::set_var("HEYGEN_BASE_URL", api.uri());
+        std::env::set_var("HEYGEN_UPLOAD_BASE_URL", upload.uri());
+    }
+    let client = Client::from_env().unwrap();
+    client.upload_asset(types::AssetContentType::AudioMpeg, b"ID3".to_vec()).await.unwrap();
+    unsafe {
+        std::env::remove_var("HEYGEN_API_KEY");
+    }
+    assert!(matches!(Client::from_env(), Err(BuildError::MissingCredentials)));
+}
