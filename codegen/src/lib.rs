@@ -1,8 +1,9 @@
 //! heygen-codegen turns `spec/heygen.yaml` into the generated code of `heygen-client`.
 //!
 //! The pipeline mirrors the modules: [`load`] the YAML (keeping line numbers), [`validate`] the
-//! house rules and progenitor's limits, [`generate`] with progenitor, [`format`] with
-//! prettyplease, then [`write`] the files atomically. Everything but `write` and reading the
+//! house rules and progenitor's limits, [`generate`] with progenitor, [`transform`] its output
+//! (error type, envelope checks, open enums), [`format`] with prettyplease, then [`write`] the
+//! files atomically. Everything but `write` and reading the
 //! spec is pure, so tests and `cargo xtask check` run the same code in memory.
 
 pub mod error;
@@ -10,6 +11,7 @@ pub mod format;
 pub mod generate;
 pub mod load;
 pub mod surface;
+pub mod transform;
 pub mod validate;
 pub mod write;
 
@@ -61,5 +63,7 @@ pub fn load_and_validate(file: &Path, source: &str) -> Result<LoadedSpec, SpecEr
 /// The formatted client code for a validated spec.
 pub fn client_code(spec: &LoadedSpec) -> Result<String, Error> {
     let tokens = generate::client_tokens(&spec.openapi)?;
-    format::format_file(tokens, &generate::deprecated_operations(&spec.openapi))
+    let mut file: syn::File = syn::parse2(tokens)?;
+    transform::apply(&mut file, &generate::operation_facts(&spec.openapi));
+    Ok(format::format_file(&file))
 }

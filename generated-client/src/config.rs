@@ -7,6 +7,7 @@ use reqwest::header::HeaderValue;
 
 use crate::Client;
 use crate::generated::operations::SERVERS;
+use crate::retry::RetryPolicy;
 
 /// Environment variable holding the API key.
 pub const API_KEY_VAR: &str = "HEYGEN_API_KEY";
@@ -15,8 +16,11 @@ pub const BASE_URL_VAR: &str = "HEYGEN_BASE_URL";
 /// Environment variable overriding the upload host.
 pub const UPLOAD_BASE_URL_VAR: &str = "HEYGEN_UPLOAD_BASE_URL";
 
-/// Overall request timeout unless the builder sets another: generous, since uploads can be large.
+/// Overall timeout of one attempt unless the builder sets another: generous, since uploads
+/// can be large.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+/// Timeout for opening a connection unless the builder sets another.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the generated [`Client`] carries besides its reqwest client: the credentials and the
 /// base URL of each of the spec's servers. Built by [`ClientBuilder`]; its `Debug` never shows
@@ -26,6 +30,7 @@ pub struct ClientState {
     pub(crate) credentials: Credentials,
     /// Base URL for each entry of [`SERVERS`], in the same order.
     pub(crate) base_urls: Vec<String>,
+    pub(crate) retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientState {
@@ -33,6 +38,7 @@ impl fmt::Debug for ClientState {
         f.debug_struct("ClientState")
             .field("credentials", &self.credentials)
             .field("base_urls", &self.base_urls)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -53,6 +59,22 @@ impl Credentials {
         match self {
             Credentials::ApiKey(_) => "apiKey",
             Credentials::SessionToken(_) => "sessionToken",
+        }
+    }
+
+    /// What these credentials are, in words.
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            Credentials::ApiKey(_) => "API key",
+            Credentials::SessionToken(_) => "session token",
+        }
+    }
+
+    /// The secret itself, for taking it out of logged text.
+    pub(crate) fn secret(&self) -> Option<&str> {
+        match self {
+            Credentials::ApiKey(value) => value.to_str().ok(),
+            Credentials::SessionToken(value) => value.to_str().ok()?.strip_prefix("Bearer "),
         }
     }
 }
@@ -82,6 +104,8 @@ pub struct ClientBuilder {
     credentials: Option<Secret>,
     base_urls: Vec<String>,
     timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -90,13 +114,21 @@ impl fmt::Debug for ClientBuilder {
             .field("credentials", &self.credentials.as_ref().map(|_| "<redacted>"))
             .field("base_urls", &self.base_urls)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
             .finish()
     }
 }
 
 impl Default for ClientBuilder {
     fn default() -> Self {
-        Self { credentials: None, base_urls: SERVERS.iter().map(|s| s.to_string()).collect(), timeout: DEFAULT_TIMEOUT }
+        Self {
+            credentials: None,
+            base_urls: SERVERS.iter().map(|s| s.to_string()).collect(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+        }
     }
 }
 
@@ -127,9 +159,28 @@ impl ClientBuilder {
         self
     }
 
-    /// Overall timeout of each request (default [`DEFAULT_TIMEOUT`]).
+    /// Overall timeout of each attempt, from connecting to the last byte of the reply (default
+    /// [`DEFAULT_TIMEOUT`]). A timed-out call fails with [`Error::Timeout`](crate::Error::Timeout).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for opening a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How many times a failed request is retried (default 2; 0 turns retries off).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The whole retry policy: count and backoff (see [`RetryPolicy`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -158,9 +209,14 @@ impl ClientBuilder {
         let base_urls = self.base_urls.into_iter().map(normalize_base_url).collect::<Result<Vec<_>, _>>()?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
             .user_agent(concat!("heygen-rs/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Client::new_with_client(&base_urls[0].clone(), http, ClientState { credentials, base_urls }))
+        Ok(Client::new_with_client(
+            &base_urls[0].clone(),
+            http,
+            ClientState { credentials, base_urls, retry: self.retry },
+        ))
     }
 }
 

@@ -113,7 +113,6 @@ HeyGen adds engines over time.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -132,6 +131,9 @@ HeyGen adds engines over time.
         VideoMp4,
         #[serde(rename = "video/webm")]
         VideoWebm,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for AssetContentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -141,6 +143,7 @@ HeyGen adds engines over time.
                 Self::AudioMpeg => f.write_str("audio/mpeg"),
                 Self::VideoMp4 => f.write_str("video/mp4"),
                 Self::VideoWebm => f.write_str("video/webm"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -180,7 +183,6 @@ HeyGen adds engines over time.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -195,6 +197,9 @@ HeyGen adds engines over time.
         Video,
         #[serde(rename = "audio")]
         Audio,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for AssetFileType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -202,6 +207,7 @@ HeyGen adds engines over time.
                 Self::Image => f.write_str("image"),
                 Self::Video => f.write_str("video"),
                 Self::Audio => f.write_str("audio"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -301,7 +307,6 @@ HeyGen adds engines over time.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -314,12 +319,16 @@ HeyGen adds engines over time.
         Male,
         #[serde(rename = "female")]
         Female,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for AvatarGender {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Male => f.write_str("male"),
                 Self::Female => f.write_str("female"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -407,7 +416,6 @@ HeyGen adds engines over time.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -420,12 +428,16 @@ HeyGen adds engines over time.
         Cover,
         #[serde(rename = "contain")]
         Contain,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for AvatarIvFit {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Cover => f.write_str("cover"),
                 Self::Contain => f.write_str("contain"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -517,7 +529,6 @@ assumed for looks that could not be made.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -532,6 +543,9 @@ assumed for looks that could not be made.
         Completed,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for AvatarLookStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -539,6 +553,7 @@ assumed for looks that could not be made.
                 Self::Pending => f.write_str("pending"),
                 Self::Completed => f.write_str("completed"),
                 Self::Failed => f.write_str("failed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -576,7 +591,6 @@ assumed for looks that could not be made.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -591,6 +605,9 @@ assumed for looks that could not be made.
         Circle,
         #[serde(rename = "closeUp")]
         CloseUp,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for AvatarStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -598,6 +615,7 @@ assumed for looks that could not be made.
                 Self::Normal => f.write_str("normal"),
                 Self::Circle => f.write_str("circle"),
                 Self::CloseUp => f.write_str("closeUp"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -738,13 +756,15 @@ A video given by URL or by uploaded asset id.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             video_asset_id: ::std::option::Option<::std::string::String>,
         },
+        /// A kind this version of the client does not know yet (its fields are dropped).
+        #[serde(other)]
+        Unknown,
     }
     ///How a background image or video is fitted to the frame.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -761,6 +781,9 @@ A video given by URL or by uploaded asset id.*/
         Contain,
         #[serde(rename = "none")]
         None,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for BackgroundFit {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -769,6 +792,7 @@ A video given by URL or by uploaded asset id.*/
                 Self::Crop => f.write_str("crop"),
                 Self::Contain => f.write_str("contain"),
                 Self::None => f.write_str("none"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -807,7 +831,6 @@ A video given by URL or by uploaded asset id.*/
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -824,6 +847,9 @@ A video given by URL or by uploaded asset id.*/
         Loop,
         #[serde(rename = "once")]
         Once,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for BackgroundPlayStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -832,6 +858,7 @@ A video given by URL or by uploaded asset id.*/
                 Self::Freeze => f.write_str("freeze"),
                 Self::Loop => f.write_str("loop"),
                 Self::Once => f.write_str("once"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -939,7 +966,6 @@ third-party clients.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -952,12 +978,16 @@ third-party clients.
         FileOnly,
         #[serde(rename = "burn_in")]
         BurnIn,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for CaptionMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::FileOnly => f.write_str("file_only"),
                 Self::BurnIn => f.write_str("burn_in"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1048,6 +1078,9 @@ A photo avatar.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             use_avatar_iv_model: ::std::option::Option<bool>,
         },
+        /// A kind this version of the client does not know yet (its fields are dropped).
+        #[serde(other)]
+        Unknown,
     }
     ///An Avatar IV video animated from one photo.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1378,7 +1411,6 @@ deleted and failed ids, so it is kept as free-form JSON.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1391,12 +1423,16 @@ deleted and failed ids, so it is kept as free-form JSON.
         HeygenVideo,
         #[serde(rename = "video_translate")]
         VideoTranslate,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for DeletedVideoKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::HeygenVideo => f.write_str("heygen_video"),
                 Self::VideoTranslate => f.write_str("video_translate"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1511,7 +1547,6 @@ or `{"error": {"code", "message"}}`, or `error` as a plain string.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1524,12 +1559,16 @@ or `{"error": {"code", "message"}}`, or `error` as a plain string.
         Default,
         #[serde(rename = "happy")]
         Happy,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for Expression {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Default => f.write_str("default"),
                 Self::Happy => f.write_str("happy"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -1614,7 +1653,6 @@ fields are known from third-party clients only.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -1635,6 +1673,9 @@ fields are known from third-party clients only.
         BrandKit,
         #[serde(rename = "mixed")]
         Mixed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for FolderProjectType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1645,6 +1686,7 @@ fields are known from third-party clients only.
                 Self::Asset => f.write_str("asset"),
                 Self::BrandKit => f.write_str("brand_kit"),
                 Self::Mixed => f.write_str("mixed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2064,7 +2106,6 @@ envelopes, all optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2081,6 +2122,9 @@ envelopes, all optional.
         LateMiddleAge,
         Senior,
         Unspecified,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PhotoAvatarAge {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2090,6 +2134,7 @@ envelopes, all optional.
                 Self::LateMiddleAge => f.write_str("Late Middle Age"),
                 Self::Senior => f.write_str("Senior"),
                 Self::Unspecified => f.write_str("Unspecified"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2129,7 +2174,6 @@ envelopes, all optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2153,6 +2197,9 @@ envelopes, all optional.
         Pacific,
         Hispanic,
         Unspecified,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PhotoAvatarEthnicity {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2167,6 +2214,7 @@ envelopes, all optional.
                 Self::Pacific => f.write_str("Pacific"),
                 Self::Hispanic => f.write_str("Hispanic"),
                 Self::Unspecified => f.write_str("Unspecified"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2211,7 +2259,6 @@ envelopes, all optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2223,6 +2270,9 @@ envelopes, all optional.
         Woman,
         Man,
         Unspecified,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PhotoAvatarGender {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2230,6 +2280,7 @@ envelopes, all optional.
                 Self::Woman => f.write_str("Woman"),
                 Self::Man => f.write_str("Man"),
                 Self::Unspecified => f.write_str("Unspecified"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2309,7 +2360,6 @@ envelopes, all optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2326,6 +2376,9 @@ envelopes, all optional.
         Success,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PhotoAvatarGenerationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2334,6 +2387,7 @@ envelopes, all optional.
                 Self::InProgress => f.write_str("in_progress"),
                 Self::Success => f.write_str("success"),
                 Self::Failed => f.write_str("failed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2391,7 +2445,6 @@ envelopes, all optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2406,6 +2459,9 @@ envelopes, all optional.
         Horizontal,
         #[serde(rename = "vertical")]
         Vertical,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PhotoAvatarOrientation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2413,6 +2469,7 @@ envelopes, all optional.
                 Self::Square => f.write_str("square"),
                 Self::Horizontal => f.write_str("horizontal"),
                 Self::Vertical => f.write_str("vertical"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2450,7 +2507,6 @@ envelopes, all optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2465,6 +2521,9 @@ envelopes, all optional.
         CloseUp,
         #[serde(rename = "full_body")]
         FullBody,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PhotoAvatarPose {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2472,6 +2531,7 @@ envelopes, all optional.
                 Self::HalfBody => f.write_str("half_body"),
                 Self::CloseUp => f.write_str("close_up"),
                 Self::FullBody => f.write_str("full_body"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2515,7 +2575,6 @@ envelopes, all optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2531,6 +2590,9 @@ envelopes, all optional.
         Noir,
         Cyberpunk,
         Unspecified,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PhotoAvatarStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2542,6 +2604,7 @@ envelopes, all optional.
                 Self::Noir => f.write_str("Noir"),
                 Self::Cyberpunk => f.write_str("Cyberpunk"),
                 Self::Unspecified => f.write_str("Unspecified"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2613,7 +2676,6 @@ envelopes, all optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2630,6 +2692,9 @@ envelopes, all optional.
         Ready,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for PhotoAvatarTrainingStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2638,6 +2703,7 @@ envelopes, all optional.
                 Self::Training => f.write_str("training"),
                 Self::Ready => f.write_str("ready"),
                 Self::Failed => f.write_str("failed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2730,7 +2796,6 @@ third-party clients, so all are optional.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2745,6 +2810,9 @@ third-party clients, so all are optional.
         Completed,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for ProofreadStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2752,6 +2820,7 @@ third-party clients, so all are optional.
                 Self::Processing => f.write_str("processing"),
                 Self::Completed => f.write_str("completed"),
                 Self::Failed => f.write_str("failed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -2921,7 +2990,6 @@ the legacy WebRTC flow, which HeyGen no longer supports.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -2932,11 +3000,15 @@ the legacy WebRTC flow, which HeyGen no longer supports.
     pub enum StreamingApiVersion {
         #[serde(rename = "v2")]
         V2,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingApiVersion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::V2 => f.write_str("v2"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3008,7 +3080,6 @@ the legacy WebRTC flow, which HeyGen no longer supports.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3021,12 +3092,16 @@ the legacy WebRTC flow, which HeyGen no longer supports.
         ElevenFlashV25,
         #[serde(rename = "eleven_multilingual_v2")]
         ElevenMultilingualV2,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingElevenLabsModel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::ElevenFlashV25 => f.write_str("eleven_flash_v2_5"),
                 Self::ElevenMultilingualV2 => f.write_str("eleven_multilingual_v2"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3129,7 +3204,6 @@ server URL and an access token), so this is free-form JSON.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3144,6 +3218,9 @@ server URL and an access token), so this is free-form JSON.
         Medium,
         #[serde(rename = "low")]
         Low,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingQuality {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3151,6 +3228,7 @@ server URL and an access token), so this is free-form JSON.
                 Self::High => f.write_str("high"),
                 Self::Medium => f.write_str("medium"),
                 Self::Low => f.write_str("low"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3197,7 +3275,6 @@ server URL and an access token), so this is free-form JSON.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3210,12 +3287,16 @@ server URL and an access token), so this is free-form JSON.
         Offer,
         #[serde(rename = "answer")]
         Answer,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingSdpType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Offer => f.write_str("offer"),
                 Self::Answer => f.write_str("answer"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3354,7 +3435,6 @@ otherwise).
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3369,6 +3449,9 @@ otherwise).
         Connecting,
         #[serde(rename = "connected")]
         Connected,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingSessionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3376,6 +3459,7 @@ otherwise).
                 Self::New => f.write_str("new"),
                 Self::Connecting => f.write_str("connecting"),
                 Self::Connected => f.write_str("connected"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3426,7 +3510,6 @@ otherwise).
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3439,12 +3522,16 @@ otherwise).
         Deepgram,
         #[serde(rename = "gladia")]
         Gladia,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingSttProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Deepgram => f.write_str("deepgram"),
                 Self::Gladia => f.write_str("gladia"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3498,7 +3585,6 @@ otherwise).
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3511,12 +3597,16 @@ otherwise).
         Sync,
         #[serde(rename = "async")]
         Async,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingTaskMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Sync => f.write_str("sync"),
                 Self::Async => f.write_str("async"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3568,7 +3658,6 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3583,6 +3672,9 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         Chat,
         #[serde(rename = "talk")]
         Talk,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingTaskType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3590,6 +3682,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
                 Self::Repeat => f.write_str("repeat"),
                 Self::Chat => f.write_str("chat"),
                 Self::Talk => f.write_str("talk"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3627,7 +3720,6 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3639,12 +3731,16 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         H264,
         #[serde(rename = "VP8")]
         Vp8,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for StreamingVideoEncoding {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::H264 => f.write_str("H264"),
                 Self::Vp8 => f.write_str("VP8"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3695,7 +3791,6 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3708,12 +3803,16 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         Square,
         #[serde(rename = "circle")]
         Circle,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for TalkingPhotoStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Square => f.write_str("square"),
                 Self::Circle => f.write_str("circle"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3760,7 +3859,6 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3773,12 +3871,16 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         Stable,
         #[serde(rename = "expressive")]
         Expressive,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for TalkingStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Stable => f.write_str("stable"),
                 Self::Expressive => f.write_str("expressive"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3823,7 +3925,6 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -3836,12 +3937,16 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         Avatar,
         #[serde(rename = "talking_photo")]
         TalkingPhoto,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for TemplateCharacterKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Avatar => f.write_str("avatar"),
                 Self::TalkingPhoto => f.write_str("talking_photo"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4076,13 +4181,15 @@ The avatar or photo avatar that presents.*/
 The voice that speaks a script.*/
         #[serde(rename = "voice")]
         Voice { name: ::std::string::String, properties: TemplateVoiceProperties },
+        /// A kind this version of the client does not know yet (its fields are dropped).
+        #[serde(other)]
+        Unknown,
     }
     ///The kind of a template variable.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4103,6 +4210,9 @@ The voice that speaks a script.*/
         Character,
         #[serde(rename = "voice")]
         Voice,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for TemplateVariableKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4113,6 +4223,7 @@ The voice that speaks a script.*/
                 Self::Audio => f.write_str("audio"),
                 Self::Character => f.write_str("character"),
                 Self::Voice => f.write_str("voice"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4155,7 +4266,6 @@ The voice that speaks a script.*/
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4174,6 +4284,9 @@ The voice that speaks a script.*/
         Once,
         #[serde(rename = "full_video")]
         FullVideo,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for TemplateVideoPlayStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4183,6 +4296,7 @@ The voice that speaks a script.*/
                 Self::Loop => f.write_str("loop"),
                 Self::Once => f.write_str("once"),
                 Self::FullVideo => f.write_str("full_video"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4340,7 +4454,6 @@ cost. Known from third-party clients only.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4353,12 +4466,16 @@ cost. Known from third-party clients only.
         Fast,
         #[serde(rename = "quality")]
         Quality,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for TranslationMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Fast => f.write_str("fast"),
                 Self::Quality => f.write_str("quality"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4597,7 +4714,6 @@ client.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4612,6 +4728,9 @@ client.
         Completed,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VideoAvatarStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4619,6 +4738,7 @@ client.
                 Self::InProgress => f.write_str("in_progress"),
                 Self::Completed => f.write_str("completed"),
                 Self::Failed => f.write_str("failed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4756,7 +4876,6 @@ client.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4769,12 +4888,16 @@ client.
         Generated,
         #[serde(rename = "TRANSLATED")]
         Translated,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VideoKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Generated => f.write_str("GENERATED"),
                 Self::Translated => f.write_str("TRANSLATED"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4824,7 +4947,6 @@ client.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4841,6 +4963,9 @@ client.
         Failed,
         #[serde(rename = "draft")]
         Draft,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VideoListStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4849,6 +4974,7 @@ client.
                 Self::Processing => f.write_str("processing"),
                 Self::Failed => f.write_str("failed"),
                 Self::Draft => f.write_str("draft"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4889,7 +5015,6 @@ from third-party clients only; HeyGen's page does not list it.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4904,6 +5029,9 @@ from third-party clients only; HeyGen's page does not list it.
         Landscape,
         #[serde(rename = "square")]
         Square,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VideoOrientation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4911,6 +5039,7 @@ from third-party clients only; HeyGen's page does not list it.
                 Self::Portrait => f.write_str("portrait"),
                 Self::Landscape => f.write_str("landscape"),
                 Self::Square => f.write_str("square"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -4956,7 +5085,6 @@ from third-party clients only; HeyGen's page does not list it.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -4975,6 +5103,9 @@ from third-party clients only; HeyGen's page does not list it.
         Completed,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VideoStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4984,6 +5115,7 @@ from third-party clients only; HeyGen's page does not list it.
                 Self::Processing => f.write_str("processing"),
                 Self::Completed => f.write_str("completed"),
                 Self::Failed => f.write_str("failed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -5128,7 +5260,6 @@ clients only).
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -5145,6 +5276,9 @@ clients only).
         Success,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VideoTranslationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5153,6 +5287,7 @@ clients only).
                 Self::Running => f.write_str("running"),
                 Self::Success => f.write_str("success"),
                 Self::Failed => f.write_str("failed"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -5238,13 +5373,15 @@ A pause.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             duration: ::std::option::Option<f64>,
         },
+        /// A kind this version of the client does not know yet (its fields are dropped).
+        #[serde(other)]
+        Unknown,
     }
     ///Tone of voice, for voices that support emotions.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -5258,6 +5395,9 @@ A pause.*/
         Serious,
         Soothing,
         Broadcaster,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VoiceEmotion {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5267,6 +5407,7 @@ A pause.*/
                 Self::Serious => f.write_str("Serious"),
                 Self::Soothing => f.write_str("Soothing"),
                 Self::Broadcaster => f.write_str("Broadcaster"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -5367,7 +5508,6 @@ word timings and a job status without giving most field names, so only
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -5378,11 +5518,15 @@ word timings and a job status without giving most field names, so only
     pub enum VoicePreviewGenerationType {
         #[serde(rename = "preview")]
         Preview,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VoicePreviewGenerationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Preview => f.write_str("preview"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -5460,7 +5604,6 @@ word timings and a job status without giving most field names, so only
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -5473,12 +5616,16 @@ word timings and a job status without giving most field names, so only
         Plain,
         #[serde(rename = "ssml")]
         Ssml,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for VoicePreviewTextType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Plain => f.write_str("plain"),
                 Self::Ssml => f.write_str("ssml"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -5618,6 +5765,9 @@ read those as `GenericWebhookEvent`.
         ///PersonalizedVideo
         #[serde(rename = "personalized_video")]
         PersonalizedVideo(PersonalizedVideoEventData),
+        /// A kind this version of the client does not know yet (its fields are dropped).
+        #[serde(other)]
+        Unknown,
     }
     impl ::std::convert::From<VideoTranslateSuccessEventData> for WebhookEvent {
         fn from(value: VideoTranslateSuccessEventData) -> Self {
@@ -5653,7 +5803,6 @@ read those as `GenericWebhookEvent`.
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -5666,12 +5815,16 @@ read those as `GenericWebhookEvent`.
         Normal,
         #[serde(rename = "closeUp")]
         CloseUp,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for WebmAvatarStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Normal => f.write_str("normal"),
                 Self::CloseUp => f.write_str("closeUp"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -5841,7 +5994,19 @@ Sends a `POST` request to `/v2/video/generate`
     pub async fn create_avatar_video_v2<'a>(
         &'a self,
         body: &'a types::CreateAvatarVideoV2Request,
-    ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_avatar_video_v2",
+                200u16,
+                self.raw_create_avatar_video_v2(body).await,
+            )
+            .await
+    }
+    async fn raw_create_avatar_video_v2<'a>(
+        &'a self,
+        body: &'a types::CreateAvatarVideoV2Request,
+    ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<()>> {
         let url = format!("{}/v2/video/generate", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -5869,12 +6034,6 @@ Sends a `POST` request to `/v2/video/generate`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5895,7 +6054,19 @@ Arguments:
     pub async fn get_video_status<'a>(
         &'a self,
         video_id: &'a str,
-    ) -> Result<ResponseValue<types::VideoStatusResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VideoStatusResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_video_status",
+                200u16,
+                self.raw_get_video_status(video_id).await,
+            )
+            .await
+    }
+    async fn raw_get_video_status<'a>(
+        &'a self,
+        video_id: &'a str,
+    ) -> Result<ResponseValue<types::VideoStatusResponse>, Error<()>> {
         let url = format!("{}/v1/video_status.get", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -5923,12 +6094,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5946,7 +6111,19 @@ Sends a `POST` request to `/v1/video.webm`
     pub async fn create_webm_video<'a>(
         &'a self,
         body: &'a types::CreateWebmVideoRequest,
-    ) -> Result<ResponseValue<types::VideoIdV1Response>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VideoIdV1Response>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_webm_video",
+                200u16,
+                self.raw_create_webm_video(body).await,
+            )
+            .await
+    }
+    async fn raw_create_webm_video<'a>(
+        &'a self,
+        body: &'a types::CreateWebmVideoRequest,
+    ) -> Result<ResponseValue<types::VideoIdV1Response>, Error<()>> {
         let url = format!("{}/v1/video.webm", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -5974,12 +6151,6 @@ Sends a `POST` request to `/v1/video.webm`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -5998,7 +6169,19 @@ Sends a `POST` request to `/v2/video/av4/generate`
     pub async fn create_avatar_iv_video<'a>(
         &'a self,
         body: &'a types::CreateAvatarIvVideoRequest,
-    ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_avatar_iv_video",
+                200u16,
+                self.raw_create_avatar_iv_video(body).await,
+            )
+            .await
+    }
+    async fn raw_create_avatar_iv_video<'a>(
+        &'a self,
+        body: &'a types::CreateAvatarIvVideoRequest,
+    ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<()>> {
         let url = format!("{}/v2/video/av4/generate", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6026,12 +6209,6 @@ Sends a `POST` request to `/v2/video/av4/generate`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6056,7 +6233,22 @@ Arguments:
         limit: Option<i32>,
         title: Option<&'a str>,
         token: Option<&'a str>,
-    ) -> Result<ResponseValue<types::VideoListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VideoListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_videos",
+                200u16,
+                self.raw_list_videos(folder_id, limit, title, token).await,
+            )
+            .await
+    }
+    async fn raw_list_videos<'a>(
+        &'a self,
+        folder_id: Option<&'a str>,
+        limit: Option<i32>,
+        title: Option<&'a str>,
+        token: Option<&'a str>,
+    ) -> Result<ResponseValue<types::VideoListResponse>, Error<()>> {
         let url = format!("{}/v1/video.list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6087,12 +6279,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6111,7 +6297,19 @@ Sends a `POST` request to `/v1/video/share`
     pub async fn share_video<'a>(
         &'a self,
         body: &'a types::ShareVideoRequest,
-    ) -> Result<ResponseValue<types::ShareVideoResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::ShareVideoResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "share_video",
+                200u16,
+                self.raw_share_video(body).await,
+            )
+            .await
+    }
+    async fn raw_share_video<'a>(
+        &'a self,
+        body: &'a types::ShareVideoRequest,
+    ) -> Result<ResponseValue<types::ShareVideoResponse>, Error<()>> {
         let url = format!("{}/v1/video/share", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6139,12 +6337,6 @@ Sends a `POST` request to `/v1/video/share`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6166,7 +6358,20 @@ Arguments:
         &'a self,
         type_: Option<types::DeletedVideoKind>,
         video_id: &'a str,
-    ) -> Result<ResponseValue<types::DeleteVideoResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::DeleteVideoResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "delete_video",
+                200u16,
+                self.raw_delete_video(type_, video_id).await,
+            )
+            .await
+    }
+    async fn raw_delete_video<'a>(
+        &'a self,
+        type_: Option<types::DeletedVideoKind>,
+        video_id: &'a str,
+    ) -> Result<ResponseValue<types::DeleteVideoResponse>, Error<()>> {
         let url = format!("{}/v1/video.delete", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6195,12 +6400,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6217,7 +6416,18 @@ Sends a `GET` request to `/v2/user/remaining_quota`
 */
     pub async fn get_remaining_quota<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::RemainingQuotaResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::RemainingQuotaResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_remaining_quota",
+                200u16,
+                self.raw_get_remaining_quota().await,
+            )
+            .await
+    }
+    async fn raw_get_remaining_quota<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::RemainingQuotaResponse>, Error<()>> {
         let url = format!("{}/v2/user/remaining_quota", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6244,12 +6454,6 @@ Sends a `GET` request to `/v2/user/remaining_quota`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6264,7 +6468,18 @@ Sends a `GET` request to `/v1/user/me`
 */
     pub async fn get_current_user<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::CurrentUserResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::CurrentUserResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_current_user",
+                200u16,
+                self.raw_get_current_user().await,
+            )
+            .await
+    }
+    async fn raw_get_current_user<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::CurrentUserResponse>, Error<()>> {
         let url = format!("{}/v1/user/me", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6291,12 +6506,6 @@ Sends a `GET` request to `/v1/user/me`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6321,7 +6530,20 @@ Arguments:
         &'a self,
         content_type: types::AssetContentType,
         body: B,
-    ) -> Result<ResponseValue<types::UploadAssetResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::UploadAssetResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "upload_asset",
+                200u16,
+                self.raw_upload_asset(content_type, body).await,
+            )
+            .await
+    }
+    async fn raw_upload_asset<'a, B: Into<reqwest::Body>>(
+        &'a self,
+        content_type: types::AssetContentType,
+        body: B,
+    ) -> Result<ResponseValue<types::UploadAssetResponse>, Error<()>> {
         let url = format!("{}/v1/asset", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -6354,12 +6576,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6386,7 +6602,22 @@ Arguments:
         folder_id: Option<&'a str>,
         limit: Option<i32>,
         token: Option<&'a str>,
-    ) -> Result<ResponseValue<types::AssetListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::AssetListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_assets",
+                200u16,
+                self.raw_list_assets(file_type, folder_id, limit, token).await,
+            )
+            .await
+    }
+    async fn raw_list_assets<'a>(
+        &'a self,
+        file_type: Option<&'a str>,
+        folder_id: Option<&'a str>,
+        limit: Option<i32>,
+        token: Option<&'a str>,
+    ) -> Result<ResponseValue<types::AssetListResponse>, Error<()>> {
         let url = format!("{}/v1/asset/list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6417,12 +6648,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6442,7 +6667,19 @@ Arguments:
     pub async fn delete_asset<'a>(
         &'a self,
         asset_id: &'a str,
-    ) -> Result<ResponseValue<types::DeleteAssetResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::DeleteAssetResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "delete_asset",
+                200u16,
+                self.raw_delete_asset(asset_id).await,
+            )
+            .await
+    }
+    async fn raw_delete_asset<'a>(
+        &'a self,
+        asset_id: &'a str,
+    ) -> Result<ResponseValue<types::DeleteAssetResponse>, Error<()>> {
         let url = format!(
             "{}/v1/asset/{}/delete", self.baseurl, encode_path(& asset_id.to_string()),
         );
@@ -6471,12 +6708,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6496,10 +6727,19 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
     pub async fn generate_photo_avatar_photos<'a>(
         &'a self,
         body: &'a types::GeneratePhotoAvatarPhotosRequest,
-    ) -> Result<
-        ResponseValue<types::PhotoAvatarGenerationIdResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "generate_photo_avatar_photos",
+                200u16,
+                self.raw_generate_photo_avatar_photos(body).await,
+            )
+            .await
+    }
+    async fn raw_generate_photo_avatar_photos<'a>(
+        &'a self,
+        body: &'a types::GeneratePhotoAvatarPhotosRequest,
+    ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/photo/generate", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6527,12 +6767,6 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6554,10 +6788,19 @@ Arguments:
     pub async fn get_photo_avatar_generation<'a>(
         &'a self,
         generation_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::PhotoAvatarGenerationResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::PhotoAvatarGenerationResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_photo_avatar_generation",
+                200u16,
+                self.raw_get_photo_avatar_generation(generation_id).await,
+            )
+            .await
+    }
+    async fn raw_get_photo_avatar_generation<'a>(
+        &'a self,
+        generation_id: &'a str,
+    ) -> Result<ResponseValue<types::PhotoAvatarGenerationResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar/generation/{}", self.baseurl, encode_path(& generation_id
             .to_string()),
@@ -6587,12 +6830,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6612,7 +6849,19 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
     pub async fn create_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::CreatePhotoAvatarGroupRequest,
-    ) -> Result<ResponseValue<types::AvatarLookResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::AvatarLookResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_photo_avatar_group",
+                200u16,
+                self.raw_create_photo_avatar_group(body).await,
+            )
+            .await
+    }
+    async fn raw_create_photo_avatar_group<'a>(
+        &'a self,
+        body: &'a types::CreatePhotoAvatarGroupRequest,
+    ) -> Result<ResponseValue<types::AvatarLookResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/avatar_group/create", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6640,12 +6889,6 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6665,10 +6908,19 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
     pub async fn add_looks_to_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::AddPhotoAvatarLooksRequest,
-    ) -> Result<
-        ResponseValue<types::AddedAvatarLooksResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::AddedAvatarLooksResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "add_looks_to_photo_avatar_group",
+                200u16,
+                self.raw_add_looks_to_photo_avatar_group(body).await,
+            )
+            .await
+    }
+    async fn raw_add_looks_to_photo_avatar_group<'a>(
+        &'a self,
+        body: &'a types::AddPhotoAvatarLooksRequest,
+    ) -> Result<ResponseValue<types::AddedAvatarLooksResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/avatar_group/add", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6696,12 +6948,6 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6721,10 +6967,19 @@ Sends a `POST` request to `/v2/photo_avatar/train`
     pub async fn train_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::TrainPhotoAvatarGroupRequest,
-    ) -> Result<
-        ResponseValue<types::TrainPhotoAvatarGroupResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::TrainPhotoAvatarGroupResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "train_photo_avatar_group",
+                200u16,
+                self.raw_train_photo_avatar_group(body).await,
+            )
+            .await
+    }
+    async fn raw_train_photo_avatar_group<'a>(
+        &'a self,
+        body: &'a types::TrainPhotoAvatarGroupRequest,
+    ) -> Result<ResponseValue<types::TrainPhotoAvatarGroupResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/train", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6752,12 +7007,6 @@ Sends a `POST` request to `/v2/photo_avatar/train`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6777,10 +7026,19 @@ Arguments:
     pub async fn get_photo_avatar_training_status<'a>(
         &'a self,
         group_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::PhotoAvatarTrainingResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::PhotoAvatarTrainingResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_photo_avatar_training_status",
+                200u16,
+                self.raw_get_photo_avatar_training_status(group_id).await,
+            )
+            .await
+    }
+    async fn raw_get_photo_avatar_training_status<'a>(
+        &'a self,
+        group_id: &'a str,
+    ) -> Result<ResponseValue<types::PhotoAvatarTrainingResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar/train/status/{}", self.baseurl, encode_path(& group_id
             .to_string()),
@@ -6810,12 +7068,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6833,10 +7085,19 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
     pub async fn generate_photo_avatar_looks<'a>(
         &'a self,
         body: &'a types::GeneratePhotoAvatarLooksRequest,
-    ) -> Result<
-        ResponseValue<types::PhotoAvatarGenerationIdResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "generate_photo_avatar_looks",
+                200u16,
+                self.raw_generate_photo_avatar_looks(body).await,
+            )
+            .await
+    }
+    async fn raw_generate_photo_avatar_looks<'a>(
+        &'a self,
+        body: &'a types::GeneratePhotoAvatarLooksRequest,
+    ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/look/generate", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6864,12 +7125,6 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6888,7 +7143,19 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
     pub async fn add_photo_avatar_motion<'a>(
         &'a self,
         body: &'a types::AddPhotoAvatarMotionRequest,
-    ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "add_photo_avatar_motion",
+                200u16,
+                self.raw_add_photo_avatar_motion(body).await,
+            )
+            .await
+    }
+    async fn raw_add_photo_avatar_motion<'a>(
+        &'a self,
+        body: &'a types::AddPhotoAvatarMotionRequest,
+    ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/add_motion", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6916,12 +7183,6 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6940,10 +7201,19 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
     pub async fn add_photo_avatar_sound_effect<'a>(
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
-    ) -> Result<
-        ResponseValue<types::AddPhotoAvatarSoundEffectResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::AddPhotoAvatarSoundEffectResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "add_photo_avatar_sound_effect",
+                200u16,
+                self.raw_add_photo_avatar_sound_effect(body).await,
+            )
+            .await
+    }
+    async fn raw_add_photo_avatar_sound_effect<'a>(
+        &'a self,
+        body: &'a types::PhotoAvatarIdRequest,
+    ) -> Result<ResponseValue<types::AddPhotoAvatarSoundEffectResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/add_sound_effect", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -6971,12 +7241,6 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -6997,7 +7261,19 @@ Arguments:
     pub async fn get_photo_avatar_details<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::AvatarLookResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::AvatarLookResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_photo_avatar_details",
+                200u16,
+                self.raw_get_photo_avatar_details(id).await,
+            )
+            .await
+    }
+    async fn raw_get_photo_avatar_details<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::AvatarLookResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -7026,12 +7302,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7052,7 +7322,19 @@ Arguments:
     pub async fn delete_photo_avatar<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::DeleteAvatarResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::DeleteAvatarResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "delete_photo_avatar",
+                200u16,
+                self.raw_delete_photo_avatar(id).await,
+            )
+            .await
+    }
+    async fn raw_delete_photo_avatar<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::DeleteAvatarResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -7081,12 +7363,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7105,7 +7381,19 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
     pub async fn upscale_photo_avatar<'a>(
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
-    ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "upscale_photo_avatar",
+                200u16,
+                self.raw_upscale_photo_avatar(body).await,
+            )
+            .await
+    }
+    async fn raw_upscale_photo_avatar<'a>(
+        &'a self,
+        body: &'a types::PhotoAvatarIdRequest,
+    ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/upscale", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7133,12 +7421,6 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7159,10 +7441,19 @@ Arguments:
     pub async fn delete_photo_avatar_group<'a>(
         &'a self,
         group_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::DeletePhotoAvatarGroupResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::DeletePhotoAvatarGroupResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "delete_photo_avatar_group",
+                200u16,
+                self.raw_delete_photo_avatar_group(group_id).await,
+            )
+            .await
+    }
+    async fn raw_delete_photo_avatar_group<'a>(
+        &'a self,
+        group_id: &'a str,
+    ) -> Result<ResponseValue<types::DeletePhotoAvatarGroupResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar_group/{}", self.baseurl, encode_path(& group_id
             .to_string()),
@@ -7192,12 +7483,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7216,10 +7501,19 @@ Sends a `POST` request to `/v2/video_avatar`
     pub async fn create_video_avatar<'a>(
         &'a self,
         body: &'a types::CreateVideoAvatarRequest,
-    ) -> Result<
-        ResponseValue<types::VideoAvatarCreatedResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::VideoAvatarCreatedResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_video_avatar",
+                200u16,
+                self.raw_create_video_avatar(body).await,
+            )
+            .await
+    }
+    async fn raw_create_video_avatar<'a>(
+        &'a self,
+        body: &'a types::CreateVideoAvatarRequest,
+    ) -> Result<ResponseValue<types::VideoAvatarCreatedResponse>, Error<()>> {
         let url = format!("{}/v2/video_avatar", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7247,12 +7541,6 @@ Sends a `POST` request to `/v2/video_avatar`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7273,10 +7561,19 @@ Arguments:
     pub async fn get_video_avatar_status<'a>(
         &'a self,
         avatar_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::VideoAvatarStatusResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::VideoAvatarStatusResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_video_avatar_status",
+                200u16,
+                self.raw_get_video_avatar_status(avatar_id).await,
+            )
+            .await
+    }
+    async fn raw_get_video_avatar_status<'a>(
+        &'a self,
+        avatar_id: &'a str,
+    ) -> Result<ResponseValue<types::VideoAvatarStatusResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_avatar/{}", self.baseurl, encode_path(& avatar_id.to_string()),
         );
@@ -7305,12 +7602,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7329,7 +7620,19 @@ Arguments:
     pub async fn delete_video_avatar<'a>(
         &'a self,
         avatar_id: &'a str,
-    ) -> Result<ResponseValue<types::DeleteAvatarResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::DeleteAvatarResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "delete_video_avatar",
+                200u16,
+                self.raw_delete_video_avatar(avatar_id).await,
+            )
+            .await
+    }
+    async fn raw_delete_video_avatar<'a>(
+        &'a self,
+        avatar_id: &'a str,
+    ) -> Result<ResponseValue<types::DeleteAvatarResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_avatar/{}", self.baseurl, encode_path(& avatar_id.to_string()),
         );
@@ -7358,12 +7661,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7385,7 +7682,19 @@ Arguments:
     pub async fn list_avatar_groups<'a>(
         &'a self,
         include_public: Option<bool>,
-    ) -> Result<ResponseValue<types::AvatarGroupListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::AvatarGroupListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_avatar_groups",
+                200u16,
+                self.raw_list_avatar_groups(include_public).await,
+            )
+            .await
+    }
+    async fn raw_list_avatar_groups<'a>(
+        &'a self,
+        include_public: Option<bool>,
+    ) -> Result<ResponseValue<types::AvatarGroupListResponse>, Error<()>> {
         let url = format!("{}/v2/avatar_group.list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7415,12 +7724,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7440,10 +7743,19 @@ Arguments:
     pub async fn list_avatar_group_looks<'a>(
         &'a self,
         group_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::AvatarGroupLooksResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::AvatarGroupLooksResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_avatar_group_looks",
+                200u16,
+                self.raw_list_avatar_group_looks(group_id).await,
+            )
+            .await
+    }
+    async fn raw_list_avatar_group_looks<'a>(
+        &'a self,
+        group_id: &'a str,
+    ) -> Result<ResponseValue<types::AvatarGroupLooksResponse>, Error<()>> {
         let url = format!(
             "{}/v2/avatar_group/{}/avatars", self.baseurl, encode_path(& group_id
             .to_string()),
@@ -7473,12 +7785,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7495,7 +7801,18 @@ Sends a `GET` request to `/v2/avatars`
 */
     pub async fn list_avatars<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::AvatarListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::AvatarListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_avatars",
+                200u16,
+                self.raw_list_avatars().await,
+            )
+            .await
+    }
+    async fn raw_list_avatars<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::AvatarListResponse>, Error<()>> {
         let url = format!("{}/v2/avatars", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7522,12 +7839,6 @@ Sends a `GET` request to `/v2/avatars`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7547,7 +7858,19 @@ Arguments:
     pub async fn get_avatar_details<'a>(
         &'a self,
         avatar_id: &'a str,
-    ) -> Result<ResponseValue<types::AvatarDetailsResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::AvatarDetailsResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_avatar_details",
+                200u16,
+                self.raw_get_avatar_details(avatar_id).await,
+            )
+            .await
+    }
+    async fn raw_get_avatar_details<'a>(
+        &'a self,
+        avatar_id: &'a str,
+    ) -> Result<ResponseValue<types::AvatarDetailsResponse>, Error<()>> {
         let url = format!(
             "{}/v2/avatar/{}/details", self.baseurl, encode_path(& avatar_id
             .to_string()),
@@ -7577,12 +7900,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7599,7 +7916,13 @@ Sends a `GET` request to `/v2/voices`
 */
     pub async fn list_voices<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::VoiceListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VoiceListResponse>, crate::Error> {
+        crate::runtime::finish(self, "list_voices", 200u16, self.raw_list_voices().await)
+            .await
+    }
+    async fn raw_list_voices<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::VoiceListResponse>, Error<()>> {
         let url = format!("{}/v2/voices", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7626,12 +7949,6 @@ Sends a `GET` request to `/v2/voices`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7649,7 +7966,18 @@ Sends a `GET` request to `/v2/voices/locales`
 */
     pub async fn list_voice_locales<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::VoiceLocaleListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VoiceLocaleListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_voice_locales",
+                200u16,
+                self.raw_list_voice_locales().await,
+            )
+            .await
+    }
+    async fn raw_list_voice_locales<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::VoiceLocaleListResponse>, Error<()>> {
         let url = format!("{}/v2/voices/locales", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7676,12 +8004,6 @@ Sends a `GET` request to `/v2/voices/locales`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7707,7 +8029,21 @@ Arguments:
         limit: Option<i32>,
         name_only: Option<bool>,
         token: Option<&'a str>,
-    ) -> Result<ResponseValue<types::BrandVoiceListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::BrandVoiceListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_brand_voices",
+                200u16,
+                self.raw_list_brand_voices(limit, name_only, token).await,
+            )
+            .await
+    }
+    async fn raw_list_brand_voices<'a>(
+        &'a self,
+        limit: Option<i32>,
+        name_only: Option<bool>,
+        token: Option<&'a str>,
+    ) -> Result<ResponseValue<types::BrandVoiceListResponse>, Error<()>> {
         let url = format!("{}/v1/brand_voice/list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7737,12 +8073,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7765,7 +8095,20 @@ Arguments:
         &'a self,
         brand_voice_id: &'a str,
         body: &'a types::UpdateBrandVoiceRequest,
-    ) -> Result<ResponseValue<types::BrandVoiceResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::BrandVoiceResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "update_brand_voice",
+                200u16,
+                self.raw_update_brand_voice(brand_voice_id, body).await,
+            )
+            .await
+    }
+    async fn raw_update_brand_voice<'a>(
+        &'a self,
+        brand_voice_id: &'a str,
+        body: &'a types::UpdateBrandVoiceRequest,
+    ) -> Result<ResponseValue<types::BrandVoiceResponse>, Error<()>> {
         let url = format!(
             "{}/v1/brand_voice/{}", self.baseurl, encode_path(& brand_voice_id
             .to_string()),
@@ -7796,12 +8139,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7825,7 +8162,20 @@ Arguments:
         &'a self,
         voice_id: &'a str,
         body: &'a types::GenerateVoicePreviewRequest,
-    ) -> Result<ResponseValue<types::VoicePreviewResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VoicePreviewResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "generate_voice_preview",
+                200u16,
+                self.raw_generate_voice_preview(voice_id, body).await,
+            )
+            .await
+    }
+    async fn raw_generate_voice_preview<'a>(
+        &'a self,
+        voice_id: &'a str,
+        body: &'a types::GenerateVoicePreviewRequest,
+    ) -> Result<ResponseValue<types::VoicePreviewResponse>, Error<()>> {
         let url = format!(
             "{}/v2/voices/{}/preview", self.baseurl, encode_path(& voice_id.to_string()),
         );
@@ -7855,12 +8205,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7877,10 +8221,18 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
 */
     pub async fn list_translation_languages<'a>(
         &'a self,
-    ) -> Result<
-        ResponseValue<types::TranslationLanguagesResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::TranslationLanguagesResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_translation_languages",
+                200u16,
+                self.raw_list_translation_languages().await,
+            )
+            .await
+    }
+    async fn raw_list_translation_languages<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::TranslationLanguagesResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/target_languages", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7907,12 +8259,6 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7933,7 +8279,19 @@ Sends a `POST` request to `/v2/video_translate`
     pub async fn translate_video<'a>(
         &'a self,
         body: &'a types::TranslateVideoRequest,
-    ) -> Result<ResponseValue<types::TranslateVideoResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::TranslateVideoResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "translate_video",
+                200u16,
+                self.raw_translate_video(body).await,
+            )
+            .await
+    }
+    async fn raw_translate_video<'a>(
+        &'a self,
+        body: &'a types::TranslateVideoRequest,
+    ) -> Result<ResponseValue<types::TranslateVideoResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -7961,12 +8319,6 @@ Sends a `POST` request to `/v2/video_translate`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7987,10 +8339,19 @@ Arguments:
     pub async fn get_video_translation_status<'a>(
         &'a self,
         video_translate_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::VideoTranslationStatusResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::VideoTranslationStatusResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_video_translation_status",
+                200u16,
+                self.raw_get_video_translation_status(video_translate_id).await,
+            )
+            .await
+    }
+    async fn raw_get_video_translation_status<'a>(
+        &'a self,
+        video_translate_id: &'a str,
+    ) -> Result<ResponseValue<types::VideoTranslationStatusResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/{}", self.baseurl, encode_path(& video_translate_id
             .to_string()),
@@ -8020,12 +8381,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8051,10 +8406,22 @@ passed through.
         &'a self,
         caption_type: Option<&'a str>,
         video_translate_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::VideoTranslationCaptionResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::VideoTranslationCaptionResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_video_translation_caption",
+                200u16,
+                self
+                    .raw_get_video_translation_caption(caption_type, video_translate_id)
+                    .await,
+            )
+            .await
+    }
+    async fn raw_get_video_translation_caption<'a>(
+        &'a self,
+        caption_type: Option<&'a str>,
+        video_translate_id: &'a str,
+    ) -> Result<ResponseValue<types::VideoTranslationCaptionResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/caption", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -8088,12 +8455,6 @@ passed through.
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8114,10 +8475,19 @@ Sends a `POST` request to `/v2/video_translate/proofread`
     pub async fn generate_proofread<'a>(
         &'a self,
         body: &'a types::GenerateProofreadRequest,
-    ) -> Result<
-        ResponseValue<types::GenerateProofreadResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::GenerateProofreadResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "generate_proofread",
+                200u16,
+                self.raw_generate_proofread(body).await,
+            )
+            .await
+    }
+    async fn raw_generate_proofread<'a>(
+        &'a self,
+        body: &'a types::GenerateProofreadRequest,
+    ) -> Result<ResponseValue<types::GenerateProofreadResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/proofread", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -8145,12 +8515,6 @@ Sends a `POST` request to `/v2/video_translate/proofread`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8170,7 +8534,19 @@ Arguments:
     pub async fn get_proofread_status<'a>(
         &'a self,
         proofread_id: &'a str,
-    ) -> Result<ResponseValue<types::ProofreadStatusResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::ProofreadStatusResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_proofread_status",
+                200u16,
+                self.raw_get_proofread_status(proofread_id).await,
+            )
+            .await
+    }
+    async fn raw_get_proofread_status<'a>(
+        &'a self,
+        proofread_id: &'a str,
+    ) -> Result<ResponseValue<types::ProofreadStatusResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/proofread/status/{}", self.baseurl, encode_path(&
             proofread_id.to_string()),
@@ -8200,12 +8576,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8227,7 +8597,19 @@ Arguments:
     pub async fn download_proofread_srt<'a>(
         &'a self,
         proofread_id: &'a str,
-    ) -> Result<ResponseValue<types::ProofreadSrtResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::ProofreadSrtResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "download_proofread_srt",
+                200u16,
+                self.raw_download_proofread_srt(proofread_id).await,
+            )
+            .await
+    }
+    async fn raw_download_proofread_srt<'a>(
+        &'a self,
+        proofread_id: &'a str,
+    ) -> Result<ResponseValue<types::ProofreadSrtResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/proofread/{}/download-srt", self.baseurl,
             encode_path(& proofread_id.to_string()),
@@ -8257,12 +8639,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8285,10 +8661,20 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
         body: &'a types::UploadProofreadSrtRequest,
-    ) -> Result<
-        ResponseValue<types::UploadProofreadSrtResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::UploadProofreadSrtResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "upload_proofread_srt",
+                200u16,
+                self.raw_upload_proofread_srt(proofread_id, body).await,
+            )
+            .await
+    }
+    async fn raw_upload_proofread_srt<'a>(
+        &'a self,
+        proofread_id: &'a str,
+        body: &'a types::UploadProofreadSrtRequest,
+    ) -> Result<ResponseValue<types::UploadProofreadSrtResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/proofread/{}/upload-srt", self.baseurl, encode_path(&
             proofread_id.to_string()),
@@ -8319,12 +8705,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8346,7 +8726,20 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
         body: &'a types::GenerateVideoFromProofreadRequest,
-    ) -> Result<ResponseValue<types::ProofreadVideoResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::ProofreadVideoResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "generate_video_from_proofread",
+                200u16,
+                self.raw_generate_video_from_proofread(proofread_id, body).await,
+            )
+            .await
+    }
+    async fn raw_generate_video_from_proofread<'a>(
+        &'a self,
+        proofread_id: &'a str,
+        body: &'a types::GenerateVideoFromProofreadRequest,
+    ) -> Result<ResponseValue<types::ProofreadVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/proofread/{}/generate", self.baseurl, encode_path(&
             proofread_id.to_string()),
@@ -8377,12 +8770,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8398,7 +8785,18 @@ Sends a `GET` request to `/v2/templates`
 */
     pub async fn list_templates<'a>(
         &'a self,
-    ) -> Result<ResponseValue<types::TemplateListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::TemplateListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_templates",
+                200u16,
+                self.raw_list_templates().await,
+            )
+            .await
+    }
+    async fn raw_list_templates<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::TemplateListResponse>, Error<()>> {
         let url = format!("{}/v2/templates", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -8425,12 +8823,6 @@ Sends a `GET` request to `/v2/templates`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8451,7 +8843,19 @@ Arguments:
     pub async fn get_template_v2<'a>(
         &'a self,
         template_id: &'a str,
-    ) -> Result<ResponseValue<types::TemplateV2Response>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::TemplateV2Response>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_template_v2",
+                200u16,
+                self.raw_get_template_v2(template_id).await,
+            )
+            .await
+    }
+    async fn raw_get_template_v2<'a>(
+        &'a self,
+        template_id: &'a str,
+    ) -> Result<ResponseValue<types::TemplateV2Response>, Error<()>> {
         let url = format!(
             "{}/v2/template/{}", self.baseurl, encode_path(& template_id.to_string()),
         );
@@ -8480,12 +8884,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8507,7 +8905,19 @@ Arguments:
     pub async fn get_template_v3<'a>(
         &'a self,
         template_id: &'a str,
-    ) -> Result<ResponseValue<types::TemplateV3Response>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::TemplateV3Response>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "get_template_v3",
+                200u16,
+                self.raw_get_template_v3(template_id).await,
+            )
+            .await
+    }
+    async fn raw_get_template_v3<'a>(
+        &'a self,
+        template_id: &'a str,
+    ) -> Result<ResponseValue<types::TemplateV3Response>, Error<()>> {
         let url = format!(
             "{}/v3/template/{}", self.baseurl, encode_path(& template_id.to_string()),
         );
@@ -8536,12 +8946,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8565,7 +8969,20 @@ Arguments:
         &'a self,
         template_id: &'a str,
         body: &'a types::GenerateFromTemplateRequest,
-    ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "generate_video_from_template",
+                200u16,
+                self.raw_generate_video_from_template(template_id, body).await,
+            )
+            .await
+    }
+    async fn raw_generate_video_from_template<'a>(
+        &'a self,
+        template_id: &'a str,
+        body: &'a types::GenerateFromTemplateRequest,
+    ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<()>> {
         let url = format!(
             "{}/v2/template/{}/generate", self.baseurl, encode_path(& template_id
             .to_string()),
@@ -8596,12 +9013,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8631,7 +9042,25 @@ without naming the parameter; `token` is the name third-party clients use.
         name_filter: Option<&'a str>,
         parent_id: Option<&'a str>,
         token: Option<&'a str>,
-    ) -> Result<ResponseValue<types::FolderListResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::FolderListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_folders",
+                200u16,
+                self
+                    .raw_list_folders(is_trash, limit, name_filter, parent_id, token)
+                    .await,
+            )
+            .await
+    }
+    async fn raw_list_folders<'a>(
+        &'a self,
+        is_trash: Option<bool>,
+        limit: Option<i32>,
+        name_filter: Option<&'a str>,
+        parent_id: Option<&'a str>,
+        token: Option<&'a str>,
+    ) -> Result<ResponseValue<types::FolderListResponse>, Error<()>> {
         let url = format!("{}/v1/folders", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -8663,12 +9092,6 @@ without naming the parameter; `token` is the name third-party clients use.
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8686,7 +9109,19 @@ Sends a `POST` request to `/v1/folders/create`
     pub async fn create_folder<'a>(
         &'a self,
         body: &'a types::CreateFolderRequest,
-    ) -> Result<ResponseValue<types::FolderResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_folder",
+                200u16,
+                self.raw_create_folder(body).await,
+            )
+            .await
+    }
+    async fn raw_create_folder<'a>(
+        &'a self,
+        body: &'a types::CreateFolderRequest,
+    ) -> Result<ResponseValue<types::FolderResponse>, Error<()>> {
         let url = format!("{}/v1/folders/create", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -8714,12 +9149,6 @@ Sends a `POST` request to `/v1/folders/create`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8740,7 +9169,20 @@ Arguments:
         &'a self,
         folder_id: &'a str,
         body: &'a types::RenameFolderRequest,
-    ) -> Result<ResponseValue<types::FolderResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "rename_folder",
+                200u16,
+                self.raw_rename_folder(folder_id, body).await,
+            )
+            .await
+    }
+    async fn raw_rename_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+        body: &'a types::RenameFolderRequest,
+    ) -> Result<ResponseValue<types::FolderResponse>, Error<()>> {
         let url = format!(
             "{}/v1/folders/{}", self.baseurl, encode_path(& folder_id.to_string()),
         );
@@ -8770,12 +9212,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8795,7 +9231,19 @@ Arguments:
     pub async fn trash_folder<'a>(
         &'a self,
         folder_id: &'a str,
-    ) -> Result<ResponseValue<types::TrashFolderResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::TrashFolderResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "trash_folder",
+                200u16,
+                self.raw_trash_folder(folder_id).await,
+            )
+            .await
+    }
+    async fn raw_trash_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+    ) -> Result<ResponseValue<types::TrashFolderResponse>, Error<()>> {
         let url = format!(
             "{}/v1/folders/{}/trash", self.baseurl, encode_path(& folder_id.to_string()),
         );
@@ -8824,12 +9272,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8848,7 +9290,19 @@ Arguments:
     pub async fn restore_folder<'a>(
         &'a self,
         folder_id: &'a str,
-    ) -> Result<ResponseValue<types::FolderResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "restore_folder",
+                200u16,
+                self.raw_restore_folder(folder_id).await,
+            )
+            .await
+    }
+    async fn raw_restore_folder<'a>(
+        &'a self,
+        folder_id: &'a str,
+    ) -> Result<ResponseValue<types::FolderResponse>, Error<()>> {
         let url = format!(
             "{}/v1/folders/{}/restore", self.baseurl, encode_path(& folder_id
             .to_string()),
@@ -8878,12 +9332,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8910,10 +9358,19 @@ Sends a `POST` request to `/v1/streaming.new`
     pub async fn create_streaming_session<'a>(
         &'a self,
         body: &'a types::CreateStreamingSessionRequest,
-    ) -> Result<
-        ResponseValue<types::StreamingSessionResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::StreamingSessionResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_streaming_session",
+                200u16,
+                self.raw_create_streaming_session(body).await,
+            )
+            .await
+    }
+    async fn raw_create_streaming_session<'a>(
+        &'a self,
+        body: &'a types::CreateStreamingSessionRequest,
+    ) -> Result<ResponseValue<types::StreamingSessionResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.new", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -8941,12 +9398,6 @@ Sends a `POST` request to `/v1/streaming.new`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8971,7 +9422,19 @@ Sends a `POST` request to `/v1/streaming.start`
     pub async fn start_streaming_session<'a>(
         &'a self,
         body: &'a types::StartStreamingSessionRequest,
-    ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "start_streaming_session",
+                200u16,
+                self.raw_start_streaming_session(body).await,
+            )
+            .await
+    }
+    async fn raw_start_streaming_session<'a>(
+        &'a self,
+        body: &'a types::StartStreamingSessionRequest,
+    ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.start", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -8999,12 +9462,6 @@ Sends a `POST` request to `/v1/streaming.start`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9027,10 +9484,18 @@ Sends a `GET` request to `/v1/streaming.list`
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
     pub async fn list_active_streaming_sessions<'a>(
         &'a self,
-    ) -> Result<
-        ResponseValue<types::ActiveStreamingSessionsResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::ActiveStreamingSessionsResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_active_streaming_sessions",
+                200u16,
+                self.raw_list_active_streaming_sessions().await,
+            )
+            .await
+    }
+    async fn raw_list_active_streaming_sessions<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::ActiveStreamingSessionsResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9057,12 +9522,6 @@ Sends a `GET` request to `/v1/streaming.list`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9099,10 +9558,33 @@ Arguments:
         page_size: Option<i32>,
         status: Option<&'a str>,
         token: Option<&'a str>,
-    ) -> Result<
-        ResponseValue<types::StreamingSessionHistoryResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::StreamingSessionHistoryResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_streaming_session_history",
+                200u16,
+                self
+                    .raw_list_streaming_session_history(
+                        date_from,
+                        date_to,
+                        page,
+                        page_size,
+                        status,
+                        token,
+                    )
+                    .await,
+            )
+            .await
+    }
+    async fn raw_list_streaming_session_history<'a>(
+        &'a self,
+        date_from: Option<&'a str>,
+        date_to: Option<&'a str>,
+        page: Option<i32>,
+        page_size: Option<i32>,
+        status: Option<&'a str>,
+        token: Option<&'a str>,
+    ) -> Result<ResponseValue<types::StreamingSessionHistoryResponse>, Error<()>> {
         let url = format!("{}/v2/streaming.list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9135,12 +9617,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9166,7 +9642,19 @@ Sends a `POST` request to `/v1/streaming.task`
     pub async fn send_streaming_task<'a>(
         &'a self,
         body: &'a types::SendStreamingTaskRequest,
-    ) -> Result<ResponseValue<types::StreamingTaskResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::StreamingTaskResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "send_streaming_task",
+                200u16,
+                self.raw_send_streaming_task(body).await,
+            )
+            .await
+    }
+    async fn raw_send_streaming_task<'a>(
+        &'a self,
+        body: &'a types::SendStreamingTaskRequest,
+    ) -> Result<ResponseValue<types::StreamingTaskResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.task", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9194,12 +9682,6 @@ Sends a `POST` request to `/v1/streaming.task`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9224,7 +9706,19 @@ Sends a `POST` request to `/v1/streaming.stop`
     pub async fn close_streaming_session<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
-    ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "close_streaming_session",
+                200u16,
+                self.raw_close_streaming_session(body).await,
+            )
+            .await
+    }
+    async fn raw_close_streaming_session<'a>(
+        &'a self,
+        body: &'a types::StreamingSessionIdRequest,
+    ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.stop", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9252,12 +9746,6 @@ Sends a `POST` request to `/v1/streaming.stop`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9281,7 +9769,19 @@ Sends a `POST` request to `/v1/streaming.interrupt`
     pub async fn interrupt_streaming_task<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
-    ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "interrupt_streaming_task",
+                200u16,
+                self.raw_interrupt_streaming_task(body).await,
+            )
+            .await
+    }
+    async fn raw_interrupt_streaming_task<'a>(
+        &'a self,
+        body: &'a types::StreamingSessionIdRequest,
+    ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.interrupt", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9309,12 +9809,6 @@ Sends a `POST` request to `/v1/streaming.interrupt`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9337,10 +9831,18 @@ Sends a `POST` request to `/v1/streaming.create_token`
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
     pub async fn create_streaming_session_token<'a>(
         &'a self,
-    ) -> Result<
-        ResponseValue<types::StreamingSessionTokenResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::StreamingSessionTokenResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_streaming_session_token",
+                200u16,
+                self.raw_create_streaming_session_token().await,
+            )
+            .await
+    }
+    async fn raw_create_streaming_session_token<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::StreamingSessionTokenResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.create_token", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9367,12 +9869,6 @@ Sends a `POST` request to `/v1/streaming.create_token`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9393,10 +9889,18 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
     pub async fn list_streaming_avatars<'a>(
         &'a self,
-    ) -> Result<
-        ResponseValue<types::StreamingAvatarListResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::StreamingAvatarListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_streaming_avatars",
+                200u16,
+                self.raw_list_streaming_avatars().await,
+            )
+            .await
+    }
+    async fn raw_list_streaming_avatars<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::StreamingAvatarListResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/avatar.list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9423,12 +9927,6 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9451,10 +9949,19 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
     pub async fn keep_streaming_session_alive<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
-    ) -> Result<
-        ResponseValue<types::KeepAliveStreamingSessionResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::KeepAliveStreamingSessionResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "keep_streaming_session_alive",
+                200u16,
+                self.raw_keep_streaming_session_alive(body).await,
+            )
+            .await
+    }
+    async fn raw_keep_streaming_session_alive<'a>(
+        &'a self,
+        body: &'a types::StreamingSessionIdRequest,
+    ) -> Result<ResponseValue<types::KeepAliveStreamingSessionResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.keep_alive", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9482,12 +9989,6 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9507,10 +10008,18 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
 */
     pub async fn list_knowledge_bases<'a>(
         &'a self,
-    ) -> Result<
-        ResponseValue<types::KnowledgeBaseListResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::KnowledgeBaseListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_knowledge_bases",
+                200u16,
+                self.raw_list_knowledge_bases().await,
+            )
+            .await
+    }
+    async fn raw_list_knowledge_bases<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::KnowledgeBaseListResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/knowledge_base/list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9537,12 +10046,6 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9561,10 +10064,19 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
     pub async fn create_knowledge_base<'a>(
         &'a self,
         body: &'a types::CreateKnowledgeBaseRequest,
-    ) -> Result<
-        ResponseValue<types::CreateKnowledgeBaseResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::CreateKnowledgeBaseResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_knowledge_base",
+                200u16,
+                self.raw_create_knowledge_base(body).await,
+            )
+            .await
+    }
+    async fn raw_create_knowledge_base<'a>(
+        &'a self,
+        body: &'a types::CreateKnowledgeBaseRequest,
+    ) -> Result<ResponseValue<types::CreateKnowledgeBaseResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/knowledge_base/create", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9592,12 +10104,6 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9619,10 +10125,20 @@ Arguments:
         &'a self,
         knowledge_base_id: &'a str,
         body: &'a types::UpdateKnowledgeBaseRequest,
-    ) -> Result<
-        ResponseValue<types::KnowledgeBaseAckResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "update_knowledge_base",
+                200u16,
+                self.raw_update_knowledge_base(knowledge_base_id, body).await,
+            )
+            .await
+    }
+    async fn raw_update_knowledge_base<'a>(
+        &'a self,
+        knowledge_base_id: &'a str,
+        body: &'a types::UpdateKnowledgeBaseRequest,
+    ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, Error<()>> {
         let url = format!(
             "{}/v1/streaming/knowledge_base/{}", self.baseurl, encode_path(&
             knowledge_base_id.to_string()),
@@ -9653,12 +10169,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9677,10 +10187,19 @@ Arguments:
     pub async fn delete_knowledge_base<'a>(
         &'a self,
         knowledge_base_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::KnowledgeBaseAckResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "delete_knowledge_base",
+                200u16,
+                self.raw_delete_knowledge_base(knowledge_base_id).await,
+            )
+            .await
+    }
+    async fn raw_delete_knowledge_base<'a>(
+        &'a self,
+        knowledge_base_id: &'a str,
+    ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, Error<()>> {
         let url = format!(
             "{}/v1/streaming/knowledge_base/{}/delete", self.baseurl, encode_path(&
             knowledge_base_id.to_string()),
@@ -9710,12 +10229,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9731,10 +10244,18 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
 */
     pub async fn list_webhook_endpoints<'a>(
         &'a self,
-    ) -> Result<
-        ResponseValue<types::WebhookEndpointListResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::WebhookEndpointListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_webhook_endpoints",
+                200u16,
+                self.raw_list_webhook_endpoints().await,
+            )
+            .await
+    }
+    async fn raw_list_webhook_endpoints<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::WebhookEndpointListResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9761,12 +10282,6 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9786,7 +10301,19 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
     pub async fn create_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::CreateWebhookEndpointRequest,
-    ) -> Result<ResponseValue<types::WebhookEndpointResponse>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<types::WebhookEndpointResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "create_webhook_endpoint",
+                200u16,
+                self.raw_create_webhook_endpoint(body).await,
+            )
+            .await
+    }
+    async fn raw_create_webhook_endpoint<'a>(
+        &'a self,
+        body: &'a types::CreateWebhookEndpointRequest,
+    ) -> Result<ResponseValue<types::WebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.add", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9814,12 +10341,6 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9838,10 +10359,19 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
     pub async fn update_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::UpdateWebhookEndpointRequest,
-    ) -> Result<
-        ResponseValue<types::UpdateWebhookEndpointResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::UpdateWebhookEndpointResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "update_webhook_endpoint",
+                200u16,
+                self.raw_update_webhook_endpoint(body).await,
+            )
+            .await
+    }
+    async fn raw_update_webhook_endpoint<'a>(
+        &'a self,
+        body: &'a types::UpdateWebhookEndpointRequest,
+    ) -> Result<ResponseValue<types::UpdateWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.update", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9869,12 +10399,6 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9894,10 +10418,19 @@ Arguments:
     pub async fn delete_webhook_endpoint<'a>(
         &'a self,
         endpoint_id: &'a str,
-    ) -> Result<
-        ResponseValue<types::DeleteWebhookEndpointResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::DeleteWebhookEndpointResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "delete_webhook_endpoint",
+                200u16,
+                self.raw_delete_webhook_endpoint(endpoint_id).await,
+            )
+            .await
+    }
+    async fn raw_delete_webhook_endpoint<'a>(
+        &'a self,
+        endpoint_id: &'a str,
+    ) -> Result<ResponseValue<types::DeleteWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.delete", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9925,12 +10458,6 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9947,10 +10474,18 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
 */
     pub async fn list_webhook_event_types<'a>(
         &'a self,
-    ) -> Result<
-        ResponseValue<types::WebhookEventTypeListResponse>,
-        Error<types::ErrorBody>,
-    > {
+    ) -> Result<ResponseValue<types::WebhookEventTypeListResponse>, crate::Error> {
+        crate::runtime::finish(
+                self,
+                "list_webhook_event_types",
+                200u16,
+                self.raw_list_webhook_event_types().await,
+            )
+            .await
+    }
+    async fn raw_list_webhook_event_types<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::WebhookEventTypeListResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/webhook.list", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -9977,12 +10512,6 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16..=599u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10016,6 +10545,593 @@ pub mod operations {
             "interrupt_streaming_task" => &["apiKey", "sessionToken"],
             "keep_streaming_session_alive" => &["apiKey", "sessionToken"],
             _ => &["apiKey"],
+        }
+    }
+    /// Whether sending `operation_id` twice has the same effect as sending it once, so a
+    /// failed attempt may be retried even when the server may have acted on it.
+    pub fn operation_idempotent(operation_id: &str) -> bool {
+        matches!(
+            operation_id, "get_video_status" | "list_videos" | "delete_video" |
+            "get_remaining_quota" | "get_current_user" | "list_assets" |
+            "get_photo_avatar_generation" | "get_photo_avatar_training_status" |
+            "get_photo_avatar_details" | "delete_photo_avatar" |
+            "delete_photo_avatar_group" | "get_video_avatar_status" |
+            "delete_video_avatar" | "list_avatar_groups" | "list_avatar_group_looks" |
+            "list_avatars" | "get_avatar_details" | "list_voices" | "list_voice_locales"
+            | "list_brand_voices" | "list_translation_languages" |
+            "get_video_translation_status" | "get_video_translation_caption" |
+            "get_proofread_status" | "download_proofread_srt" | "list_templates" |
+            "get_template_v2" | "get_template_v3" | "list_folders" |
+            "list_active_streaming_sessions" | "list_streaming_session_history" |
+            "list_streaming_avatars" | "list_knowledge_bases" | "list_webhook_endpoints"
+            | "delete_webhook_endpoint" | "list_webhook_event_types"
+        )
+    }
+}
+impl crate::envelope::Envelope for types::ActiveStreamingSessionsResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::AddPhotoAvatarSoundEffectResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::AddedAvatarLooksResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::AssetListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::AvatarDetailsResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::AvatarGroupListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::AvatarGroupLooksResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::AvatarListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::AvatarLookResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::BrandVoiceListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::BrandVoiceResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::CreateKnowledgeBaseResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::CurrentUserResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::DeleteAssetResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::DeleteAvatarResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::DeletePhotoAvatarGroupResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::DeleteVideoResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::DeleteWebhookEndpointResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::FolderListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::FolderResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::GenerateProofreadResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::KeepAliveStreamingSessionResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::KnowledgeBaseAckResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::KnowledgeBaseListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::PhotoAvatarGenerationIdResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::PhotoAvatarGenerationResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::PhotoAvatarIdResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::PhotoAvatarTrainingResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::ProofreadSrtResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::ProofreadStatusResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::ProofreadVideoResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::RemainingQuotaResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::ShareVideoResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::StreamingAckResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::StreamingAvatarListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::StreamingSessionHistoryResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::StreamingSessionResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::StreamingSessionTokenResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::StreamingTaskResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::TemplateListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::TemplateV2Response {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::TemplateV3Response {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::TrainPhotoAvatarGroupResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::TranslateVideoResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::TranslationLanguagesResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::TrashFolderResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::UpdateWebhookEndpointResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::UploadAssetResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::UploadProofreadSrtResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VideoAvatarCreatedResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VideoAvatarStatusResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VideoIdV1Response {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VideoIdV2Response {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VideoListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VideoStatusResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VideoTranslationCaptionResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VideoTranslationStatusResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VoiceListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VoiceLocaleListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: None,
+            error: self.error.as_ref(),
+            message: None,
+        }
+    }
+}
+impl crate::envelope::Envelope for types::VoicePreviewResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::WebhookEndpointListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::WebhookEndpointResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::WebhookEventTypeListResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: Some(self.code),
+            error: None,
+            message: self.message.as_deref().or(self.msg.as_deref()),
         }
     }
 }

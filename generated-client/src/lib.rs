@@ -25,8 +25,15 @@
 mod generated;
 
 mod config;
+pub mod envelope;
+mod error;
 mod hooks;
+mod redact;
+mod retry;
+mod runtime;
 
-pub use config::{BuildError, ClientBuilder, ClientState, DEFAULT_TIMEOUT};
+pub use config::{BuildError, ClientBuilder, ClientState, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use error::{ApiError, DecodeError, Error, MAX_KEPT_BODY};
 pub use generated::operations;
-pub use generated::{ByteStream, Client, ClientInfo, Error, ResponseValue, types};
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, types};
+pub use retry::RetryPolicy;

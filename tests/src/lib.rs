@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use heygen_client::Client;
+use heygen_client::{Client, ClientBuilder};
 use heygen_codegen::LoadedSpec;
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};
@@ -97,13 +97,14 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start() -> Self {
+        Self::start_with(|builder| builder).await
+    }
+
+    /// Like [`Harness::start`], with the builder adjusted (retries, timeouts) before the build.
+    pub async fn start_with(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
         let (api, upload) = (MockServer::start().await, MockServer::start().await);
-        let client = Client::builder()
-            .api_key(API_KEY)
-            .base_url(api.uri())
-            .upload_base_url(upload.uri())
-            .build()
-            .expect("a valid test client");
+        let builder = Client::builder().api_key(API_KEY).base_url(api.uri()).upload_base_url(upload.uri());
+        let client = configure(builder).build().expect("a valid test client");
         Self { api, upload, client }
     }
 }

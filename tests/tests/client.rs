@@ -31,7 +31,13 @@ async fn session_token_client_refuses_operations_that_need_the_api_key() {
     let server = MockServer::start().await;
     let client = Client::builder().session_token(TOKEN).base_url(server.uri()).build().unwrap();
     let err = client.get_current_user().await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("get_current_user")), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidRequest { operation: "get_current_user", message } if message.contains("session token"))
+    );
+    assert_eq!(
+        err.to_string(),
+        "get_current_user: invalid request: this operation does not accept a session token; build the client with an API key"
+    );
     assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
 }
 

@@ -1,0 +1,181 @@
+//! Transform: changes to progenitor's output that make it the client we want, done on the
+//! syntax tree so they hold for every operation and type, present and future.
+//!
+//! - every operation method returns the crate's own `Error` and checks HeyGen's envelope;
+//! - every string enum keeps values it does not know in an `Unknown(String)` variant, and
+//!   every tagged union parses unknown tags as `Unknown`, so new server values do not break
+//!   decoding;
+//! - methods of deprecated operations are `#[deprecated]`.
+
+use proc_macro2::Span;
+use quote::format_ident;
+use syn::punctuated::Punctuated;
+use syn::{
+    Arm, Attribute, Expr, Fields, FnArg, GenericArgument, ImplItem, ImplItemFn, Item, ItemEnum, ItemImpl, Meta, Pat,
+    PathArguments, ReturnType, Token, Type, parse_quote,
+};
+
+use crate::generate::OperationFacts;
+
+/// The hand-written items the transformed code calls, in `heygen-client`.
+const FINISH: &str = "crate::runtime::finish";
+const ERROR: &str = "crate::Error";
+
+pub fn apply(file: &mut syn::File, operations: &[OperationFacts]) {
+    for item in &mut file.items {
+        match item {
+            Item::Impl(block) if is_inherent_client_impl(block) => check_operation_methods(block, operations),
+            Item::Mod(module) if module.ident == "types" => {
+                if let Some((_, items)) = &mut module.content {
+                    open_enums(items);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_inherent_client_impl(block: &ItemImpl) -> bool {
+    block.trait_.is_none() && matches!(&*block.self_ty, Type::Path(p) if p.path.is_ident("Client"))
+}
+
+/// Splits each operation method in two: progenitor's body moves to a private `raw_<name>`, and
+/// the public method (with the docs) passes its result through the runtime's `finish`, which
+/// maps errors and checks the envelope.
+fn check_operation_methods(block: &mut ItemImpl, operations: &[OperationFacts]) {
+    let mut items = Vec::with_capacity(block.items.len() * 2);
+    for member in block.items.drain(..) {
+        let ImplItem::Fn(method) = member else {
+            items.push(member);
+            continue;
+        };
+        let Some(op) = operations.iter().find(|op| method.sig.ident == op.id) else {
+            items.push(ImplItem::Fn(method));
+            continue;
+        };
+        let (public, raw) = split_method(method, op);
+        items.push(ImplItem::Fn(public));
+        items.push(ImplItem::Fn(raw));
+    }
+    block.items = items;
+}
+
+fn split_method(method: ImplItemFn, op: &OperationFacts) -> (ImplItemFn, ImplItemFn) {
+    let mut raw = method.clone();
+    raw.sig.ident = format_ident!("raw_{}", method.sig.ident);
+    raw.vis = syn::Visibility::Inherited;
+    raw.attrs.retain(|a| !a.path().is_ident("doc"));
+
+    let mut public = method;
+    if op.deprecated {
+        public.attrs.push(parse_quote!(#[deprecated(note = "HeyGen marks this endpoint as deprecated")]));
+    }
+    if let ReturnType::Type(_, ty) = &mut public.sig.output
+        && let Some(ok) = result_ok_type(ty)
+    {
+        let error: Type = syn::parse_str(ERROR).expect("a type path");
+        **ty = parse_quote!(Result<#ok, #error>);
+    }
+    let args: Punctuated<Expr, Token![,]> = public
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(arg) => match &*arg.pat {
+                Pat::Ident(ident) => Some(Expr::Path(parse_quote!(#ident))),
+                _ => None,
+            },
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let finish: syn::Path = syn::parse_str(FINISH).expect("a path");
+    let (raw_name, id, status) = (&raw.sig.ident, op.id.as_str(), op.success_status);
+    public.block = parse_quote!({ #finish(self, #id, #status, self.#raw_name(#args).await).await });
+    (public, raw)
+}
+
+/// `T` in `Result<T, E>`.
+fn result_ok_type(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        GenericArgument::Type(ok) => Some(ok.clone()),
+        _ => None,
+    }
+}
+
+/// Adds `Unknown` variants to every string enum and tagged union in `types`.
+fn open_enums(items: &mut [Item]) {
+    let mut string_enums = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Enum(e) = item else { continue };
+        if is_string_enum(e) {
+            open_string_enum(e);
+            string_enums.push(e.ident.clone());
+        } else if is_tagged_union(e) {
+            e.variants.push(parse_quote! {
+                /// A kind this version of the client does not know yet (its fields are dropped).
+                #[serde(other)]
+                Unknown
+            });
+        }
+    }
+    // The enum's `Display` must now also cover `Unknown`.
+    for item in items.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let is_display =
+            block.trait_.as_ref().is_some_and(|(p, _)| p.segments.last().is_some_and(|s| s.ident == "Display"));
+        let for_open_enum = matches!(&*block.self_ty, Type::Path(p) if string_enums.iter().any(|e| p.path.is_ident(e)));
+        if is_display && for_open_enum {
+            add_unknown_display_arm(block);
+        }
+    }
+}
+
+/// typify's string enums: unit variants only, no serde tagging of their own.
+fn is_string_enum(e: &ItemEnum) -> bool {
+    !e.variants.is_empty() && e.variants.iter().all(|v| matches!(v.fields, Fields::Unit)) && !has_serde(&e.attrs, "tag")
+}
+
+fn is_tagged_union(e: &ItemEnum) -> bool {
+    has_serde(&e.attrs, "tag") && !has_serde(&e.attrs, "untagged")
+}
+
+fn has_serde(attrs: &[Attribute], key: &str) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| match &a.meta {
+        Meta::List(list) => list.tokens.clone().into_iter().any(|t| t.to_string() == key),
+        _ => false,
+    })
+}
+
+fn open_string_enum(e: &mut ItemEnum) {
+    // `Unknown(String)` cannot be `Copy`.
+    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+        if let Meta::List(list) = &mut attr.meta {
+            let kept: Punctuated<syn::Path, Token![,]> = list
+                .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                .map(|paths| paths.into_iter().filter(|p| !p.is_ident("Copy")).collect())
+                .unwrap_or_default();
+            list.tokens = quote::quote!(#kept);
+        }
+    }
+    e.variants.push(parse_quote! {
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String)
+    });
+}
+
+fn add_unknown_display_arm(block: &mut ItemImpl) {
+    for member in &mut block.items {
+        let ImplItem::Fn(method) = member else { continue };
+        for stmt in &mut method.block.stmts {
+            if let syn::Stmt::Expr(Expr::Match(m), _) = stmt {
+                let value = syn::Ident::new("value", Span::call_site());
+                let arm: Arm = parse_quote!(Self::Unknown(ref #value) => f.write_str(#value),);
+                m.arms.push(arm);
+            }
+        }
+    }
+}

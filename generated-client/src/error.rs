@@ -1,0 +1,151 @@
+//! The one error type every operation returns. No variant holds a secret: the API key and
+//! session token travel only in request headers, which are never part of an error.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::types::{EnvelopeError, ErrorBody, ErrorCode};
+
+/// Why a call failed. Match on the variant; each carries the operation (its `operationId`).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// HeyGen answered with an error: a non-2xx status, or a 2xx whose envelope reports failure.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A success status whose body does not match the spec (not JSON, truncated, wrong types).
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The request did not finish within the configured timeout.
+    #[error("{operation}: timed out")]
+    Timeout { operation: &'static str },
+    /// The request could not be sent, or the reply could not be read (DNS, refused or reset connection).
+    #[error("{operation}: connection failed: {source}")]
+    Connection { operation: &'static str, source: reqwest::Error },
+    /// The request could not be built: a parameter that is not a valid header value, or
+    /// credentials the operation does not accept. Nothing was sent.
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest { operation: &'static str, message: String },
+}
+
+impl Error {
+    /// The operation (`operationId`) that failed.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::Api(e) => e.operation,
+            Error::Decode(e) => e.operation,
+            Error::Timeout { operation }
+            | Error::Connection { operation, .. }
+            | Error::InvalidRequest { operation, .. } => operation,
+        }
+    }
+
+    /// The HTTP status, when HeyGen answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+}
+
+/// HeyGen reported a failure.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub operation: &'static str,
+    /// The HTTP status; 200 when the failure was reported inside a success envelope.
+    pub status: StatusCode,
+    /// HeyGen's error code: numeric (`40001`) in the older envelope, a word (`invalid_parameter`) in the newer.
+    pub code: Option<ErrorCode>,
+    pub message: Option<String>,
+    /// The request id, when HeyGen (or a proxy in front of it) sends one.
+    pub request_id: Option<String>,
+    /// The body as received (at most [`MAX_KEPT_BODY`] bytes), for replies that are not HeyGen's
+    /// error JSON, such as a proxy's HTML page or an empty body.
+    pub body: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HeyGen answered {}", self.operation, self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, ", code {code}")?;
+        }
+        match &self.message {
+            Some(message) => write!(f, ": {message}")?,
+            None if !self.body.is_empty() => write!(f, ": {}", excerpt(&self.body))?,
+            None => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success status with a body the client could not decode.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    pub operation: &'static str,
+    pub status: StatusCode,
+    /// What did not match, from the JSON decoder.
+    pub reason: String,
+    /// The body as received (at most [`MAX_KEPT_BODY`] bytes).
+    pub body: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: unexpected reply ({}): {}", self.operation, self.status, self.reason)?;
+        if !self.body.is_empty() {
+            write!(f, "; body: {}", excerpt(&self.body))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// How much of an unexpected body an error keeps.
+pub const MAX_KEPT_BODY: usize = 64 * 1024;
+
+/// Headers that carry a request id, in order of preference.
+const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
+
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
+}
+
+/// The body as text, cut to [`MAX_KEPT_BODY`] bytes at a character boundary.
+pub(crate) fn kept_body(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_KEPT_BODY)]);
+    text.trim_end_matches('\u{FFFD}').to_owned()
+}
+
+/// HeyGen's code and message from an error body in either envelope, when it is one.
+pub(crate) fn parse_error_body(bytes: &[u8]) -> Option<(Option<ErrorCode>, Option<String>)> {
+    let body: ErrorBody = serde_json::from_slice(bytes).ok()?;
+    let (nested_code, nested_message) = match body.error {
+        Some(EnvelopeError::ErrorDetail(detail)) => (detail.code, detail.message),
+        Some(EnvelopeError::String(message)) if !message.is_empty() => (None, Some(message)),
+        _ => (None, None),
+    };
+    let code = body.code.or(nested_code);
+    let message = body.message.filter(|m| !m.is_empty()).or(body.msg).or(nested_message);
+    (code.is_some() || message.is_some()).then_some((code, message))
+}
+
+fn excerpt(body: &str) -> String {
+    const SHOWN: usize = 200;
+    let mut end = body.len().min(SHOWN);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = if end < body.len() { "…" } else { "" };
+    format!("{}{cut}", body[..end].trim())
+}

@@ -1,0 +1,114 @@
+//! What every generated operation method does with progenitor's result: map its error to
+//! [`Error`] and check the envelope of a success.
+
+use progenitor_client::ResponseValue;
+use reqwest::StatusCode;
+
+use progenitor_client::ClientInfo;
+
+use crate::Client;
+use crate::envelope::Envelope;
+use crate::error::{ApiError, DecodeError, Error, kept_body, parse_error_body, request_id};
+use crate::redact::redact_secret;
+
+/// Called by each generated method with its operation id, its declared success status and
+/// progenitor's result.
+pub(crate) async fn finish<T: Envelope>(
+    client: &Client,
+    operation: &'static str,
+    success_status: u16,
+    result: Result<ResponseValue<T>, progenitor_client::Error>,
+) -> Result<ResponseValue<T>, Error> {
+    let value = match result {
+        Ok(value) => value,
+        Err(error) => return Err(scrubbed(convert(operation, success_status, error).await, client)),
+    };
+    match value.outcome().failure() {
+        None => Ok(value),
+        Some((code, message)) => Err(scrubbed(
+            Error::Api(ApiError {
+                operation,
+                status: value.status(),
+                code,
+                message,
+                request_id: request_id(value.headers()),
+                body: serde_json::to_string(&*value).unwrap_or_default(),
+            }),
+            client,
+        )),
+    }
+}
+
+/// Takes the client's own credentials out of the text an error carries, should a server echo them.
+fn scrubbed(mut error: Error, client: &Client) -> Error {
+    let scrub = |text: &mut String| *text = redact_secret(text, client.inner());
+    match &mut error {
+        Error::Api(e) => {
+            scrub(&mut e.body);
+            e.message.iter_mut().for_each(scrub);
+        }
+        Error::Decode(e) => scrub(&mut e.body),
+        _ => {}
+    }
+    error
+}
+
+async fn convert(operation: &'static str, success_status: u16, error: progenitor_client::Error) -> Error {
+    use progenitor_client::Error as P;
+    let transport = |source: reqwest::Error| {
+        if source.is_timeout() { Error::Timeout { operation } } else { Error::Connection { operation, source } }
+    };
+    let status = StatusCode::from_u16(success_status).unwrap_or(StatusCode::OK);
+    match error {
+        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { operation, message },
+        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => transport(e),
+        // A declared success whose JSON did not decode: a failure envelope with a null `data`,
+        // or a body that is not what the spec says.
+        P::InvalidResponsePayload(bytes, e) => match parse_error_body(&bytes) {
+            Some((code, message)) if is_failure(&code) => {
+                Error::Api(ApiError { operation, status, code, message, request_id: None, body: kept_body(&bytes) })
+            }
+            _ => Error::Decode(DecodeError { operation, status, reason: e.to_string(), body: kept_body(&bytes) }),
+        },
+        // Every status the spec does not declare as success, with its body intact.
+        P::UnexpectedResponse(response) => {
+            let status = response.status();
+            let request_id = request_id(response.headers());
+            let bytes = match read_capped(response).await {
+                Ok(bytes) => bytes,
+                Err(e) => return transport(e),
+            };
+            if status.is_success() {
+                let reason = format!("status {status} where the spec declares {success_status}");
+                return Error::Decode(DecodeError { operation, status, reason, body: kept_body(&bytes) });
+            }
+            let (code, message) = parse_error_body(&bytes).unwrap_or_default();
+            Error::Api(ApiError { operation, status, code, message, request_id, body: kept_body(&bytes) })
+        }
+        P::ErrorResponse(response) => Error::Api(ApiError {
+            operation,
+            status: response.status(),
+            code: None,
+            message: None,
+            request_id: request_id(response.headers()),
+            body: String::new(),
+        }),
+    }
+}
+
+/// A 200 error body's code is a failure unless it is HeyGen's success code.
+fn is_failure(code: &Option<crate::types::ErrorCode>) -> bool {
+    !matches!(code, Some(crate::types::ErrorCode::Int64(crate::envelope::SUCCESS_CODE)))
+}
+
+/// Reads at most what an error keeps, so a huge error page is not held in memory.
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+    let mut bytes = Vec::new();
+    while bytes.len() < crate::error::MAX_KEPT_BODY {
+        match response.chunk().await? {
+            Some(chunk) => bytes.extend_from_slice(&chunk),
+            None => break,
+        }
+    }
+    Ok(bytes)
+}
