@@ -6,6 +6,7 @@
 //! files atomically. Everything but `write` and reading the
 //! spec is pure, so tests and `cargo xtask check` run the same code in memory.
 
+pub mod diff;
 pub mod error;
 pub mod format;
 pub mod generate;

@@ -83,7 +83,7 @@ fn http_line(doc: &str) -> Option<String> {
 }
 
 /// Token text with the spaces `to_string` puts around punctuation removed.
-fn tidy(tokens: &impl ToTokens) -> String {
+pub(crate) fn tidy(tokens: &impl ToTokens) -> String {
     let text = tokens.to_token_stream().to_string();
     let mut text = text.replace(" :: ", "::").replace(":: ", "::").replace(" < ", "<").replace("< ", "<");
     text = text.replace(" >", ">").replace(" ,", ",").replace("& ", "&").replace("' ", "'");

@@ -27,6 +27,32 @@ enum Command {
     /// Exits non-zero with a short summary of the difference when the code is stale; the fix
     /// is `cargo xtask generate`. CI runs this.
     Check,
+    /// Report what a spec change does to HTTP callers and to the Rust API, for review.
+    ///
+    /// Compares two versions of spec/heygen.yaml: each wire change is rated breaking, warning or
+    /// info for HTTP callers, and the client is generated from both versions in memory to list
+    /// the changed public Rust items and the semver bump they need. Each of --base and --head
+    /// is a file if one exists at that path, else a git revision (its spec/heygen.yaml).
+    ///
+    /// Exit codes: 0 when no change reaches --fail-on, 1 when one does, 2 on bad input
+    /// (unreadable file, unknown revision, invalid spec), with the file, line and JSON pointer.
+    Diff(DiffArgs),
+}
+
+#[derive(clap::Args)]
+struct DiffArgs {
+    /// The spec before the change: a git revision (main, HEAD~1, a sha) or a file.
+    #[arg(long)]
+    base: String,
+    /// The spec after the change: a git revision or a file [default: the working tree's spec].
+    #[arg(long)]
+    head: Option<String>,
+    /// markdown (for a pull request) or json (for tools).
+    #[arg(long, default_value = "markdown")]
+    format: heygen_codegen::diff::Format,
+    /// Exit 1 when a change is at least this severe: breaking, warning or never.
+    #[arg(long, default_value = "breaking")]
+    fail_on: heygen_codegen::diff::FailOn,
 }
 
 fn main() -> ExitCode {
@@ -35,6 +61,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate => generate(&root),
         Command::Check => check(&root),
+        Command::Diff(args) => return diff(&root, &args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,4 +96,15 @@ fn check(root: &Path) -> Result<(), String> {
     }
     let list: Vec<String> = stale.iter().map(|s| format!("  {}: {}", s.path, s.summary)).collect();
     Err(format!("generated code is stale:\n{}\nfix: run `cargo xtask generate`", list.join("\n")))
+}
+
+fn diff(root: &Path, args: &DiffArgs) -> ExitCode {
+    use heygen_codegen::diff;
+    let result = diff::diff_revisions(root, &args.base, args.head.as_deref());
+    match &result {
+        Ok(report) if args.format == diff::Format::Json => print!("{}", diff::json(report)),
+        Ok(report) => print!("{}", diff::markdown(report)),
+        Err(e) => eprintln!("error: {e}"),
+    }
+    ExitCode::from(diff::exit_code(&result, args.fail_on))
 }

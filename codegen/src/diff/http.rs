@@ -1,0 +1,561 @@
+//! Wire changes: what someone calling the HTTP API notices between two specs, rated by whether
+//! their existing calls keep working.
+//!
+//! Works on the specs' JSON rather than `openapiv3` types because every change needs a JSON
+//! pointer, and because schemas are compared through `$ref`s, `allOf` merges and unions alike.
+//! A change inside a shared component schema is reported once for every operation that reaches
+//! it, since each of those operations is what a caller sees change.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::{Change, Link, Severity};
+use crate::load::escape_segment;
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head"];
+
+/// Every wire change from `base` to `head`, operation by operation in the head's order.
+pub(super) fn changes(base: &Value, head: &Value) -> Vec<Change> {
+    let base_ops = operations(base);
+    let head_ops = operations(head);
+    let base_ids: HashSet<&str> = base_ops.iter().map(|op| op.id).collect();
+    let head_by_id: HashMap<&str, &Operation> = head_ops.iter().map(|op| (op.id, op)).collect();
+    let mut out = Out { changes: Vec::new() };
+    let mut renamed_to = HashSet::new();
+    for b in &base_ops {
+        let same_id = head_by_id.get(b.id).copied();
+        // A new id on the same method and path is a rename, not a removal plus an addition.
+        let renamed = || head_ops.iter().find(|h| h.method == b.method && h.path == b.path && !base_ids.contains(h.id));
+        let Some(h) = same_id.or_else(renamed) else {
+            let message = format!("operation `{} {}` was removed", b.method.to_uppercase(), b.path);
+            out.push("operation-removed", Severity::Breaking, b.id, &b.pointer, message, Link::Methods(vec![b.id.into()]));
+            continue;
+        };
+        if h.id != b.id {
+            renamed_to.insert(h.id);
+            let message = format!("operationId renamed from `{}` to `{}`; the wire is unchanged", b.id, h.id);
+            let link = Link::Methods(vec![b.id.into(), h.id.into()]);
+            out.push("operation-id-renamed", Severity::Info, h.id, &format!("{}/operationId", h.pointer), message, link);
+        }
+        if h.path != b.path {
+            let message = format!("path changed from `{}` to `{}`", b.path, h.path);
+            out.push("path-changed", Severity::Breaking, h.id, &h.pointer, message, Link::Methods(vec![h.id.into()]));
+        }
+        if h.method != b.method {
+            let message = format!("method changed from {} to {}", b.method.to_uppercase(), h.method.to_uppercase());
+            out.push("method-changed", Severity::Breaking, h.id, &h.pointer, message, Link::Methods(vec![h.id.into()]));
+        }
+        OperationDiff { base, head, b, h, out: &mut out }.compare();
+    }
+    for h in head_ops.iter().filter(|h| !base_ids.contains(h.id) && !renamed_to.contains(h.id)) {
+        let message = format!("operation `{} {}` was added", h.method.to_uppercase(), h.path);
+        out.push("operation-added", Severity::Info, h.id, &h.pointer, message, Link::Methods(vec![h.id.into()]));
+    }
+    out.changes
+}
+
+struct Out {
+    changes: Vec<Change>,
+}
+
+impl Out {
+    fn push(&mut self, id: &str, severity: Severity, operation: &str, location: &str, message: String, link: Link) {
+        let (id, operation, location) = (id.to_owned(), operation.to_owned(), location.to_owned());
+        self.changes.push(Change { id, severity, operation, location, message, rust: String::new(), link });
+    }
+}
+
+struct Operation<'a> {
+    id: &'a str,
+    method: &'a str,
+    path: &'a str,
+    pointer: String,
+    value: &'a Value,
+}
+
+fn operations(doc: &Value) -> Vec<Operation<'_>> {
+    let Some(paths) = doc["paths"].as_object() else { return Vec::new() };
+    let mut ops = Vec::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            let value = &item[*method];
+            if let Some(id) = value["operationId"].as_str() {
+                let pointer = format!("/paths/{}/{method}", escape_segment(path));
+                ops.push(Operation { id, method, path, pointer, value });
+            }
+        }
+    }
+    ops
+}
+
+/// Compares one operation of the base with its counterpart in the head.
+struct OperationDiff<'a, 'o> {
+    base: &'a Value,
+    head: &'a Value,
+    b: &'a Operation<'a>,
+    h: &'a Operation<'a>,
+    out: &'o mut Out,
+}
+
+impl OperationDiff<'_, '_> {
+    fn push(&mut self, id: &str, severity: Severity, location: &str, message: String, link: Link) {
+        self.out.push(id, severity, self.h.id, location, message, link);
+    }
+
+    fn method_link(&self) -> Link {
+        Link::Methods(vec![self.h.id.into()])
+    }
+
+    fn compare(mut self) {
+        if self.h.value["deprecated"] == true && self.b.value["deprecated"] != true {
+            let at = format!("{}/deprecated", self.h.pointer);
+            self.push("operation-deprecated", Severity::Warning, &at, "operation is now deprecated".into(), self.method_link());
+        }
+        self.parameters();
+        self.request_body();
+        self.success();
+        self.errors();
+        self.security_and_server();
+    }
+
+    fn parameters(&mut self) {
+        let base = parameters(self.base, self.b);
+        let head = parameters(self.head, self.h);
+        for (key, (at, p)) in &head {
+            let (place, name) = key;
+            let required = p["required"] == true;
+            match base.get(key) {
+                None if required => {
+                    let message = format!("required {place} parameter `{name}` was added");
+                    self.push("parameter-added-required", Severity::Breaking, at, message, self.method_link());
+                }
+                None => {
+                    let message = format!("optional {place} parameter `{name}` was added");
+                    self.push("parameter-added-optional", Severity::Info, at, message, self.method_link());
+                }
+                Some((base_at, old)) => {
+                    if required && old["required"] != true {
+                        let message = format!("{place} parameter `{name}` is now required");
+                        self.push("parameter-made-required", Severity::Breaking, &format!("{at}/required"), message, self.method_link());
+                    }
+                    let (old_schema, new_schema) = (&old["schema"], &p["schema"]);
+                    let (old_at, new_at) = (format!("{base_at}/schema"), format!("{at}/schema"));
+                    let walk = SchemaWalk::new(self, Direction::Request, "parameter", format!("{place} parameter `{name}`"), name);
+                    walk.run(self.out, (old_schema, old_at), (new_schema, new_at));
+                }
+            }
+        }
+        for ((place, name), (at, _)) in base.iter().filter(|(key, _)| !head.contains_key(*key)) {
+            let message = format!("{place} parameter `{name}` was removed");
+            self.push("parameter-removed", Severity::Warning, at, message, self.method_link());
+        }
+    }
+
+    fn request_body(&mut self) {
+        let (old, new) = (json_body_of(&self.b.value["requestBody"]), json_body_of(&self.h.value["requestBody"]));
+        let (old_at, new_at) = (format!("{}/requestBody", self.b.pointer), format!("{}/requestBody", self.h.pointer));
+        match (old, new) {
+            (None, None) => {}
+            (None, Some(_)) => {
+                let required = self.h.value["requestBody"]["required"] == true;
+                let severity = if required { Severity::Breaking } else { Severity::Info };
+                let message = format!("{} request body was added", if required { "a required" } else { "an optional" });
+                self.push("request-body-added", severity, &new_at, message, self.method_link());
+            }
+            (Some(_), None) => {
+                self.push("request-body-removed", Severity::Warning, &old_at, "the request body was removed".into(), self.method_link());
+            }
+            (Some((old_media, old)), Some((new_media, new))) => {
+                let old = (old, format!("{old_at}/content/{}/schema", escape_segment(old_media)));
+                let new = (new, format!("{new_at}/content/{}/schema", escape_segment(new_media)));
+                SchemaWalk::new(self, Direction::Request, "request-body", "the request body".into(), "").run(self.out, old, new);
+            }
+        }
+    }
+
+    fn success(&mut self) {
+        let (Some((old_code, old)), Some((new_code, new))) = (success(self.b.value), success(self.h.value)) else { return };
+        let responses = format!("{}/responses", self.h.pointer);
+        if old_code != new_code {
+            let message = format!("success status changed from {old_code} to {new_code}");
+            self.push("success-status-changed", Severity::Breaking, &format!("{responses}/{new_code}"), message, Link::Nothing);
+        }
+        let old_at = format!("{}/responses/{}", self.b.pointer, escape_segment(old_code));
+        let new_at = format!("{responses}/{}", escape_segment(new_code));
+        let walk = SchemaWalk::new(self, Direction::Response, "response-body", "the response body".into(), "");
+        walk.run(self.out, response_schema(old, old_at), response_schema(new, new_at));
+    }
+
+    fn errors(&mut self) {
+        let old = error_schema(self.base, self.b.value).map(|(_, s)| inline_refs(self.base, s, &mut Vec::new()));
+        let Some((code, new)) = error_schema(self.head, self.h.value) else { return };
+        if old.as_ref() != Some(&inline_refs(self.head, new, &mut Vec::new())) {
+            let at = format!("{}/responses/{code}", self.h.pointer);
+            let types = new["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")).map(pascal).into_iter().collect();
+            self.push("error-schema-changed", Severity::Warning, &at, "the error response body changed".into(), Link::Types(types));
+        }
+    }
+
+    fn security_and_server(&mut self) {
+        let effective = |doc: &'_ Value, op: &Operation<'_>, key: &str| {
+            let own = &op.value[key];
+            if own.is_null() { doc[key].clone() } else { own.clone() }
+        };
+        let (old, new) = (effective(self.base, self.b, "security"), effective(self.head, self.h, "security"));
+        if old != new {
+            let message = format!("security requirement changed from {old} to {new}");
+            self.push("security-changed", Severity::Breaking, &format!("{}/security", self.h.pointer), message, Link::Nothing);
+        }
+        let old = effective(self.base, self.b, "servers")[0]["url"].clone();
+        let new = effective(self.head, self.h, "servers")[0]["url"].clone();
+        if old != new {
+            let message = format!("server changed from {old} to {new}");
+            self.push("server-changed", Severity::Breaking, &format!("{}/servers", self.h.pointer), message, Link::Nothing);
+        }
+    }
+}
+
+/// Parameters keyed by (location, name), with their pointers; `$ref`s resolved.
+fn parameters<'a>(doc: &'a Value, op: &Operation<'_>) -> BTreeMap<(String, String), (String, &'a Value)> {
+    let list = doc.pointer(&format!("{}/parameters", op.pointer)).and_then(Value::as_array);
+    let mut out = BTreeMap::new();
+    for (i, p) in list.into_iter().flatten().enumerate() {
+        let (at, p) = resolve(doc, p, format!("{}/parameters/{i}", op.pointer));
+        if let (Some(place), Some(name)) = (p["in"].as_str(), p["name"].as_str()) {
+            out.insert((place.to_owned(), name.to_owned()), (at, p));
+        }
+    }
+    out
+}
+
+/// The first media type of a request body or response, and its schema.
+fn json_body_of(body: &Value) -> Option<(&str, &Value)> {
+    body["content"].as_object()?.iter().next().map(|(media, content)| (media.as_str(), &content["schema"]))
+}
+
+/// A response's schema and its pointer; a response without a body has a null schema.
+fn response_schema(response: &Value, pointer: String) -> (&Value, String) {
+    match json_body_of(response) {
+        Some((media, schema)) => (schema, format!("{pointer}/content/{}/schema", escape_segment(media))),
+        None => (&Value::Null, pointer),
+    }
+}
+
+/// The success status code and its response.
+fn success(op: &Value) -> Option<(&str, &Value)> {
+    op["responses"].as_object()?.iter().find(|(code, _)| code.starts_with('2')).map(|(code, r)| (code.as_str(), r))
+}
+
+/// The status key of the first error response and its schema.
+fn error_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<(String, &'a Value)> {
+    let (code, response) = op["responses"].as_object()?.iter().find(|(code, _)| code.starts_with(['4', '5']))?;
+    let (_, response) = resolve(doc, response, String::new());
+    Some((escape_segment(code), json_body_of(response).map_or(&Value::Null, |(_, schema)| schema)))
+}
+
+/// Follows `$ref`s from `value` (found at `pointer`) to what they name, and where that is.
+fn resolve<'a>(doc: &'a Value, mut value: &'a Value, mut pointer: String) -> (String, &'a Value) {
+    for _ in 0..32 {
+        let Some(target) = value["$ref"].as_str().and_then(|r| r.strip_prefix('#')) else { break };
+        let Some(found) = doc.pointer(target) else { break };
+        (value, pointer) = (found, target.to_owned());
+    }
+    (pointer, value)
+}
+
+/// `schema` with every `$ref` replaced by its target (a cycle keeps its `$ref`), so two error
+/// schemas compare equal exactly when they describe the same body.
+fn inline_refs(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
+    match schema {
+        Value::Object(map) => {
+            if let Some(target) = map.get("$ref").and_then(Value::as_str)
+                && !stack.iter().any(|seen| seen == target)
+                && let Some(found) = target.strip_prefix('#').and_then(|p| doc.pointer(p))
+            {
+                stack.push(target.to_owned());
+                let inlined = inline_refs(doc, found, stack);
+                stack.pop();
+                return inlined;
+            }
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), inline_refs(doc, v, stack))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|v| inline_refs(doc, v, stack)).collect()),
+        other => other.clone(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// Sent by the caller: new requirements break them, new options do not.
+    Request,
+    /// Read by the caller: anything they relied on going away or changing shape breaks them.
+    Response,
+}
+
+/// A schema node being compared, with where it is and the Rust type typify names it after.
+#[derive(Clone)]
+struct Node<'a> {
+    value: &'a Value,
+    pointer: String,
+    /// Nearest named component schema, the start of typify's name for this node's type.
+    owner: String,
+    /// Property names from `owner` to this node; typify appends them to name inline types.
+    inline: Vec<String>,
+}
+
+impl<'a> Node<'a> {
+    fn new(doc: &'a Value, value: &'a Value, pointer: String, owner: String, inline: Vec<String>) -> Self {
+        let (resolved_pointer, resolved) = resolve(doc, value, pointer.clone());
+        match resolved_pointer.strip_prefix("/components/schemas/").filter(|_| resolved_pointer != pointer) {
+            Some(name) => Node { value: resolved, pointer: resolved_pointer.clone(), owner: name.replace("~1", "/").replace("~0", "~"), inline: Vec::new() },
+            None => Node { value: resolved, pointer: resolved_pointer, owner, inline },
+        }
+    }
+
+    /// Rust type names this node's type may have, most specific first.
+    fn type_names(&self) -> Vec<String> {
+        let mut name = pascal(&self.owner);
+        let mut names = vec![name.clone()];
+        for segment in &self.inline {
+            name.push_str(&pascal(segment));
+            names.insert(0, name.clone());
+        }
+        names
+    }
+
+    fn child(&self, doc: &'a Value, value: &'a Value, pointer: String, property: Option<&str>) -> Self {
+        let mut inline = self.inline.clone();
+        inline.extend(property.map(str::to_owned));
+        Node::new(doc, value, pointer, self.owner.clone(), inline)
+    }
+}
+
+fn pascal(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+        .collect()
+}
+
+/// Compares two schemas of one operation, reporting each change under the operation.
+struct SchemaWalk<'a> {
+    base: &'a Value,
+    head: &'a Value,
+    operation: String,
+    direction: Direction,
+    /// Id prefix for a type change of the root itself (`parameter`, `request-body`, ...).
+    root: &'static str,
+    /// The root in messages (`the request body`, ``query parameter `limit` ``).
+    root_text: String,
+    /// The root's label; labels below it extend it (`data.status`, `items[]`).
+    root_label: String,
+    /// Pairs of (base, head) pointers already compared: shared and recursive schemas are
+    /// walked once per operation.
+    seen: HashSet<(String, String)>,
+}
+
+impl<'a> SchemaWalk<'a> {
+    fn new(op: &OperationDiff<'a, '_>, direction: Direction, root: &'static str, root_text: String, root_label: &str) -> Self {
+        let (base, head, operation) = (op.base, op.head, op.h.id.to_owned());
+        let root_label = root_label.to_owned();
+        SchemaWalk { base, head, operation, direction, root, root_text, root_label, seen: HashSet::new() }
+    }
+
+    fn run(mut self, out: &mut Out, old: (&'a Value, String), new: (&'a Value, String)) {
+        let old = Node::new(self.base, old.0, old.1, String::new(), Vec::new());
+        let new = Node::new(self.head, new.0, new.1, String::new(), Vec::new());
+        let (link, label) = (Link::Methods(vec![self.operation.clone()]), self.root_label.clone());
+        self.compare(out, &old, &new, &label, &link);
+    }
+
+    fn dir(&self) -> &'static str {
+        match self.direction {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
+
+    fn push(&self, out: &mut Out, id: &str, severity: Severity, at: &str, message: String, link: Link) {
+        out.push(id, severity, &self.operation, at, message, link);
+    }
+
+    /// `label` names the node in messages; `link` is where a change of the node's own type
+    /// shows in Rust (the field holding it, or the method for a root).
+    fn compare(&mut self, out: &mut Out, old: &Node<'a>, new: &Node<'a>, label: &str, link: &Link) {
+        if !self.seen.insert((old.pointer.clone(), new.pointer.clone())) {
+            return;
+        }
+        let is_root = label == self.root_label;
+        let what = if is_root { self.root_text.clone() } else { format!("`{label}`") };
+        let (old_shape, new_shape) = (shape(old.value), shape(new.value));
+        if old_shape != new_shape {
+            let id = if is_root { format!("{}-type-changed", self.root) } else { format!("{}-property-type-changed", self.dir()) };
+            let message = format!("{what} changed type from {old_shape} to {new_shape}");
+            return self.push(out, &id, Severity::Breaking, &new.pointer, message, link.clone());
+        }
+        if self.direction == Direction::Response && old.value["nullable"] != true && new.value["nullable"] == true {
+            let message = format!("{what} can now be null");
+            let at = format!("{}/nullable", new.pointer);
+            self.push(out, "response-property-made-nullable", Severity::Breaking, &at, message, link.clone());
+        }
+        self.enum_values(out, old, new, &what);
+        self.properties(out, old, new, label);
+        self.variants(out, old, new, label);
+        for key in ["items", "additionalProperties"] {
+            if new.value[key].is_object() && old.value[key].is_object() {
+                let old_child = old.child(self.base, &old.value[key], format!("{}/{key}", old.pointer), None);
+                let new_child = new.child(self.head, &new.value[key], format!("{}/{key}", new.pointer), None);
+                let suffix = if key == "items" { "[]" } else { ".*" };
+                self.compare(out, &old_child, &new_child, &format!("{label}{suffix}"), link);
+            }
+        }
+    }
+
+    fn enum_values(&self, out: &mut Out, old: &Node<'a>, new: &Node<'a>, what: &str) {
+        let values = |node: &Node| -> Vec<String> {
+            node.value["enum"].as_array().into_iter().flatten().map(|v| v.as_str().map_or(v.to_string(), str::to_owned)).collect()
+        };
+        let (old_values, new_values) = (values(old), values(new));
+        if old_values.is_empty() || new_values.is_empty() {
+            return;
+        }
+        let (added, removed) = match self.direction {
+            Direction::Request => (Severity::Info, Severity::Breaking),
+            Direction::Response => (Severity::Warning, Severity::Info),
+        };
+        let at = format!("{}/enum", new.pointer);
+        let types = new.type_names();
+        for value in new_values.iter().filter(|v| !old_values.contains(v)) {
+            let link = Link::Member { types: types.clone(), wire: value.clone() };
+            let message = match self.direction {
+                Direction::Request => format!("{what} accepts the new value `{value}`"),
+                Direction::Response => format!("{what} can now be `{value}`"),
+            };
+            self.push(out, &format!("{}-enum-value-added", self.dir()), added, &at, message, link);
+        }
+        for value in old_values.iter().filter(|v| !new_values.contains(v)) {
+            let link = Link::Member { types: types.clone(), wire: value.clone() };
+            let message = format!("{what} no longer has the value `{value}`");
+            self.push(out, &format!("{}-enum-value-removed", self.dir()), removed, &format!("{}/enum", old.pointer), message, link);
+        }
+    }
+
+    fn properties(&mut self, out: &mut Out, old: &Node<'a>, new: &Node<'a>, label: &str) {
+        let (old_props, old_required) = properties(self.base, old);
+        let (new_props, new_required) = properties(self.head, new);
+        let types = new.type_names();
+        let dir = self.dir();
+        for (name, (pointer, value)) in &new_props {
+            let path = if label.is_empty() { name.clone() } else { format!("{label}.{name}") };
+            let link = Link::Member { types: types.clone(), wire: name.clone() };
+            let required = new_required.contains(name);
+            let Some((old_pointer, old_value)) = old_props.get(name) else {
+                let (id, severity, kind) = match (self.direction, required) {
+                    (Direction::Request, true) => ("request-property-added-required", Severity::Breaking, "required property"),
+                    (Direction::Request, false) => ("request-property-added-optional", Severity::Info, "optional property"),
+                    (Direction::Response, _) => ("response-property-added", Severity::Info, "property"),
+                };
+                self.push(out, id, severity, pointer, format!("{kind} `{path}` was added"), link);
+                continue;
+            };
+            if self.direction == Direction::Request && required && !old_required.contains(name) {
+                self.push(out, "request-property-made-required", Severity::Breaking, pointer, format!("property `{path}` is now required"), link.clone());
+            }
+            let old_child = old.child(self.base, old_value, old_pointer.clone(), Some(name));
+            let new_child = new.child(self.head, value, pointer.clone(), Some(name));
+            self.compare(out, &old_child, &new_child, &path, &link);
+        }
+        for (name, (pointer, _)) in old_props.iter().filter(|(name, _)| !new_props.contains_key(*name)) {
+            let path = if label.is_empty() { name.clone() } else { format!("{label}.{name}") };
+            let severity = match self.direction {
+                Direction::Request => Severity::Warning,
+                Direction::Response => Severity::Breaking,
+            };
+            let link = Link::Member { types: types.clone(), wire: name.clone() };
+            self.push(out, &format!("{dir}-property-removed"), severity, pointer, format!("property `{path}` was removed"), link);
+        }
+    }
+
+    /// `oneOf`/`anyOf` variants, matched by their one-value `type` tag when they have one.
+    fn variants(&mut self, out: &mut Out, old: &Node<'a>, new: &Node<'a>, label: &str) {
+        let (old_variants, new_variants) = (variants(self.base, old), variants(self.head, new));
+        if old_variants.is_empty() && new_variants.is_empty() {
+            return;
+        }
+        let (added, removed) = match self.direction {
+            Direction::Request => (Severity::Info, Severity::Breaking),
+            Direction::Response => (Severity::Warning, Severity::Info),
+        };
+        let types = new.type_names();
+        for (tag, new_child) in &new_variants {
+            let link = Link::Member { types: types.clone(), wire: tag.clone() };
+            match old_variants.get(tag) {
+                Some(old_child) => self.compare(out, old_child, new_child, &format!("{label}<{tag}>"), &link),
+                None => {
+                    let message = format!("the union at `{label}` has a new variant `{tag}`");
+                    self.push(out, &format!("{}-variant-added", self.dir()), added, &new_child.pointer, message, link);
+                }
+            }
+        }
+        for (tag, old_child) in old_variants.iter().filter(|(tag, _)| !new_variants.contains_key(*tag)) {
+            let link = Link::Member { types: types.clone(), wire: tag.clone() };
+            let message = format!("the union at `{label}` lost its variant `{tag}`");
+            self.push(out, &format!("{}-variant-removed", self.dir()), removed, &old_child.pointer, message, link);
+        }
+    }
+}
+
+/// What a schema is, for spotting type changes: its type and format (or composition keyword).
+fn shape(schema: &Value) -> String {
+    let kind = match schema["type"].as_str() {
+        Some(kind) => kind,
+        None if schema.is_null() => "nothing",
+        None if schema.get("oneOf").is_some() => "oneOf",
+        None if schema.get("anyOf").is_some() => "anyOf",
+        None if schema.get("properties").is_some() || schema.get("allOf").is_some() => "object",
+        None => "any",
+    };
+    match schema["format"].as_str() {
+        Some(format) => format!("{kind} ({format})"),
+        None => kind.to_owned(),
+    }
+}
+
+/// Properties (name -> pointer and schema) and required names of an object, `allOf` merged.
+/// Properties merged from `allOf` keep the outer node's Rust type: typify merges them into it.
+type Properties<'a> = BTreeMap<String, (String, &'a Value)>;
+
+fn properties<'a>(doc: &'a Value, node: &Node<'a>) -> (Properties<'a>, BTreeSet<String>) {
+    let mut props = BTreeMap::new();
+    let mut required = BTreeSet::new();
+    let mut stack = vec![(node.pointer.clone(), node.value)];
+    let mut seen = HashSet::new();
+    while let Some((pointer, schema)) = stack.pop() {
+        if !seen.insert(pointer.clone()) {
+            continue;
+        }
+        for (name, value) in schema["properties"].as_object().into_iter().flatten() {
+            props.entry(name.clone()).or_insert((format!("{pointer}/properties/{}", escape_segment(name)), value));
+        }
+        required.extend(schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned));
+        for (i, member) in schema["allOf"].as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate().rev() {
+            stack.push(resolve(doc, member, format!("{pointer}/allOf/{i}")));
+        }
+    }
+    (props, required)
+}
+
+fn variants<'a>(doc: &'a Value, node: &Node<'a>) -> BTreeMap<String, Node<'a>> {
+    let keyword = if node.value.get("oneOf").is_some() { "oneOf" } else { "anyOf" };
+    let list = node.value[keyword].as_array().into_iter().flatten().enumerate();
+    list.map(|(i, variant)| {
+        let child = node.child(doc, variant, format!("{}/{keyword}/{i}", node.pointer), None);
+        let tag = match child.value["properties"]["type"]["enum"].as_array().map(Vec::as_slice) {
+            Some([Value::String(tag)]) => tag.clone(),
+            _ => format!("#{i}"),
+        };
+        (tag, child)
+    })
+    .collect()
+}

@@ -1,0 +1,238 @@
+//! Diff: what a change to the spec does to HTTP callers and to users of the Rust client, as one
+//! report a reviewer can paste into a pull request.
+//!
+//! Wire tools rate changes by what crosses the network only; an `operationId` rename is harmless
+//! to them but renames our Rust method. So the report has two halves computed independently:
+//! [`http`] compares the two specs and rates each change for HTTP callers, and [`rust`] generates
+//! the client for both specs and compares its public items, so the Rust half follows whatever
+//! the generator does rather than a model of it. The two are then linked: each wire change names
+//! the Rust items it altered, and the semver bump comes from the Rust half alone.
+
+mod http;
+mod render;
+mod rust;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::{Error, LoadedSpec, SpecError};
+
+pub use render::{json, markdown};
+pub use rust::RustChange;
+
+/// How much a change matters to someone calling the HTTP API directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Breaking,
+}
+
+/// The version bump the Rust API change needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Semver {
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Breaking => "breaking",
+        }
+    }
+}
+
+impl Semver {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Patch => "patch",
+            Self::Minor => "minor",
+            Self::Major => "major",
+        }
+    }
+}
+
+/// One change to the wire contract of one operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// Stable kebab-case kind, such as `parameter-made-required`.
+    pub id: String,
+    pub severity: Severity,
+    /// The operationId (the head's, or the base's for a removed operation).
+    pub operation: String,
+    /// JSON pointer into the head spec, or into the base spec for what was removed.
+    pub location: String,
+    pub message: String,
+    /// What the change did to the Rust API, from the generated code.
+    pub rust: String,
+    /// Which Rust items this change can have altered; used to fill `rust`.
+    #[serde(skip)]
+    link: Link,
+}
+
+/// Where a wire change shows up in the generated code.
+#[derive(Debug, Clone)]
+enum Link {
+    /// Methods of `Client`, by name (the operationId).
+    Methods(Vec<String>),
+    /// A field or variant with wire name `wire`, of a type named like one of `types` (most
+    /// specific first; typify names inline types after their parent and property).
+    Member { types: Vec<String>, wire: String },
+    /// Any change to the types with these names (a schema replaced as a whole).
+    Types(Vec<String>),
+    /// Nothing in the public API (hosts, security, status codes).
+    Nothing,
+}
+
+/// The whole comparison of two specs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub semver: Semver,
+    pub changes: Vec<Change>,
+    /// Every change to the public Rust API, including those no single wire change explains
+    /// (new types of a new operation, say).
+    pub rust_api: Vec<RustChange>,
+}
+
+impl Report {
+    /// Whether any change reaches `fail_on`.
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        let threshold = match fail_on {
+            FailOn::Breaking => Severity::Breaking,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Never => return false,
+        };
+        self.changes.iter().any(|c| c.severity >= threshold)
+    }
+}
+
+/// The severity from which `cargo xtask diff` exits 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Breaking,
+    Warning,
+    Never,
+}
+
+impl FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "breaking" => Ok(Self::Breaking),
+            "warning" => Ok(Self::Warning),
+            "never" => Ok(Self::Never),
+            _ => Err(format!("`{s}` is not one of breaking, warning, never")),
+        }
+    }
+}
+
+/// How the report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Json,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "markdown" => Ok(Self::Markdown),
+            "json" => Ok(Self::Json),
+            _ => Err(format!("`{s}` is not one of markdown, json")),
+        }
+    }
+}
+
+/// Why there is no report: the input was bad (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("`{arg}` is neither a file nor a git revision with {}: {message}", crate::SPEC_PATH)]
+    Revision { arg: String, message: String },
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    #[error(transparent)]
+    Generate(#[from] Error),
+}
+
+/// The process exit code for a diff: 2 for bad input, 1 when a change reaches `fail_on`, else 0.
+pub fn exit_code(result: &Result<Report, DiffError>, fail_on: FailOn) -> u8 {
+    match result {
+        Err(_) => 2,
+        Ok(report) if report.fails(fail_on) => 1,
+        Ok(_) => 0,
+    }
+}
+
+/// Compares the specs named by `base` and `head` (see [`read_spec`]) under the workspace `root`.
+pub fn diff_revisions(root: &Path, base: &str, head: Option<&str>) -> Result<Report, DiffError> {
+    let (base_file, base_source) = read_spec(root, Some(base))?;
+    let (head_file, head_source) = read_spec(root, head)?;
+    diff_sources((&base_file, &base_source), (&head_file, &head_source))
+}
+
+/// The text of a spec and the name errors give it. `arg` is a file if one exists at that path,
+/// otherwise a git revision whose `spec/heygen.yaml` is read; `None` is the working tree's spec.
+pub fn read_spec(root: &Path, arg: Option<&str>) -> Result<(PathBuf, String), DiffError> {
+    let path = match arg {
+        None => root.join(crate::SPEC_PATH),
+        Some(arg) if Path::new(arg).is_file() => PathBuf::from(arg),
+        Some(rev) => return git_show(root, rev),
+    };
+    let source = std::fs::read_to_string(&path).map_err(|source| DiffError::Read { path: path.clone(), source })?;
+    Ok((path, source))
+}
+
+fn git_show(root: &Path, rev: &str) -> Result<(PathBuf, String), DiffError> {
+    let object = format!("{rev}:{}", crate::SPEC_PATH);
+    let fail = |message: String| DiffError::Revision { arg: rev.to_owned(), message };
+    let output = Command::new("git").arg("-C").arg(root).args(["show", &object]).output().map_err(|e| fail(e.to_string()))?;
+    if !output.status.success() {
+        return Err(fail(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
+    }
+    let source = String::from_utf8(output.stdout).map_err(|e| fail(e.to_string()))?;
+    Ok((PathBuf::from(object), source))
+}
+
+/// Compares two specs given as (name for errors, text).
+pub fn diff_sources(base: (&Path, &str), head: (&Path, &str)) -> Result<Report, DiffError> {
+    let base = crate::load_and_validate(base.0, base.1)?;
+    let head = crate::load_and_validate(head.0, head.1)?;
+    diff_specs(&base, &head)
+}
+
+/// Compares two validated specs: the wire changes, the generated code's public items, and the
+/// links between them.
+pub fn diff_specs(base: &LoadedSpec, head: &LoadedSpec) -> Result<Report, DiffError> {
+    // The two generations are independent and dominate the run time.
+    let (base_code, head_code) = std::thread::scope(|scope| {
+        let base_code = scope.spawn(|| crate::client_code(base));
+        let head_code = crate::client_code(head);
+        (base_code.join().expect("generation does not panic past catch_unwind"), head_code)
+    });
+    let (base_code, head_code) = (base_code?, head_code?);
+    let rust_api = rust::changes(&base_code, &head_code).map_err(|e| DiffError::Generate(e.into()))?;
+    let mut changes = http::changes(&base.json, &head.json);
+    for change in &mut changes {
+        change.rust = rust::describe(&rust_api, &change.link);
+    }
+    let semver = match rust_api.iter().map(|c| c.semver).max() {
+        Some(semver) => semver,
+        None if base_code != head_code => Semver::Patch,
+        None => Semver::None,
+    };
+    Ok(Report { semver, changes, rust_api })
+}
