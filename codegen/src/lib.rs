@@ -2,7 +2,7 @@
 //!
 //! The pipeline mirrors the modules: [`load`] the YAML (keeping line numbers), [`validate`] the
 //! house rules and progenitor's limits, [`generate`] with progenitor, [`transform`] its output
-//! (error type, envelope checks, open enums), [`format`] with prettyplease, then [`write`] the
+//! (error type, envelope checks, open enums, workflow methods), [`format`] with prettyplease, then [`write`] the
 //! files atomically. Everything but `write` and reading the
 //! spec is pure, so tests and `cargo xtask check` run the same code in memory.
 
@@ -14,6 +14,7 @@ pub mod load;
 pub mod surface;
 pub mod transform;
 pub mod validate;
+pub mod workflows;
 pub mod write;
 
 use std::path::Path;
@@ -65,6 +66,8 @@ pub fn load_and_validate(file: &Path, source: &str) -> Result<LoadedSpec, SpecEr
 pub fn client_code(spec: &LoadedSpec) -> Result<String, Error> {
     let tokens = generate::client_tokens(&spec.openapi)?;
     let mut file: syn::File = syn::parse2(tokens)?;
-    transform::apply(&mut file, &generate::operation_facts(&spec.openapi));
+    let workflows = workflows::workflows(&spec.openapi)
+        .map_err(|problems| Error::Generator(format!("invalid workflow extensions: {problems:?}")))?;
+    transform::apply(&mut file, &generate::operation_facts(&spec.openapi), &workflows);
     Ok(format::format_file(&file))
 }

@@ -87,5 +87,5 @@ pub(crate) fn tidy(tokens: &impl ToTokens) -> String {
     let text = tokens.to_token_stream().to_string();
     let mut text = text.replace(" :: ", "::").replace(":: ", "::").replace(" < ", "<").replace("< ", "<");
     text = text.replace(" >", ">").replace(" ,", ",").replace("& ", "&").replace("' ", "'");
-    text
+    text.replace("impl::", "impl ::").replace(",>", ">")
 }

@@ -5,7 +5,8 @@
 //! - every string enum keeps values it does not know in an `Unknown(String)` variant, and
 //!   every tagged union parses unknown tags as `Unknown`, so new server values do not break
 //!   decoding;
-//! - methods of deprecated operations are `#[deprecated]`.
+//! - methods of deprecated operations are `#[deprecated]`;
+//! - paged lists and background jobs get their [`workflows`](crate::workflows) methods.
 
 use proc_macro2::Span;
 use quote::format_ident;
@@ -16,12 +17,13 @@ use syn::{
 };
 
 use crate::generate::OperationFacts;
+use crate::workflows::{self, Workflow};
 
 /// The hand-written items the transformed code calls, in `heygen-client`.
 const FINISH: &str = "crate::runtime::finish";
 const ERROR: &str = "crate::Error";
 
-pub fn apply(file: &mut syn::File, operations: &[OperationFacts]) {
+pub fn apply(file: &mut syn::File, operations: &[OperationFacts], workflows: &[Workflow]) {
     for item in &mut file.items {
         match item {
             Item::Impl(block) if is_inherent_client_impl(block) => check_operation_methods(block, operations),
@@ -33,9 +35,10 @@ pub fn apply(file: &mut syn::File, operations: &[OperationFacts]) {
             _ => {}
         }
     }
+    workflows::add_methods(file, workflows);
 }
 
-fn is_inherent_client_impl(block: &ItemImpl) -> bool {
+pub(crate) fn is_inherent_client_impl(block: &ItemImpl) -> bool {
     block.trait_.is_none() && matches!(&*block.self_ty, Type::Path(p) if p.path.is_ident("Client"))
 }
 
@@ -115,9 +118,9 @@ fn open_enums(items: &mut [Item]) {
             string_enums.push(e.ident.clone());
         } else if is_tagged_union(e) {
             e.variants.push(parse_quote! {
-                /// A kind this version of the client does not know yet (its fields are dropped).
-                #[serde(other)]
-                Unknown
+                /// A kind this version of the client does not know yet, kept as sent.
+                #[serde(untagged)]
+                Unknown(::serde_json::Value)
             });
         }
     }

@@ -53,6 +53,11 @@ pub fn validate(spec: &LoadedSpec) -> Vec<Problem> {
     let mut check = Checker { spec, problems: Vec::new(), operation_ids: HashMap::new() };
     check.document();
     check.component_schemas();
+    if let Err(problems) = crate::workflows::workflows(&spec.openapi) {
+        for (pointer, message) in problems {
+            check.report(pointer, message);
+        }
+    }
     check.references(&spec.json, String::new());
     let mut problems = check.problems;
     problems.sort_by(|a, b| (a.line, &a.pointer).cmp(&(b.line, &b.pointer)));

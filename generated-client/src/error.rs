@@ -28,6 +28,16 @@ pub enum Error {
     /// credentials the operation does not accept. Nothing was sent.
     #[error("{operation}: invalid request: {message}")]
     InvalidRequest { operation: &'static str, message: String },
+    /// A background job ended in failure (from a `wait_for_*` method). `operation` is the
+    /// status operation that reported it.
+    #[error("{operation}: the job ended `{status}`{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
+    JobFailed { operation: &'static str, status: String, reason: Option<String> },
+    /// A `wait_for_*` method gave up: the job was still running when its timeout passed.
+    #[error("{operation}: gave up after {waited:?}; the job was still `{status}`")]
+    WaitTimeout { operation: &'static str, status: String, waited: std::time::Duration },
+    /// A local file could not be read (from an upload helper). Nothing was sent.
+    #[error("{operation}: cannot read {}: {source}", path.display())]
+    File { operation: &'static str, path: std::path::PathBuf, source: std::io::Error },
 }
 
 impl Error {
@@ -38,7 +48,10 @@ impl Error {
             Error::Decode(e) => e.operation,
             Error::Timeout { operation }
             | Error::Connection { operation, .. }
-            | Error::InvalidRequest { operation, .. } => operation,
+            | Error::InvalidRequest { operation, .. }
+            | Error::JobFailed { operation, .. }
+            | Error::WaitTimeout { operation, .. }
+            | Error::File { operation, .. } => operation,
         }
     }
 

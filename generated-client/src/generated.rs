@@ -756,9 +756,9 @@ A video given by URL or by uploaded asset id.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             video_asset_id: ::std::option::Option<::std::string::String>,
         },
-        /// A kind this version of the client does not know yet (its fields are dropped).
-        #[serde(other)]
-        Unknown,
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value),
     }
     ///How a background image or video is fitted to the frame.
     #[derive(
@@ -1078,9 +1078,9 @@ A photo avatar.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             use_avatar_iv_model: ::std::option::Option<bool>,
         },
-        /// A kind this version of the client does not know yet (its fields are dropped).
-        #[serde(other)]
-        Unknown,
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value),
     }
     ///An Avatar IV video animated from one photo.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4181,9 +4181,9 @@ The avatar or photo avatar that presents.*/
 The voice that speaks a script.*/
         #[serde(rename = "voice")]
         Voice { name: ::std::string::String, properties: TemplateVoiceProperties },
-        /// A kind this version of the client does not know yet (its fields are dropped).
-        #[serde(other)]
-        Unknown,
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value),
     }
     ///The kind of a template variable.
     #[derive(
@@ -5373,9 +5373,9 @@ A pause.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             duration: ::std::option::Option<f64>,
         },
-        /// A kind this version of the client does not know yet (its fields are dropped).
-        #[serde(other)]
-        Unknown,
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value),
     }
     ///Tone of voice, for voices that support emotions.
     #[derive(
@@ -5765,9 +5765,9 @@ read those as `GenericWebhookEvent`.
         ///PersonalizedVideo
         #[serde(rename = "personalized_video")]
         PersonalizedVideo(PersonalizedVideoEventData),
-        /// A kind this version of the client does not know yet (its fields are dropped).
-        #[serde(other)]
-        Unknown,
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value),
     }
     impl ::std::convert::From<VideoTranslateSuccessEventData> for WebhookEvent {
         fn from(value: VideoTranslateSuccessEventData) -> Self {
@@ -11133,5 +11133,345 @@ impl crate::envelope::Envelope for types::WebhookEventTypeListResponse {
             error: None,
             message: self.message.as_deref().or(self.msg.as_deref()),
         }
+    }
+}
+#[allow(clippy::all, deprecated)]
+impl Client {
+    /**Waits until the job ends: polls `get_video_status` with growing intervals until the state is `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
+
+Sends a `GET` request to `/v1/video_status.get` on each poll*/
+    pub async fn wait_for_video<'a>(
+        &'a self,
+        video_id: &'a str,
+        options: &crate::WaitOptions,
+    ) -> Result<types::VideoDetails, crate::Error> {
+        crate::waiter::wait(
+                "get_video_status",
+                options,
+                move || {
+                    async move {
+                        let reply = self.get_video_status(video_id).await?.into_inner();
+                        let status = crate::waiter::text(&reply.data.status);
+                        let state = match status.as_str() {
+                            "completed" => crate::waiter::JobState::Succeeded,
+                            "failed" => {
+                                crate::waiter::JobState::Failed(
+                                    crate::waiter::reason(&reply.data.error),
+                                )
+                            }
+                            _ => crate::waiter::JobState::Running,
+                        };
+                        Ok((status, state, reply.data))
+                    }
+                },
+            )
+            .await
+    }
+    /**List videos, as a stream of every item across all pages.
+
+Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded.
+
+Sends a `GET` request to `/v1/video.list` for each page*/
+    pub fn list_videos_stream<'a>(
+        &'a self,
+        folder_id: Option<&'a str>,
+        limit: Option<i32>,
+        title: Option<&'a str>,
+    ) -> impl ::futures_core::Stream<
+        Item = Result<types::VideoSummary, crate::Error>,
+    > + Unpin + 'a {
+        crate::pagination::by_cursor(move |cursor: Option<String>| {
+            let limit = limit.clone();
+            async move {
+                let reply = self
+                    .list_videos(folder_id, limit, title, cursor.as_deref())
+                    .await?
+                    .into_inner();
+                Ok((reply.data.videos, ::std::convert::Into::into(reply.data.token)))
+            }
+        })
+    }
+    /**List uploaded assets, as a stream of every item across all pages.
+
+Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded.
+
+Sends a `GET` request to `/v1/asset/list` for each page*/
+    pub fn list_assets_stream<'a>(
+        &'a self,
+        file_type: Option<&'a str>,
+        folder_id: Option<&'a str>,
+        limit: Option<i32>,
+    ) -> impl ::futures_core::Stream<
+        Item = Result<types::Asset, crate::Error>,
+    > + Unpin + 'a {
+        crate::pagination::by_cursor(move |cursor: Option<String>| {
+            let limit = limit.clone();
+            async move {
+                let reply = self
+                    .list_assets(file_type, folder_id, limit, cursor.as_deref())
+                    .await?
+                    .into_inner();
+                Ok((reply.data.assets, ::std::convert::Into::into(reply.data.token)))
+            }
+        })
+    }
+    /**Waits until the job ends: polls `get_photo_avatar_generation` with growing intervals until the state is `success` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
+
+Sends a `GET` request to `/v2/photo_avatar/generation/{generation_id}` on each poll*/
+    pub async fn wait_for_photo_avatar_generation<'a>(
+        &'a self,
+        generation_id: &'a str,
+        options: &crate::WaitOptions,
+    ) -> Result<types::PhotoAvatarGeneration, crate::Error> {
+        crate::waiter::wait(
+                "get_photo_avatar_generation",
+                options,
+                move || {
+                    async move {
+                        let reply = self
+                            .get_photo_avatar_generation(generation_id)
+                            .await?
+                            .into_inner();
+                        let status = crate::waiter::text(&reply.data.status);
+                        let state = match status.as_str() {
+                            "success" => crate::waiter::JobState::Succeeded,
+                            "failed" => {
+                                crate::waiter::JobState::Failed(
+                                    crate::waiter::reason(&reply.data.msg),
+                                )
+                            }
+                            _ => crate::waiter::JobState::Running,
+                        };
+                        Ok((status, state, reply.data))
+                    }
+                },
+            )
+            .await
+    }
+    /**Waits until the job ends: polls `get_photo_avatar_training_status` with growing intervals until the state is `ready` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
+
+Sends a `GET` request to `/v2/photo_avatar/train/status/{group_id}` on each poll*/
+    pub async fn wait_for_photo_avatar_training<'a>(
+        &'a self,
+        group_id: &'a str,
+        options: &crate::WaitOptions,
+    ) -> Result<types::PhotoAvatarTraining, crate::Error> {
+        crate::waiter::wait(
+                "get_photo_avatar_training_status",
+                options,
+                move || {
+                    async move {
+                        let reply = self
+                            .get_photo_avatar_training_status(group_id)
+                            .await?
+                            .into_inner();
+                        let status = crate::waiter::text(&reply.data.status);
+                        let state = match status.as_str() {
+                            "ready" => crate::waiter::JobState::Succeeded,
+                            "failed" => {
+                                crate::waiter::JobState::Failed(
+                                    crate::waiter::reason(&reply.data.error_msg),
+                                )
+                            }
+                            _ => crate::waiter::JobState::Running,
+                        };
+                        Ok((status, state, reply.data))
+                    }
+                },
+            )
+            .await
+    }
+    /**Waits until the job ends: polls `get_video_avatar_status` with growing intervals until the state is `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
+
+Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
+    pub async fn wait_for_video_avatar<'a>(
+        &'a self,
+        avatar_id: &'a str,
+        options: &crate::WaitOptions,
+    ) -> Result<types::VideoAvatar, crate::Error> {
+        crate::waiter::wait(
+                "get_video_avatar_status",
+                options,
+                move || {
+                    async move {
+                        let reply = self
+                            .get_video_avatar_status(avatar_id)
+                            .await?
+                            .into_inner();
+                        let status = crate::waiter::text(&reply.data.status);
+                        let state = match status.as_str() {
+                            "completed" => crate::waiter::JobState::Succeeded,
+                            "failed" => {
+                                crate::waiter::JobState::Failed(
+                                    crate::waiter::reason(&reply.data.error_message),
+                                )
+                            }
+                            _ => crate::waiter::JobState::Running,
+                        };
+                        Ok((status, state, reply.data))
+                    }
+                },
+            )
+            .await
+    }
+    /**List brand voices (brand glossaries), as a stream of every item across all pages.
+
+Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded.
+
+Sends a `GET` request to `/v1/brand_voice/list` for each page*/
+    pub fn list_brand_voices_stream<'a>(
+        &'a self,
+        limit: Option<i32>,
+        name_only: Option<bool>,
+    ) -> impl ::futures_core::Stream<
+        Item = Result<types::BrandVoice, crate::Error>,
+    > + Unpin + 'a {
+        crate::pagination::by_cursor(move |cursor: Option<String>| {
+            let limit = limit.clone();
+            let name_only = name_only.clone();
+            async move {
+                let reply = self
+                    .list_brand_voices(limit, name_only, cursor.as_deref())
+                    .await?
+                    .into_inner();
+                Ok((reply.data.list, ::std::convert::Into::into(reply.data.token)))
+            }
+        })
+    }
+    /**Waits until the job ends: polls `get_video_translation_status` with growing intervals until the state is `success` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
+
+Sends a `GET` request to `/v2/video_translate/{video_translate_id}` on each poll*/
+    pub async fn wait_for_video_translation<'a>(
+        &'a self,
+        video_translate_id: &'a str,
+        options: &crate::WaitOptions,
+    ) -> Result<types::VideoTranslation, crate::Error> {
+        crate::waiter::wait(
+                "get_video_translation_status",
+                options,
+                move || {
+                    async move {
+                        let reply = self
+                            .get_video_translation_status(video_translate_id)
+                            .await?
+                            .into_inner();
+                        let status = crate::waiter::text(&reply.data.status);
+                        let state = match status.as_str() {
+                            "success" => crate::waiter::JobState::Succeeded,
+                            "failed" => {
+                                crate::waiter::JobState::Failed(
+                                    crate::waiter::reason(&reply.data.message),
+                                )
+                            }
+                            _ => crate::waiter::JobState::Running,
+                        };
+                        Ok((status, state, reply.data))
+                    }
+                },
+            )
+            .await
+    }
+    /**Waits until the job ends: polls `get_proofread_status` with growing intervals until the state is `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
+
+Sends a `GET` request to `/v2/video_translate/proofread/status/{proofread_id}` on each poll*/
+    pub async fn wait_for_proofread<'a>(
+        &'a self,
+        proofread_id: &'a str,
+        options: &crate::WaitOptions,
+    ) -> Result<types::ProofreadState, crate::Error> {
+        crate::waiter::wait(
+                "get_proofread_status",
+                options,
+                move || {
+                    async move {
+                        let reply = self
+                            .get_proofread_status(proofread_id)
+                            .await?
+                            .into_inner();
+                        let status = crate::waiter::text(&reply.data.status);
+                        let state = match status.as_str() {
+                            "completed" => crate::waiter::JobState::Succeeded,
+                            "failed" => {
+                                crate::waiter::JobState::Failed(
+                                    crate::waiter::reason(&reply.data.details),
+                                )
+                            }
+                            _ => crate::waiter::JobState::Running,
+                        };
+                        Ok((status, state, reply.data))
+                    }
+                },
+            )
+            .await
+    }
+    /**List folders, as a stream of every item across all pages.
+
+Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded.
+
+Sends a `GET` request to `/v1/folders` for each page*/
+    pub fn list_folders_stream<'a>(
+        &'a self,
+        is_trash: Option<bool>,
+        limit: Option<i32>,
+        name_filter: Option<&'a str>,
+        parent_id: Option<&'a str>,
+    ) -> impl ::futures_core::Stream<
+        Item = Result<types::Folder, crate::Error>,
+    > + Unpin + 'a {
+        crate::pagination::by_cursor(move |cursor: Option<String>| {
+            let is_trash = is_trash.clone();
+            let limit = limit.clone();
+            async move {
+                let reply = self
+                    .list_folders(
+                        is_trash,
+                        limit,
+                        name_filter,
+                        parent_id,
+                        cursor.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok((reply.data.folders, ::std::convert::Into::into(reply.data.token)))
+            }
+        })
+    }
+    #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**List past streaming sessions, as a stream of every item across all pages.
+
+Pages are fetched lazily, one request per page, following `data.next_pagination_token`; the stream ends after the last page, and an error ends it after being yielded.
+
+Sends a `GET` request to `/v2/streaming.list` for each page*/
+    pub fn list_streaming_session_history_stream<'a>(
+        &'a self,
+        date_from: Option<&'a str>,
+        date_to: Option<&'a str>,
+        page: Option<i32>,
+        page_size: Option<i32>,
+        status: Option<&'a str>,
+    ) -> impl ::futures_core::Stream<
+        Item = Result<types::StreamingSessionRecord, crate::Error>,
+    > + Unpin + 'a {
+        crate::pagination::by_cursor(move |cursor: Option<String>| {
+            let page = page.clone();
+            let page_size = page_size.clone();
+            async move {
+                let reply = self
+                    .list_streaming_session_history(
+                        date_from,
+                        date_to,
+                        page,
+                        page_size,
+                        status,
+                        cursor.as_deref(),
+                    )
+                    .await?
+                    .into_inner();
+                Ok((
+                    reply.data.data,
+                    ::std::convert::Into::into(reply.data.next_pagination_token),
+                ))
+            }
+        })
     }
 }

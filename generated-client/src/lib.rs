@@ -25,15 +25,27 @@
 mod generated;
 
 mod config;
+mod download;
 pub mod envelope;
 mod error;
 mod hooks;
+mod pagination;
 mod redact;
 mod retry;
 mod runtime;
+mod upload;
+mod waiter;
+pub mod webhook;
 
 pub use config::{BuildError, ClientBuilder, ClientState, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, MAX_KEPT_BODY};
 pub use generated::operations;
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, types};
 pub use retry::RetryPolicy;
+pub use upload::asset_content_type;
+pub use waiter::{Progress, ProgressFn, WaitOptions};
+
+/// The README's Rust snippets, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -40,6 +40,7 @@ bad_spec!(
     undeclared_path_parameter,
     nullable_named_union,
     unknown_server,
+    invalid_workflow_extensions,
 );
 
 /// `cargo xtask generate` on a bad spec writes nothing: the old generated files stay.

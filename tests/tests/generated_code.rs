@@ -16,6 +16,8 @@ fn generated_client_is_fresh() {
 fn api_surface() {
     let source = std::fs::read_to_string(workspace_root().join(heygen_codegen::CLIENT_PATH)).unwrap();
     let methods = heygen_codegen::surface::methods(&source).unwrap();
-    assert_eq!(methods.len(), heygen_tests::operation_ids().len(), "one method per operation");
+    for id in heygen_tests::operation_ids() {
+        assert!(methods.iter().any(|m| m.name == id), "no method for {id}");
+    }
     insta::assert_snapshot!(heygen_codegen::surface::render(&methods));
 }

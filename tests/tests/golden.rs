@@ -21,4 +21,4 @@ macro_rules! golden {
     )*};
 }
 
-golden!(auth_and_hosts, raw_upload, enums, nullable_fields, one_of, error_responses, deprecated);
+golden!(auth_and_hosts, raw_upload, enums, nullable_fields, one_of, error_responses, deprecated, workflows);

@@ -1,0 +1,23 @@
+//! `translate_video <video_url> <output_language>`: translates a video, waits for it and prints
+//! the translated video's URL.
+
+mod common;
+
+use heygen_client::{Client, WaitOptions, types};
+use serde_json::json;
+
+fn main() -> std::process::ExitCode {
+    common::main("translate_video <video_url> <output_language>", 2, |client, args| async move {
+        run(&client, &args, &common::wait_options()).await
+    })
+}
+
+pub async fn run(client: &Client, args: &[String], wait: &WaitOptions) -> common::Outcome {
+    let body: types::TranslateVideoRequest =
+        serde_json::from_value(json!({"video_url": args[0], "output_language": args[1]}))?;
+    let job = client.translate_video(&body).await?.into_inner().data;
+    let id = job.video_translate_id.ok_or("HeyGen returned no translation id")?;
+    eprintln!("translation {id} started; waiting for it");
+    let translation = client.wait_for_video_translation(&id, wait).await?;
+    Ok(vec![translation.url.ok_or("the translation finished without a URL")?])
+}

@@ -1,0 +1,50 @@
+//! Fetching the files HeyGen links to (subtitles, captions): its replies carry signed links,
+//! not the files, and callers usually want the text.
+
+use crate::error::{ApiError, kept_body, request_id};
+use crate::{Client, ClientInfo, Error, types};
+
+impl Client {
+    /// The text at `url`, a signed link from a HeyGen reply (an SRT or caption file). The link
+    /// carries its own authorization, so no credentials are sent with it.
+    pub async fn fetch_text(&self, url: &str) -> Result<String, Error> {
+        const OPERATION: &str = "fetch_text";
+        let transport = |source: reqwest::Error| {
+            if source.is_timeout() {
+                Error::Timeout { operation: OPERATION }
+            } else {
+                Error::Connection { operation: OPERATION, source }
+            }
+        };
+        let response = self.client().get(url).send().await.map_err(transport)?;
+        let (status, request_id) = (response.status(), request_id(response.headers()));
+        let bytes = response.bytes().await.map_err(transport)?;
+        if !status.is_success() {
+            let body = kept_body(&bytes);
+            return Err(Error::Api(ApiError {
+                operation: OPERATION,
+                status,
+                code: None,
+                message: None,
+                request_id,
+                body,
+            }));
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The proofread's subtitles as SRT text: [`Client::download_proofread_srt`], then the file
+    /// its link points to.
+    pub async fn download_proofread_srt_text(&self, proofread_id: &str) -> Result<String, Error> {
+        let srt = self.download_proofread_srt(proofread_id).await?.into_inner().data;
+        let link = match srt {
+            types::ProofreadSrt::String(url) => Some(url),
+            types::ProofreadSrt::ProofreadSrtLink(link) => link.srt_url,
+        };
+        let link = link.ok_or_else(|| Error::InvalidRequest {
+            operation: "download_proofread_srt",
+            message: "HeyGen's reply holds no link to the SRT file".into(),
+        })?;
+        self.fetch_text(&link).await
+    }
+}

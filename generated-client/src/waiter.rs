@@ -1,0 +1,136 @@
+//! Waiting for HeyGen's background jobs; the generated `wait_for_<job>` methods call [`wait`]
+//! with a closure that polls the job's status once.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::Error;
+
+/// How long and how often to poll.
+#[derive(Clone)]
+pub struct WaitOptions {
+    /// Give up after this long with [`Error::WaitTimeout`] (default 30 minutes).
+    pub timeout: Duration,
+    /// Wait before the second poll; it grows by half with each poll (default 5 s).
+    pub interval: Duration,
+    /// The longest wait between polls (default 30 s).
+    pub max_interval: Duration,
+    /// Called after every poll with the job's state.
+    pub progress: Option<ProgressFn>,
+}
+
+/// A progress callback, shared by clones of [`WaitOptions`].
+pub type ProgressFn = Arc<dyn Fn(&Progress<'_>) + Send + Sync>;
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30 * 60),
+            interval: Duration::from_secs(5),
+            max_interval: Duration::from_secs(30),
+            progress: None,
+        }
+    }
+}
+
+impl WaitOptions {
+    /// These options, with `progress` called after every poll.
+    pub fn on_progress(mut self, progress: impl Fn(&Progress<'_>) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+}
+
+impl fmt::Debug for WaitOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitOptions")
+            .field("timeout", &self.timeout)
+            .field("interval", &self.interval)
+            .field("max_interval", &self.max_interval)
+            .field("progress", &self.progress.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+/// A job's state after one poll, for progress callbacks.
+#[derive(Debug)]
+pub struct Progress<'a> {
+    /// The status operation polled (`get_video_status`, ...).
+    pub operation: &'static str,
+    /// The state as HeyGen names it (`processing`, `pending`, ...).
+    pub status: &'a str,
+    /// Polls so far, this one included.
+    pub polls: u32,
+    pub elapsed: Duration,
+}
+
+/// What one poll found.
+pub(crate) enum JobState {
+    Running,
+    Succeeded,
+    /// With HeyGen's reason, when it gave one.
+    Failed(Option<String>),
+}
+
+/// Polls until the job succeeds (its result), fails ([`Error::JobFailed`]) or `options.timeout`
+/// passes ([`Error::WaitTimeout`]). An error from a poll ends the wait with that error.
+pub(crate) async fn wait<T, F, Fut>(operation: &'static str, options: &WaitOptions, mut poll: F) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(String, JobState, T), Error>>,
+{
+    let started = Instant::now();
+    let mut interval = options.interval;
+    for polls in 1.. {
+        let (status, state, result) = poll().await?;
+        let elapsed = started.elapsed();
+        if let Some(progress) = &options.progress {
+            progress(&Progress { operation, status: &status, polls, elapsed });
+        }
+        match state {
+            JobState::Succeeded => return Ok(result),
+            JobState::Failed(reason) => return Err(Error::JobFailed { operation, status, reason }),
+            JobState::Running if elapsed >= options.timeout => {
+                return Err(Error::WaitTimeout { operation, status, waited: elapsed });
+            }
+            JobState::Running => {}
+        }
+        tokio::time::sleep(interval.min(options.timeout - elapsed)).await;
+        interval = interval.mul_f64(1.5).min(options.max_interval);
+    }
+    unreachable!("the poll loop only ends by returning")
+}
+
+/// A status field as text, whatever its type (an enum, an optional enum, a string).
+pub(crate) fn text(status: &impl Serialize) -> String {
+    match serde_json::to_value(status) {
+        Ok(Value::String(text)) => text,
+        Ok(Value::Null) | Err(_) => String::new(),
+        Ok(other) => other.to_string(),
+    }
+}
+
+/// A failure reason as text: a string as it is, an object by its message and code.
+pub(crate) fn reason(field: &impl Serialize) -> Option<String> {
+    match serde_json::to_value(field).ok()? {
+        Value::Null => None,
+        Value::String(text) if text.is_empty() => None,
+        Value::String(text) => Some(text),
+        Value::Object(map) => {
+            let text = |key: &str| {
+                map.get(key).filter(|v| !v.is_null()).map(|v| v.as_str().map_or(v.to_string(), str::to_owned))
+            };
+            let message = text("message").or_else(|| text("detail")).or_else(|| text("msg"));
+            match (text("code"), message) {
+                (Some(code), Some(message)) => Some(format!("{message} (code {code})")),
+                (code, message) => message.or(code),
+            }
+        }
+        other => Some(other.to_string()),
+    }
+}
