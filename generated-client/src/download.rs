@@ -9,13 +9,7 @@ impl Client {
     /// carries its own authorization, so no credentials are sent with it.
     pub async fn fetch_text(&self, url: &str) -> Result<String, Error> {
         const OPERATION: &str = "fetch_text";
-        let transport = |source: reqwest::Error| {
-            if source.is_timeout() {
-                Error::Timeout { operation: OPERATION }
-            } else {
-                Error::Connection { operation: OPERATION, source }
-            }
-        };
+        let transport = |source| Error::transport(OPERATION, source);
         let response = self.client().get(url).send().await.map_err(transport)?;
         let (status, request_id) = (response.status(), request_id(response.headers()));
         let bytes = response.bytes().await.map_err(transport)?;

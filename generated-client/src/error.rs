@@ -65,6 +65,13 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A transport failure: a timeout is its own variant, anything else a connection error.
+    pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+        if source.is_timeout() { Error::Timeout { operation } } else { Error::Connection { operation, source } }
+    }
+}
+
 /// HeyGen reported a failure.
 #[derive(Debug, Clone)]
 pub struct ApiError {

@@ -55,9 +55,7 @@ fn scrubbed(mut error: Error, client: &Client) -> Error {
 
 async fn convert(operation: &'static str, success_status: u16, error: progenitor_client::Error) -> Error {
     use progenitor_client::Error as P;
-    let transport = |source: reqwest::Error| {
-        if source.is_timeout() { Error::Timeout { operation } } else { Error::Connection { operation, source } }
-    };
+    let transport = |source| Error::transport(operation, source);
     let status = StatusCode::from_u16(success_status).unwrap_or(StatusCode::OK);
     match error {
         P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { operation, message },
