@@ -264,6 +264,199 @@ HeyGen adds engines over time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
+    /**A JSON text message your backend sends on the audio-to-video WebSocket (the
+`realtime_endpoint` of a `v2` streaming session), keyed by `type`. Audio goes
+out as `agent.speak` chunks that share one `event_id` per utterance, followed by
+`agent.speak_end`. HeyGen's reference page describes the flow and its first
+(alpha) messages; the beta names below are the ones HeyGen's own integrations
+send, and the successor LiveAvatar product documents the same set.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(tag = "type")]
+    pub enum AudioToVideoClientEvent {
+        /**Speak
+
+One chunk of speech for the avatar to lip-sync.*/
+        #[serde(rename = "agent.speak")]
+        AgentSpeak {
+            /**Raw PCM, signed 16-bit little-endian, mono, 24 kHz, base64-encoded. About one
+second per chunk works best; a message may not exceed 1 MB.
+*/
+            audio: ::std::string::String,
+            ///Names the utterance; every chunk of it carries the same id.
+            event_id: ::std::string::String,
+        },
+        /**SpeakEnd
+
+Marks the end of an utterance, so the avatar finishes it and returns to idle.*/
+        #[serde(rename = "agent.speak_end")]
+        AgentSpeakEnd {
+            ///The utterance that is complete.
+            event_id: ::std::string::String,
+        },
+        /**Interrupt
+
+Cuts the avatar off and drops the speech it still has queued.*/
+        #[serde(rename = "agent.interrupt")]
+        AgentInterrupt {
+            ///An id for this message; clients may leave it out.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            event_id: ::std::option::Option<::std::string::String>,
+        },
+        /**StartListening
+
+Plays the listening animation; only while the avatar is idle.*/
+        #[serde(rename = "agent.start_listening")]
+        AgentStartListening { event_id: ::std::string::String },
+        /**StopListening
+
+Ends the listening animation and returns the avatar to idle.*/
+        #[serde(rename = "agent.stop_listening")]
+        AgentStopListening { event_id: ::std::string::String },
+        /**KeepAlive
+
+Restarts the session's idle countdown without speaking, like
+`keep_streaming_session_alive`. Send it every few minutes while quiet.
+*/
+        #[serde(rename = "session.keep_alive")]
+        SessionKeepAlive { event_id: ::std::string::String },
+        /// A kind this version of the client does not know yet (its fields are dropped).
+        #[serde(other)]
+        Unknown,
+    }
+    /**A JSON text message HeyGen sends on the audio-to-video WebSocket, keyed by
+`type`. Wait for `session.state_updated` with `connected` before sending speech.
+No video comes back on the socket: viewers watch the session's LiveKit room.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(tag = "type")]
+    pub enum AudioToVideoServerEvent {
+        /**SessionStateUpdated
+
+The socket's session moved to a new state.*/
+        #[serde(rename = "session.state_updated")]
+        SessionStateUpdated { state: AudioToVideoSessionState },
+        #[serde(rename = "agent.state")]
+        AgentState,
+        /**SpeakStarted
+
+The avatar began saying an utterance.*/
+        #[serde(rename = "agent.speak_started")]
+        AgentSpeakStarted {
+            ///The `event_id` of the `agent.speak` chunks being said.
+            event_id: ::std::string::String,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            task: ::std::option::Option<AudioToVideoTask>,
+        },
+        /**SpeakEnded
+
+The avatar finished an utterance; always comes after its `agent.speak_started`.*/
+        #[serde(rename = "agent.speak_ended")]
+        AgentSpeakEnded {
+            ///The `event_id` of the utterance that was said.
+            event_id: ::std::string::String,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            task: ::std::option::Option<AudioToVideoTask>,
+        },
+        /**SpeakInterrupted
+
+An utterance was cut off by `agent.interrupt`.*/
+        #[serde(rename = "agent.speak_interrupted")]
+        AgentSpeakInterrupted {
+            ///The utterance that was cut off.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            event_id: ::std::option::Option<::std::string::String>,
+        },
+        /**Error
+
+HeyGen could not act on a message; the details are not documented, so they are free-form JSON.*/
+        #[serde(rename = "error")]
+        Error {
+            ///What went wrong, as sent.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            error: ::std::option::Option<::serde_json::Value>,
+        },
+        /// A kind this version of the client does not know yet (its fields are dropped).
+        #[serde(other)]
+        Unknown,
+    }
+    /**The state of an audio-to-video socket's session. Speech is accepted once it is
+`connected`; `closing` and `closed` come before the server closes the socket.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum AudioToVideoSessionState {
+        #[serde(rename = "connecting")]
+        Connecting,
+        #[serde(rename = "connected")]
+        Connected,
+        #[serde(rename = "disconnected")]
+        Disconnected,
+        #[serde(rename = "closing")]
+        Closing,
+        #[serde(rename = "closed")]
+        Closed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for AudioToVideoSessionState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Connecting => f.write_str("connecting"),
+                Self::Connected => f.write_str("connected"),
+                Self::Disconnected => f.write_str("disconnected"),
+                Self::Closing => f.write_str("closing"),
+                Self::Closed => f.write_str("closed"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AudioToVideoSessionState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "connecting" => Ok(Self::Connecting),
+                "connected" => Ok(Self::Connected),
+                "disconnected" => Ok(Self::Disconnected),
+                "closing" => Ok(Self::Closing),
+                "closed" => Ok(Self::Closed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AudioToVideoSessionState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AudioToVideoSessionState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The rendering task HeyGen made for an utterance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AudioToVideoTask {
+        pub id: ::std::string::String,
+    }
     ///Everything the account can put on screen.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AvatarCatalog {
