@@ -31,6 +31,8 @@ mod hooks;
 mod redact;
 mod retry;
 mod runtime;
+#[cfg(feature = "streaming")]
+pub mod streaming;
 
 pub use config::{BuildError, ClientBuilder, ClientState, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, MAX_KEPT_BODY};
