@@ -232,6 +232,27 @@ async fn a_server_closing_mid_stream_is_a_typed_error() {
 }
 
 #[tokio::test]
+async fn a_server_that_closes_but_never_hangs_up_does_not_hang_the_stream() {
+    let (url, _server) = ws_server(|mut socket| async move {
+        connected(&mut socket).await;
+        let frame = CloseFrame { code: CloseCode::Away, reason: "maintenance".into() };
+        socket.send(Message::Close(Some(frame))).await.unwrap();
+        // Keep the connection open, reading nothing, past the client's grace period.
+        tokio::time::sleep(Duration::from_secs(7)).await;
+        Vec::new()
+    })
+    .await;
+
+    let (_sender, mut events) = streaming::connect(&url).await.unwrap();
+    events.wait_connected().await.unwrap();
+    let started = std::time::Instant::now();
+    let error = next_event(&mut events).await.expect("an item").unwrap_err();
+    assert!(matches!(error, StreamingError::Closed { code: Some(1001), .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(7), "the stream waited for the server to hang up");
+    assert!(next_event(&mut events).await.is_none());
+}
+
+#[tokio::test]
 async fn a_connection_dropped_without_a_close_frame_is_a_typed_error() {
     let (url, server) = ws_server(|mut socket| async move {
         connected(&mut socket).await;
