@@ -3,8 +3,8 @@
 //!
 //! - every operation method returns the crate's own `Error` and checks HeyGen's envelope;
 //! - every string enum keeps values it does not know in an `Unknown(String)` variant, and
-//!   every tagged union parses unknown tags as `Unknown`, so new server values do not break
-//!   decoding;
+//!   every tagged union keeps unknown kinds whole in `Unknown(Value)`, so new server values do
+//!   not break decoding (a known kind that does not match its schema is still an error);
 //! - methods of deprecated operations are `#[deprecated]`;
 //! - paged lists and background jobs get their [`workflows`](crate::workflows) methods.
 
@@ -109,21 +109,19 @@ fn result_ok_type(ty: &Type) -> Option<Type> {
 }
 
 /// Adds `Unknown` variants to every string enum and tagged union in `types`.
-fn open_enums(items: &mut [Item]) {
+fn open_enums(items: &mut Vec<Item>) {
     let mut string_enums = Vec::new();
+    let mut added = Vec::new();
     for item in items.iter_mut() {
         let Item::Enum(e) = item else { continue };
         if is_string_enum(e) {
             open_string_enum(e);
             string_enums.push(e.ident.clone());
         } else if is_tagged_union(e) {
-            e.variants.push(parse_quote! {
-                /// A kind this version of the client does not know yet, kept as sent.
-                #[serde(untagged)]
-                Unknown(::serde_json::Value)
-            });
+            added.extend(open_tagged_union(e));
         }
     }
+    items.extend(added);
     // The enum's `Display` must now also cover `Unknown`.
     for item in items.iter_mut() {
         let Item::Impl(block) = item else { continue };
@@ -152,17 +150,88 @@ fn has_serde(attrs: &[Attribute], key: &str) -> bool {
     })
 }
 
-fn open_string_enum(e: &mut ItemEnum) {
-    // `Unknown(String)` cannot be `Copy`.
-    for attr in e.attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
+/// A tagged union keeps unknown kinds whole in `Unknown(Value)`, while a known kind that does not
+/// match its schema is still an error: deserialization reads the tag first, then decodes known
+/// kinds strictly through a private copy of the enum.
+fn open_tagged_union(e: &mut ItemEnum) -> Vec<Item> {
+    let Some(tag) = serde_value(&e.attrs, "tag") else { return Vec::new() };
+    let kinds: Vec<String> =
+        e.variants.iter().map(|v| serde_value(&v.attrs, "rename").unwrap_or_else(|| v.ident.to_string())).collect();
+    let (name, strict_name) = (e.ident.clone(), format_ident!("Strict{}", e.ident));
+    let mut strict = e.clone();
+    strict.ident = strict_name.clone();
+    strict.vis = syn::Visibility::Inherited;
+    strict.attrs.retain(|a| a.path().is_ident("serde"));
+    strict.attrs.insert(0, parse_quote!(#[derive(::serde::Deserialize)]));
+    let arms: Vec<proc_macro2::TokenStream> = e
+        .variants
+        .iter()
+        .map(|v| {
+            let variant = &v.ident;
+            match &v.fields {
+                Fields::Unit => quote::quote! { #strict_name::#variant => Self::#variant },
+                Fields::Unnamed(fields) => {
+                    let bindings: Vec<_> = (0..fields.unnamed.len()).map(|i| format_ident!("field{i}")).collect();
+                    quote::quote! { #strict_name::#variant(#(#bindings),*) => Self::#variant(#(#bindings),*) }
+                }
+                Fields::Named(fields) => {
+                    let names: Vec<_> = fields.named.iter().filter_map(|f| f.ident.clone()).collect();
+                    quote::quote! { #strict_name::#variant { #(#names),* } => Self::#variant { #(#names),* } }
+                }
+            }
+        })
+        .collect();
+    remove_derive(&mut e.attrs, "Deserialize");
+    e.variants.push(parse_quote! {
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value)
+    });
+    let deserialize: Item = parse_quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let kind = value.get(#tag).and_then(::serde_json::Value::as_str);
+                if !kind.is_some_and(|kind| [#(#kinds),*].contains(&kind)) {
+                    return Ok(Self::Unknown(value));
+                }
+                let strict: #strict_name = ::serde_json::from_value(value).map_err(<D::Error as ::serde::de::Error>::custom)?;
+                Ok(match strict { #(#arms,)* })
+            }
+        }
+    };
+    vec![Item::Enum(strict), deserialize]
+}
+
+/// The string value of `key = "..."` in an item's `#[serde(...)]` attributes.
+fn serde_value(attrs: &[Attribute], key: &str) -> Option<String> {
+    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
+        let Meta::List(list) = &a.meta else { return None };
+        let tokens: Vec<_> = list.tokens.clone().into_iter().collect();
+        tokens.windows(3).find_map(|w| match (&w[0], &w[2]) {
+            (proc_macro2::TokenTree::Ident(k), proc_macro2::TokenTree::Literal(v)) if k == key => {
+                syn::parse_str::<syn::LitStr>(&v.to_string()).ok().map(|lit| lit.value())
+            }
+            _ => None,
+        })
+    })
+}
+
+fn remove_derive(attrs: &mut [Attribute], name: &str) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         if let Meta::List(list) = &mut attr.meta {
             let kept: Punctuated<syn::Path, Token![,]> = list
                 .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-                .map(|paths| paths.into_iter().filter(|p| !p.is_ident("Copy")).collect())
+                .map(|paths| paths.into_iter().filter(|p| p.segments.last().is_none_or(|s| s.ident != name)).collect())
                 .unwrap_or_default();
             list.tokens = quote::quote!(#kept);
         }
     }
+}
+
+fn open_string_enum(e: &mut ItemEnum) {
+    // `Unknown(String)` cannot be `Copy`.
+    remove_derive(&mut e.attrs, "Copy");
     e.variants.push(parse_quote! {
         /// A value this version of the client does not know yet, kept as sent.
         #[serde(untagged)]

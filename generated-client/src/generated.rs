@@ -264,6 +264,199 @@ HeyGen adds engines over time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
+    /**A JSON text message your backend sends on the audio-to-video WebSocket (the
+`realtime_endpoint` of a `v2` streaming session), keyed by `type`. Audio goes
+out as `agent.speak` chunks that share one `event_id` per utterance, followed by
+`agent.speak_end`. HeyGen's reference page describes the flow and its first
+(alpha) messages; the beta names below are the ones HeyGen's own integrations
+send, and the successor LiveAvatar product documents the same set.
+*/
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[serde(tag = "type")]
+    pub enum AudioToVideoClientEvent {
+        /**Speak
+
+One chunk of speech for the avatar to lip-sync.*/
+        #[serde(rename = "agent.speak")]
+        AgentSpeak {
+            /**Raw PCM, signed 16-bit little-endian, mono, 24 kHz, base64-encoded. About one
+second per chunk works best; a message may not exceed 1 MB.
+*/
+            audio: ::std::string::String,
+            ///Names the utterance; every chunk of it carries the same id.
+            event_id: ::std::string::String,
+        },
+        /**SpeakEnd
+
+Marks the end of an utterance, so the avatar finishes it and returns to idle.*/
+        #[serde(rename = "agent.speak_end")]
+        AgentSpeakEnd {
+            ///The utterance that is complete.
+            event_id: ::std::string::String,
+        },
+        /**Interrupt
+
+Cuts the avatar off and drops the speech it still has queued.*/
+        #[serde(rename = "agent.interrupt")]
+        AgentInterrupt {
+            ///An id for this message; clients may leave it out.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            event_id: ::std::option::Option<::std::string::String>,
+        },
+        /**StartListening
+
+Plays the listening animation; only while the avatar is idle.*/
+        #[serde(rename = "agent.start_listening")]
+        AgentStartListening { event_id: ::std::string::String },
+        /**StopListening
+
+Ends the listening animation and returns the avatar to idle.*/
+        #[serde(rename = "agent.stop_listening")]
+        AgentStopListening { event_id: ::std::string::String },
+        /**KeepAlive
+
+Restarts the session's idle countdown without speaking, like
+`keep_streaming_session_alive`. Send it every few minutes while quiet.
+*/
+        #[serde(rename = "session.keep_alive")]
+        SessionKeepAlive { event_id: ::std::string::String },
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value),
+    }
+    /**A JSON text message HeyGen sends on the audio-to-video WebSocket, keyed by
+`type`. Wait for `session.state_updated` with `connected` before sending speech.
+No video comes back on the socket: viewers watch the session's LiveKit room.
+*/
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[serde(tag = "type")]
+    pub enum AudioToVideoServerEvent {
+        /**SessionStateUpdated
+
+The socket's session moved to a new state.*/
+        #[serde(rename = "session.state_updated")]
+        SessionStateUpdated { state: AudioToVideoSessionState },
+        #[serde(rename = "agent.state")]
+        AgentState,
+        /**SpeakStarted
+
+The avatar began saying an utterance.*/
+        #[serde(rename = "agent.speak_started")]
+        AgentSpeakStarted {
+            ///The `event_id` of the `agent.speak` chunks being said.
+            event_id: ::std::string::String,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            task: ::std::option::Option<AudioToVideoTask>,
+        },
+        /**SpeakEnded
+
+The avatar finished an utterance; always comes after its `agent.speak_started`.*/
+        #[serde(rename = "agent.speak_ended")]
+        AgentSpeakEnded {
+            ///The `event_id` of the utterance that was said.
+            event_id: ::std::string::String,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            task: ::std::option::Option<AudioToVideoTask>,
+        },
+        /**SpeakInterrupted
+
+An utterance was cut off by `agent.interrupt`.*/
+        #[serde(rename = "agent.speak_interrupted")]
+        AgentSpeakInterrupted {
+            ///The utterance that was cut off.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            event_id: ::std::option::Option<::std::string::String>,
+        },
+        /**Error
+
+HeyGen could not act on a message; the details are not documented, so they are free-form JSON.*/
+        #[serde(rename = "error")]
+        Error {
+            ///What went wrong, as sent.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            error: ::std::option::Option<::serde_json::Value>,
+        },
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value),
+    }
+    /**The state of an audio-to-video socket's session. Speech is accepted once it is
+`connected`; `closing` and `closed` come before the server closes the socket.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum AudioToVideoSessionState {
+        #[serde(rename = "connecting")]
+        Connecting,
+        #[serde(rename = "connected")]
+        Connected,
+        #[serde(rename = "disconnected")]
+        Disconnected,
+        #[serde(rename = "closing")]
+        Closing,
+        #[serde(rename = "closed")]
+        Closed,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for AudioToVideoSessionState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Connecting => f.write_str("connecting"),
+                Self::Connected => f.write_str("connected"),
+                Self::Disconnected => f.write_str("disconnected"),
+                Self::Closing => f.write_str("closing"),
+                Self::Closed => f.write_str("closed"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AudioToVideoSessionState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "connecting" => Ok(Self::Connecting),
+                "connected" => Ok(Self::Connected),
+                "disconnected" => Ok(Self::Disconnected),
+                "closing" => Ok(Self::Closing),
+                "closed" => Ok(Self::Closed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AudioToVideoSessionState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AudioToVideoSessionState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The rendering task HeyGen made for an utterance.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AudioToVideoTask {
+        pub id: ::std::string::String,
+    }
     ///Everything the account can put on screen.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AvatarCatalog {
@@ -721,7 +914,7 @@ assumed for looks that could not be made.
         pub video_share_page_url: ::std::option::Option<::std::string::String>,
     }
     ///What is behind the character.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
     pub enum Background {
         ///Color
@@ -1020,7 +1213,7 @@ third-party clients.
         }
     }
     ///Who appears in the scene.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
     pub enum Character {
         /**Avatar
@@ -4145,7 +4338,7 @@ properties hold the template's current values; in
 `generate_video_from_template` they hold the replacement. `name` repeats the
 map key.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
     pub enum TemplateVariable {
         /**Text
@@ -5329,7 +5522,7 @@ clients only).
         pub error: ::std::option::Option<EnvelopeError>,
     }
     ///What the scene's character says.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
     pub enum Voice {
         /**Text
@@ -5741,7 +5934,7 @@ event types (instant_avatar.*, photo_avatar_*.*, proofread_creation.*,
 live_avatar.*, video_agent.*, avatar_video_caption.*) have no documented payload:
 read those as `GenericWebhookEvent`.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "event_type", content = "event_data")]
     pub enum WebhookEvent {
         ///AvatarVideoSuccess
@@ -5900,6 +6093,662 @@ this endpoint's page does not show them.
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    #[derive(::serde::Deserialize)]
+    #[serde(tag = "type")]
+    enum StrictAudioToVideoClientEvent {
+        /**Speak
+
+One chunk of speech for the avatar to lip-sync.*/
+        #[serde(rename = "agent.speak")]
+        AgentSpeak {
+            /**Raw PCM, signed 16-bit little-endian, mono, 24 kHz, base64-encoded. About one
+second per chunk works best; a message may not exceed 1 MB.
+*/
+            audio: ::std::string::String,
+            ///Names the utterance; every chunk of it carries the same id.
+            event_id: ::std::string::String,
+        },
+        /**SpeakEnd
+
+Marks the end of an utterance, so the avatar finishes it and returns to idle.*/
+        #[serde(rename = "agent.speak_end")]
+        AgentSpeakEnd {
+            ///The utterance that is complete.
+            event_id: ::std::string::String,
+        },
+        /**Interrupt
+
+Cuts the avatar off and drops the speech it still has queued.*/
+        #[serde(rename = "agent.interrupt")]
+        AgentInterrupt {
+            ///An id for this message; clients may leave it out.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            event_id: ::std::option::Option<::std::string::String>,
+        },
+        /**StartListening
+
+Plays the listening animation; only while the avatar is idle.*/
+        #[serde(rename = "agent.start_listening")]
+        AgentStartListening { event_id: ::std::string::String },
+        /**StopListening
+
+Ends the listening animation and returns the avatar to idle.*/
+        #[serde(rename = "agent.stop_listening")]
+        AgentStopListening { event_id: ::std::string::String },
+        /**KeepAlive
+
+Restarts the session's idle countdown without speaking, like
+`keep_streaming_session_alive`. Send it every few minutes while quiet.
+*/
+        #[serde(rename = "session.keep_alive")]
+        SessionKeepAlive { event_id: ::std::string::String },
+    }
+    impl<'de> ::serde::Deserialize<'de> for AudioToVideoClientEvent {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let kind = value.get("type").and_then(::serde_json::Value::as_str);
+            if !kind
+                .is_some_and(|kind| {
+                    [
+                        "agent.speak",
+                        "agent.speak_end",
+                        "agent.interrupt",
+                        "agent.start_listening",
+                        "agent.stop_listening",
+                        "session.keep_alive",
+                    ]
+                        .contains(&kind)
+                })
+            {
+                return Ok(Self::Unknown(value));
+            }
+            let strict: StrictAudioToVideoClientEvent = ::serde_json::from_value(value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)?;
+            Ok(
+                match strict {
+                    StrictAudioToVideoClientEvent::AgentSpeak { audio, event_id } => {
+                        Self::AgentSpeak {
+                            audio,
+                            event_id,
+                        }
+                    }
+                    StrictAudioToVideoClientEvent::AgentSpeakEnd { event_id } => {
+                        Self::AgentSpeakEnd { event_id }
+                    }
+                    StrictAudioToVideoClientEvent::AgentInterrupt { event_id } => {
+                        Self::AgentInterrupt { event_id }
+                    }
+                    StrictAudioToVideoClientEvent::AgentStartListening { event_id } => {
+                        Self::AgentStartListening {
+                            event_id,
+                        }
+                    }
+                    StrictAudioToVideoClientEvent::AgentStopListening { event_id } => {
+                        Self::AgentStopListening {
+                            event_id,
+                        }
+                    }
+                    StrictAudioToVideoClientEvent::SessionKeepAlive { event_id } => {
+                        Self::SessionKeepAlive { event_id }
+                    }
+                },
+            )
+        }
+    }
+    #[derive(::serde::Deserialize)]
+    #[serde(tag = "type")]
+    enum StrictAudioToVideoServerEvent {
+        /**SessionStateUpdated
+
+The socket's session moved to a new state.*/
+        #[serde(rename = "session.state_updated")]
+        SessionStateUpdated { state: AudioToVideoSessionState },
+        #[serde(rename = "agent.state")]
+        AgentState,
+        /**SpeakStarted
+
+The avatar began saying an utterance.*/
+        #[serde(rename = "agent.speak_started")]
+        AgentSpeakStarted {
+            ///The `event_id` of the `agent.speak` chunks being said.
+            event_id: ::std::string::String,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            task: ::std::option::Option<AudioToVideoTask>,
+        },
+        /**SpeakEnded
+
+The avatar finished an utterance; always comes after its `agent.speak_started`.*/
+        #[serde(rename = "agent.speak_ended")]
+        AgentSpeakEnded {
+            ///The `event_id` of the utterance that was said.
+            event_id: ::std::string::String,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            task: ::std::option::Option<AudioToVideoTask>,
+        },
+        /**SpeakInterrupted
+
+An utterance was cut off by `agent.interrupt`.*/
+        #[serde(rename = "agent.speak_interrupted")]
+        AgentSpeakInterrupted {
+            ///The utterance that was cut off.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            event_id: ::std::option::Option<::std::string::String>,
+        },
+        /**Error
+
+HeyGen could not act on a message; the details are not documented, so they are free-form JSON.*/
+        #[serde(rename = "error")]
+        Error {
+            ///What went wrong, as sent.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            error: ::std::option::Option<::serde_json::Value>,
+        },
+    }
+    impl<'de> ::serde::Deserialize<'de> for AudioToVideoServerEvent {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let kind = value.get("type").and_then(::serde_json::Value::as_str);
+            if !kind
+                .is_some_and(|kind| {
+                    [
+                        "session.state_updated",
+                        "agent.state",
+                        "agent.speak_started",
+                        "agent.speak_ended",
+                        "agent.speak_interrupted",
+                        "error",
+                    ]
+                        .contains(&kind)
+                })
+            {
+                return Ok(Self::Unknown(value));
+            }
+            let strict: StrictAudioToVideoServerEvent = ::serde_json::from_value(value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)?;
+            Ok(
+                match strict {
+                    StrictAudioToVideoServerEvent::SessionStateUpdated { state } => {
+                        Self::SessionStateUpdated { state }
+                    }
+                    StrictAudioToVideoServerEvent::AgentState => Self::AgentState,
+                    StrictAudioToVideoServerEvent::AgentSpeakStarted {
+                        event_id,
+                        task,
+                    } => {
+                        Self::AgentSpeakStarted {
+                            event_id,
+                            task,
+                        }
+                    }
+                    StrictAudioToVideoServerEvent::AgentSpeakEnded { event_id, task } => {
+                        Self::AgentSpeakEnded {
+                            event_id,
+                            task,
+                        }
+                    }
+                    StrictAudioToVideoServerEvent::AgentSpeakInterrupted { event_id } => {
+                        Self::AgentSpeakInterrupted {
+                            event_id,
+                        }
+                    }
+                    StrictAudioToVideoServerEvent::Error { error } => {
+                        Self::Error { error }
+                    }
+                },
+            )
+        }
+    }
+    #[derive(::serde::Deserialize)]
+    #[serde(tag = "type")]
+    enum StrictBackground {
+        ///Color
+        #[serde(rename = "color")]
+        Color {
+            ///Hex colour, such as `#f6f6fc`.
+            value: ::std::string::String,
+        },
+        /**Image
+
+An image given by URL or by uploaded asset id.*/
+        #[serde(rename = "image")]
+        Image {
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            fit: ::std::option::Option<BackgroundFit>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            image_asset_id: ::std::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            url: ::std::option::Option<::std::string::String>,
+        },
+        /**Video
+
+A video given by URL or by uploaded asset id.*/
+        #[serde(rename = "video")]
+        Video {
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            fit: ::std::option::Option<BackgroundFit>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            play_style: ::std::option::Option<BackgroundPlayStyle>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            url: ::std::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            video_asset_id: ::std::option::Option<::std::string::String>,
+        },
+    }
+    impl<'de> ::serde::Deserialize<'de> for Background {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let kind = value.get("type").and_then(::serde_json::Value::as_str);
+            if !kind.is_some_and(|kind| ["color", "image", "video"].contains(&kind)) {
+                return Ok(Self::Unknown(value));
+            }
+            let strict: StrictBackground = ::serde_json::from_value(value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)?;
+            Ok(
+                match strict {
+                    StrictBackground::Color { value } => Self::Color { value },
+                    StrictBackground::Image { fit, image_asset_id, url } => {
+                        Self::Image {
+                            fit,
+                            image_asset_id,
+                            url,
+                        }
+                    }
+                    StrictBackground::Video { fit, play_style, url, video_asset_id } => {
+                        Self::Video {
+                            fit,
+                            play_style,
+                            url,
+                            video_asset_id,
+                        }
+                    }
+                },
+            )
+        }
+    }
+    #[derive(::serde::Deserialize)]
+    #[serde(tag = "type")]
+    enum StrictCharacter {
+        /**Avatar
+
+A studio or custom avatar.*/
+        #[serde(rename = "avatar")]
+        Avatar {
+            ///The avatar (look) id, not the id of its group.
+            avatar_id: ::std::string::String,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            avatar_style: ::std::option::Option<AvatarStyle>,
+            ///Hex colour behind a circle-style avatar.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            circle_background_color: ::std::option::Option<::std::string::String>,
+            ///Remove the avatar's own background.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            matting: ::std::option::Option<bool>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            offset: ::std::option::Option<Offset>,
+            ///Size in the frame; 1 is natural size.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            scale: ::std::option::Option<f64>,
+            ///Render with the Avatar IV engine.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            use_avatar_iv_model: ::std::option::Option<bool>,
+        },
+        /**TalkingPhoto
+
+A photo avatar.*/
+        #[serde(rename = "talking_photo")]
+        TalkingPhoto {
+            ///Hex colour behind a circle- or square-style photo.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            circle_background_color: ::std::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            expression: ::std::option::Option<Expression>,
+            ///Remove the photo's background.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            matting: ::std::option::Option<bool>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            offset: ::std::option::Option<Offset>,
+            ///Size in the frame; 1 is natural size.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            scale: ::std::option::Option<f64>,
+            ///Enhance the photo's resolution.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            super_resolution: ::std::option::Option<bool>,
+            ///The photo avatar (look) id.
+            talking_photo_id: ::std::string::String,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            talking_photo_style: ::std::option::Option<TalkingPhotoStyle>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            talking_style: ::std::option::Option<TalkingStyle>,
+            ///Render with the Avatar IV engine.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            use_avatar_iv_model: ::std::option::Option<bool>,
+        },
+    }
+    impl<'de> ::serde::Deserialize<'de> for Character {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let kind = value.get("type").and_then(::serde_json::Value::as_str);
+            if !kind.is_some_and(|kind| ["avatar", "talking_photo"].contains(&kind)) {
+                return Ok(Self::Unknown(value));
+            }
+            let strict: StrictCharacter = ::serde_json::from_value(value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)?;
+            Ok(
+                match strict {
+                    StrictCharacter::Avatar {
+                        avatar_id,
+                        avatar_style,
+                        circle_background_color,
+                        matting,
+                        offset,
+                        scale,
+                        use_avatar_iv_model,
+                    } => {
+                        Self::Avatar {
+                            avatar_id,
+                            avatar_style,
+                            circle_background_color,
+                            matting,
+                            offset,
+                            scale,
+                            use_avatar_iv_model,
+                        }
+                    }
+                    StrictCharacter::TalkingPhoto {
+                        circle_background_color,
+                        expression,
+                        matting,
+                        offset,
+                        scale,
+                        super_resolution,
+                        talking_photo_id,
+                        talking_photo_style,
+                        talking_style,
+                        use_avatar_iv_model,
+                    } => {
+                        Self::TalkingPhoto {
+                            circle_background_color,
+                            expression,
+                            matting,
+                            offset,
+                            scale,
+                            super_resolution,
+                            talking_photo_id,
+                            talking_photo_style,
+                            talking_style,
+                            use_avatar_iv_model,
+                        }
+                    }
+                },
+            )
+        }
+    }
+    #[derive(::serde::Deserialize)]
+    #[serde(tag = "type")]
+    enum StrictTemplateVariable {
+        /**Text
+
+Text on screen or in the script.*/
+        #[serde(rename = "text")]
+        Text { name: ::std::string::String, properties: TemplateTextProperties },
+        /**Image
+
+An image, given by URL or by uploaded asset id.*/
+        #[serde(rename = "image")]
+        Image { name: ::std::string::String, properties: TemplateImageProperties },
+        /**Video
+
+A video clip, given by URL or by uploaded asset id.*/
+        #[serde(rename = "video")]
+        Video { name: ::std::string::String, properties: TemplateVideoProperties },
+        /**Audio
+
+An audio track, given by URL or by uploaded asset id.*/
+        #[serde(rename = "audio")]
+        Audio { name: ::std::string::String, properties: TemplateAudioProperties },
+        /**Character
+
+The avatar or photo avatar that presents.*/
+        #[serde(rename = "character")]
+        Character {
+            name: ::std::string::String,
+            properties: TemplateCharacterProperties,
+        },
+        /**Voice
+
+The voice that speaks a script.*/
+        #[serde(rename = "voice")]
+        Voice { name: ::std::string::String, properties: TemplateVoiceProperties },
+    }
+    impl<'de> ::serde::Deserialize<'de> for TemplateVariable {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let kind = value.get("type").and_then(::serde_json::Value::as_str);
+            if !kind
+                .is_some_and(|kind| {
+                    ["text", "image", "video", "audio", "character", "voice"]
+                        .contains(&kind)
+                })
+            {
+                return Ok(Self::Unknown(value));
+            }
+            let strict: StrictTemplateVariable = ::serde_json::from_value(value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)?;
+            Ok(
+                match strict {
+                    StrictTemplateVariable::Text { name, properties } => {
+                        Self::Text { name, properties }
+                    }
+                    StrictTemplateVariable::Image { name, properties } => {
+                        Self::Image { name, properties }
+                    }
+                    StrictTemplateVariable::Video { name, properties } => {
+                        Self::Video { name, properties }
+                    }
+                    StrictTemplateVariable::Audio { name, properties } => {
+                        Self::Audio { name, properties }
+                    }
+                    StrictTemplateVariable::Character { name, properties } => {
+                        Self::Character {
+                            name,
+                            properties,
+                        }
+                    }
+                    StrictTemplateVariable::Voice { name, properties } => {
+                        Self::Voice { name, properties }
+                    }
+                },
+            )
+        }
+    }
+    #[derive(::serde::Deserialize)]
+    #[serde(tag = "type")]
+    enum StrictVoice {
+        /**Text
+
+Text spoken by a HeyGen voice.*/
+        #[serde(rename = "text")]
+        Text {
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            elevanlabs_settings: ::std::option::Option<ElevenLabsSettings>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            emotion: ::std::option::Option<VoiceEmotion>,
+            ///The script, under 5000 characters.
+            input_text: ::std::string::String,
+            ///Accent for multilingual voices, such as `en-US` or `pt-BR`.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            locale: ::std::option::Option<::std::string::String>,
+            ///Pitch shift from -50 to 50.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            pitch: ::std::option::Option<i64>,
+            ///Speaking rate from 0.5 to 1.5; 1 is normal.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            speed: ::std::option::Option<f64>,
+            voice_id: ::std::string::String,
+        },
+        /**Audio
+
+Lip-sync to an audio file, given by URL or by uploaded asset id.*/
+        #[serde(rename = "audio")]
+        Audio {
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            audio_asset_id: ::std::option::Option<::std::string::String>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            audio_url: ::std::option::Option<::std::string::String>,
+        },
+        /**Silence
+
+A pause.*/
+        #[serde(rename = "silence")]
+        Silence {
+            ///Seconds of silence, from 1 to 100.
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            duration: ::std::option::Option<f64>,
+        },
+    }
+    impl<'de> ::serde::Deserialize<'de> for Voice {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let kind = value.get("type").and_then(::serde_json::Value::as_str);
+            if !kind.is_some_and(|kind| ["text", "audio", "silence"].contains(&kind)) {
+                return Ok(Self::Unknown(value));
+            }
+            let strict: StrictVoice = ::serde_json::from_value(value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)?;
+            Ok(
+                match strict {
+                    StrictVoice::Text {
+                        elevanlabs_settings,
+                        emotion,
+                        input_text,
+                        locale,
+                        pitch,
+                        speed,
+                        voice_id,
+                    } => {
+                        Self::Text {
+                            elevanlabs_settings,
+                            emotion,
+                            input_text,
+                            locale,
+                            pitch,
+                            speed,
+                            voice_id,
+                        }
+                    }
+                    StrictVoice::Audio { audio_asset_id, audio_url } => {
+                        Self::Audio {
+                            audio_asset_id,
+                            audio_url,
+                        }
+                    }
+                    StrictVoice::Silence { duration } => Self::Silence { duration },
+                },
+            )
+        }
+    }
+    #[derive(::serde::Deserialize)]
+    #[serde(tag = "event_type", content = "event_data")]
+    enum StrictWebhookEvent {
+        ///AvatarVideoSuccess
+        #[serde(rename = "avatar_video.success")]
+        AvatarVideoSuccess(AvatarVideoSuccessEventData),
+        ///AvatarVideoFail
+        #[serde(rename = "avatar_video.fail")]
+        AvatarVideoFail(AvatarVideoFailEventData),
+        ///AvatarVideoGifSuccess
+        #[serde(rename = "avatar_video_gif.success")]
+        AvatarVideoGifSuccess(AvatarVideoSuccessEventData),
+        ///AvatarVideoGifFail
+        #[serde(rename = "avatar_video_gif.fail")]
+        AvatarVideoGifFail(AvatarVideoFailEventData),
+        ///VideoTranslateSuccess
+        #[serde(rename = "video_translate.success")]
+        VideoTranslateSuccess(VideoTranslateSuccessEventData),
+        ///VideoTranslateFail
+        #[serde(rename = "video_translate.fail")]
+        VideoTranslateFail(VideoTranslateFailEventData),
+        ///PersonalizedVideo
+        #[serde(rename = "personalized_video")]
+        PersonalizedVideo(PersonalizedVideoEventData),
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let kind = value.get("event_type").and_then(::serde_json::Value::as_str);
+            if !kind
+                .is_some_and(|kind| {
+                    [
+                        "avatar_video.success",
+                        "avatar_video.fail",
+                        "avatar_video_gif.success",
+                        "avatar_video_gif.fail",
+                        "video_translate.success",
+                        "video_translate.fail",
+                        "personalized_video",
+                    ]
+                        .contains(&kind)
+                })
+            {
+                return Ok(Self::Unknown(value));
+            }
+            let strict: StrictWebhookEvent = ::serde_json::from_value(value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)?;
+            Ok(
+                match strict {
+                    StrictWebhookEvent::AvatarVideoSuccess(field0) => {
+                        Self::AvatarVideoSuccess(field0)
+                    }
+                    StrictWebhookEvent::AvatarVideoFail(field0) => {
+                        Self::AvatarVideoFail(field0)
+                    }
+                    StrictWebhookEvent::AvatarVideoGifSuccess(field0) => {
+                        Self::AvatarVideoGifSuccess(field0)
+                    }
+                    StrictWebhookEvent::AvatarVideoGifFail(field0) => {
+                        Self::AvatarVideoGifFail(field0)
+                    }
+                    StrictWebhookEvent::VideoTranslateSuccess(field0) => {
+                        Self::VideoTranslateSuccess(field0)
+                    }
+                    StrictWebhookEvent::VideoTranslateFail(field0) => {
+                        Self::VideoTranslateFail(field0)
+                    }
+                    StrictWebhookEvent::PersonalizedVideo(field0) => {
+                        Self::PersonalizedVideo(field0)
+                    }
+                },
+            )
         }
     }
 }

@@ -33,6 +33,8 @@ mod pagination;
 mod redact;
 mod retry;
 mod runtime;
+#[cfg(feature = "streaming")]
+pub mod streaming;
 mod upload;
 mod waiter;
 pub mod webhook;
