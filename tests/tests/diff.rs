@@ -101,7 +101,10 @@ fn an_invalid_spec_is_located() {
 #[test]
 fn an_unknown_revision_names_the_argument() {
     let message = error("no-such-revision");
-    assert!(message.starts_with("`no-such-revision` is neither a file nor a git revision with spec/heygen.yaml: "), "{message}");
+    assert!(
+        message.starts_with("`no-such-revision` is neither a file nor a git revision with spec/heygen.yaml: "),
+        "{message}"
+    );
 }
 
 #[test]

@@ -29,14 +29,28 @@ pub(super) fn changes(base: &Value, head: &Value) -> Vec<Change> {
         let renamed = || head_ops.iter().find(|h| h.method == b.method && h.path == b.path && !base_ids.contains(h.id));
         let Some(h) = same_id.or_else(renamed) else {
             let message = format!("operation `{} {}` was removed", b.method.to_uppercase(), b.path);
-            out.push("operation-removed", Severity::Breaking, b.id, &b.pointer, message, Link::Methods(vec![b.id.into()]));
+            out.push(
+                "operation-removed",
+                Severity::Breaking,
+                b.id,
+                &b.pointer,
+                message,
+                Link::Methods(vec![b.id.into()]),
+            );
             continue;
         };
         if h.id != b.id {
             renamed_to.insert(h.id);
             let message = format!("operationId renamed from `{}` to `{}`; the wire is unchanged", b.id, h.id);
             let link = Link::Methods(vec![b.id.into(), h.id.into()]);
-            out.push("operation-id-renamed", Severity::Info, h.id, &format!("{}/operationId", h.pointer), message, link);
+            out.push(
+                "operation-id-renamed",
+                Severity::Info,
+                h.id,
+                &format!("{}/operationId", h.pointer),
+                message,
+                link,
+            );
         }
         if h.path != b.path {
             let message = format!("path changed from `{}` to `{}`", b.path, h.path);
@@ -110,7 +124,13 @@ impl OperationDiff<'_, '_> {
     fn compare(mut self) {
         if self.h.value["deprecated"] == true && self.b.value["deprecated"] != true {
             let at = format!("{}/deprecated", self.h.pointer);
-            self.push("operation-deprecated", Severity::Warning, &at, "operation is now deprecated".into(), self.method_link());
+            self.push(
+                "operation-deprecated",
+                Severity::Warning,
+                &at,
+                "operation is now deprecated".into(),
+                self.method_link(),
+            );
         }
         self.parameters();
         self.request_body();
@@ -137,11 +157,23 @@ impl OperationDiff<'_, '_> {
                 Some((base_at, old)) => {
                     if required && old["required"] != true {
                         let message = format!("{place} parameter `{name}` is now required");
-                        self.push("parameter-made-required", Severity::Breaking, &format!("{at}/required"), message, self.method_link());
+                        self.push(
+                            "parameter-made-required",
+                            Severity::Breaking,
+                            &format!("{at}/required"),
+                            message,
+                            self.method_link(),
+                        );
                     }
                     let (old_schema, new_schema) = (&old["schema"], &p["schema"]);
                     let (old_at, new_at) = (format!("{base_at}/schema"), format!("{at}/schema"));
-                    let walk = SchemaWalk::new(self, Direction::Request, "parameter", format!("{place} parameter `{name}`"), name);
+                    let walk = SchemaWalk::new(
+                        self,
+                        Direction::Request,
+                        "parameter",
+                        format!("{place} parameter `{name}`"),
+                        name,
+                    );
                     walk.run(self.out, (old_schema, old_at), (new_schema, new_at));
                 }
             }
@@ -164,22 +196,37 @@ impl OperationDiff<'_, '_> {
                 self.push("request-body-added", severity, &new_at, message, self.method_link());
             }
             (Some(_), None) => {
-                self.push("request-body-removed", Severity::Warning, &old_at, "the request body was removed".into(), self.method_link());
+                self.push(
+                    "request-body-removed",
+                    Severity::Warning,
+                    &old_at,
+                    "the request body was removed".into(),
+                    self.method_link(),
+                );
             }
             (Some((old_media, old)), Some((new_media, new))) => {
                 let old = (old, format!("{old_at}/content/{}/schema", escape_segment(old_media)));
                 let new = (new, format!("{new_at}/content/{}/schema", escape_segment(new_media)));
-                SchemaWalk::new(self, Direction::Request, "request-body", "the request body".into(), "").run(self.out, old, new);
+                SchemaWalk::new(self, Direction::Request, "request-body", "the request body".into(), "")
+                    .run(self.out, old, new);
             }
         }
     }
 
     fn success(&mut self) {
-        let (Some((old_code, old)), Some((new_code, new))) = (success(self.b.value), success(self.h.value)) else { return };
+        let (Some((old_code, old)), Some((new_code, new))) = (success(self.b.value), success(self.h.value)) else {
+            return;
+        };
         let responses = format!("{}/responses", self.h.pointer);
         if old_code != new_code {
             let message = format!("success status changed from {old_code} to {new_code}");
-            self.push("success-status-changed", Severity::Breaking, &format!("{responses}/{new_code}"), message, Link::Nothing);
+            self.push(
+                "success-status-changed",
+                Severity::Breaking,
+                &format!("{responses}/{new_code}"),
+                message,
+                Link::Nothing,
+            );
         }
         let old_at = format!("{}/responses/{}", self.b.pointer, escape_segment(old_code));
         let new_at = format!("{responses}/{}", escape_segment(new_code));
@@ -192,8 +239,19 @@ impl OperationDiff<'_, '_> {
         let Some((code, new)) = error_schema(self.head, self.h.value) else { return };
         if old.as_ref() != Some(&inline_refs(self.head, new, &mut Vec::new())) {
             let at = format!("{}/responses/{code}", self.h.pointer);
-            let types = new["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")).map(pascal).into_iter().collect();
-            self.push("error-schema-changed", Severity::Warning, &at, "the error response body changed".into(), Link::Types(types));
+            let types = new["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .map(pascal)
+                .into_iter()
+                .collect();
+            self.push(
+                "error-schema-changed",
+                Severity::Warning,
+                &at,
+                "the error response body changed".into(),
+                Link::Types(types),
+            );
         }
     }
 
@@ -205,13 +263,25 @@ impl OperationDiff<'_, '_> {
         let (old, new) = (effective(self.base, self.b, "security"), effective(self.head, self.h, "security"));
         if old != new {
             let message = format!("security requirement changed from {old} to {new}");
-            self.push("security-changed", Severity::Breaking, &format!("{}/security", self.h.pointer), message, Link::Nothing);
+            self.push(
+                "security-changed",
+                Severity::Breaking,
+                &format!("{}/security", self.h.pointer),
+                message,
+                Link::Nothing,
+            );
         }
         let old = effective(self.base, self.b, "servers")[0]["url"].clone();
         let new = effective(self.head, self.h, "servers")[0]["url"].clone();
         if old != new {
             let message = format!("server changed from {old} to {new}");
-            self.push("server-changed", Severity::Breaking, &format!("{}/servers", self.h.pointer), message, Link::Nothing);
+            self.push(
+                "server-changed",
+                Severity::Breaking,
+                &format!("{}/servers", self.h.pointer),
+                message,
+                Link::Nothing,
+            );
         }
     }
 }
@@ -308,7 +378,12 @@ impl<'a> Node<'a> {
     fn new(doc: &'a Value, value: &'a Value, pointer: String, owner: String, inline: Vec<String>) -> Self {
         let (resolved_pointer, resolved) = resolve(doc, value, pointer.clone());
         match resolved_pointer.strip_prefix("/components/schemas/").filter(|_| resolved_pointer != pointer) {
-            Some(name) => Node { value: resolved, pointer: resolved_pointer.clone(), owner: name.replace("~1", "/").replace("~0", "~"), inline: Vec::new() },
+            Some(name) => Node {
+                value: resolved,
+                pointer: resolved_pointer.clone(),
+                owner: name.replace("~1", "/").replace("~0", "~"),
+                inline: Vec::new(),
+            },
             None => Node { value: resolved, pointer: resolved_pointer, owner, inline },
         }
     }
@@ -356,7 +431,13 @@ struct SchemaWalk<'a> {
 }
 
 impl<'a> SchemaWalk<'a> {
-    fn new(op: &OperationDiff<'a, '_>, direction: Direction, root: &'static str, root_text: String, root_label: &str) -> Self {
+    fn new(
+        op: &OperationDiff<'a, '_>,
+        direction: Direction,
+        root: &'static str,
+        root_text: String,
+        root_label: &str,
+    ) -> Self {
         let (base, head, operation) = (op.base, op.head, op.h.id.to_owned());
         let root_label = root_label.to_owned();
         SchemaWalk { base, head, operation, direction, root, root_text, root_label, seen: HashSet::new() }
@@ -390,7 +471,11 @@ impl<'a> SchemaWalk<'a> {
         let what = if is_root { self.root_text.clone() } else { format!("`{label}`") };
         let (old_shape, new_shape) = (shape(old.value), shape(new.value));
         if old_shape != new_shape {
-            let id = if is_root { format!("{}-type-changed", self.root) } else { format!("{}-property-type-changed", self.dir()) };
+            let id = if is_root {
+                format!("{}-type-changed", self.root)
+            } else {
+                format!("{}-property-type-changed", self.dir())
+            };
             let message = format!("{what} changed type from {old_shape} to {new_shape}");
             return self.push(out, &id, Severity::Breaking, &new.pointer, message, link.clone());
         }
@@ -414,7 +499,12 @@ impl<'a> SchemaWalk<'a> {
 
     fn enum_values(&self, out: &mut Out, old: &Node<'a>, new: &Node<'a>, what: &str) {
         let values = |node: &Node| -> Vec<String> {
-            node.value["enum"].as_array().into_iter().flatten().map(|v| v.as_str().map_or(v.to_string(), str::to_owned)).collect()
+            node.value["enum"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| v.as_str().map_or(v.to_string(), str::to_owned))
+                .collect()
         };
         let (old_values, new_values) = (values(old), values(new));
         if old_values.is_empty() || new_values.is_empty() {
@@ -437,7 +527,14 @@ impl<'a> SchemaWalk<'a> {
         for value in old_values.iter().filter(|v| !new_values.contains(v)) {
             let link = Link::Member { types: types.clone(), wire: value.clone() };
             let message = format!("{what} no longer has the value `{value}`");
-            self.push(out, &format!("{}-enum-value-removed", self.dir()), removed, &format!("{}/enum", old.pointer), message, link);
+            self.push(
+                out,
+                &format!("{}-enum-value-removed", self.dir()),
+                removed,
+                &format!("{}/enum", old.pointer),
+                message,
+                link,
+            );
         }
     }
 
@@ -452,15 +549,26 @@ impl<'a> SchemaWalk<'a> {
             let required = new_required.contains(name);
             let Some((old_pointer, old_value)) = old_props.get(name) else {
                 let (id, severity, kind) = match (self.direction, required) {
-                    (Direction::Request, true) => ("request-property-added-required", Severity::Breaking, "required property"),
-                    (Direction::Request, false) => ("request-property-added-optional", Severity::Info, "optional property"),
+                    (Direction::Request, true) => {
+                        ("request-property-added-required", Severity::Breaking, "required property")
+                    }
+                    (Direction::Request, false) => {
+                        ("request-property-added-optional", Severity::Info, "optional property")
+                    }
                     (Direction::Response, _) => ("response-property-added", Severity::Info, "property"),
                 };
                 self.push(out, id, severity, pointer, format!("{kind} `{path}` was added"), link);
                 continue;
             };
             if self.direction == Direction::Request && required && !old_required.contains(name) {
-                self.push(out, "request-property-made-required", Severity::Breaking, pointer, format!("property `{path}` is now required"), link.clone());
+                self.push(
+                    out,
+                    "request-property-made-required",
+                    Severity::Breaking,
+                    pointer,
+                    format!("property `{path}` is now required"),
+                    link.clone(),
+                );
             }
             let old_child = old.child(self.base, old_value, old_pointer.clone(), Some(name));
             let new_child = new.child(self.head, value, pointer.clone(), Some(name));
@@ -473,7 +581,14 @@ impl<'a> SchemaWalk<'a> {
                 Direction::Response => Severity::Breaking,
             };
             let link = Link::Member { types: types.clone(), wire: name.clone() };
-            self.push(out, &format!("{dir}-property-removed"), severity, pointer, format!("property `{path}` was removed"), link);
+            self.push(
+                out,
+                &format!("{dir}-property-removed"),
+                severity,
+                pointer,
+                format!("property `{path}` was removed"),
+                link,
+            );
         }
     }
 
@@ -538,7 +653,8 @@ fn properties<'a>(doc: &'a Value, node: &Node<'a>) -> (Properties<'a>, BTreeSet<
         for (name, value) in schema["properties"].as_object().into_iter().flatten() {
             props.entry(name.clone()).or_insert((format!("{pointer}/properties/{}", escape_segment(name)), value));
         }
-        required.extend(schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned));
+        required
+            .extend(schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned));
         for (i, member) in schema["allOf"].as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate().rev() {
             stack.push(resolve(doc, member, format!("{pointer}/allOf/{i}")));
         }

@@ -199,7 +199,8 @@ pub fn read_spec(root: &Path, arg: Option<&str>) -> Result<(PathBuf, String), Di
 fn git_show(root: &Path, rev: &str) -> Result<(PathBuf, String), DiffError> {
     let object = format!("{rev}:{}", crate::SPEC_PATH);
     let fail = |message: String| DiffError::Revision { arg: rev.to_owned(), message };
-    let output = Command::new("git").arg("-C").arg(root).args(["show", &object]).output().map_err(|e| fail(e.to_string()))?;
+    let output =
+        Command::new("git").arg("-C").arg(root).args(["show", &object]).output().map_err(|e| fail(e.to_string()))?;
     if !output.status.success() {
         return Err(fail(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
     }

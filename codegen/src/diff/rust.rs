@@ -63,7 +63,8 @@ pub(super) fn changes(base: &str, head: &str) -> syn::Result<Vec<RustChange>> {
             match old.members.get(name) {
                 None => out.push(change(format!("gains {}", member.describe(name)), addition, Some(member))),
                 Some(was) if was.signature != member.signature => {
-                    let message = format!("{} `{name}` changed from `{}` to `{}`", member.kind, was.signature, member.signature);
+                    let message =
+                        format!("{} `{name}` changed from `{}` to `{}`", member.kind, was.signature, member.signature);
                     out.push(change(message, Semver::Major, Some(member)));
                 }
                 Some(_) => {}
@@ -75,7 +76,13 @@ pub(super) fn changes(base: &str, head: &str) -> syn::Result<Vec<RustChange>> {
     }
     for (path, old) in base.iter().filter(|(path, _)| !head.contains_key(*path)) {
         let type_name = path.rsplit("::").next().unwrap_or(path).to_owned();
-        out.push(RustChange { item: path.clone(), change: format!("{} removed", old.kind), semver: Semver::Major, type_name, member: None });
+        out.push(RustChange {
+            item: path.clone(),
+            change: format!("{} removed", old.kind),
+            semver: Semver::Major,
+            type_name,
+            member: None,
+        });
     }
     Ok(out)
 }
@@ -83,17 +90,24 @@ pub(super) fn changes(base: &str, head: &str) -> syn::Result<Vec<RustChange>> {
 /// The `rust` text of a wire change: the Rust changes it links to, or that there are none.
 pub(super) fn describe(changes: &[RustChange], link: &Link) -> String {
     let linked: Vec<&RustChange> = match link {
-        Link::Methods(names) => {
-            changes.iter().filter(|c| c.type_name == "Client" && names.iter().any(|n| c.member.as_ref() == Some(n))).collect()
-        }
+        Link::Methods(names) => changes
+            .iter()
+            .filter(|c| c.type_name == "Client" && names.iter().any(|n| c.member.as_ref() == Some(n)))
+            .collect(),
         Link::Member { types, wire } => {
             let on = |c: &&RustChange, name: &str| c.member.as_ref() == Some(wire) && c.type_name == name;
             // The most specific type name that has a matching change; typify sometimes picks
             // names of its own for inline types, so fall back to types named after the owner.
-            let exact = types.iter().map(|name| changes.iter().filter(|c| on(c, name)).collect::<Vec<_>>()).find(|found| !found.is_empty());
+            let exact = types
+                .iter()
+                .map(|name| changes.iter().filter(|c| on(c, name)).collect::<Vec<_>>())
+                .find(|found| !found.is_empty());
             let owner = types.last().map(String::as_str).unwrap_or_default();
             exact.unwrap_or_else(|| {
-                changes.iter().filter(|c| c.member.as_ref() == Some(wire) && c.type_name.starts_with(owner) && !owner.is_empty()).collect()
+                changes
+                    .iter()
+                    .filter(|c| c.member.as_ref() == Some(wire) && c.type_name.starts_with(owner) && !owner.is_empty())
+                    .collect()
             })
         }
         Link::Types(names) => changes.iter().filter(|c| names.contains(&c.type_name)).collect(),
@@ -102,7 +116,8 @@ pub(super) fn describe(changes: &[RustChange], link: &Link) -> String {
     if linked.is_empty() {
         return "no change to the public Rust API".to_owned();
     }
-    let parts: Vec<String> = linked.iter().map(|c| format!("{}: `{}` {}", c.semver.as_str(), c.item, c.change)).collect();
+    let parts: Vec<String> =
+        linked.iter().map(|c| format!("{}: `{}` {}", c.semver.as_str(), c.item, c.change)).collect();
     parts.join("; ")
 }
 
@@ -121,7 +136,8 @@ fn methods(base: &[MethodSurface], head: &[MethodSurface]) -> Vec<RustChange> {
             continue;
         };
         if old.params != new.params {
-            let message = format!("parameters changed from `({})` to `({})`", old.params.join(", "), new.params.join(", "));
+            let message =
+                format!("parameters changed from `({})` to `({})`", old.params.join(", "), new.params.join(", "));
             out.push(change(new, message, Semver::Major));
         }
         if old.output != new.output {
@@ -164,7 +180,11 @@ struct Member {
 impl Member {
     /// `field `name: Type`` or `variant `Name``.
     fn describe(&self, name: &str) -> String {
-        if self.kind == "variant" { format!("variant `{name}`") } else { format!("{} `{name}: {}`", self.kind, self.signature) }
+        if self.kind == "variant" {
+            format!("variant `{name}`")
+        } else {
+            format!("{} `{name}: {}`", self.kind, self.signature)
+        }
     }
 }
 
@@ -238,7 +258,13 @@ fn enumeration(e: &syn::ItemEnum) -> PublicItem {
         };
         members.insert(name, Member { kind: "variant", signature, wire });
     }
-    PublicItem { kind: "enum", signature: String::new(), derives: derives(&e.attrs), open: non_exhaustive(&e.attrs), members }
+    PublicItem {
+        kind: "enum",
+        signature: String::new(),
+        derives: derives(&e.attrs),
+        open: non_exhaustive(&e.attrs),
+        members,
+    }
 }
 
 fn is_pub(vis: &Visibility) -> bool {
