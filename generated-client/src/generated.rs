@@ -1353,6 +1353,7 @@ or `input_audio`.
     pub struct DeleteAvatarResponse {
         ///100 on success; otherwise a HeyGen error code.
         pub code: i64,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         ///A human-readable note, such as "Success".
@@ -1367,6 +1368,7 @@ or `input_audio`.
     pub struct DeletePhotoAvatarGroupResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1383,6 +1385,7 @@ deleted and failed ids, so it is kept as free-form JSON.
     pub struct DeleteVideoResponse {
         ///100 on success; otherwise a HeyGen error code.
         pub code: i64,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         ///A human-readable note, such as "Success".
@@ -1397,6 +1400,7 @@ deleted and failed ids, so it is kept as free-form JSON.
     pub struct DeleteWebhookEndpointResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2023,6 +2027,7 @@ after this spec. `event_id` and `created_at` are described only in HeyGen's newe
     pub struct KnowledgeBaseAckResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4512,6 +4517,7 @@ folder, so `data` is kept as free-form JSON.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TrashFolderResponse {
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4605,6 +4611,7 @@ empty object, so `data` is kept as free-form JSON.
     pub struct UploadProofreadSrtResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6524,7 +6531,7 @@ Sends a `POST` request to `/v1/asset`
 
 Arguments:
 - `content_type`: The file's format; it must match the bytes.
-- `body`
+- `body`: The file's bytes, sent with its real media type (the `Content-Type` argument).
 */
     pub async fn upload_asset<'a, B: Into<reqwest::Body>>(
         &'a self,

@@ -40,6 +40,7 @@ bad_spec!(
     undeclared_path_parameter,
     nullable_named_union,
     unknown_server,
+    raw_upload_without_content_type,
 );
 
 /// `cargo xtask generate` on a bad spec writes nothing: the old generated files stay.
