@@ -91,10 +91,28 @@ fn prepare_for_progenitor(mut openapi: OpenAPI) -> OpenAPI {
                 doc.push_str(&format!("\n\nHeyGen reference: <{}>", docs.url));
             }
             op.description = Some(doc);
+            // A raw upload in several formats is one raw body to progenitor; the caller's
+            // `Content-Type` argument says which format it is.
+            if let Some(ReferenceOr::Item(body)) = &mut op.request_body
+                && is_raw_upload(body)
+            {
+                let media = body.content.swap_remove_index(0).map(|(_, media)| media).expect("several media types");
+                body.content = [("application/octet-stream".to_owned(), media)].into_iter().collect();
+            }
             op.responses.responses.retain(|code, _| matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)));
         }
     }
     openapi
+}
+
+/// Whether `body` is a raw upload in several formats: more than one media type, each a
+/// `{type: string, format: binary}` schema.
+pub fn is_raw_upload(body: &openapiv3::RequestBody) -> bool {
+    body.content.len() > 1
+        && body.content.values().all(|media| {
+            matches!(&media.schema, Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(openapiv3::Type::String(s)), .. }))
+                if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)))
+        })
 }
 
 /// `SERVERS` and `operation_server`: the hand-written hooks route each request with them.

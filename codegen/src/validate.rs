@@ -123,7 +123,11 @@ impl<'a> Checker<'a> {
         }
         self.parameters(pointer, path, op);
         if let Some(body) = &op.request_body {
-            self.request_body(&format!("{pointer}/requestBody"), body);
+            let at = format!("{pointer}/requestBody");
+            match body {
+                ReferenceOr::Item(b) if crate::generate::is_raw_upload(b) => self.raw_upload(&at, op),
+                _ => self.request_body(&at, body),
+            }
         }
         self.responses(&format!("{pointer}/responses"), op);
     }
@@ -218,6 +222,21 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// A raw body in several formats is sent with the caller's `Content-Type`, which a required
+    /// header parameter of that name must let the caller choose.
+    fn raw_upload(&mut self, pointer: &str, op: &'a Operation) {
+        let chooses_type = op.parameters.iter().filter_map(|p| p.as_item()).any(|p| {
+            matches!(p, Parameter::Header { parameter_data, .. }
+                if parameter_data.name.eq_ignore_ascii_case("content-type") && parameter_data.required)
+        });
+        if !chooses_type {
+            self.report(
+                format!("{pointer}/content"),
+                "a raw body with several media types needs a required `Content-Type` header parameter",
+            );
         }
     }
 

@@ -14,6 +14,9 @@ pub fn write_files(root: &Path, files: &[GeneratedFile]) -> io::Result<()> {
         let target = root.join(file.path);
         let temp = target.with_extension(format!("tmp{}", std::process::id()));
         staged.push((temp.clone(), target));
+        if let Some(dir) = temp.parent() {
+            fs::create_dir_all(dir)?;
+        }
         fs::write(&temp, &file.contents)
     });
     let result = result.and_then(|()| staged.iter().try_for_each(|(temp, target)| fs::rename(temp, target)));

@@ -372,7 +372,7 @@ An utterance was cut off by `agent.interrupt`.*/
 HeyGen could not act on a message; the details are not documented, so they are free-form JSON.*/
         #[serde(rename = "error")]
         Error {
-            ///What went wrong, as sent.
+            ///What went wrong, as sent (any JSON, null included).
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::serde_json::Value>,
         },
@@ -1546,6 +1546,7 @@ or `input_audio`.
     pub struct DeleteAvatarResponse {
         ///100 on success; otherwise a HeyGen error code.
         pub code: i64,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         ///A human-readable note, such as "Success".
@@ -1560,6 +1561,7 @@ or `input_audio`.
     pub struct DeletePhotoAvatarGroupResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1576,6 +1578,7 @@ deleted and failed ids, so it is kept as free-form JSON.
     pub struct DeleteVideoResponse {
         ///100 on success; otherwise a HeyGen error code.
         pub code: i64,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         ///A human-readable note, such as "Success".
@@ -1590,6 +1593,7 @@ deleted and failed ids, so it is kept as free-form JSON.
     pub struct DeleteWebhookEndpointResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2216,6 +2220,7 @@ after this spec. `event_id` and `created_at` are described only in HeyGen's newe
     pub struct KnowledgeBaseAckResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4705,6 +4710,7 @@ folder, so `data` is kept as free-form JSON.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TrashFolderResponse {
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4798,6 +4804,7 @@ empty object, so `data` is kept as free-form JSON.
     pub struct UploadProofreadSrtResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<i64>,
+        ///Free-form JSON; may be null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6245,7 +6252,7 @@ An utterance was cut off by `agent.interrupt`.*/
 HeyGen could not act on a message; the details are not documented, so they are free-form JSON.*/
         #[serde(rename = "error")]
         Error {
-            ///What went wrong, as sent.
+            ///What went wrong, as sent (any JSON, null included).
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             error: ::std::option::Option<::serde_json::Value>,
         },
@@ -7373,7 +7380,7 @@ Sends a `POST` request to `/v1/asset`
 
 Arguments:
 - `content_type`: The file's format; it must match the bytes.
-- `body`
+- `body`: The file's bytes, sent with its real media type (the `Content-Type` argument).
 */
     pub async fn upload_asset<'a, B: Into<reqwest::Body>>(
         &'a self,

@@ -1,5 +1,13 @@
 //! Shared test support: the workspace's spec, its examples, and a client wired to mock servers.
 
+pub mod calls;
+pub mod requests;
+
+/// Calls any operation by its `operationId`: generated from the spec by `cargo xtask generate`.
+#[allow(clippy::all)]
+#[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
+pub mod generated_calls;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -72,17 +80,19 @@ pub fn example_response(operation_id: &str) -> ResponseTemplate {
 /// the example, up to nulls (absent and null are both `None`) and integer-valued floats. A field
 /// the types do not know would be dropped, and fail this.
 pub fn assert_parsed_example<T: serde::Serialize>(operation_id: &str, parsed: &T) {
-    let parsed = normalize(serde_json::to_value(parsed).expect("typed values serialize"));
-    let example = normalize(success_example(operation_id));
+    let parsed = normalized(serde_json::to_value(parsed).expect("typed values serialize"));
+    let example = normalized(success_example(operation_id));
     assert_eq!(parsed, example, "{operation_id}: the parsed response differs from the spec's example");
 }
 
-fn normalize(value: Value) -> Value {
+/// `value` with null fields dropped and every number as a float, so that a typed reply serialized
+/// back compares equal to the JSON it was parsed from.
+pub fn normalized(value: Value) -> Value {
     match value {
         Value::Object(map) => {
-            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalize(v))).collect())
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalized(v))).collect())
         }
-        Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
+        Value::Array(items) => Value::Array(items.into_iter().map(normalized).collect()),
         Value::Number(n) => serde_json::json!(n.as_f64().expect("finite")),
         other => other,
     }

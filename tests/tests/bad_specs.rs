@@ -41,6 +41,7 @@ bad_spec!(
     nullable_named_union,
     unknown_server,
     invalid_workflow_extensions,
+    raw_upload_without_content_type,
 );
 
 /// `cargo xtask generate` on a bad spec writes nothing: the old generated files stay.

@@ -7,6 +7,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod contract;
+
 #[derive(Parser)]
 #[command(about = "Maintainer tasks for heygen-rs", long_about = None)]
 struct Cli {
@@ -37,6 +39,16 @@ enum Command {
     /// Exit codes: 0 when no change reaches --fail-on, 1 when one does, 2 on bad input
     /// (unreadable file, unknown revision, invalid spec), with the file, line and JSON pointer.
     Diff(DiffArgs),
+    /// Contract test: drive every operation of the client against Stoplight Prism.
+    ///
+    /// Installs Prism into .tools/ if missing (tools/install.sh), starts `prism mock
+    /// spec/heygen.yaml` on a free loopback port, waits until it answers, then runs the
+    /// `contract` test of heygen-tests against it: every operation is called with a valid
+    /// request built from the spec (Prism answers 422 to one that does not match), and every
+    /// reply must parse into the client's types and hold the spec's example. Prints
+    /// `N/N operations validated`; exits non-zero on any mismatch, with Prism's log. Prism is
+    /// stopped by its pid when the run ends, fails, or is interrupted.
+    Contract,
 }
 
 #[derive(clap::Args)]
@@ -62,6 +74,7 @@ fn main() -> ExitCode {
         Command::Generate => generate(&root),
         Command::Check => check(&root),
         Command::Diff(args) => return diff(&root, &args),
+        Command::Contract => contract::run(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
