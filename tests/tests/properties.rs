@@ -231,3 +231,44 @@ fn mutate_changes_only_the_picked_node() {
     assert_eq!(mutate(value.clone(), 4, Some(Value::Null)), serde_json::json!({"a": {"b": [1, 2]}, "c": null}));
     assert_eq!(mutate(value, 5, None), Value::Null);
 }
+
+/// Webhook verification takes anything a sender can put on the wire: arbitrary bodies, headers
+/// and secrets give a typed result, never a panic; a body signed with the right secret is
+/// accepted unless it is not an event.
+#[test]
+fn webhook_verification_takes_arbitrary_input() {
+    use heygen_client::webhook::{self, WebhookError};
+    use hmac::{KeyInit, Mac};
+    let input = (
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..256),
+            json().prop_map(|v| serde_json::to_vec(&v).unwrap())
+        ],
+        "[ -~]{0,70}",
+        ".{0,24}",
+        any::<bool>(),
+    );
+    let mut runner = TestRunner::new(config(256));
+    let result = runner.run(&input, |(body, signature, secret, sign)| {
+        let signature = if sign {
+            let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(&body);
+            hex::encode(mac.finalize().into_bytes())
+        } else {
+            signature
+        };
+        let mut headers = http::HeaderMap::new();
+        if let Ok(value) = signature.parse() {
+            headers.insert("signature", value);
+        }
+        match webhook::verify(&headers, &body, &secret) {
+            Ok(delivery) => prop_assert!(sign, "an unsigned body verified: {delivery:?}"),
+            Err(WebhookError::Malformed(_)) => prop_assert!(sign, "only a correctly signed body gets parsed"),
+            Err(_) => prop_assert!(!sign, "a correctly signed body was rejected"),
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}

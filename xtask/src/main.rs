@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod contract;
 
 #[derive(Parser)]
@@ -49,6 +50,13 @@ enum Command {
     /// `N/N operations validated`; exits non-zero on any mismatch, with Prism's log. Prism is
     /// stopped by its pid when the run ends, fails, or is interrupted.
     Contract,
+    /// Benchmarks against OpenAPI Generator's Rust client, from the same spec: generation time
+    /// (median of 5) and the compile cost of each crate with its dependencies prebuilt.
+    ///
+    /// Installs the peer (pinned, from PyPI) into .tools/bench-venv on first use and says which
+    /// peer it skipped and why when Java or pip is missing. Prints figures and ratios; it never
+    /// fails on a number. See docs/benchmarks.md for a recorded run and the request benchmarks.
+    Bench,
 }
 
 #[derive(clap::Args)]
@@ -75,6 +83,7 @@ fn main() -> ExitCode {
         Command::Check => check(&root),
         Command::Diff(args) => return diff(&root, &args),
         Command::Contract => contract::run(&root),
+        Command::Bench => bench::run(&root),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

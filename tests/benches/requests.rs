@@ -1,0 +1,129 @@
+//! Per-request overhead of `heygen-client` against the same requests made with bare reqwest and
+//! serde_json, on loopback: a small GET, a list reply of about 1 MB, and a POST with a nested
+//! body. Both sides send the same headers and decode into the same types; the client runs with
+//! its defaults (retries and tracing on, no subscriber installed).
+//!
+//! Run with `cargo bench -p heygen-tests --bench requests`; results are in docs/benchmarks.md.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use heygen_client::{Client, types};
+use heygen_tests::{API_KEY, call, success_example};
+use serde_json::{Value, json};
+use wiremock::{MockServer, ResponseTemplate};
+
+struct Fixture {
+    server: MockServer,
+    client: Client,
+    bare: reqwest::Client,
+    create_body: types::CreateAvatarVideoV2Request,
+}
+
+fn fixture(runtime: &tokio::runtime::Runtime) -> Fixture {
+    runtime.block_on(async {
+        let server = MockServer::start().await;
+        call("GET", "/v1/user/me")
+            .respond_with(ResponseTemplate::new(200).set_body_json(success_example("get_current_user")))
+            .mount(&server)
+            .await;
+        call("GET", "/v1/video.list")
+            .respond_with(ResponseTemplate::new(200).set_body_json(large_list()))
+            .mount(&server)
+            .await;
+        call("POST", "/v2/video/generate")
+            .respond_with(ResponseTemplate::new(200).set_body_json(success_example("create_avatar_video_v2")))
+            .mount(&server)
+            .await;
+        let client = Client::builder().api_key(API_KEY).base_url(server.uri()).build().unwrap();
+        let create_body = serde_json::from_value(nested_body()).unwrap();
+        Fixture { server, client, bare: reqwest::Client::new(), create_body }
+    })
+}
+
+/// About 1 MB of JSON: thousands of listed videos.
+fn large_list() -> Value {
+    let videos: Vec<Value> = (0..7_000)
+        .map(|i| {
+            json!({"video_id": format!("{i:032x}"), "status": "completed", "created_at": 1719491200 + i,
+                   "type": "GENERATED", "video_title": format!("Weekly update number {i}")})
+        })
+        .collect();
+    json!({"code": 100, "message": "Success", "data": {"videos": videos, "token": null}})
+}
+
+/// Ten scenes, each with a character, a voice and a background.
+fn nested_body() -> Value {
+    let scene = |i: usize| {
+        json!({
+            "character": {"type": "avatar", "avatar_id": "Angela-inblackskirt-20220820", "avatar_style": "normal",
+                          "offset": {"x": 0.1, "y": -0.2}, "scale": 0.9},
+            "voice": {"type": "text", "voice_id": "1bd001e7e50f421d891986aad5158bc8",
+                      "input_text": format!("Scene {i}: the quick brown fox jumps over the lazy dog."), "speed": 1.1},
+            "background": {"type": "image", "url": "https://example.com/bg.png", "fit": "cover"}
+        })
+    };
+    json!({"video_inputs": (0..10).map(scene).collect::<Vec<_>>(), "title": "Benchmark", "dimension": {"width": 1280, "height": 720}})
+}
+
+async fn bare_get<T: serde::de::DeserializeOwned>(f: &Fixture, path: &str) -> T {
+    let bytes = f
+        .bare
+        .get(format!("{}{path}", f.server.uri()))
+        .header("x-api-key", API_KEY)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn requests(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let f = fixture(&runtime);
+
+    let mut small = c.benchmark_group("small GET (get_current_user)");
+    small.bench_function("heygen-client", |b| {
+        b.to_async(&runtime).iter(|| async { f.client.get_current_user().await.unwrap() })
+    });
+    small.bench_function("bare reqwest", |b| {
+        b.to_async(&runtime).iter(|| bare_get::<types::CurrentUserResponse>(&f, "/v1/user/me"))
+    });
+    small.finish();
+
+    let mut large = c.benchmark_group("1 MB list (list_videos)");
+    large.sample_size(30);
+    large.bench_function("heygen-client", |b| {
+        b.to_async(&runtime).iter(|| async { f.client.list_videos(None, None, None, None).await.unwrap() })
+    });
+    large.bench_function("bare reqwest", |b| {
+        b.to_async(&runtime).iter(|| bare_get::<types::VideoListResponse>(&f, "/v1/video.list"))
+    });
+    large.finish();
+
+    let mut post = c.benchmark_group("nested POST (create_avatar_video_v2)");
+    post.bench_function("heygen-client", |b| {
+        b.to_async(&runtime).iter(|| async { f.client.create_avatar_video_v2(&f.create_body).await.unwrap() })
+    });
+    post.bench_function("bare reqwest", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let bytes = f
+                .bare
+                .post(format!("{}/v2/video/generate", f.server.uri()))
+                .header("x-api-key", API_KEY)
+                .json(&f.create_body)
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            serde_json::from_slice::<types::VideoIdV2Response>(&bytes).unwrap()
+        })
+    });
+    post.finish();
+}
+
+criterion_group!(benches, requests);
+criterion_main!(benches);
