@@ -121,6 +121,10 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        let idempotent = op.extensions.get(crate::generate::IDEMPOTENT_EXTENSION);
+        if idempotent.is_some_and(|value| !value.is_boolean()) {
+            self.report(format!("{pointer}/{}", crate::generate::IDEMPOTENT_EXTENSION), "must be true or false");
+        }
         self.parameters(pointer, path, op);
         if let Some(body) = &op.request_body {
             let at = format!("{pointer}/requestBody");

@@ -11408,7 +11408,7 @@ pub mod operations {
     pub fn operation_idempotent(operation_id: &str) -> bool {
         matches!(
             operation_id, "get_video_status" | "list_videos" | "delete_video" |
-            "get_remaining_quota" | "get_current_user" | "list_assets" |
+            "get_remaining_quota" | "get_current_user" | "list_assets" | "delete_asset" |
             "get_photo_avatar_generation" | "get_photo_avatar_training_status" |
             "get_photo_avatar_details" | "delete_photo_avatar" |
             "delete_photo_avatar_group" | "get_video_avatar_status" |
@@ -11417,10 +11417,12 @@ pub mod operations {
             | "list_brand_voices" | "list_translation_languages" |
             "get_video_translation_status" | "get_video_translation_caption" |
             "get_proofread_status" | "download_proofread_srt" | "list_templates" |
-            "get_template_v2" | "get_template_v3" | "list_folders" |
-            "list_active_streaming_sessions" | "list_streaming_session_history" |
-            "list_streaming_avatars" | "list_knowledge_bases" | "list_webhook_endpoints"
-            | "delete_webhook_endpoint" | "list_webhook_event_types"
+            "get_template_v2" | "get_template_v3" | "list_folders" | "trash_folder" |
+            "restore_folder" | "list_active_streaming_sessions" |
+            "list_streaming_session_history" | "list_streaming_avatars" |
+            "keep_streaming_session_alive" | "list_knowledge_bases" |
+            "delete_knowledge_base" | "list_webhook_endpoints" |
+            "delete_webhook_endpoint" | "list_webhook_event_types"
         )
     }
 }

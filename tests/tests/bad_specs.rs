@@ -40,7 +40,7 @@ bad_spec!(
     undeclared_path_parameter,
     nullable_named_union,
     unknown_server,
-    invalid_workflow_extensions,
+    invalid_extensions,
     raw_upload_without_content_type,
 );
 

@@ -103,6 +103,19 @@ async fn a_create_is_not_retried_after_a_gateway_error() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
 }
 
+#[tokio::test]
+async fn a_post_marked_idempotent_is_retried_after_a_gateway_error() {
+    let h = Harness::start_with(|b| b.retry_policy(quick_retries())).await;
+    call("POST", "/v1/asset/a-1/delete")
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    call("POST", "/v1/asset/a-1/delete").respond_with(example_response("delete_asset")).expect(1).mount(&h.api).await;
+    h.client.delete_asset("a-1").await.unwrap();
+}
+
 /// A server that reads each request in full, then hangs up without answering.
 async fn hang_up_server() -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
