@@ -64,19 +64,15 @@ fn nested_body() -> Value {
     json!({"video_inputs": (0..10).map(scene).collect::<Vec<_>>(), "title": "Benchmark", "dimension": {"width": 1280, "height": 720}})
 }
 
+/// A request sent the way bare reqwest would, with the same API key header as the client, its
+/// reply decoded with serde_json into `T`.
+async fn bare<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
+    let reply = request.header("x-api-key", API_KEY).header("accept", "application/json").send().await.unwrap();
+    serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap()
+}
+
 async fn bare_get<T: serde::de::DeserializeOwned>(f: &Fixture, path: &str) -> T {
-    let bytes = f
-        .bare
-        .get(format!("{}{path}", f.server.uri()))
-        .header("x-api-key", API_KEY)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
+    bare(f.bare.get(format!("{}{path}", f.server.uri()))).await
 }
 
 fn requests(c: &mut Criterion) {
@@ -108,18 +104,8 @@ fn requests(c: &mut Criterion) {
     });
     post.bench_function("bare reqwest", |b| {
         b.to_async(&runtime).iter(|| async {
-            let bytes = f
-                .bare
-                .post(format!("{}/v2/video/generate", f.server.uri()))
-                .header("x-api-key", API_KEY)
-                .json(&f.create_body)
-                .send()
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
-            serde_json::from_slice::<types::VideoIdV2Response>(&bytes).unwrap()
+            let request = f.bare.post(format!("{}/v2/video/generate", f.server.uri())).json(&f.create_body);
+            bare::<types::VideoIdV2Response>(request).await
         })
     });
     post.finish();
