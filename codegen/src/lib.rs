@@ -1,29 +1,38 @@
 //! heygen-codegen turns `spec/heygen.yaml` into the generated code of `heygen-client`.
 //!
-//! The pipeline mirrors the modules: [`load`] the YAML (keeping line numbers), [`validate`] the
-//! house rules and progenitor's limits, [`generate`] with progenitor, [`transform`] its output
-//! (error type, envelope checks, open enums, workflow methods), [`format`] with prettyplease,
-//! then [`write`] the files atomically. [`calls`] also derives, from the spec and the generated
-//! client, the table that lets test drivers call every operation by its `operationId`.
-//! Everything but `write` and reading the
+//! The pipeline mirrors the modules:
+//! 1. [`load`] the YAML, keeping the line of every node;
+//! 2. [`model::build`]: the one walk of the spec, which checks the house rules and progenitor's
+//!    limits and records what later stages need in an [`Api`] model;
+//! 3. [`generate`] progenitor's client from the spec;
+//! 4. [`bind`] progenitor's methods and types to the model (Rust names come from the generated
+//!    items, never from copied naming rules);
+//! 5. [`emit`] what progenitor does not: per-operation facts, envelope checks, workflow methods,
+//!    the test dispatch table and the API-surface listing, all from the model and the bindings;
+//! 6. [`transform`] progenitor's syntax tree (the crate's error type, open enums, deprecations);
+//! 7. [`format`] with prettyplease, then [`write`] the files atomically.
+//!
+//! [`diff`] compares two specs through the same stages. Everything but `write` and reading the
 //! spec is pure, so tests and `cargo xtask check` run the same code in memory.
 
-pub mod calls;
+pub mod bind;
 pub mod diff;
+pub mod emit;
 pub mod error;
 pub mod format;
 pub mod generate;
 pub mod load;
-pub mod surface;
+pub mod model;
 pub mod transform;
-pub mod validate;
-pub mod workflows;
 pub mod write;
 
+use std::ops::Deref;
 use std::path::Path;
 
+pub use emit::surface::MethodSurface;
 pub use error::{Error, Problem, SpecError};
 pub use load::LoadedSpec;
+pub use model::Api;
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/heygen.yaml";
@@ -37,6 +46,29 @@ pub const CALLS_PATH: &str = "tests/src/generated_calls.rs";
 pub struct GeneratedFile {
     pub path: &'static str,
     pub contents: String,
+}
+
+/// A spec that passed validation, with its model.
+pub struct Spec {
+    pub loaded: LoadedSpec,
+    pub api: Api,
+}
+
+impl Deref for Spec {
+    type Target = LoadedSpec;
+    fn deref(&self) -> &LoadedSpec {
+        &self.loaded
+    }
+}
+
+/// Everything generated from one spec, before formatting.
+pub struct Generated {
+    /// The client code.
+    pub client: syn::File,
+    /// The dispatch table for test drivers.
+    pub calls: syn::File,
+    /// The public methods of the client, as reviewers see them.
+    pub surface: Vec<MethodSurface>,
 }
 
 /// Reads the spec under `root` and generates every file from it.
@@ -57,32 +89,42 @@ pub fn generate_to_disk(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
 /// Generates every file from spec text; `file` only names the spec in error messages.
 pub fn generate_from_source(file: &Path, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     let spec = load_and_validate(file, source)?;
-    let client = client_file(&spec)?;
-    let calls: syn::File = syn::parse2(calls::calls_tokens(&spec.openapi, &client)?)?;
+    let generated = generate_spec(file, &spec)?;
     Ok(vec![
-        GeneratedFile { path: CLIENT_PATH, contents: format::format_file(&client) },
-        GeneratedFile { path: CALLS_PATH, contents: format::format_file(&calls) },
+        GeneratedFile { path: CLIENT_PATH, contents: format::format_file(&generated.client) },
+        GeneratedFile { path: CALLS_PATH, contents: format::format_file(&generated.calls) },
     ])
 }
 
-/// Loads a spec and checks it against the house rules and progenitor's limits.
-pub fn load_and_validate(file: &Path, source: &str) -> Result<LoadedSpec, SpecError> {
-    let spec = load::load(file, source)?;
-    let problems = validate::validate(&spec);
-    if problems.is_empty() { Ok(spec) } else { Err(SpecError::new(file, problems)) }
+/// Loads a spec, checks it against the house rules and progenitor's limits, and models it.
+pub fn load_and_validate(file: &Path, source: &str) -> Result<Spec, SpecError> {
+    let loaded = load::load(file, source)?;
+    let (api, problems) = model::build(&loaded);
+    if problems.is_empty() { Ok(Spec { loaded, api }) } else { Err(SpecError::new(file, problems)) }
+}
+
+/// Generates the client, the dispatch table and the surface listing for a validated spec.
+/// `file` names the spec in errors about workflows the generated code cannot support.
+pub fn generate_spec(file: &Path, spec: &Spec) -> Result<Generated, Error> {
+    let mut client: syn::File = syn::parse2(generate::progenitor_tokens(&spec.openapi, &spec.api)?)?;
+    let bound = bind::bind(&client, &spec.api).map_err(Error::Generator)?;
+    let workflows = emit::workflows::methods(&client, &bound).map_err(|problems| {
+        let problems = problems
+            .into_iter()
+            .map(|(pointer, message)| Problem { line: spec.lines.line_of(&pointer), pointer, message })
+            .collect();
+        SpecError::new(file, problems)
+    })?;
+    transform::apply(&mut client, &bound);
+    client.items.push(syn::parse2(emit::facts::tokens(&spec.api))?);
+    client.items.extend(syn::parse2::<syn::File>(emit::envelope::tokens(&bound))?.items);
+    client.items.extend(emit::workflows::impl_block(&workflows));
+    let calls = syn::parse2(emit::calls::tokens(&bound))?;
+    let surface = emit::surface::methods(&client, &bound, &workflows);
+    Ok(Generated { client, calls, surface })
 }
 
 /// The formatted client code for a validated spec.
-pub fn client_code(spec: &LoadedSpec) -> Result<String, Error> {
-    Ok(format::format_file(&client_file(spec)?))
-}
-
-/// The client code for a validated spec, as a syntax tree.
-pub fn client_file(spec: &LoadedSpec) -> Result<syn::File, Error> {
-    let tokens = generate::client_tokens(&spec.openapi)?;
-    let mut file: syn::File = syn::parse2(tokens)?;
-    let workflows = workflows::workflows(&spec.openapi)
-        .map_err(|problems| Error::Generator(format!("invalid workflow extensions: {problems:?}")))?;
-    transform::apply(&mut file, &generate::operation_facts(&spec.openapi), &workflows);
-    Ok(file)
+pub fn client_code(file: &Path, spec: &Spec) -> Result<String, Error> {
+    Ok(format::format_file(&generate_spec(file, spec)?.client))
 }

@@ -5,8 +5,7 @@
 //! - every string enum keeps values it does not know in an `Unknown(String)` variant, and
 //!   every tagged union keeps unknown kinds whole in `Unknown(Value)`, so new server values do
 //!   not break decoding (a known kind that does not match its schema is still an error);
-//! - methods of deprecated operations are `#[deprecated]`;
-//! - paged lists and background jobs get their [`workflows`](crate::workflows) methods.
+//! - methods of deprecated operations are `#[deprecated]`.
 
 use proc_macro2::Span;
 use quote::format_ident;
@@ -16,14 +15,13 @@ use syn::{
     PathArguments, ReturnType, Token, Type, parse_quote,
 };
 
-use crate::generate::OperationFacts;
-use crate::workflows::{self, Workflow};
+use crate::bind::{Bound, is_inherent_client_impl};
 
 /// The hand-written items the transformed code calls, in `heygen-client`.
 const FINISH: &str = "crate::runtime::finish";
 const ERROR: &str = "crate::Error";
 
-pub fn apply(file: &mut syn::File, operations: &[OperationFacts], workflows: &[Workflow]) {
+pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
     for item in &mut file.items {
         match item {
             Item::Impl(block) if is_inherent_client_impl(block) => check_operation_methods(block, operations),
@@ -35,24 +33,19 @@ pub fn apply(file: &mut syn::File, operations: &[OperationFacts], workflows: &[W
             _ => {}
         }
     }
-    workflows::add_methods(file, workflows);
-}
-
-pub(crate) fn is_inherent_client_impl(block: &ItemImpl) -> bool {
-    block.trait_.is_none() && matches!(&*block.self_ty, Type::Path(p) if p.path.is_ident("Client"))
 }
 
 /// Splits each operation method in two: progenitor's body moves to a private `raw_<name>`, and
 /// the public method (with the docs) passes its result through the runtime's `finish`, which
 /// maps errors and checks the envelope.
-fn check_operation_methods(block: &mut ItemImpl, operations: &[OperationFacts]) {
+fn check_operation_methods(block: &mut ItemImpl, operations: &[Bound<'_>]) {
     let mut items = Vec::with_capacity(block.items.len() * 2);
     for member in block.items.drain(..) {
         let ImplItem::Fn(method) = member else {
             items.push(member);
             continue;
         };
-        let Some(op) = operations.iter().find(|op| method.sig.ident == op.id) else {
+        let Some(op) = operations.iter().find(|op| &method.sig.ident == op.ident()) else {
             items.push(ImplItem::Fn(method));
             continue;
         };
@@ -63,7 +56,8 @@ fn check_operation_methods(block: &mut ItemImpl, operations: &[OperationFacts]) 
     block.items = items;
 }
 
-fn split_method(method: ImplItemFn, op: &OperationFacts) -> (ImplItemFn, ImplItemFn) {
+fn split_method(method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplItemFn) {
+    let op = bound.op;
     let mut raw = method.clone();
     raw.sig.ident = format_ident!("raw_{}", method.sig.ident);
     raw.vis = syn::Visibility::Inherited;
@@ -92,7 +86,8 @@ fn split_method(method: ImplItemFn, op: &OperationFacts) -> (ImplItemFn, ImplIte
         })
         .collect();
     let finish: syn::Path = syn::parse_str(FINISH).expect("a path");
-    let (raw_name, id, status) = (&raw.sig.ident, op.id.as_str(), op.success_status);
+    let status = op.success.as_ref().map_or(200, |s| s.status);
+    let (raw_name, id) = (&raw.sig.ident, op.id.as_str());
     public.block = parse_quote!({ #finish(self, #id, #status, self.#raw_name(#args).await).await });
     (public, raw)
 }
@@ -204,7 +199,7 @@ fn open_tagged_union(e: &mut ItemEnum) -> Vec<Item> {
 }
 
 /// The string value of `key = "..."` in an item's `#[serde(...)]` attributes.
-fn serde_value(attrs: &[Attribute], key: &str) -> Option<String> {
+pub(crate) fn serde_value(attrs: &[Attribute], key: &str) -> Option<String> {
     attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
         let Meta::List(list) = &a.meta else { return None };
         let tokens: Vec<_> = list.tokens.clone().into_iter().collect();

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use heygen_client::{Client, ClientBuilder};
-use heygen_codegen::LoadedSpec;
+use heygen_codegen::Spec;
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
@@ -29,8 +29,8 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// `spec/heygen.yaml`, loaded and validated once.
-pub fn spec() -> &'static LoadedSpec {
-    static SPEC: OnceLock<LoadedSpec> = OnceLock::new();
+pub fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
     SPEC.get_or_init(|| {
         let path = workspace_root().join(heygen_codegen::SPEC_PATH);
         let source = std::fs::read_to_string(&path).expect("spec/heygen.yaml is readable");

@@ -12,13 +12,13 @@ use serde_json::Value;
 
 use super::{Change, Link, Severity};
 use crate::load::escape_segment;
+use crate::model::{self, Api};
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head"];
-
-/// Every wire change from `base` to `head`, operation by operation in the head's order.
-pub(super) fn changes(base: &Value, head: &Value) -> Vec<Change> {
-    let base_ops = operations(base);
-    let head_ops = operations(head);
+/// Every wire change from `base` to `head` (each a model and its document), operation by
+/// operation in the head's order.
+pub(super) fn changes(base: (&Api, &Value), head: (&Api, &Value)) -> Vec<Change> {
+    let (base_ops, head_ops) = (operations(base.0, base.1), operations(head.0, head.1));
+    let (base, head) = (base.1, head.1);
     let base_ids: HashSet<&str> = base_ops.iter().map(|op| op.id).collect();
     let head_by_id: HashMap<&str, &Operation> = head_ops.iter().map(|op| (op.id, op)).collect();
     let mut out = Out { changes: Vec::new() };
@@ -80,27 +80,28 @@ impl Out {
     }
 }
 
+/// A model operation with the JSON it was read from.
 struct Operation<'a> {
     id: &'a str,
     method: &'a str,
     path: &'a str,
-    pointer: String,
+    pointer: &'a str,
     value: &'a Value,
+    model: &'a model::Operation,
 }
 
-fn operations(doc: &Value) -> Vec<Operation<'_>> {
-    let Some(paths) = doc["paths"].as_object() else { return Vec::new() };
-    let mut ops = Vec::new();
-    for (path, item) in paths {
-        for method in METHODS {
-            let value = &item[*method];
-            if let Some(id) = value["operationId"].as_str() {
-                let pointer = format!("/paths/{}/{method}", escape_segment(path));
-                ops.push(Operation { id, method, path, pointer, value });
-            }
-        }
-    }
-    ops
+fn operations<'a>(api: &'a Api, doc: &'a Value) -> Vec<Operation<'a>> {
+    api.operations
+        .iter()
+        .map(|op| Operation {
+            id: &op.id,
+            method: &op.method,
+            path: &op.path,
+            pointer: &op.pointer,
+            value: doc.pointer(&op.pointer).unwrap_or(&Value::Null),
+            model: op,
+        })
+        .collect()
 }
 
 /// Compares one operation of the base with its counterpart in the head.
@@ -214,7 +215,7 @@ impl OperationDiff<'_, '_> {
     }
 
     fn success(&mut self) {
-        let (Some((old_code, old)), Some((new_code, new))) = (success(self.b.value), success(self.h.value)) else {
+        let (Some((old_code, old)), Some((new_code, new))) = (success(self.b), success(self.h)) else {
             return;
         };
         let responses = format!("{}/responses", self.h.pointer);
@@ -286,15 +287,13 @@ impl OperationDiff<'_, '_> {
     }
 }
 
-/// Parameters keyed by (location, name), with their pointers; `$ref`s resolved.
+/// The model's parameters (path-level ones included) keyed by (location, name), with their
+/// pointers and JSON; `$ref`s resolved.
 fn parameters<'a>(doc: &'a Value, op: &Operation<'_>) -> BTreeMap<(String, String), (String, &'a Value)> {
-    let list = doc.pointer(&format!("{}/parameters", op.pointer)).and_then(Value::as_array);
     let mut out = BTreeMap::new();
-    for (i, p) in list.into_iter().flatten().enumerate() {
-        let (at, p) = resolve(doc, p, format!("{}/parameters/{i}", op.pointer));
-        if let (Some(place), Some(name)) = (p["in"].as_str(), p["name"].as_str()) {
-            out.insert((place.to_owned(), name.to_owned()), (at, p));
-        }
+    for p in &op.model.parameters {
+        let (at, value) = resolve(doc, doc.pointer(&p.pointer).unwrap_or(&Value::Null), p.pointer.clone());
+        out.insert((p.location.as_str().to_owned(), p.name.clone()), (at, value));
     }
     out
 }
@@ -312,9 +311,10 @@ fn response_schema(response: &Value, pointer: String) -> (&Value, String) {
     }
 }
 
-/// The success status code and its response.
-fn success(op: &Value) -> Option<(&str, &Value)> {
-    op["responses"].as_object()?.iter().find(|(code, _)| code.starts_with('2')).map(|(code, r)| (code.as_str(), r))
+/// The model's success status, as the spec writes it, and its response.
+fn success<'a>(op: &Operation<'a>) -> Option<(&'a str, &'a Value)> {
+    let key = op.model.success.as_ref()?.key.as_str();
+    Some((key, &op.value["responses"][key]))
 }
 
 /// The status key of the first error response and its schema.

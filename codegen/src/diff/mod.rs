@@ -18,7 +18,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::{Error, LoadedSpec, SpecError};
+use crate::{Error, Spec, SpecError};
 
 pub use render::{json, markdown};
 pub use rust::RustChange;
@@ -210,29 +210,32 @@ fn git_show(root: &Path, rev: &str) -> Result<(PathBuf, String), DiffError> {
 
 /// Compares two specs given as (name for errors, text).
 pub fn diff_sources(base: (&Path, &str), head: (&Path, &str)) -> Result<Report, DiffError> {
-    let base = crate::load_and_validate(base.0, base.1)?;
-    let head = crate::load_and_validate(head.0, head.1)?;
-    diff_specs(&base, &head)
+    let (base_file, head_file) = (base.0, head.0);
+    let base = crate::load_and_validate(base_file, base.1)?;
+    let head = crate::load_and_validate(head_file, head.1)?;
+    diff_specs((base_file, &base), (head_file, &head))
 }
 
 /// Compares two validated specs: the wire changes, the generated code's public items, and the
 /// links between them.
-pub fn diff_specs(base: &LoadedSpec, head: &LoadedSpec) -> Result<Report, DiffError> {
+pub fn diff_specs(base: (&Path, &Spec), head: (&Path, &Spec)) -> Result<Report, DiffError> {
     // The two generations are independent and dominate the run time.
+    let snapshot = |(file, spec): (&Path, &Spec)| crate::generate_spec(file, spec).map(|g| rust::Snapshot::of(&g));
     let (base_code, head_code) = std::thread::scope(|scope| {
-        let base_code = scope.spawn(|| crate::client_code(base));
-        let head_code = crate::client_code(head);
+        let base_code = scope.spawn(|| snapshot(base));
+        let head_code = snapshot(head);
         (base_code.join().expect("generation does not panic past catch_unwind"), head_code)
     });
     let (base_code, head_code) = (base_code?, head_code?);
-    let rust_api = rust::changes(&base_code, &head_code).map_err(|e| DiffError::Generate(e.into()))?;
-    let mut changes = http::changes(&base.json, &head.json);
+    let rust_api = rust::changes(&base_code, &head_code);
+    let (base, head) = (base.1, head.1);
+    let mut changes = http::changes((&base.api, &base.json), (&head.api, &head.json));
     for change in &mut changes {
         change.rust = rust::describe(&rust_api, &change.link);
     }
     let semver = match rust_api.iter().map(|c| c.semver).max() {
         Some(semver) => semver,
-        None if base_code != head_code => Semver::Patch,
+        None if base_code.tokens != head_code.tokens => Semver::Patch,
         None => Semver::None,
     };
     Ok(Report { semver, changes, rust_api })

@@ -1,7 +1,7 @@
 //! Rust-API changes: the public items of the client generated from each spec, compared.
 //!
 //! Reading the generated code, not the spec, keeps this true as progenitor and typify change
-//! how they name and shape things. Methods come from [`crate::surface::methods`]; the items of
+//! how they name and shape things. Methods come from the surface listing ([`crate::Generated`]); the items of
 //! the generated modules (`types`, `operations`) are parsed with syn. Ratings follow Rust's
 //! semver rules for items a caller can build or match: typify's structs have public fields and
 //! its enums are exhaustive, so even an optional field or a new variant is a major change.
@@ -12,7 +12,8 @@ use serde::Serialize;
 use syn::{Attribute, Fields, Item, Visibility};
 
 use super::{Link, Semver};
-use crate::surface::{self, MethodSurface};
+use crate::Generated;
+use crate::emit::surface::{self, MethodSurface};
 
 /// One change to a public item of the generated client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,11 +30,30 @@ pub struct RustChange {
     member: Option<String>,
 }
 
-/// The Rust changes from `base` to `head` (both generated client code), methods first.
-pub(super) fn changes(base: &str, head: &str) -> syn::Result<Vec<RustChange>> {
-    let mut out = methods(&surface::methods(base)?, &surface::methods(head)?);
-    let (base, head) = (items(&syn::parse_file(base)?), items(&syn::parse_file(head)?));
-    for (path, new) in &head {
+/// What the Rust half compares of one generated client: plain data, so each side can be made
+/// on its own thread.
+pub(super) struct Snapshot {
+    methods: Vec<MethodSurface>,
+    items: BTreeMap<String, PublicItem>,
+    /// The whole client as tokens, to tell a change no public item shows.
+    pub(super) tokens: String,
+}
+
+impl Snapshot {
+    pub(super) fn of(generated: &Generated) -> Self {
+        Snapshot {
+            methods: generated.surface.clone(),
+            items: items(&generated.client),
+            tokens: quote::ToTokens::to_token_stream(&generated.client).to_string(),
+        }
+    }
+}
+
+/// The Rust changes from `base` to `head`, methods first.
+pub(super) fn changes(base: &Snapshot, head: &Snapshot) -> Vec<RustChange> {
+    let mut out = methods(&base.methods, &head.methods);
+    let (base, head) = (&base.items, &head.items);
+    for (path, new) in head {
         let type_name = path.rsplit("::").next().unwrap_or(path).to_owned();
         let change = |change: String, semver, member: Option<&Member>| RustChange {
             item: path.clone(),
@@ -84,7 +104,7 @@ pub(super) fn changes(base: &str, head: &str) -> syn::Result<Vec<RustChange>> {
             member: None,
         });
     }
-    Ok(out)
+    out
 }
 
 /// The `rust` text of a wire change: the Rust changes it links to, or that there are none.

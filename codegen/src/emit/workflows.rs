@@ -1,0 +1,262 @@
+//! Workflows: the spec's `x-pagination` and `x-waiter` extensions become `<operation>_stream`
+//! and `wait_for_<job>` methods, so every paged list and every background job gets them alike.
+//!
+//! ```yaml
+//! x-pagination:          # on a list operation
+//!   cursor-param: token  # the query parameter that takes the cursor
+//!   next-cursor: data.token  # the reply field with the next cursor (null or empty at the end)
+//!   items: data.videos   # the reply field with the page's items (an array of a named schema)
+//! x-waiter:              # on the status operation of a background job
+//!   job: video           # -> wait_for_video
+//!   result: data         # the reply field returned when the job is done (a named schema)
+//!   status: data.status  # the reply field with the job's state
+//!   succeeded: [completed]
+//!   failed: [failed]     # any other state means "still running"
+//!   reason: data.error   # optional: the reply field that says why the job failed
+//! ```
+//!
+//! The model has checked the extensions against the spec; here they are bound to the generated
+//! code: the cursor argument by its wire name, reply fields by their serde names, so a field
+//! such as `nextToken` or `type` is reached by whatever Rust name typify gave it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::parse_quote;
+
+use crate::bind::{self, Bound, Field, Wire};
+use crate::model::{Location, Pagination, Waiter, Workflow};
+
+/// A workflow method, and the name it has.
+pub struct Method {
+    pub name: syn::Ident,
+    /// The operation it calls.
+    pub operation: String,
+    pub tokens: TokenStream,
+}
+
+/// Every workflow method of `operations`, in document order; or, for a workflow the generated
+/// code cannot support, `(JSON pointer, message)` problems.
+pub fn methods(file: &syn::File, operations: &[Bound<'_>]) -> Result<Vec<Method>, Vec<(String, String)>> {
+    let mut methods = Vec::new();
+    let mut problems = Vec::new();
+    for bound in operations {
+        for workflow in &bound.op.workflows {
+            let (extension, method) = match workflow {
+                Workflow::Pages(spec) => (crate::model::PAGINATION, stream_method(file, bound, spec)),
+                Workflow::Wait(spec) => (crate::model::WAITER, wait_method(file, bound, spec)),
+            };
+            match method {
+                Ok(method) => methods.push(method),
+                Err(message) => problems.push((format!("{}/{extension}", bound.op.pointer), message)),
+            }
+        }
+    }
+    if problems.is_empty() { Ok(methods) } else { Err(problems) }
+}
+
+/// The workflow methods as one `impl Client` block.
+pub fn impl_block(methods: &[Method]) -> Option<syn::Item> {
+    let tokens = methods.iter().map(|m| &m.tokens);
+    (!methods.is_empty()).then(|| {
+        parse_quote! {
+            #[allow(clippy::all, deprecated)]
+            impl Client {
+                #(#tokens)*
+            }
+        }
+    })
+}
+
+fn deprecated(bound: &Bound<'_>) -> Option<TokenStream> {
+    bound.op.deprecated.then(|| quote! { #[deprecated(note = "HeyGen marks this endpoint as deprecated")] })
+}
+
+/// `let name = name.clone();` for the parameters a polling closure must own anew for each
+/// request (references are copied as they are).
+fn owned_copies<'p>(params: impl IntoIterator<Item = &'p (syn::Ident, syn::Type)>) -> TokenStream {
+    let owned =
+        params.into_iter().filter(|(_, ty)| !is_borrowed(ty)).map(|(name, _)| quote! { let #name = #name.clone(); });
+    quote! { #(#owned)* }
+}
+
+/// `&T` or `Option<&T>`.
+fn is_borrowed(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Reference(_)) || matches!(bind::generic_arg(ty, "Option"), Some(syn::Type::Reference(_)))
+}
+
+/// The reply fields along `path`, from the operation's reply type.
+fn fields(file: &syn::File, bound: &Bound<'_>, path: &str) -> Result<Vec<Field>, String> {
+    let reply = bound.reply.as_ref().ok_or("the generated method has no JSON reply type")?;
+    bind::field_path(file, reply, path)
+}
+
+/// Moves the field at the end of `fields` out of `reply`; `Option<T>` when any field on the way
+/// is optional.
+fn take(fields: &[Field]) -> (TokenStream, bool) {
+    let mut expr = quote! { reply };
+    let mut optional = false;
+    for Field { ident, optional: this, .. } in fields {
+        expr = match (optional, this) {
+            (false, _) => quote! { #expr.#ident },
+            (true, true) => quote! { #expr.and_then(|v| v.#ident) },
+            (true, false) => quote! { #expr.map(|v| v.#ident) },
+        };
+        optional |= this;
+    }
+    (expr, optional)
+}
+
+/// A reference to the field at the end of `fields` in `reply` (`&T`, or `&Option<&T>` when a
+/// field on the way to it is optional), for the runtime's `text` and `reason`, which take any
+/// serializable value.
+fn borrow(fields: &[Field]) -> TokenStream {
+    let on_the_way = fields.split_last().map_or(&[][..], |(_, rest)| rest);
+    if !on_the_way.iter().any(|f| f.optional) {
+        let idents = fields.iter().map(|f| &f.ident);
+        return quote! { &reply #(.#idents)* };
+    }
+    let mut expr = quote! { reply };
+    let mut optional = false;
+    for Field { ident, optional: this, .. } in fields {
+        expr = match (optional, this) {
+            (false, false) => quote! { #expr.#ident },
+            (false, true) => quote! { #expr.#ident.as_ref() },
+            (true, true) => quote! { #expr.and_then(|v| v.#ident.as_ref()) },
+            (true, false) => quote! { #expr.map(|v| &v.#ident) },
+        };
+        optional |= this;
+    }
+    quote! { &#expr }
+}
+
+fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Result<Method, String> {
+    let op = bound.op;
+    let name = format_ident!("{}_stream", bound.ident());
+    let call = bound.ident();
+    let cursor = Wire::Parameter(Location::Query, spec.cursor_param.clone());
+    let all: Vec<(syn::Ident, syn::Type, bool)> =
+        bound.args.iter().map(|a| (a.ident.clone(), a.ty.clone(), a.wire == cursor)).collect();
+    let kept: Vec<(syn::Ident, syn::Type)> =
+        all.iter().filter(|(_, _, is_cursor)| !is_cursor).map(|(n, t, _)| (n.clone(), t.clone())).collect();
+    let (kept_names, kept_types): (Vec<_>, Vec<_>) = kept.iter().cloned().unzip();
+    let copies = owned_copies(&kept);
+    let args = all.iter().map(|(ident, _, is_cursor)| {
+        if *is_cursor {
+            quote! { cursor.as_deref() }
+        } else {
+            quote! { #ident }
+        }
+    });
+    let item_fields = fields(file, bound, &spec.items)?;
+    let (items, items_optional) = take(&item_fields);
+    let items = if items_optional {
+        quote! { #items.unwrap_or_default() }
+    } else {
+        items
+    };
+    let item_type = item_fields
+        .last()
+        .and_then(|f| bind::vec_item(&f.ty))
+        .ok_or_else(|| format!("`{}` is not a list in the generated type", spec.items))?;
+    let (next, _) = take(&fields(file, bound, &spec.next_cursor)?);
+    let doc = format!(
+        "{}, as a stream of every item across all pages.\n\nPages are fetched lazily, one request per page, \
+         following `{}`; the stream ends after the last page, and an error ends it after being yielded.\n\n\
+         Sends a `{}` request to `{}` for each page",
+        op.summary.trim_end_matches('.'),
+        spec.next_cursor,
+        op.http_method(),
+        op.path
+    );
+    let deprecated = deprecated(bound);
+    let tokens = quote! {
+        #deprecated
+        #[doc = #doc]
+        pub fn #name<'a>(&'a self, #(#kept_names: #kept_types),*)
+            -> impl ::futures_core::Stream<Item = Result<types::#item_type, crate::Error>> + Unpin + 'a
+        {
+            crate::pagination::by_cursor(move |cursor: Option<String>| {
+                #copies
+                async move {
+                    let reply = self.#call(#(#args),*).await?.into_inner();
+                    Ok((#items, ::std::convert::Into::into(#next)))
+                }
+            })
+        }
+    };
+    Ok(Method { name, operation: op.id.clone(), tokens })
+}
+
+fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Method, String> {
+    let op = bound.op;
+    let name = format_ident!("wait_for_{}", spec.job);
+    let call = bound.ident();
+    let op_id = &op.id;
+    let all: Vec<(syn::Ident, syn::Type)> = bound.args.iter().map(|a| (a.ident.clone(), a.ty.clone())).collect();
+    let copies = owned_copies(&all);
+    let (names, types): (Vec<_>, Vec<_>) = all.into_iter().unzip();
+    let status = borrow(&fields(file, bound, &spec.status)?);
+    let result_fields = fields(file, bound, &spec.result)?;
+    let (result, result_optional) = take(&result_fields);
+    if result_optional {
+        return Err(format!(
+            "`{}` is optional in the reply; the result of a finished job must be required",
+            spec.result
+        ));
+    }
+    let result_type = result_fields.last().map(|f| in_types(&f.ty)).ok_or("empty `result` path")?;
+    let reason = match &spec.reason {
+        Some(path) => {
+            let field = borrow(&fields(file, bound, path)?);
+            quote! { crate::waiter::reason(#field) }
+        }
+        None => quote! { None },
+    };
+    let (succeeded, failed) = (&spec.succeeded, &spec.failed);
+    let doc = format!(
+        "Waits until the job ends: polls `{op_id}` with growing intervals until the state is {} \
+         (returns the result) or {} (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's \
+         reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). \
+         Dropping the future cancels the wait.\n\nSends a `{}` request to `{}` on each poll",
+        quoted(succeeded),
+        quoted(failed),
+        op.http_method(),
+        op.path
+    );
+    let deprecated = deprecated(bound);
+    let tokens = quote! {
+        #deprecated
+        #[doc = #doc]
+        pub async fn #name<'a>(&'a self, #(#names: #types,)* options: &crate::WaitOptions) -> Result<#result_type, crate::Error> {
+            crate::waiter::wait(#op_id, options, move || {
+                #copies
+                async move {
+                    let reply = self.#call(#(#names),*).await?.into_inner();
+                    let status = crate::waiter::text(#status);
+                    let state = match status.as_str() {
+                        #(#succeeded)|* => crate::waiter::JobState::Succeeded,
+                        #(#failed)|* => crate::waiter::JobState::Failed(#reason),
+                        _ => crate::waiter::JobState::Running,
+                    };
+                    Ok((status, state, #result))
+                }
+            })
+            .await
+        }
+    };
+    Ok(Method { name, operation: op.id.clone(), tokens })
+}
+
+/// A type named inside the generated `types` module, as seen from outside it.
+fn in_types(ty: &syn::Type) -> TokenStream {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() && p.path.leading_colon.is_none() && p.path.segments.len() == 1 => {
+            quote! { types::#ty }
+        }
+        _ => quote! { #ty },
+    }
+}
+
+fn quoted(states: &[String]) -> String {
+    states.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
+}

@@ -1,0 +1,567 @@
+//! Build: the one walk of a spec. It checks the house rules every operation follows and the
+//! limits of progenitor (so a maintainer gets a located message instead of a generator panic),
+//! and records what the emitters need in the [`Api`] model. Every problem is reported with its
+//! line and JSON pointer, all at once.
+
+use std::collections::{BTreeSet, HashMap};
+
+use openapiv3::{
+    MediaType, Parameter as Param, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody, Response, Schema,
+    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::schema::{Component, Node, resolve};
+use super::{
+    Api, Body, IDEMPOTENT, Location, Operation, PAGINATION, Pagination, Parameter, Success, WAITER, Waiter, Workflow,
+};
+use crate::error::Problem;
+use crate::load::{LoadedSpec, escape_segment};
+
+/// Prefix of every `externalDocs.url`: the operation's page in HeyGen's API reference.
+pub const REFERENCE_PREFIX: &str = "https://docs.heygen.com/reference/";
+
+/// Verbs an `operationId` may start with. Extend it when HeyGen adds a new kind of action.
+const VERBS: &[&str] = &[
+    "add",
+    "check",
+    "close",
+    "create",
+    "delete",
+    "download",
+    "generate",
+    "get",
+    "interrupt",
+    "keep",
+    "list",
+    "preview",
+    "rename",
+    "restore",
+    "send",
+    "share",
+    "start",
+    "stop",
+    "submit",
+    "train",
+    "translate",
+    "trash",
+    "update",
+    "upload",
+    "upscale",
+];
+
+/// Media types the generator turns into typed Rust (progenitor rejects or mistypes the others).
+const REQUEST_MEDIA_TYPES: &[&str] = &["application/json", "application/octet-stream", "text/plain"];
+const RESPONSE_MEDIA_TYPES: &[&str] = &["application/json", "application/octet-stream", "text/plain"];
+
+/// The model of `spec`, and every problem found while building it, in document order. The model
+/// is complete only when there are no problems.
+pub fn build(spec: &LoadedSpec) -> (Api, Vec<Problem>) {
+    let mut check = Builder { spec, problems: Vec::new(), operation_ids: HashMap::new() };
+    let api = check.document();
+    check.component_schemas();
+    check.references(&spec.json, String::new());
+    let mut problems = check.problems;
+    problems.sort_by(|a, b| (a.line, &a.pointer).cmp(&(b.line, &b.pointer)));
+    (api, problems)
+}
+
+struct Builder<'a> {
+    spec: &'a LoadedSpec,
+    problems: Vec<Problem>,
+    /// operationId -> pointer of its first use.
+    operation_ids: HashMap<String, String>,
+}
+
+impl<'a> Builder<'a> {
+    fn report(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        let pointer = pointer.into();
+        let line = self.spec.lines.line_of(&pointer);
+        self.problems.push(Problem { line, pointer, message: message.into() });
+    }
+
+    fn document(&mut self) -> Api {
+        let openapi = &self.spec.openapi;
+        if !openapi.openapi.starts_with("3.0.") {
+            self.report(
+                "/openapi",
+                format!("version {} is not supported: progenitor reads OpenAPI 3.0.x only", openapi.openapi),
+            );
+        }
+        if openapi.servers.is_empty() {
+            self.report("/servers", "the spec must declare its servers; the first is the default host");
+        }
+        let mut api = Api {
+            servers: openapi.servers.iter().map(|s| s.url.clone()).collect(),
+            default_security: security_schemes(openapi.security.as_deref().unwrap_or_default()),
+            operations: Vec::new(),
+        };
+        for (path, item) in openapi.paths.iter() {
+            let pointer = format!("/paths/{}", escape_segment(path));
+            match item {
+                ReferenceOr::Reference { .. } => {
+                    self.report(pointer, "a path item cannot be a $ref (progenitor rejects it)")
+                }
+                ReferenceOr::Item(item) => {
+                    for (method, operation) in item.iter() {
+                        let at = format!("{pointer}/{method}");
+                        let shared = (pointer.as_str(), item.parameters.as_slice());
+                        if let Some(op) = self.operation(&at, path, method, operation, shared, &api) {
+                            api.operations.push(op);
+                        }
+                    }
+                }
+            }
+        }
+        api
+    }
+
+    fn operation(
+        &mut self,
+        pointer: &str,
+        path: &str,
+        method: &str,
+        op: &'a openapiv3::Operation,
+        (item_pointer, item_parameters): (&str, &'a [ReferenceOr<Param>]),
+        api: &Api,
+    ) -> Option<Operation> {
+        if method == "options" || method == "trace" {
+            self.report(
+                pointer,
+                format!("{} operations are not supported by the generated client", method.to_uppercase()),
+            );
+        }
+        self.operation_id(pointer, op.operation_id.as_deref());
+        self.documentation(pointer, op);
+        let mut server = 0;
+        if let Some(first) = op.servers.first() {
+            match api.servers.iter().position(|url| *url == first.url) {
+                Some(index) => server = index,
+                None => self.report(
+                    format!("{pointer}/servers"),
+                    format!("server {} is not one of the spec's servers", first.url),
+                ),
+            }
+        }
+        for extra in op.servers.iter().skip(1).filter(|s| !api.servers.contains(&s.url)) {
+            self.report(format!("{pointer}/servers"), format!("server {} is not one of the spec's servers", extra.url));
+        }
+        let marked = op.extensions.get(IDEMPOTENT);
+        if marked.is_some_and(|value| !value.is_boolean()) {
+            self.report(format!("{pointer}/{IDEMPOTENT}"), "must be true or false");
+        }
+        let idempotent = marked.and_then(Value::as_bool).unwrap_or(matches!(method, "get" | "head" | "put" | "delete"));
+        let parameters = self.parameters(pointer, path, op, item_pointer, item_parameters);
+        let body = op.request_body.as_ref().and_then(|body| {
+            let at = format!("{pointer}/requestBody");
+            match body {
+                ReferenceOr::Item(b) if is_raw_upload(b) => {
+                    self.raw_upload(&at, &parameters);
+                    Some(Body { media_types: b.content.keys().cloned().collect(), raw_upload: true })
+                }
+                _ => self.request_body(&at, body),
+            }
+        });
+        let success = self.responses(&format!("{pointer}/responses"), op);
+        let workflows = self.workflows(pointer, op, &parameters, success.as_ref());
+        Some(Operation {
+            id: op.operation_id.clone()?,
+            method: method.to_owned(),
+            path: path.to_owned(),
+            pointer: pointer.to_owned(),
+            summary: op.summary.clone().unwrap_or_default(),
+            deprecated: op.deprecated,
+            reference: op.external_docs.as_ref().map(|d| d.url.clone()),
+            server,
+            security: op.security.as_deref().map(security_schemes).unwrap_or_else(|| api.default_security.clone()),
+            idempotent,
+            parameters,
+            body,
+            success,
+            workflows,
+        })
+    }
+
+    fn operation_id(&mut self, pointer: &str, id: Option<&str>) {
+        let Some(id) = id else {
+            return self.report(pointer, "missing operationId");
+        };
+        let at = format!("{pointer}/operationId");
+        let snake =
+            id.split('_').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+                && id.starts_with(|c: char| c.is_ascii_lowercase());
+        if !snake {
+            self.report(at.clone(), format!("operationId `{id}` must be snake_case"));
+        } else if !VERBS.contains(&id.split('_').next().unwrap_or_default()) {
+            self.report(at.clone(), format!("operationId `{id}` must start with a verb ({})", VERBS.join(", ")));
+        }
+        if let Some(first) = self.operation_ids.get(id) {
+            let first = first.clone();
+            self.report(at, format!("operationId `{id}` is already used at {first}"));
+        } else {
+            self.operation_ids.insert(id.to_owned(), at);
+        }
+    }
+
+    fn documentation(&mut self, pointer: &str, op: &'a openapiv3::Operation) {
+        match op.tags.as_slice() {
+            [tag] if self.spec.openapi.tags.iter().any(|t| &t.name == tag) => {}
+            [tag] => {
+                self.report(format!("{pointer}/tags/0"), format!("tag `{tag}` is not declared in the top-level tags"))
+            }
+            _ => self.report(pointer, "an operation needs exactly one tag: its group in HeyGen's reference"),
+        }
+        if op.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            self.report(pointer, "missing summary");
+        }
+        if op.description.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            self.report(pointer, "missing description");
+        }
+        let url = op.external_docs.as_ref().map(|d| d.url.as_str());
+        let slug = url.and_then(|u| u.strip_prefix(REFERENCE_PREFIX));
+        if !slug.is_some_and(|s| {
+            !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        }) {
+            self.report(pointer, format!("externalDocs.url must be the operation's page, {REFERENCE_PREFIX}<slug>"));
+        }
+    }
+
+    /// The operation's parameters with the path item's shared ones, checked.
+    fn parameters(
+        &mut self,
+        pointer: &str,
+        path: &str,
+        op: &'a openapiv3::Operation,
+        item_pointer: &str,
+        item_parameters: &'a [ReferenceOr<Param>],
+    ) -> Vec<Parameter> {
+        let mut found: Vec<Parameter> = Vec::new();
+        let shared = item_parameters.iter().enumerate().map(|(i, p)| (format!("{item_pointer}/parameters/{i}"), p));
+        let own = op.parameters.iter().enumerate().map(|(i, p)| (format!("{pointer}/parameters/{i}"), p));
+        for (at, parameter) in shared.collect::<Vec<_>>().into_iter().chain(own) {
+            let Some(parameter) = self.resolve(&at, parameter, "parameter") else { continue };
+            let data = parameter.parameter_data_ref();
+            if let ParameterSchemaOrContent::Content(_) = data.format {
+                self.report(&at, format!("parameter `{}` must use `schema`, not `content`", data.name));
+            }
+            let location = match parameter {
+                Param::Cookie { .. } => {
+                    self.report(&at, format!("cookie parameter `{}` is not supported", data.name));
+                    Location::Cookie
+                }
+                Param::Query { style, .. } => {
+                    if !matches!(style, QueryStyle::Form) {
+                        self.report(&at, format!("query parameter `{}` must use style form", data.name));
+                    }
+                    Location::Query
+                }
+                Param::Path { .. } => Location::Path,
+                Param::Header { .. } => Location::Header,
+            };
+            let is_string = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => matches!(
+                    Node::from(schema).resolve(&self.spec.openapi).map(|s| &s.schema_kind),
+                    Some(SchemaKind::Type(Type::String(_)))
+                ),
+                ParameterSchemaOrContent::Content(_) => false,
+            };
+            let parameter =
+                Parameter { name: data.name.clone(), location, required: data.required, is_string, pointer: at };
+            // An operation's parameter overrides the path item's of the same name and place.
+            found.retain(|p| (p.location, &p.name) != (location, &parameter.name));
+            found.push(parameter);
+        }
+        let in_path: BTreeSet<String> =
+            found.iter().filter(|p| p.location == Location::Path).map(|p| p.name.clone()).collect();
+        let template: BTreeSet<String> =
+            path.split('{').skip(1).filter_map(|s| s.split_once('}')).map(|(name, _)| name.to_owned()).collect();
+        for missing in template.difference(&in_path) {
+            self.report(pointer, format!("path parameter `{missing}` is in the path but not declared"));
+        }
+        for extra in in_path.difference(&template) {
+            self.report(pointer, format!("path parameter `{extra}` is declared but not in the path"));
+        }
+        found
+    }
+
+    /// The item `value` is or names; a `$ref` to nothing is reported.
+    fn resolve<T: Component>(&mut self, at: &str, value: &'a ReferenceOr<T>, kind: &str) -> Option<&'a T> {
+        let found = resolve(&self.spec.openapi, value);
+        if found.is_none()
+            && let ReferenceOr::Reference { reference } = value
+        {
+            self.report(at, format!("{reference} must name a {kind} in components.{kind}s"));
+        }
+        found
+    }
+
+    /// A raw body in several formats is sent with the caller's `Content-Type`, which a required
+    /// header parameter of that name must let the caller choose.
+    fn raw_upload(&mut self, pointer: &str, parameters: &[Parameter]) {
+        let chooses_type = parameters
+            .iter()
+            .any(|p| p.location == Location::Header && p.name.eq_ignore_ascii_case("content-type") && p.required);
+        if !chooses_type {
+            self.report(
+                format!("{pointer}/content"),
+                "a raw body with several media types needs a required `Content-Type` header parameter",
+            );
+        }
+    }
+
+    fn request_body(&mut self, pointer: &str, body: &ReferenceOr<RequestBody>) -> Option<Body> {
+        let ReferenceOr::Item(body) = body else {
+            self.report(pointer, "write the request body inline with a $ref schema, not as a $ref");
+            return None;
+        };
+        let (media, content) = self.single_media_type(pointer, &body.content, REQUEST_MEDIA_TYPES)?;
+        let at = format!("{pointer}/content/{}/schema", escape_segment(media));
+        match (media, &content.schema) {
+            (_, None) => self.report(at, "missing schema"),
+            ("application/json", Some(ReferenceOr::Item(_))) => {
+                self.report(at, "a JSON request body must be a $ref to a named schema in components.schemas")
+            }
+            ("application/octet-stream", Some(schema)) if !is_binary(schema) => {
+                self.report(at, "a raw body's schema must be {type: string, format: binary}")
+            }
+            _ => {}
+        }
+        Some(Body { media_types: vec![media.to_owned()], raw_upload: false })
+    }
+
+    fn responses(&mut self, pointer: &str, op: &'a openapiv3::Operation) -> Option<Success> {
+        if op.responses.default.is_some() {
+            self.report(
+                format!("{pointer}/default"),
+                "use 4XX/5XX instead of `default`: progenitor counts it as a second success type",
+            );
+        }
+        let mut successes = Vec::new();
+        let mut errors: Vec<(String, Option<String>)> = Vec::new();
+        for (code, response) in &op.responses.responses {
+            let at = format!("{pointer}/{code}");
+            let (class, status) = match code {
+                StatusCode::Code(c) => (c / 100, *c),
+                StatusCode::Range(r) => (*r, r * 100),
+            };
+            let Some(response) = self.resolve(&at, response, "response") else { continue };
+            match class {
+                2 => successes.push((at, (status, code.to_string()), response)),
+                4 | 5 => {
+                    let schema =
+                        response.content.get("application/json").and_then(|m| m.schema.as_ref()).map(schema_key);
+                    errors.push((at, schema));
+                }
+                _ => self.report(at, "only 2xx, 4xx and 5xx responses are supported"),
+            }
+        }
+        let success = match successes.as_slice() {
+            [] => {
+                self.report(pointer, "no success (2xx) response");
+                None
+            }
+            [(at, status, response)] => Some(self.success(at, status.clone(), response)),
+            [first, (at, _, _), ..] => {
+                self.report(at, "more than one success response: the generated method can return only one type");
+                Some(self.success(&first.0, first.1.clone(), first.2))
+            }
+        };
+        if let Some((_, first)) = errors.first() {
+            let first = first.clone();
+            for (at, schema) in &errors[1..] {
+                if *schema != first {
+                    self.report(
+                        at,
+                        "every error response must share one schema: the generated method has one error type",
+                    );
+                }
+            }
+        }
+        success
+    }
+
+    fn success(&mut self, at: &str, (status, key): (u16, String), response: &'a Response) -> Success {
+        let mut success = Success { status, key, media_type: None, schema: None, envelope: Default::default() };
+        if response.content.is_empty() {
+            return success;
+        }
+        let Some((media, content)) = self.single_media_type(at, &response.content, RESPONSE_MEDIA_TYPES) else {
+            return success;
+        };
+        success.media_type = Some(media.to_owned());
+        if media != "application/json" {
+            return success;
+        }
+        let at = format!("{at}/content/{}", escape_segment(media));
+        match &content.schema {
+            Some(schema @ ReferenceOr::Reference { reference }) => {
+                success.schema = super::schema::schema_name(reference);
+                success.envelope = Node::from(schema).envelope_fields(&self.spec.openapi);
+            }
+            Some(_) => self.report(
+                format!("{at}/schema"),
+                "a JSON success response must be a $ref to a named schema in components.schemas",
+            ),
+            None => self.report(&at, "missing schema"),
+        }
+        if content.example.is_none() && content.examples.is_empty() {
+            self.report(&at, "missing example of the success response");
+        }
+        success
+    }
+
+    fn single_media_type<'m>(
+        &mut self,
+        pointer: &str,
+        content: &'m indexmap::IndexMap<String, MediaType>,
+        supported: &[&str],
+    ) -> Option<(&'m str, &'m MediaType)> {
+        let mut entries = content.iter();
+        let (Some((media, content)), None) = (entries.next(), entries.next()) else {
+            self.report(format!("{pointer}/content"), "exactly one media type is supported here");
+            return None;
+        };
+        if !supported.contains(&media.as_str()) {
+            let at = format!("{pointer}/content/{}", escape_segment(media));
+            self.report(at, format!("media type {media} is not supported (use one of {})", supported.join(", ")));
+            return None;
+        }
+        Some((media, content))
+    }
+
+    /// The `x-pagination` and `x-waiter` extensions, parsed and checked against the operation.
+    fn workflows(
+        &mut self,
+        pointer: &str,
+        op: &'a openapiv3::Operation,
+        parameters: &[Parameter],
+        success: Option<&Success>,
+    ) -> Vec<Workflow> {
+        let reply = success.and_then(|s| s.schema.as_deref()).map(|name| format!("#/components/schemas/{name}"));
+        let reply = reply.as_deref().map(Node::Ref);
+        let mut found = Vec::new();
+        for (extension, value) in &op.extensions {
+            let workflow = match extension.as_str() {
+                PAGINATION => self.pages(value, parameters, reply).map(Workflow::Pages),
+                WAITER => self.wait(value, reply).map(Workflow::Wait),
+                _ => continue,
+            };
+            match workflow {
+                Ok(workflow) => found.push(workflow),
+                Err(message) => self.report(format!("{pointer}/{extension}"), message),
+            }
+        }
+        found
+    }
+
+    fn pages(&self, value: &Value, parameters: &[Parameter], reply: Option<Node<'_>>) -> Result<Pagination, String> {
+        let spec: Pagination =
+            serde_json::from_value(value.clone()).map_err(|e| format!("invalid {PAGINATION}: {e}"))?;
+        let cursor = parameters.iter().find(|p| p.location == Location::Query && p.name == spec.cursor_param);
+        match cursor {
+            Some(p) if p.required => return Err(format!("cursor parameter `{}` must be optional", spec.cursor_param)),
+            Some(p) if !p.is_string => {
+                return Err(format!("cursor parameter `{}` must be a string", spec.cursor_param));
+            }
+            Some(_) => {}
+            None => {
+                return Err(format!(
+                    "cursor parameter `{}` is not a query parameter of this operation",
+                    spec.cursor_param
+                ));
+            }
+        }
+        let openapi = &self.spec.openapi;
+        let reply = reply.ok_or("the operation has no JSON success schema")?;
+        reply.field(openapi, &spec.next_cursor)?;
+        let items = reply.field(openapi, &spec.items)?;
+        if items.array_item_name(openapi).is_none() {
+            return Err(format!("`{}` must be an array of a named schema", spec.items));
+        }
+        Ok(spec)
+    }
+
+    fn wait(&self, value: &Value, reply: Option<Node<'_>>) -> Result<Waiter, String> {
+        let spec: Waiter = serde_json::from_value(value.clone()).map_err(|e| format!("invalid {WAITER}: {e}"))?;
+        if !spec.job.chars().all(|c| c.is_ascii_lowercase() || c == '_') || spec.job.is_empty() {
+            return Err(format!("job `{}` must be snake_case", spec.job));
+        }
+        if spec.succeeded.is_empty() || spec.failed.is_empty() {
+            return Err("list at least one `succeeded` and one `failed` state".into());
+        }
+        let openapi = &self.spec.openapi;
+        let reply = reply.ok_or("the operation has no JSON success schema")?;
+        reply.field(openapi, &spec.status)?;
+        if let Some(reason) = &spec.reason {
+            reply.field(openapi, reason)?;
+        }
+        if reply.field(openapi, &spec.result)?.name().is_none() {
+            return Err(format!("`{}` must be a named schema", spec.result));
+        }
+        Ok(spec)
+    }
+
+    /// typify turns a named, nullable union into a newtype of itself that does not compile.
+    fn component_schemas(&mut self) {
+        let Some(components) = &self.spec.openapi.components else { return };
+        for (name, schema) in &components.schemas {
+            if let ReferenceOr::Item(Schema { schema_data, schema_kind }) = schema
+                && schema_data.nullable
+                && matches!(schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
+            {
+                let at = format!("/components/schemas/{}/nullable", escape_segment(name));
+                self.report(at, "a named oneOf/anyOf cannot be nullable (it generates a type that contains itself); make the properties that use it nullable instead");
+            }
+        }
+    }
+
+    /// Every `$ref` must point at something that exists in this document.
+    fn references(&mut self, value: &Value, pointer: String) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    let resolved = target.strip_prefix('#').and_then(|p| self.spec.json.pointer(p));
+                    if resolved.is_none() {
+                        self.report(
+                            format!("{pointer}/$ref"),
+                            format!("$ref {target} points at nothing in this document"),
+                        );
+                    }
+                }
+                for (key, child) in map {
+                    self.references(child, format!("{pointer}/{}", escape_segment(key)));
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    self.references(child, format!("{pointer}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether `body` is a raw upload in several formats: more than one media type, each a
+/// `{type: string, format: binary}` schema.
+pub(crate) fn is_raw_upload(body: &RequestBody) -> bool {
+    body.content.len() > 1 && body.content.values().all(|media| media.schema.as_ref().is_some_and(is_binary))
+}
+
+fn is_binary(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), schema_data })
+        if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)) && !schema_data.nullable)
+}
+
+/// Identifies a schema for comparing error types: its `$ref`, or its inline JSON.
+fn schema_key(schema: &ReferenceOr<Schema>) -> String {
+    match schema {
+        ReferenceOr::Reference { reference } => reference.clone(),
+        ReferenceOr::Item(s) => serde_json::to_string(s).unwrap_or_default(),
+    }
+}
+
+/// The scheme names of a `security` list, in order: each requirement names one scheme here.
+fn security_schemes(requirements: &[openapiv3::SecurityRequirement]) -> Vec<String> {
+    requirements.iter().flat_map(|requirement| requirement.keys().cloned()).collect()
+}
