@@ -34,6 +34,7 @@ pub fn full_request_for(operation_id: &str) -> Input {
 
 fn build(operation_id: &str, fill: Fill) -> Input {
     let root = &spec().json;
+    let sampler = Sampler { root, fill };
     let found = find_operation(root, operation_id);
     let mut input = Input::default();
     for parameter in found.parameters(root) {
@@ -43,7 +44,7 @@ fn build(operation_id: &str, fill: Fill) -> Input {
             continue;
         }
         let name = parameter["name"].as_str().expect("a parameter has a name").to_owned();
-        let value = example.cloned().unwrap_or_else(|| sample(root, &parameter["schema"], &name, fill, 0));
+        let value = example.cloned().unwrap_or_else(|| sampler.sample(&parameter["schema"], &name, 0, 0));
         input.params.insert(name, value);
     }
     let body = resolve(root, &found.operation["requestBody"]);
@@ -51,9 +52,9 @@ fn build(operation_id: &str, fill: Fill) -> Input {
         let (media_type, media) = content.iter().next().expect("a request body has a media type");
         if media_type == "application/json" {
             let value = match media.get("example") {
-                Some(example) if fill == Fill::Everything => complete(root, &media["schema"], example.clone(), 0),
+                Some(example) if fill == Fill::Everything => sampler.complete(&media["schema"], example.clone(), 0),
                 Some(example) => example.clone(),
-                None => sample(root, &media["schema"], "", fill, 0),
+                None => sampler.sample(&media["schema"], "", 0, 0),
             };
             input.body = Some(value);
         } else {
@@ -119,132 +120,163 @@ fn resolve<'a>(root: &'a Value, mut value: &'a Value) -> &'a Value {
     value
 }
 
-/// A value `schema` accepts: its example, default or first enum value, else one built from its
-/// type (objects with their required properties, or all of them and one entry of a map for
-/// [`Fill::Everything`]; arrays of `minItems` items; the least number; the `name` of the
-/// parameter or property as its text, so that a value on the wire shows where it came from).
-fn sample(root: &Value, schema: &Value, name: &str, fill: Fill, depth: usize) -> Value {
-    assert!(depth < 32, "schemas nest too deep to sample: {schema}");
-    let schema = resolve(root, schema);
-    if let Some(value) = schema.get("example").or_else(|| schema.get("default")) {
-        return match fill {
-            Fill::Valid => value.clone(),
-            Fill::Everything => complete(root, schema, value.clone(), depth + 1),
-        };
-    }
-    if let Some(value) = schema["enum"].as_array().and_then(|values| values.iter().find(|v| !v.is_null())) {
-        return value.clone();
-    }
-    if let Some(members) = schema["allOf"].as_array() {
-        let mut merged = Map::new();
-        for member in members {
-            match sample(root, member, name, fill, depth + 1) {
-                Value::Object(fields) => merged.extend(fields),
-                other => return other,
-            }
-        }
-        return Value::Object(merged);
-    }
-    if let Some(variant) = variants(schema).and_then(|v| v.first()) {
-        return sample(root, variant, name, fill, depth + 1);
-    }
-    match schema["type"].as_str() {
-        Some("object") => {
-            let properties = schema["properties"].as_object();
-            let fields: Map<String, Value> = match fill {
-                Fill::Valid => {
-                    let required = schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str);
-                    required
-                        .filter_map(|name| {
-                            let property = properties.and_then(|p| p.get(name))?;
-                            Some((name.to_owned(), sample(root, property, name, fill, depth + 1)))
-                        })
-                        .collect()
-                }
-                Fill::Everything if properties.is_none() && schema["additionalProperties"].is_object() => {
-                    let entry = sample(root, &schema["additionalProperties"], "key", fill, depth + 1);
-                    Map::from_iter([("key".to_owned(), entry)])
-                }
-                Fill::Everything => properties
-                    .into_iter()
-                    .flatten()
-                    .map(|(name, property)| (name.clone(), sample(root, property, name, fill, depth + 1)))
-                    .collect(),
-            };
-            Value::Object(fields)
-        }
-        Some("array") => {
-            let count = schema["minItems"].as_u64().unwrap_or(1).max(1);
-            Value::Array((0..count).map(|_| sample(root, &schema["items"], name, fill, depth + 1)).collect())
-        }
-        Some("integer") => json!(least_number(schema).round() as i64),
-        Some("number") => json!(least_number(schema)),
-        Some("boolean") => json!(true),
-        Some("string") => json!(sample_string(schema, name)),
-        _ => json!({}),
-    }
+/// Builds values from schemas, for one [`Fill`].
+struct Sampler<'a> {
+    root: &'a Value,
+    fill: Fill,
 }
 
-/// `value` (an example) with every object property `schema` defines and `value` leaves out
-/// added, at every depth; what the example says is kept.
-fn complete(root: &Value, schema: &Value, value: Value, depth: usize) -> Value {
-    assert!(depth < 32, "schemas nest too deep to complete: {schema}");
-    let schema = resolve(root, schema);
-    if let Some(members) = schema["allOf"].as_array() {
-        return members.iter().fold(value, |value, member| complete(root, member, value, depth + 1));
-    }
-    if let Some(variants) = variants(schema) {
-        return match matching_variant(root, variants, &value) {
-            Some(variant) => complete(root, variant, value, depth + 1),
-            None => value,
-        };
-    }
-    match value {
-        Value::Object(mut fields) => {
-            for (name, property) in schema["properties"].as_object().into_iter().flatten() {
-                let filled = match fields.remove(name) {
-                    Some(given) => complete(root, property, given, depth + 1),
-                    None => sample(root, property, name, Fill::Everything, depth + 1),
-                };
-                fields.insert(name.clone(), filled);
-            }
-            if schema["additionalProperties"].is_object() {
-                for entry in fields.values_mut() {
-                    *entry = complete(root, &schema["additionalProperties"], entry.take(), depth + 1);
+impl<'a> Sampler<'a> {
+    /// A value `schema` accepts: its example, default or first enum value, else one built from
+    /// its type: objects with their required properties, arrays of `minItems` items, the least
+    /// number, the `name` of the parameter or property as text (so that a value on the wire
+    /// shows where it came from). For [`Fill::Everything`], objects get every property, and an
+    /// array or map as many entries as the widest union inside takes variants, entry `i` taking
+    /// variant `pick = i` of each union, so that every variant goes on the wire.
+    fn sample(&self, schema: &Value, name: &str, pick: usize, depth: usize) -> Value {
+        assert!(depth < 32, "schemas nest too deep to sample: {schema}");
+        let schema = resolve(self.root, schema);
+        if let Some(value) = schema.get("example").or_else(|| schema.get("default")) {
+            return match self.fill {
+                Fill::Valid => value.clone(),
+                Fill::Everything => self.complete(schema, value.clone(), depth + 1),
+            };
+        }
+        if let Some(value) = schema["enum"].as_array().and_then(|values| values.iter().find(|v| !v.is_null())) {
+            return value.clone();
+        }
+        if let Some(members) = schema["allOf"].as_array() {
+            let mut merged = Map::new();
+            for member in members {
+                match self.sample(member, name, pick, depth + 1) {
+                    Value::Object(fields) => merged.extend(fields),
+                    other => return other,
                 }
             }
-            Value::Object(fields)
+            return Value::Object(merged);
         }
-        Value::Array(items) => {
-            Value::Array(items.into_iter().map(|item| complete(root, &schema["items"], item, depth + 1)).collect())
+        if let Some(variants) = variants(schema) {
+            // Never the `enum: [null]` arm of a nullable reference.
+            let variants: Vec<_> = variants.iter().filter(|v| resolve(self.root, v)["enum"] != json!([null])).collect();
+            return self.sample(variants[pick % variants.len()], name, pick, depth + 1);
         }
-        other => other,
+        match schema["type"].as_str() {
+            Some("object") => Value::Object(self.sample_fields(schema, pick, depth)),
+            Some("array") => {
+                let mut count = schema["minItems"].as_u64().unwrap_or(1).max(1) as usize;
+                if self.fill == Fill::Everything {
+                    count = count.max(self.widest(&schema["items"], 0));
+                }
+                count = count.min(schema["maxItems"].as_u64().map_or(usize::MAX, |max| max as usize));
+                Value::Array((0..count).map(|i| self.sample(&schema["items"], name, i, depth + 1)).collect())
+            }
+            Some("integer") => json!(least_number(schema).round() as i64),
+            Some("number") => json!(least_number(schema)),
+            Some("boolean") => json!(true),
+            Some("string") => json!(sample_string(schema, name)),
+            _ => json!({}),
+        }
+    }
+
+    fn sample_fields(&self, schema: &Value, pick: usize, depth: usize) -> Map<String, Value> {
+        let properties = schema["properties"].as_object();
+        let entries = &schema["additionalProperties"];
+        match self.fill {
+            Fill::Valid => {
+                let required = schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str);
+                required
+                    .filter_map(|name| {
+                        let property = properties?.get(name)?;
+                        Some((name.to_owned(), self.sample(property, name, pick, depth + 1)))
+                    })
+                    .collect()
+            }
+            Fill::Everything if properties.is_none() && entries.is_object() => (0..self.widest(entries, 0))
+                .map(|i| (format!("key{i}"), self.sample(entries, &format!("key{i}"), i, depth + 1)))
+                .collect(),
+            Fill::Everything => properties
+                .into_iter()
+                .flatten()
+                .map(|(name, property)| (name.clone(), self.sample(property, name, pick, depth + 1)))
+                .collect(),
+        }
+    }
+
+    /// The most variants a union in `schema` has, looking through objects and arrays; 1 if
+    /// there is none.
+    fn widest(&self, schema: &Value, depth: usize) -> usize {
+        let schema = resolve(self.root, schema);
+        if depth > 8 {
+            return 1;
+        }
+        let own = variants(schema).map_or(1, |v| v.iter().filter(|v| v["enum"] != json!([null])).count());
+        let members = schema["allOf"].as_array().into_iter().chain(variants(schema)).flatten();
+        let properties = schema["properties"].as_object().into_iter().flat_map(|p| p.values());
+        let inner = [&schema["items"], &schema["additionalProperties"]].into_iter().filter(|s| s.is_object());
+        members.chain(properties).chain(inner).map(|s| self.widest(s, depth + 1)).fold(own, usize::max)
+    }
+
+    /// `value` (an example) with every object property `schema` defines and `value` leaves out
+    /// added, at every depth; what the example says is kept.
+    fn complete(&self, schema: &'a Value, value: Value, depth: usize) -> Value {
+        assert!(depth < 32, "schemas nest too deep to complete: {schema}");
+        let schema = resolve(self.root, schema);
+        if let Some(members) = schema["allOf"].as_array() {
+            return members.iter().fold(value, |value, member| self.complete(member, value, depth + 1));
+        }
+        if let Some(variants) = variants(schema) {
+            return match self.matching_variant(variants, &value) {
+                Some(variant) => self.complete(variant, value, depth + 1),
+                None => value,
+            };
+        }
+        match value {
+            Value::Object(mut fields) => {
+                for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+                    let filled = match fields.remove(name) {
+                        Some(given) => self.complete(property, given, depth + 1),
+                        None => self.sample(property, name, 0, depth + 1),
+                    };
+                    fields.insert(name.clone(), filled);
+                }
+                if schema["additionalProperties"].is_object() {
+                    for entry in fields.values_mut() {
+                        *entry = self.complete(&schema["additionalProperties"], entry.take(), depth + 1);
+                    }
+                }
+                Value::Object(fields)
+            }
+            Value::Array(items) => {
+                Value::Array(items.into_iter().map(|item| self.complete(&schema["items"], item, depth + 1)).collect())
+            }
+            other => other,
+        }
+    }
+
+    /// The variant of a union that `value` is an instance of: the one whose single-value tag
+    /// property (such as `type: {enum: [avatar]}`) `value` carries, else the first object
+    /// variant that defines every field of `value`.
+    fn matching_variant(&self, variants: &'a [Value], value: &Value) -> Option<&'a Value> {
+        let fields = value.as_object()?;
+        let properties = |variant: &'a Value| resolve(self.root, variant)["properties"].as_object();
+        let tagged = variants.iter().find(|variant| {
+            properties(variant).is_some_and(|props| {
+                props.iter().any(|(name, property)| {
+                    let tag = resolve(self.root, property)["enum"].as_array().filter(|values| values.len() == 1);
+                    tag.is_some_and(|values| fields.get(name) == Some(&values[0]))
+                })
+            })
+        });
+        tagged.or_else(|| {
+            variants
+                .iter()
+                .find(|variant| properties(variant).is_some_and(|props| fields.keys().all(|k| props.contains_key(k))))
+        })
     }
 }
 
 fn variants(schema: &Value) -> Option<&Vec<Value>> {
     schema["oneOf"].as_array().or(schema["anyOf"].as_array())
-}
-
-/// The variant of a union that `value` is an instance of: the one whose single-value tag
-/// property (such as `type: {enum: [avatar]}`) `value` carries, else the first object variant
-/// that defines every field of `value`.
-fn matching_variant<'a>(root: &'a Value, variants: &'a [Value], value: &Value) -> Option<&'a Value> {
-    let fields = value.as_object()?;
-    let properties = |variant: &'a Value| resolve(root, variant)["properties"].as_object();
-    let tagged = variants.iter().find(|variant| {
-        properties(variant).is_some_and(|props| {
-            props.iter().any(|(name, property)| {
-                let tag = resolve(root, property)["enum"].as_array().filter(|values| values.len() == 1);
-                tag.is_some_and(|values| fields.get(name) == Some(&values[0]))
-            })
-        })
-    });
-    tagged.or_else(|| {
-        variants
-            .iter()
-            .find(|variant| properties(variant).is_some_and(|props| fields.keys().all(|k| props.contains_key(k))))
-    })
 }
 
 /// `minimum` (just above it when exclusive), else 1, capped at `maximum`.
