@@ -32,7 +32,11 @@ async fn every_operation_sends_what_the_spec_defines() {
         let mut sent = received(&h.api, "api").await;
         sent.extend(received(&h.upload, "upload").await);
         let [(host, request)] = sent.as_slice() else {
-            failures.push(format!("{id}: sent {} requests, not one", sent.len()));
+            // Shown in the snapshot too, which is asserted first.
+            let why = outcome.err().map(|e| format!(": {e}")).unwrap_or_default();
+            let problem = format!("sent {} requests, not one{why}", sent.len());
+            _ = write!(snapshot, "## {id}\n{problem}\n\n");
+            failures.push(format!("{id}: {problem}"));
             continue;
         };
         snapshot.push_str(&render(id, host, request));
