@@ -40,29 +40,21 @@ pub fn spec() -> &'static Spec {
 
 /// Every operationId in the spec, in document order.
 pub fn operation_ids() -> Vec<String> {
-    spec()
-        .openapi
-        .paths
-        .iter()
-        .filter_map(|(_, item)| item.as_item())
-        .flat_map(|item| item.iter().filter_map(|(_, op)| op.operation_id.clone()))
-        .collect()
+    spec().api.operations.iter().map(|op| op.id.clone()).collect()
 }
 
 /// The example of `operation_id`'s success response, as written in the spec.
 pub fn success_example(operation_id: &str) -> Value {
-    let paths = spec().json["paths"].as_object().expect("paths");
-    let operation = paths
-        .values()
-        .flat_map(|item| item.as_object().into_iter().flat_map(|methods| methods.values()))
-        .find(|op| op["operationId"] == operation_id)
+    let op = spec()
+        .api
+        .operations
+        .iter()
+        .find(|op| op.id == operation_id)
         .unwrap_or_else(|| panic!("no operation {operation_id} in the spec"));
-    let (_, response) = operation["responses"]
-        .as_object()
-        .and_then(|r| r.iter().find(|(code, _)| code.starts_with('2')))
-        .unwrap_or_else(|| panic!("{operation_id} has no success response"));
-    let (_, media) = response["content"].as_object().and_then(|c| c.iter().next()).expect("success content");
-    media["example"].clone()
+    let success = op.success.as_ref().unwrap_or_else(|| panic!("{operation_id} has no success response"));
+    let media = success.media_type.as_deref().expect("success content").replace('/', "~1");
+    let pointer = format!("{}/responses/{}/content/{media}/example", op.pointer, success.key);
+    spec().json.pointer(&pointer).cloned().unwrap_or(Value::Null)
 }
 
 /// A mock for one operation's request: it checks the method, the path and the API key header;
