@@ -117,16 +117,38 @@ fn open_enums(items: &mut Vec<Item>) {
         }
     }
     items.extend(added);
-    // The enum's `Display` must now also cover `Unknown`.
+    // `Display` and `FromStr` must now cover `Unknown` too, and agree on it: a value that is
+    // displayed parses back to the same variant.
     for item in items.iter_mut() {
         let Item::Impl(block) = item else { continue };
-        let is_display =
-            block.trait_.as_ref().is_some_and(|(p, _)| p.segments.last().is_some_and(|s| s.ident == "Display"));
         let for_open_enum = matches!(&*block.self_ty, Type::Path(p) if string_enums.iter().any(|e| p.path.is_ident(e)));
-        if is_display && for_open_enum {
-            add_unknown_display_arm(block);
+        match block.trait_.as_ref().and_then(|(p, _)| p.segments.last()).map(|s| s.ident.to_string()) {
+            Some(name) if for_open_enum && name == "Display" => add_unknown_display_arm(block),
+            Some(name) if for_open_enum && name == "FromStr" => parse_unknown_values(block),
+            _ => {}
         }
     }
+}
+
+/// typify's `FromStr` rejects values it does not list; an open enum keeps them in `Unknown`.
+fn parse_unknown_values(block: &mut ItemImpl) {
+    for member in &mut block.items {
+        let ImplItem::Fn(method) = member else { continue };
+        for stmt in &mut method.block.stmts {
+            if let syn::Stmt::Expr(Expr::Match(m), _) = stmt
+                && let Some(last) = m.arms.last_mut()
+                && matches!(last.pat, Pat::Wild(_))
+            {
+                last.body = parse_quote!(Ok(Self::Unknown(::std::string::ToString::to_string(value))));
+            }
+        }
+    }
+}
+
+/// Callers must match open enums with a wildcard arm, so that a value HeyGen adds (and the
+/// client learns) is a minor change for them.
+fn non_exhaustive(e: &mut ItemEnum) {
+    e.attrs.push(parse_quote!(#[non_exhaustive]));
 }
 
 /// typify's string enums: unit variants only, no serde tagging of their own.
@@ -177,6 +199,7 @@ fn open_tagged_union(e: &mut ItemEnum) -> Vec<Item> {
         })
         .collect();
     remove_derive(&mut e.attrs, "Deserialize");
+    non_exhaustive(e);
     e.variants.push(parse_quote! {
         /// A kind this version of the client does not know yet, kept as sent.
         #[serde(untagged)]
@@ -227,6 +250,7 @@ fn remove_derive(attrs: &mut [Attribute], name: &str) {
 fn open_string_enum(e: &mut ItemEnum) {
     // `Unknown(String)` cannot be `Copy`.
     remove_derive(&mut e.attrs, "Copy");
+    non_exhaustive(e);
     e.variants.push(parse_quote! {
         /// A value this version of the client does not know yet, kept as sent.
         #[serde(untagged)]

@@ -120,6 +120,7 @@ HeyGen adds engines over time.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AssetContentType {
         #[serde(rename = "image/png")]
         ImagePng,
@@ -158,7 +159,7 @@ HeyGen adds engines over time.
                 "audio/mpeg" => Ok(Self::AudioMpeg),
                 "video/mp4" => Ok(Self::VideoMp4),
                 "video/webm" => Ok(Self::VideoWebm),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -190,6 +191,7 @@ HeyGen adds engines over time.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AssetFileType {
         #[serde(rename = "image")]
         Image,
@@ -220,7 +222,7 @@ HeyGen adds engines over time.
                 "image" => Ok(Self::Image),
                 "video" => Ok(Self::Video),
                 "audio" => Ok(Self::Audio),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -273,6 +275,7 @@ send, and the successor LiveAvatar product documents the same set.
 */
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum AudioToVideoClientEvent {
         /**Speak
 
@@ -330,6 +333,7 @@ No video comes back on the socket: viewers watch the session's LiveKit room.
 */
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum AudioToVideoServerEvent {
         /**SessionStateUpdated
 
@@ -394,6 +398,7 @@ HeyGen could not act on a message; the details are not documented, so they are f
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AudioToVideoSessionState {
         #[serde(rename = "connecting")]
         Connecting,
@@ -432,7 +437,7 @@ HeyGen could not act on a message; the details are not documented, so they are f
                 "disconnected" => Ok(Self::Disconnected),
                 "closing" => Ok(Self::Closing),
                 "closed" => Ok(Self::Closed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -507,6 +512,7 @@ HeyGen could not act on a message; the details are not documented, so they are f
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AvatarGender {
         #[serde(rename = "male")]
         Male,
@@ -533,7 +539,7 @@ HeyGen could not act on a message; the details are not documented, so they are f
             match value {
                 "male" => Ok(Self::Male),
                 "female" => Ok(Self::Female),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -616,6 +622,7 @@ HeyGen could not act on a message; the details are not documented, so they are f
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AvatarIvFit {
         #[serde(rename = "cover")]
         Cover,
@@ -642,7 +649,7 @@ HeyGen could not act on a message; the details are not documented, so they are f
             match value {
                 "cover" => Ok(Self::Cover),
                 "contain" => Ok(Self::Contain),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -729,6 +736,7 @@ assumed for looks that could not be made.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AvatarLookStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -759,7 +767,7 @@ assumed for looks that could not be made.
                 "pending" => Ok(Self::Pending),
                 "completed" => Ok(Self::Completed),
                 "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -791,6 +799,7 @@ assumed for looks that could not be made.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum AvatarStyle {
         #[serde(rename = "normal")]
         Normal,
@@ -821,7 +830,7 @@ assumed for looks that could not be made.
                 "normal" => Ok(Self::Normal),
                 "circle" => Ok(Self::Circle),
                 "closeUp" => Ok(Self::CloseUp),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -916,6 +925,7 @@ assumed for looks that could not be made.
     ///What is behind the character.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum Background {
         ///Color
         #[serde(rename = "color")]
@@ -965,6 +975,7 @@ A video given by URL or by uploaded asset id.*/
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum BackgroundFit {
         #[serde(rename = "cover")]
         Cover,
@@ -999,7 +1010,7 @@ A video given by URL or by uploaded asset id.*/
                 "crop" => Ok(Self::Crop),
                 "contain" => Ok(Self::Contain),
                 "none" => Ok(Self::None),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -1031,6 +1042,7 @@ A video given by URL or by uploaded asset id.*/
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum BackgroundPlayStyle {
         #[serde(rename = "fit_to_scene")]
         FitToScene,
@@ -1065,7 +1077,7 @@ A video given by URL or by uploaded asset id.*/
                 "freeze" => Ok(Self::Freeze),
                 "loop" => Ok(Self::Loop),
                 "once" => Ok(Self::Once),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -1166,6 +1178,7 @@ third-party clients.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum CaptionMode {
         #[serde(rename = "file_only")]
         FileOnly,
@@ -1192,7 +1205,7 @@ third-party clients.
             match value {
                 "file_only" => Ok(Self::FileOnly),
                 "burn_in" => Ok(Self::BurnIn),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -1215,6 +1228,7 @@ third-party clients.
     ///Who appears in the scene.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum Character {
         /**Avatar
 
@@ -1615,6 +1629,7 @@ deleted and failed ids, so it is kept as free-form JSON.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum DeletedVideoKind {
         #[serde(rename = "heygen_video")]
         HeygenVideo,
@@ -1641,7 +1656,7 @@ deleted and failed ids, so it is kept as free-form JSON.
             match value {
                 "heygen_video" => Ok(Self::HeygenVideo),
                 "video_translate" => Ok(Self::VideoTranslate),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -1751,6 +1766,7 @@ or `{"error": {"code", "message"}}`, or `error` as a plain string.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum Expression {
         #[serde(rename = "default")]
         Default,
@@ -1777,7 +1793,7 @@ or `{"error": {"code", "message"}}`, or `error` as a plain string.
             match value {
                 "default" => Ok(Self::Default),
                 "happy" => Ok(Self::Happy),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -1857,6 +1873,7 @@ fields are known from third-party clients only.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum FolderProjectType {
         #[serde(rename = "video_translate")]
         VideoTranslate,
@@ -1899,7 +1916,7 @@ fields are known from third-party clients only.
                 "asset" => Ok(Self::Asset),
                 "brand_kit" => Ok(Self::BrandKit),
                 "mixed" => Ok(Self::Mixed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -2311,6 +2328,7 @@ envelopes, all optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoAvatarAge {
         #[serde(rename = "Young Adult")]
         YoungAdult,
@@ -2347,7 +2365,7 @@ envelopes, all optional.
                 "Late Middle Age" => Ok(Self::LateMiddleAge),
                 "Senior" => Ok(Self::Senior),
                 "Unspecified" => Ok(Self::Unspecified),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -2379,6 +2397,7 @@ envelopes, all optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoAvatarEthnicity {
         White,
         Black,
@@ -2432,7 +2451,7 @@ envelopes, all optional.
                 "Pacific" => Ok(Self::Pacific),
                 "Hispanic" => Ok(Self::Hispanic),
                 "Unspecified" => Ok(Self::Unspecified),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -2464,6 +2483,7 @@ envelopes, all optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoAvatarGender {
         Woman,
         Man,
@@ -2491,7 +2511,7 @@ envelopes, all optional.
                 "Woman" => Ok(Self::Woman),
                 "Man" => Ok(Self::Man),
                 "Unspecified" => Ok(Self::Unspecified),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -2565,6 +2585,7 @@ envelopes, all optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoAvatarGenerationStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -2599,7 +2620,7 @@ envelopes, all optional.
                 "in_progress" => Ok(Self::InProgress),
                 "success" => Ok(Self::Success),
                 "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -2650,6 +2671,7 @@ envelopes, all optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoAvatarOrientation {
         #[serde(rename = "square")]
         Square,
@@ -2680,7 +2702,7 @@ envelopes, all optional.
                 "square" => Ok(Self::Square),
                 "horizontal" => Ok(Self::Horizontal),
                 "vertical" => Ok(Self::Vertical),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -2712,6 +2734,7 @@ envelopes, all optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoAvatarPose {
         #[serde(rename = "half_body")]
         HalfBody,
@@ -2742,7 +2765,7 @@ envelopes, all optional.
                 "half_body" => Ok(Self::HalfBody),
                 "close_up" => Ok(Self::CloseUp),
                 "full_body" => Ok(Self::FullBody),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -2780,6 +2803,7 @@ envelopes, all optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoAvatarStyle {
         Realistic,
         Pixar,
@@ -2819,7 +2843,7 @@ envelopes, all optional.
                 "Noir" => Ok(Self::Noir),
                 "Cyberpunk" => Ok(Self::Cyberpunk),
                 "Unspecified" => Ok(Self::Unspecified),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -2881,6 +2905,7 @@ envelopes, all optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PhotoAvatarTrainingStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -2915,7 +2940,7 @@ envelopes, all optional.
                 "training" => Ok(Self::Training),
                 "ready" => Ok(Self::Ready),
                 "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3001,6 +3026,7 @@ third-party clients, so all are optional.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum ProofreadStatus {
         #[serde(rename = "processing")]
         Processing,
@@ -3031,7 +3057,7 @@ third-party clients, so all are optional.
                 "processing" => Ok(Self::Processing),
                 "completed" => Ok(Self::Completed),
                 "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3195,6 +3221,7 @@ the legacy WebRTC flow, which HeyGen no longer supports.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingApiVersion {
         #[serde(rename = "v2")]
         V2,
@@ -3217,7 +3244,7 @@ the legacy WebRTC flow, which HeyGen no longer supports.
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "v2" => Ok(Self::V2),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3285,6 +3312,7 @@ the legacy WebRTC flow, which HeyGen no longer supports.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingElevenLabsModel {
         #[serde(rename = "eleven_flash_v2_5")]
         ElevenFlashV25,
@@ -3311,7 +3339,7 @@ the legacy WebRTC flow, which HeyGen no longer supports.
             match value {
                 "eleven_flash_v2_5" => Ok(Self::ElevenFlashV25),
                 "eleven_multilingual_v2" => Ok(Self::ElevenMultilingualV2),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3409,6 +3437,7 @@ server URL and an access token), so this is free-form JSON.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingQuality {
         #[serde(rename = "high")]
         High,
@@ -3439,7 +3468,7 @@ server URL and an access token), so this is free-form JSON.
                 "high" => Ok(Self::High),
                 "medium" => Ok(Self::Medium),
                 "low" => Ok(Self::Low),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3480,6 +3509,7 @@ server URL and an access token), so this is free-form JSON.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingSdpType {
         #[serde(rename = "offer")]
         Offer,
@@ -3506,7 +3536,7 @@ server URL and an access token), so this is free-form JSON.
             match value {
                 "offer" => Ok(Self::Offer),
                 "answer" => Ok(Self::Answer),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3640,6 +3670,7 @@ otherwise).
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingSessionStatus {
         #[serde(rename = "new")]
         New,
@@ -3670,7 +3701,7 @@ otherwise).
                 "new" => Ok(Self::New),
                 "connecting" => Ok(Self::Connecting),
                 "connected" => Ok(Self::Connected),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3715,6 +3746,7 @@ otherwise).
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingSttProvider {
         #[serde(rename = "deepgram")]
         Deepgram,
@@ -3741,7 +3773,7 @@ otherwise).
             match value {
                 "deepgram" => Ok(Self::Deepgram),
                 "gladia" => Ok(Self::Gladia),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3790,6 +3822,7 @@ otherwise).
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingTaskMode {
         #[serde(rename = "sync")]
         Sync,
@@ -3816,7 +3849,7 @@ otherwise).
             match value {
                 "sync" => Ok(Self::Sync),
                 "async" => Ok(Self::Async),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3863,6 +3896,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingTaskType {
         #[serde(rename = "repeat")]
         Repeat,
@@ -3893,7 +3927,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
                 "repeat" => Ok(Self::Repeat),
                 "chat" => Ok(Self::Chat),
                 "talk" => Ok(Self::Talk),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3925,6 +3959,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum StreamingVideoEncoding {
         H264,
         #[serde(rename = "VP8")]
@@ -3950,7 +3985,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
             match value {
                 "H264" => Ok(Self::H264),
                 "VP8" => Ok(Self::Vp8),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -3996,6 +4031,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TalkingPhotoStyle {
         #[serde(rename = "square")]
         Square,
@@ -4022,7 +4058,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
             match value {
                 "square" => Ok(Self::Square),
                 "circle" => Ok(Self::Circle),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -4064,6 +4100,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TalkingStyle {
         #[serde(rename = "stable")]
         Stable,
@@ -4090,7 +4127,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
             match value {
                 "stable" => Ok(Self::Stable),
                 "expressive" => Ok(Self::Expressive),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -4130,6 +4167,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TemplateCharacterKind {
         #[serde(rename = "avatar")]
         Avatar,
@@ -4156,7 +4194,7 @@ knowledge base. HeyGen's own SDK sends `talk` for the answering behaviour.
             match value {
                 "avatar" => Ok(Self::Avatar),
                 "talking_photo" => Ok(Self::TalkingPhoto),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -4345,6 +4383,7 @@ map key.
 */
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum TemplateVariable {
         /**Text
 
@@ -4395,6 +4434,7 @@ The voice that speaks a script.*/
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TemplateVariableKind {
         #[serde(rename = "text")]
         Text,
@@ -4437,7 +4477,7 @@ The voice that speaks a script.*/
                 "audio" => Ok(Self::Audio),
                 "character" => Ok(Self::Character),
                 "voice" => Ok(Self::Voice),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -4471,6 +4511,7 @@ The voice that speaks a script.*/
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TemplateVideoPlayStyle {
         #[serde(rename = "fit_to_scene")]
         FitToScene,
@@ -4509,7 +4550,7 @@ The voice that speaks a script.*/
                 "loop" => Ok(Self::Loop),
                 "once" => Ok(Self::Once),
                 "full_video" => Ok(Self::FullVideo),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -4659,6 +4700,7 @@ cost. Known from third-party clients only.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum TranslationMode {
         #[serde(rename = "fast")]
         Fast,
@@ -4685,7 +4727,7 @@ cost. Known from third-party clients only.
             match value {
                 "fast" => Ok(Self::Fast),
                 "quality" => Ok(Self::Quality),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -4921,6 +4963,7 @@ client.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VideoAvatarStatus {
         #[serde(rename = "in_progress")]
         InProgress,
@@ -4951,7 +4994,7 @@ client.
                 "in_progress" => Ok(Self::InProgress),
                 "completed" => Ok(Self::Completed),
                 "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5083,6 +5126,7 @@ client.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VideoKind {
         #[serde(rename = "GENERATED")]
         Generated,
@@ -5109,7 +5153,7 @@ client.
             match value {
                 "GENERATED" => Ok(Self::Generated),
                 "TRANSLATED" => Ok(Self::Translated),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5154,6 +5198,7 @@ client.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VideoListStatus {
         #[serde(rename = "completed")]
         Completed,
@@ -5188,7 +5233,7 @@ client.
                 "processing" => Ok(Self::Processing),
                 "failed" => Ok(Self::Failed),
                 "draft" => Ok(Self::Draft),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5222,6 +5267,7 @@ from third-party clients only; HeyGen's page does not list it.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VideoOrientation {
         #[serde(rename = "portrait")]
         Portrait,
@@ -5252,7 +5298,7 @@ from third-party clients only; HeyGen's page does not list it.
                 "portrait" => Ok(Self::Portrait),
                 "landscape" => Ok(Self::Landscape),
                 "square" => Ok(Self::Square),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5292,6 +5338,7 @@ from third-party clients only; HeyGen's page does not list it.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VideoStatus {
         #[serde(rename = "waiting")]
         Waiting,
@@ -5330,7 +5377,7 @@ from third-party clients only; HeyGen's page does not list it.
                 "processing" => Ok(Self::Processing),
                 "completed" => Ok(Self::Completed),
                 "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5467,6 +5514,7 @@ clients only).
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VideoTranslationStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -5501,7 +5549,7 @@ clients only).
                 "running" => Ok(Self::Running),
                 "success" => Ok(Self::Success),
                 "failed" => Ok(Self::Failed),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5531,6 +5579,7 @@ clients only).
     ///What the scene's character says.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "type")]
+    #[non_exhaustive]
     pub enum Voice {
         /**Text
 
@@ -5589,6 +5638,7 @@ A pause.*/
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VoiceEmotion {
         Excited,
         Friendly,
@@ -5622,7 +5672,7 @@ A pause.*/
                 "Serious" => Ok(Self::Serious),
                 "Soothing" => Ok(Self::Soothing),
                 "Broadcaster" => Ok(Self::Broadcaster),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5715,6 +5765,7 @@ word timings and a job status without giving most field names, so only
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VoicePreviewGenerationType {
         #[serde(rename = "preview")]
         Preview,
@@ -5737,7 +5788,7 @@ word timings and a job status without giving most field names, so only
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "preview" => Ok(Self::Preview),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5811,6 +5862,7 @@ word timings and a job status without giving most field names, so only
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum VoicePreviewTextType {
         #[serde(rename = "plain")]
         Plain,
@@ -5837,7 +5889,7 @@ word timings and a job status without giving most field names, so only
             match value {
                 "plain" => Ok(Self::Plain),
                 "ssml" => Ok(Self::Ssml),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }
@@ -5943,6 +5995,7 @@ read those as `GenericWebhookEvent`.
 */
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(tag = "event_type", content = "event_data")]
+    #[non_exhaustive]
     pub enum WebhookEvent {
         ///AvatarVideoSuccess
         #[serde(rename = "avatar_video.success")]
@@ -6010,6 +6063,7 @@ read those as `GenericWebhookEvent`.
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum WebmAvatarStyle {
         #[serde(rename = "normal")]
         Normal,
@@ -6036,7 +6090,7 @@ read those as `GenericWebhookEvent`.
             match value {
                 "normal" => Ok(Self::Normal),
                 "closeUp" => Ok(Self::CloseUp),
-                _ => Err("invalid value".into()),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
             }
         }
     }

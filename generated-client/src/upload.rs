@@ -44,7 +44,10 @@ impl Client {
 pub fn asset_content_type(bytes: &[u8], file_name: Option<&Path>) -> Result<types::AssetContentType, Error> {
     let from_content = infer::get(bytes).map(|kind| kind.mime_type());
     let from_name = file_name.and_then(|name| mime_guess::from_path(name).first_raw());
-    let accepted = |mime: &str| mime.parse::<types::AssetContentType>().ok();
+    // Parsing keeps unknown values (open enum); only the listed formats are accepted.
+    let accepted = |mime: &str| {
+        mime.parse::<types::AssetContentType>().ok().filter(|t| !matches!(t, types::AssetContentType::Unknown(_)))
+    };
     from_content.and_then(accepted).or_else(|| from_name.and_then(accepted)).ok_or_else(|| {
         let what = from_content.or(from_name).unwrap_or("unknown");
         let name = file_name.map(|n| format!("{} ", n.display())).unwrap_or_default();

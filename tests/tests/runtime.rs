@@ -417,5 +417,9 @@ fn request_bodies_serialize_only_documented_values() {
     let body = types::ShareVideoRequest { video_id: "v".into() };
     assert_eq!(serde_json::to_value(body).unwrap(), json!({"video_id": "v"}));
     assert_eq!(serde_json::to_value(types::VideoOrientation::Portrait).unwrap(), json!("portrait"));
-    assert!("rendering".parse::<types::VideoStatus>().is_err(), "parsing a string accepts documented values only");
+    // An open enum parses and displays a value it does not know as the same string.
+    let unknown: types::VideoStatus = "rendering".parse().unwrap();
+    assert_eq!(unknown, types::VideoStatus::Unknown("rendering".into()));
+    assert_eq!(unknown.to_string(), "rendering");
+    assert_eq!("completed".parse::<types::VideoStatus>().unwrap(), types::VideoStatus::Completed);
 }

@@ -1,10 +1,11 @@
 //! Rust-API changes: the public items of the client generated from each spec, compared.
 //!
 //! Reading the generated code, not the spec, keeps this true as progenitor and typify change
-//! how they name and shape things. Methods come from the surface listing ([`crate::Generated`]); the items of
-//! the generated modules (`types`, `operations`) are parsed with syn. Ratings follow Rust's
-//! semver rules for items a caller can build or match: typify's structs have public fields and
-//! its enums are exhaustive, so even an optional field or a new variant is a major change.
+//! how they name and shape things. Methods come from the surface listing ([`crate::Generated`]);
+//! the items of the generated modules (`types`, `operations`) are parsed with syn. Ratings follow
+//! Rust's semver rules for items a caller can build or match: typify's structs have public
+//! fields and are not `#[non_exhaustive]`, so even an optional field is a major change; the open
+//! enums (with `Unknown` variants) are `#[non_exhaustive]`, so a new variant is a minor one.
 
 use std::collections::{BTreeMap, BTreeSet};
 
