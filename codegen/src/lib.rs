@@ -10,6 +10,7 @@
 
 pub mod calls;
 pub mod diff;
+pub mod downgrade;
 pub mod error;
 pub mod format;
 pub mod generate;
