@@ -80,7 +80,8 @@ const LOOSENED_KEYWORDS: &[&str] = &[
 
 /// Keywords that give a schema an identity other than its place in the document; refs through
 /// them cannot be rewritten as JSON pointers.
-const IDENTITY_KEYWORDS: &[&str] = &["$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"];
+const IDENTITY_KEYWORDS: &[&str] =
+    &["$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"];
 
 /// The members of a path item that are operations.
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -184,18 +185,21 @@ impl Downgrade<'_> {
     fn document(&mut self, doc: &mut Value) {
         let Some(root) = doc.as_object_mut() else { return };
         root.insert("openapi".into(), Value::String(TARGET_VERSION.into()));
-        if let Some(dialect) = root.remove("jsonSchemaDialect") {
+        if let Some(dialect) = root.shift_remove("jsonSchemaDialect") {
             // The default dialect is what 3.0 schemas mean already; any other one changes what
             // every schema means.
             if dialect.as_str() != Some(DEFAULT_DIALECT) {
-                self.problem("/jsonSchemaDialect", format!("schemas in the dialect {dialect} cannot be read as OpenAPI 3.0 schemas"));
+                self.problem(
+                    "/jsonSchemaDialect",
+                    format!("schemas in the dialect {dialect} cannot be read as OpenAPI 3.0 schemas"),
+                );
             }
         }
         if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
             self.info(info);
         }
-        if let Some(webhooks) = root.remove("webhooks") {
-            self.rename_extension(root, "webhooks", webhooks, "", "3.0 has no webhooks");
+        if root.contains_key("webhooks") {
+            self.rename_extension(root, "webhooks", "", "3.0 has no webhooks");
         }
         for (key, value) in root.iter_mut() {
             let pointer = child("", key);
@@ -229,7 +233,7 @@ impl Downgrade<'_> {
 
     /// Keeps a 3.1-only member as an `x-` extension (3.0 tools ignore it), walked like the
     /// rest so that its schemas are 3.0 too.
-    fn rename_extension(&mut self, parent: &mut Map<String, Value>, key: &str, value: Value, at: &str, why: &str) {
+    fn rename_extension(&mut self, parent: &mut Map<String, Value>, key: &str, at: &str, why: &str) {
         let from = child(at, key);
         let renamed = format!("x-{key}");
         let to = child(at, &renamed);
@@ -240,21 +244,24 @@ impl Downgrade<'_> {
         self.note(&from, format!("{why}: kept as the extension {renamed}, which generators ignore"));
         self.relocate(&to, &from);
         self.moved.push((from, to));
-        parent.insert(renamed, value);
+        replace_key(parent, key, renamed);
     }
 
     fn info(&mut self, info: &mut Map<String, Value>) {
-        if let Some(summary) = info.remove("summary") {
+        if info.contains_key("summary") && !info.contains_key("x-summary") {
             self.note("/info/summary", "3.0 info has no summary: kept as x-summary");
             self.relocate("/info/x-summary", "/info/summary");
-            info.insert("x-summary".into(), summary);
+            replace_key(info, "summary", "x-summary".into());
         }
         let Some(license) = info.get_mut("license").and_then(Value::as_object_mut) else { return };
-        let Some(identifier) = license.remove("identifier") else { return };
+        let Some(identifier) = license.shift_remove("identifier") else { return };
         if license.contains_key("url") {
             self.note("/info/license/identifier", "3.0 licenses have no SPDX identifier: dropped beside the url");
         } else if let Some(id) = identifier.as_str() {
-            self.note("/info/license/identifier", format!("3.0 licenses have no SPDX identifier: {id} became the url of its SPDX page"));
+            self.note(
+                "/info/license/identifier",
+                format!("3.0 licenses have no SPDX identifier: {id} became the url of its SPDX page"),
+            );
             license.insert("url".into(), Value::String(format!("https://spdx.org/licenses/{id}.html")));
         }
     }
@@ -295,7 +302,10 @@ impl Downgrade<'_> {
             if !operation.contains_key("responses") {
                 let from = child(at, method);
                 self.note(&from, "the operation declares no responses (3.1 allows that); 3.0 requires some, so it has an undescribed default");
-                operation.insert("responses".into(), json!({"default": {"description": "Not described by the source document."}}));
+                operation.insert(
+                    "responses".into(),
+                    json!({"default": {"description": "Not described by the source document."}}),
+                );
             }
         }
     }
@@ -310,8 +320,8 @@ impl Downgrade<'_> {
 
     fn components(&mut self, components: &mut Value) {
         let Some(components) = components.as_object_mut() else { return };
-        if let Some(items) = components.remove("pathItems") {
-            self.rename_extension(components, "pathItems", items, "/components", "3.0 components have no pathItems");
+        if components.contains_key("pathItems") {
+            self.rename_extension(components, "pathItems", "/components", "3.0 components have no pathItems");
         }
         for (key, value) in components.iter_mut() {
             let at = child("/components", key);
@@ -353,9 +363,13 @@ impl Downgrade<'_> {
         match value {
             Value::Object(map) => {
                 if map.contains_key("$ref") {
-                    let siblings: Vec<String> = map.keys().filter(|k| *k != "$ref" && !k.starts_with("x-")).cloned().collect();
+                    let siblings: Vec<String> =
+                        map.keys().filter(|k| *k != "$ref" && !k.starts_with("x-")).cloned().collect();
                     if !siblings.is_empty() {
-                        self.note(from, format!("3.0 references take no sibling fields: dropped {}", siblings.join(", ")));
+                        self.note(
+                            from,
+                            format!("3.0 references take no sibling fields: dropped {}", siblings.join(", ")),
+                        );
                         map.retain(|k, _| k == "$ref" || k.starts_with("x-"));
                     }
                     return;
@@ -420,21 +434,30 @@ impl Downgrade<'_> {
         self.loosen(map, at, &level);
         self.unknown_keywords(map, &level);
         self.ref_siblings(map, &mut level);
+        for rel in level.moved.keys() {
+            self.relocate(&format!("{at}/{rel}"), &level.src_rel(rel));
+        }
         self.subschemas(map, at, &level, raw);
     }
 
     fn identity(&mut self, map: &mut Map<String, Value>, level: &Level) {
         for keyword in IDENTITY_KEYWORDS {
             if map.contains_key(*keyword) {
-                self.problem(&level.src(keyword), format!("{keyword} cannot be translated: 3.0 refers to schemas by JSON pointer only"));
+                self.problem(
+                    &level.src(keyword),
+                    format!("{keyword} cannot be translated: 3.0 refers to schemas by JSON pointer only"),
+                );
             }
         }
-        if let Some(dialect) = map.remove("$schema") {
+        if let Some(dialect) = map.shift_remove("$schema") {
             if ![DEFAULT_DIALECT, JSON_SCHEMA_2020_12].contains(&dialect.as_str().unwrap_or_default()) {
-                self.problem(&level.src("$schema"), format!("a schema in the dialect {dialect} cannot be read as an OpenAPI 3.0 schema"));
+                self.problem(
+                    &level.src("$schema"),
+                    format!("a schema in the dialect {dialect} cannot be read as an OpenAPI 3.0 schema"),
+                );
             }
         }
-        if map.remove("$comment").is_some() {
+        if map.shift_remove("$comment").is_some() {
             self.note(&level.src("$comment"), "3.0 schemas have no $comment: dropped");
         }
     }
@@ -442,7 +465,7 @@ impl Downgrade<'_> {
     /// `$defs` move to components.schemas, under their own name when it is free, else prefixed
     /// with the component they sat in; `$ref`s to them follow.
     fn lift_defs(&mut self, map: &mut Map<String, Value>, from: &str, raw: bool) {
-        let Some(defs) = map.remove("$defs") else { return };
+        let Some(defs) = map.shift_remove("$defs") else { return };
         let defs_from = child(from, "$defs");
         let Value::Object(defs) = defs else {
             self.problem(&defs_from, "$defs must be an object of schemas");
@@ -451,9 +474,15 @@ impl Downgrade<'_> {
         let owner = from.strip_prefix("/components/schemas/").filter(|rest| !rest.contains('/'));
         for (name, mut schema) in defs {
             let def_from = child(&defs_from, &name);
-            let candidates = [Some(name.clone()), owner.map(|owner| format!("{}{name}", owner.replace("~1", "/").replace("~0", "~")))];
+            let candidates = [
+                Some(name.clone()),
+                owner.map(|owner| format!("{}{name}", owner.replace("~1", "/").replace("~0", "~"))),
+            ];
             let Some(new_name) = candidates.into_iter().flatten().find(|n| !self.schema_names.contains(n)) else {
-                self.problem(&def_from, format!("cannot move this $defs entry to components.schemas: the name {name} is taken"));
+                self.problem(
+                    &def_from,
+                    format!("cannot move this $defs entry to components.schemas: the name {name} is taken"),
+                );
                 continue;
             };
             self.schema_names.insert(new_name.clone());
@@ -480,7 +509,7 @@ impl Downgrade<'_> {
             let (kept, null) = (rest[0], nulls[0]);
             if is_ref(&branches[kept]) {
                 let branch = branches[kept].clone();
-                map.remove(key);
+                replace_key(map, key, "oneOf".into());
                 map.insert("oneOf".into(), json!([branch, {"enum": [null]}]));
                 level.moved.insert("oneOf/0".into(), format!("{key}/{kept}"));
                 level.moved.insert("oneOf/1".into(), format!("{key}/{null}"));
@@ -489,10 +518,11 @@ impl Downgrade<'_> {
             let Some(branch) = branches[kept].as_object().filter(|branch| is_mergeable(branch, map)).cloned() else {
                 continue;
             };
-            map.remove(key);
-            for (k, v) in branch {
+            let position = map.keys().position(|k| k == key).unwrap_or(map.len());
+            map.shift_remove(key);
+            for (offset, (k, v)) in branch.into_iter().enumerate() {
                 level.moved.insert(escape_segment(&k), format!("{key}/{kept}/{}", escape_segment(&k)));
-                map.insert(k, v);
+                map.shift_insert(position + offset, k, v);
             }
             return true;
         }
@@ -522,7 +552,7 @@ impl Downgrade<'_> {
         }
         match named.as_slice() {
             [] => {
-                map.remove("type");
+                map.shift_remove("type");
                 map.insert("enum".into(), json!([null]));
             }
             [one] => {
@@ -536,7 +566,7 @@ impl Downgrade<'_> {
                 }
             }
             many => {
-                map.remove("type");
+                map.shift_remove("type");
                 let mut variants: Vec<Value> = many.iter().map(|t| json!({"type": t})).collect();
                 if nullable {
                     variants.push(json!({"enum": [null]}));
@@ -556,10 +586,11 @@ impl Downgrade<'_> {
     }
 
     fn constant(&mut self, map: &mut Map<String, Value>, level: &Level) {
-        let Some(value) = map.remove("const") else { return };
+        let Some(value) = map.get("const").cloned() else { return };
         if let Some(Value::Array(values)) = map.get("enum") {
             if !values.contains(&value) {
                 self.problem(&level.src("const"), "const is not one of the enum values, so no value is valid");
+                map.shift_remove("const");
                 return;
             }
         }
@@ -575,21 +606,34 @@ impl Downgrade<'_> {
                 map.insert("type".into(), Value::String(inferred.into()));
             }
         }
+        if map.contains_key("enum") {
+            map.shift_remove("const");
+        } else {
+            replace_key(map, "const", "enum".into());
+        }
         map.insert("enum".into(), Value::Array(vec![value]));
     }
 
     fn examples(&mut self, map: &mut Map<String, Value>, level: &Level) {
-        let Some(examples) = map.remove("examples") else { return };
+        let Some(examples) = map.get("examples").cloned() else { return };
+        let position = map.keys().position(|k| k == "examples").unwrap_or(map.len());
+        map.shift_remove("examples");
         match examples {
             Value::Array(mut examples) if !examples.is_empty() => {
                 if map.contains_key("example") {
-                    self.note(&level.src("examples"), "3.0 schemas have one example, and this one has its own: dropped examples");
+                    self.note(
+                        &level.src("examples"),
+                        "3.0 schemas have one example, and this one has its own: dropped examples",
+                    );
                     return;
                 }
                 if examples.len() > 1 {
-                    self.note(&level.src("examples"), format!("3.0 schemas have one example: kept the first of {}", examples.len()));
+                    self.note(
+                        &level.src("examples"),
+                        format!("3.0 schemas have one example: kept the first of {}", examples.len()),
+                    );
                 }
-                map.insert("example".into(), examples.swap_remove(0));
+                map.shift_insert(position, "example".into(), examples.swap_remove(0));
             }
             Value::Array(_) => {}
             _ => self.note(&level.src("examples"), "examples is not an array: dropped"),
@@ -599,9 +643,9 @@ impl Downgrade<'_> {
     /// `contentEncoding: base64` is 3.0's `format: byte`; `contentMediaType` on the raw bytes of
     /// a body or a multipart part is `format: binary`. Elsewhere they only annotate.
     fn content(&mut self, map: &mut Map<String, Value>, level: &Level, raw: bool) {
-        let encoding = map.remove("contentEncoding");
-        let media_type = map.remove("contentMediaType");
-        if map.remove("contentSchema").is_some() {
+        let encoding = map.shift_remove("contentEncoding");
+        let media_type = map.shift_remove("contentMediaType");
+        if map.shift_remove("contentSchema").is_some() {
             self.note(&level.src("contentSchema"), "3.0 has no contentSchema: dropped");
         }
         let has_format = map.contains_key("format");
@@ -612,7 +656,10 @@ impl Downgrade<'_> {
                     self.note(&level.src("contentEncoding"), "3.0 has no base64url: format byte says base64");
                 }
             }
-            Some(encoding) => self.note(&level.src("contentEncoding"), format!("contentEncoding {encoding} has no 3.0 equivalent here: dropped")),
+            Some(encoding) => self.note(
+                &level.src("contentEncoding"),
+                format!("contentEncoding {encoding} has no 3.0 equivalent here: dropped"),
+            ),
             None => {}
         }
         if let Some(media_type) = media_type {
@@ -620,18 +667,24 @@ impl Downgrade<'_> {
                 map.insert("format".into(), Value::String("binary".into()));
                 map.entry("type").or_insert_with(|| Value::String("string".into()));
             } else {
-                self.note(&level.src("contentMediaType"), format!("contentMediaType {media_type} only annotates here: dropped"));
+                self.note(
+                    &level.src("contentMediaType"),
+                    format!("contentMediaType {media_type} only annotates here: dropped"),
+                );
             }
         }
     }
 
     fn loosen(&mut self, map: &mut Map<String, Value>, at: &str, level: &Level) {
         for keyword in LOOSENED_KEYWORDS {
-            if map.remove(*keyword).is_some() {
-                self.note(&level.src(keyword), format!("3.0 has no {keyword}: dropped, so the schema accepts more than the source's"));
+            if map.shift_remove(*keyword).is_some() {
+                self.note(
+                    &level.src(keyword),
+                    format!("3.0 has no {keyword}: dropped, so the schema accepts more than the source's"),
+                );
             }
         }
-        if let Some(patterns) = map.remove("patternProperties") {
+        if let Some(patterns) = map.shift_remove("patternProperties") {
             // Properties matching a pattern skip additionalProperties; 3.0 cannot tell them apart,
             // so extra properties may take any of the shapes.
             let mut shapes: Vec<Value> = Vec::new();
@@ -642,7 +695,7 @@ impl Downgrade<'_> {
                     shapes.push(schema);
                 }
             }
-            match map.remove("additionalProperties") {
+            match map.shift_remove("additionalProperties") {
                 None | Some(Value::Bool(true)) => {}
                 Some(Value::Bool(false)) if shapes.is_empty() => {
                     map.insert("additionalProperties".into(), Value::Bool(false));
@@ -651,14 +704,20 @@ impl Downgrade<'_> {
                     map.insert("additionalProperties".into(), json!({ "anyOf": shapes }));
                 }
                 Some(other) => {
-                    self.relocate(&format!("{at}/additionalProperties/anyOf/{}", shapes.len()), &level.src("additionalProperties"));
+                    self.relocate(
+                        &format!("{at}/additionalProperties/anyOf/{}", shapes.len()),
+                        &level.src("additionalProperties"),
+                    );
                     shapes.push(other);
                     map.insert("additionalProperties".into(), json!({ "anyOf": shapes }));
                 }
             }
-            self.note(&level.src("patternProperties"), "3.0 has no patternProperties: property names are no longer checked against the patterns");
+            self.note(
+                &level.src("patternProperties"),
+                "3.0 has no patternProperties: property names are no longer checked against the patterns",
+            );
         }
-        if let Some(prefix) = map.remove("prefixItems") {
+        if let Some(prefix) = map.shift_remove("prefixItems") {
             let mut shapes: Vec<Value> = Vec::new();
             if let Value::Array(prefix) = prefix {
                 for (i, schema) in prefix.into_iter().enumerate() {
@@ -667,9 +726,10 @@ impl Downgrade<'_> {
                 }
             }
             let count = shapes.len();
-            match map.remove("items") {
+            match map.shift_remove("items") {
                 Some(Value::Bool(false)) => {
-                    let max = map.get("maxItems").and_then(Value::as_u64).map_or(count as u64, |max| max.min(count as u64));
+                    let max =
+                        map.get("maxItems").and_then(Value::as_u64).map_or(count as u64, |max| max.min(count as u64));
                     map.insert("maxItems".into(), json!(max));
                     map.insert("items".into(), json!({ "anyOf": shapes }));
                 }
@@ -682,7 +742,10 @@ impl Downgrade<'_> {
                     map.insert("items".into(), json!({ "anyOf": shapes }));
                 }
             }
-            self.note(&level.src("prefixItems"), "3.0 has no prefixItems: each item may take the shape of any position");
+            self.note(
+                &level.src("prefixItems"),
+                "3.0 has no prefixItems: each item may take the shape of any position",
+            );
         } else if map.get("items") == Some(&Value::Bool(false)) {
             map.insert("items".into(), json!({}));
             map.insert("maxItems".into(), json!(0));
@@ -693,7 +756,7 @@ impl Downgrade<'_> {
         let unknown: Vec<String> =
             map.keys().filter(|k| !k.starts_with("x-") && !SCHEMA_KEYWORDS_30.contains(&k.as_str())).cloned().collect();
         for keyword in unknown {
-            map.remove(&keyword);
+            map.shift_remove(&keyword);
             if !IDENTITY_KEYWORDS.contains(&keyword.as_str()) {
                 self.note(&level.src(&keyword), format!("{keyword} is not a 3.0 schema keyword: dropped"));
             }
@@ -706,7 +769,13 @@ impl Downgrade<'_> {
         if !map.contains_key("$ref") || map.keys().all(|k| k == "$ref" || k.starts_with("x-")) {
             return;
         }
-        let reference = map.remove("$ref").expect("checked above");
+        let reference = map.get("$ref").cloned().unwrap_or_default();
+        if map.contains_key("allOf") {
+            map.shift_remove("$ref");
+        } else {
+            replace_key(map, "$ref", "allOf".into());
+            map.insert("allOf".into(), json!([]));
+        }
         let all_of = map.entry("allOf").or_insert_with(|| json!([]));
         let Some(all_of) = all_of.as_array_mut() else {
             self.problem(&level.src("allOf"), "allOf must be an array");
@@ -795,7 +864,12 @@ impl Downgrade<'_> {
             let Some(target) = target.strip_prefix('#') else { continue };
             if out.pointer(target).is_none() && source.pointer(target).is_some() {
                 let from = self.source_of(&pointer);
-                self.problem(&from, format!("$ref #{target} points into a schema the downgrade rewrote; point at a named schema instead"));
+                self.problem(
+                    &from,
+                    format!(
+                        "$ref #{target} points into a schema the downgrade rewrote; point at a named schema instead"
+                    ),
+                );
             }
         }
     }
@@ -891,8 +965,19 @@ fn is_ref(schema: &Value) -> bool {
         map.contains_key("$ref")
             && map.keys().all(|k| {
                 k.starts_with("x-")
-                    || ["$ref", "description", "title", "examples", "example", "default", "deprecated", "readOnly", "writeOnly", "$comment"]
-                        .contains(&k.as_str())
+                    || [
+                        "$ref",
+                        "description",
+                        "title",
+                        "examples",
+                        "example",
+                        "default",
+                        "deprecated",
+                        "readOnly",
+                        "writeOnly",
+                        "$comment",
+                    ]
+                    .contains(&k.as_str())
             })
     })
 }
@@ -905,6 +990,15 @@ fn is_mergeable(branch: &Map<String, Value>, parent: &Map<String, Value>) -> boo
     let typed = branch.contains_key("type");
     let composed = ["enum", "const", "allOf", "anyOf", "oneOf", "not", "$ref"].iter().any(|k| branch.contains_key(*k));
     !overlap && (typed || !composed)
+}
+
+/// Renames `old` to `new` in place, keeping its value and position (a diff of the output
+/// against the source then shows only what changed).
+fn replace_key(map: &mut Map<String, Value>, old: &str, new: String) {
+    let Some(position) = map.keys().position(|k| k == old) else { return };
+    if let Some(value) = map.shift_remove(old) {
+        map.shift_insert(position, new, value);
+    }
 }
 
 fn add_null_to_enum(map: &mut Map<String, Value>) {
@@ -923,7 +1017,7 @@ fn exclusive_bounds(map: &mut Map<String, Value>) {
         let inclusive = map.get(bound).and_then(Value::as_f64);
         match (inclusive, limit.as_f64()) {
             (Some(b), Some(e)) if (lower && b > e) || (!lower && b < e) => {
-                map.remove(exclusive);
+                map.shift_remove(exclusive);
             }
             _ => {
                 map.insert(bound.into(), Value::Number(limit));
@@ -938,7 +1032,7 @@ fn exclusive_bounds(map: &mut Map<String, Value>) {
 pub fn to_yaml(value: &Value) -> String {
     let mut out = String::new();
     match value {
-        Value::Object(map) if !map.is_empty() => yaml_map(map, 0, &mut out),
+        Value::Object(map) if !map.is_empty() => yaml_map(map, 0, false, &mut out),
         Value::Array(items) if !items.is_empty() => yaml_seq(items, 0, &mut out),
         scalar => {
             out.push_str(&yaml_scalar(scalar, 0));
@@ -948,9 +1042,12 @@ pub fn to_yaml(value: &Value) -> String {
     out
 }
 
-fn yaml_map(map: &Map<String, Value>, indent: usize, out: &mut String) {
-    for (key, value) in map {
-        out.push_str(&" ".repeat(indent));
+/// With `inline`, the first key follows a `- ` already written.
+fn yaml_map(map: &Map<String, Value>, indent: usize, inline: bool, out: &mut String) {
+    for (i, (key, value)) in map.iter().enumerate() {
+        if !(inline && i == 0) {
+            out.push_str(&" ".repeat(indent));
+        }
         out.push_str(&yaml_string(key, indent, false));
         out.push(':');
         yaml_value(value, indent, out);
@@ -961,7 +1058,13 @@ fn yaml_seq(items: &[Value], indent: usize, out: &mut String) {
     for item in items {
         out.push_str(&" ".repeat(indent));
         out.push('-');
-        yaml_value(item, indent, out);
+        match item {
+            Value::Object(map) if !map.is_empty() => {
+                out.push(' ');
+                yaml_map(map, indent + 2, true, out);
+            }
+            item => yaml_value(item, indent, out),
+        }
     }
 }
 
@@ -970,7 +1073,7 @@ fn yaml_value(value: &Value, indent: usize, out: &mut String) {
     match value {
         Value::Object(map) if !map.is_empty() => {
             out.push('\n');
-            yaml_map(map, indent + 2, out);
+            yaml_map(map, indent + 2, false, out);
         }
         Value::Array(items) if !items.is_empty() => {
             out.push('\n');
@@ -988,11 +1091,26 @@ fn yaml_scalar(value: &Value, indent: usize) -> String {
     match value {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => yaml_number(n),
         Value::String(s) => yaml_string(s, indent, true),
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),
     }
+}
+
+/// YAML 1.1 readers (PyYAML) take `1e7` for a string: a float needs a dot and a signed exponent.
+fn yaml_number(n: &serde_json::Number) -> String {
+    let text = n.to_string();
+    if n.is_f64() {
+        let (mantissa, exponent) = text.split_once(['e', 'E']).map_or((text.as_str(), None), |(m, e)| (m, Some(e)));
+        let mantissa = if mantissa.contains('.') { mantissa.to_owned() } else { format!("{mantissa}.0") };
+        return match exponent {
+            Some(e) if e.starts_with(['-', '+']) => format!("{mantissa}e{e}"),
+            Some(e) => format!("{mantissa}e+{e}"),
+            None => mantissa,
+        };
+    }
+    text
 }
 
 fn yaml_string(s: &str, indent: usize, block_ok: bool) -> String {
@@ -1002,7 +1120,11 @@ fn yaml_string(s: &str, indent: usize, block_ok: bool) -> String {
     if block_ok && is_literal_block_safe(s) {
         let chomp = if s.ends_with('\n') { "" } else { "-" };
         let pad = " ".repeat(indent);
-        let body: Vec<String> = s.trim_end_matches('\n').split('\n').map(|line| if line.is_empty() { String::new() } else { format!("{pad}{line}") }).collect();
+        let body: Vec<String> = s
+            .trim_end_matches('\n')
+            .split('\n')
+            .map(|line| if line.is_empty() { String::new() } else { format!("{pad}{line}") })
+            .collect();
         return format!("|{chomp}\n{}", body.join("\n"));
     }
     // A JSON string is a YAML double-quoted scalar once every control character is escaped.

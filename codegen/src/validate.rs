@@ -83,7 +83,10 @@ impl<'a> Checker<'a> {
         if !openapi.openapi.starts_with("3.0.") {
             self.report(
                 "/openapi",
-                format!("version {} is not supported: the generator reads OpenAPI 3.0.x, and 3.1.x through the downgrade", openapi.openapi),
+                format!(
+                    "version {} is not supported: the generator reads OpenAPI 3.0.x, and 3.1.x through the downgrade",
+                    openapi.openapi
+                ),
             );
         }
         if openapi.servers.is_empty() {

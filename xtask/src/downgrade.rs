@@ -10,7 +10,11 @@ pub fn run(input: &Path, output: Option<&Path>) -> Result<(), String> {
     let source = std::fs::read_to_string(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let spec = heygen_codegen::load::load(input, &source).map_err(|e| e.to_string())?;
     let Some(version) = &spec.downgraded_from else {
-        return Err(format!("{} is OpenAPI {}, not 3.1.x: nothing to downgrade", input.display(), spec.openapi.openapi));
+        return Err(format!(
+            "{} is OpenAPI {}, not 3.1.x: nothing to downgrade",
+            input.display(),
+            spec.openapi.openapi
+        ));
     };
     let json = output.is_some_and(|out| out.extension().is_some_and(|ext| ext.eq_ignore_ascii_case("json")));
     let text = if json {
