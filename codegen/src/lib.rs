@@ -1,7 +1,8 @@
 //! heygen-codegen turns `spec/heygen.yaml` into the generated code of `heygen-client`.
 //!
 //! The pipeline mirrors the modules:
-//! 1. [`load`] the YAML, keeping the line of every node;
+//! 1. [`load`] the YAML or JSON, keeping the line of every node; an OpenAPI 3.1 document is
+//!    rewritten as 3.0.3 by [`downgrade`] on the way;
 //! 2. [`model::build`]: the one walk of the spec, which checks the house rules and progenitor's
 //!    limits and records what later stages need in an [`Api`] model;
 //! 3. [`generate`] progenitor's client from the spec;
@@ -17,6 +18,7 @@
 
 pub mod bind;
 pub mod diff;
+pub mod downgrade;
 pub mod emit;
 pub mod error;
 pub mod format;

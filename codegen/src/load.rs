@@ -1,5 +1,6 @@
-//! Load: YAML text into an [`openapiv3::OpenAPI`], remembering the line of every node so that
-//! later stages can report problems as `file:line` plus a JSON pointer.
+//! Load: YAML (or JSON) text into an [`openapiv3::OpenAPI`], remembering the line of every node
+//! so that later stages can report problems as `file:line` plus a JSON pointer. An OpenAPI 3.1
+//! document goes through [`crate::downgrade`] first, keeping the lines of its source.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,13 +11,19 @@ use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use crate::downgrade::{self, Note};
 use crate::error::{Problem, SpecError};
 
 /// A parsed spec together with where each of its nodes came from.
 pub struct LoadedSpec {
     pub openapi: OpenAPI,
+    /// The document as openapiv3 read it: 3.0, after the downgrade for a 3.1 source.
     pub json: Value,
     pub lines: LineIndex,
+    /// The `openapi` version of a 3.1 source that was downgraded, else `None`.
+    pub downgraded_from: Option<String>,
+    /// What the downgrade approximated or dropped (empty for a 3.0 source).
+    pub notes: Vec<Note>,
 }
 
 /// Maps JSON pointers (`/paths/~1v1~1asset/post`) to 1-based source lines.
@@ -24,6 +31,10 @@ pub struct LoadedSpec {
 pub struct LineIndex(HashMap<String, usize>);
 
 impl LineIndex {
+    pub(crate) fn from_map(lines: HashMap<String, usize>) -> Self {
+        Self(lines)
+    }
+
     /// The line of `pointer`, or of its nearest ancestor that exists in the source.
     pub fn line_of(&self, pointer: &str) -> usize {
         let mut pointer = pointer;
@@ -39,8 +50,27 @@ impl LineIndex {
     }
 }
 
-/// Parses `source` (the contents of `file`) as an OpenAPI 3.0 document.
+/// Parses `source` (the contents of `file`) as an OpenAPI 3.0 document, or as a 3.1 document
+/// rewritten into 3.0.
 pub fn load(file: &Path, source: &str) -> Result<LoadedSpec, SpecError> {
+    let (json, lines) = parse(file, source)?;
+    let (json, lines, downgraded_from, notes) = if downgrade::is_openapi_31(&json) {
+        let version = json["openapi"].as_str().map(str::to_owned);
+        let downgraded = downgrade::downgrade(&json, &lines).map_err(|problems| SpecError::new(file, problems))?;
+        (downgraded.json, downgraded.lines, version, downgraded.notes)
+    } else {
+        (json, lines, None, Vec::new())
+    };
+    let openapi: OpenAPI = serde_path_to_error::deserialize(&json).map_err(|e| {
+        let pointer = pointer_of(e.path());
+        let message = format!("not a valid OpenAPI 3.0 document: {}", e.inner());
+        SpecError::new(file, vec![Problem { line: lines.line_of(&pointer), pointer, message }])
+    })?;
+    Ok(LoadedSpec { openapi, json, lines, downgraded_from, notes })
+}
+
+/// Parses YAML or JSON text into a JSON value and the line of each of its nodes.
+pub fn parse(file: &Path, source: &str) -> Result<(Value, LineIndex), SpecError> {
     let fail = |line, pointer: String, message: String| SpecError::new(file, vec![Problem { line, pointer, message }]);
     let mut builder = JsonBuilder::default();
     Parser::new_from_str(source)
@@ -50,13 +80,7 @@ pub fn load(file: &Path, source: &str) -> Result<LoadedSpec, SpecError> {
         return Err(fail(line, String::new(), message));
     }
     let json = builder.finished.ok_or_else(|| fail(1, String::new(), "the file holds no YAML document".into()))?;
-    let lines = LineIndex(builder.lines);
-    let openapi: OpenAPI = serde_path_to_error::deserialize(&json).map_err(|e| {
-        let pointer = pointer_of(e.path());
-        let message = format!("not a valid OpenAPI 3.0 document: {}", e.inner());
-        fail(lines.line_of(&pointer), pointer, message)
-    })?;
-    Ok(LoadedSpec { openapi, json, lines })
+    Ok((json, LineIndex(builder.lines)))
 }
 
 /// Escapes one JSON pointer segment (RFC 6901).

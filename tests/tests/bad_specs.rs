@@ -26,7 +26,7 @@ macro_rules! bad_spec {
 bad_spec!(
     invalid_yaml,
     not_openapi,
-    openapi_3_1,
+    unsupported_version,
     unknown_ref,
     missing_operation_id,
     duplicate_operation_id,

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod contract;
+mod downgrade;
 
 #[derive(Parser)]
 #[command(about = "Maintainer tasks for heygen-rs", long_about = None)]
@@ -40,6 +41,20 @@ enum Command {
     /// Exit codes: 0 when no change reaches --fail-on, 1 when one does, 2 on bad input
     /// (unreadable file, unknown revision, invalid spec), with the file, line and JSON pointer.
     Diff(DiffArgs),
+    /// Rewrite an OpenAPI 3.1 document (YAML or JSON) as OpenAPI 3.0.3.
+    ///
+    /// The same stage `generate` runs on a 3.1 spec: type arrays and null branches become
+    /// `nullable` (a nullable `$ref` the house form `oneOf: [{$ref}, {enum: [null]}]`), `const` a
+    /// one-value `enum`, `examples` an `example`, `$defs` named schemas, and so on (see the
+    /// README). What it approximates or drops is listed on stderr as notes with their lines;
+    /// what 3.0 cannot say is an error with the file, line and JSON pointer, and then nothing is
+    /// written. The output is JSON when OUT ends in .json, else YAML; stdout without OUT.
+    Downgrade {
+        /// The OpenAPI 3.1 document to read.
+        input: PathBuf,
+        /// Where to write the 3.0.3 document [default: stdout].
+        output: Option<PathBuf>,
+    },
     /// Contract test: drive every operation of the client against Stoplight Prism.
     ///
     /// Installs Prism into .tools/ if missing (tools/install.sh), starts `prism mock
@@ -84,6 +99,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => return diff(&root, &args),
         Command::Contract => contract::run(&root),
         Command::Bench => bench::run(&root),
+        Command::Downgrade { input, output } => downgrade::run(&input, output.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

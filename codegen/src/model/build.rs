@@ -85,7 +85,10 @@ impl<'a> Builder<'a> {
         if !openapi.openapi.starts_with("3.0.") {
             self.report(
                 "/openapi",
-                format!("version {} is not supported: progenitor reads OpenAPI 3.0.x only", openapi.openapi),
+                format!(
+                    "version {} is not supported: the generator reads OpenAPI 3.0.x, and 3.1.x through the downgrade",
+                    openapi.openapi
+                ),
             );
         }
         if openapi.servers.is_empty() {
