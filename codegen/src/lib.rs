@@ -11,6 +11,7 @@
 pub mod calls;
 pub mod diff;
 pub mod error;
+mod example_rules;
 pub mod format;
 pub mod generate;
 pub mod load;

@@ -59,6 +59,7 @@ pub fn validate(spec: &LoadedSpec) -> Vec<Problem> {
         }
     }
     check.references(&spec.json, String::new());
+    check.problems.extend(crate::example_rules::check(spec));
     let mut problems = check.problems;
     problems.sort_by(|a, b| (a.line, &a.pointer).cmp(&(b.line, &b.pointer)));
     problems

@@ -358,7 +358,7 @@ async fn update_webhook_endpoint() {
     let body = types::UpdateWebhookEndpointRequest {
         endpoint_id: "7d2e4f6a8b0c4d1e9f3a5b7c9d1e3f5a".into(),
         url: Some("https://example.com/heygen/webhook-v2".into()),
-        events: Vec::new(),
+        events: None,
     };
     let reply = h.client.update_webhook_endpoint(&body).await.unwrap().into_inner();
     let endpoint = reply.data.as_ref().expect("the example carries the endpoint");
