@@ -78,30 +78,31 @@ pub fn body(entry: &Entry) -> Value {
 }
 
 /// Every leaf of `original` that `copy` lacks or holds a different value for, as JSON pointers.
-/// Numbers compare by value (`48` equals `48.0`). With `null_is_absent`, a null leaf is also
-/// satisfied by a missing member, as typed replies read both as `None` and omit it.
-pub fn missing_leaves(original: &Value, copy: &Value, null_is_absent: bool) -> Vec<String> {
+/// Numbers compare by value (`48` equals `48.0`). With `empty_is_absent`, a null, `[]` or `{}`
+/// leaf is also satisfied by a missing member: typed replies read null and absent alike as
+/// `None`, and an absent list as an empty one, and leave both out when serialized.
+pub fn missing_leaves(original: &Value, copy: &Value, empty_is_absent: bool) -> Vec<String> {
     let mut missing = Vec::new();
-    walk(original, Some(copy), String::new(), null_is_absent, &mut missing);
+    walk(original, Some(copy), String::new(), empty_is_absent, &mut missing);
     missing
 }
 
-fn walk(original: &Value, copy: Option<&Value>, pointer: String, null_is_absent: bool, missing: &mut Vec<String>) {
+fn walk(original: &Value, copy: Option<&Value>, pointer: String, empty_is_absent: bool, missing: &mut Vec<String>) {
     match original {
         Value::Object(members) if !members.is_empty() => {
             for (key, value) in members {
                 let child = copy.and_then(|c| c.get(key));
                 let escaped = key.replace('~', "~0").replace('/', "~1");
-                walk(value, child, format!("{pointer}/{escaped}"), null_is_absent, missing);
+                walk(value, child, format!("{pointer}/{escaped}"), empty_is_absent, missing);
             }
         }
         Value::Array(items) if !items.is_empty() => {
             for (i, value) in items.iter().enumerate() {
                 let child = copy.and_then(|c| c.get(i));
-                walk(value, child, format!("{pointer}/{i}"), null_is_absent, missing);
+                walk(value, child, format!("{pointer}/{i}"), empty_is_absent, missing);
             }
         }
-        Value::Null if null_is_absent && copy.is_none_or(Value::is_null) => {}
+        Value::Null | Value::Array(_) | Value::Object(_) if empty_is_absent && copy.is_none_or(Value::is_null) => {}
         leaf => {
             let equal = match (leaf, copy) {
                 (Value::Number(a), Some(Value::Number(b))) => a.as_f64() == b.as_f64(),
