@@ -128,7 +128,7 @@ fn the_index_lists_every_body_with_its_source() {
     let on_disk: BTreeSet<_> = std::fs::read_dir(corpus::directory())
         .unwrap()
         .map(|f| f.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name != "index.json")
+        .filter(|name| name.ends_with(".json") && name != "index.json")
         .collect();
     assert_eq!(listed, on_disk, "index.json and the files differ");
     for entry in &entries {
