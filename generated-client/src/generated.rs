@@ -2002,9 +2002,11 @@ settle it, so they are optional here.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<PhotoAvatarStyle>,
     }
-    /**Attributes of the person to draw. HeyGen lists every attribute as required.
-The values of `ethnicity`, `orientation`, `pose` and `style` were past the
-readable part of HeyGen's page and come from third-party clients, which agree.
+    /**Attributes of the person to draw. HeyGen's reference page requires every
+attribute; its v2 photo-avatar walkthrough sends only `name` and `style`. The
+pages disagree, and this follows the reference page. The values of
+`ethnicity`, `orientation`, `pose` and `style` were past the readable part of
+HeyGen's page and come from third-party clients, which agree.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GeneratePhotoAvatarPhotosRequest {
