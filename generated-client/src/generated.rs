@@ -1682,8 +1682,9 @@ deleted and failed ids, so it is kept as free-form JSON.
         pub height: i32,
         pub width: i32,
     }
-    /**Tuning for ElevenLabs voices. The key is spelled `elevanlabs_settings` in
-HeyGen's reference, and that spelling is what is sent.
+    /**Tuning for ElevenLabs voices. HeyGen's reference spells the key
+`elevanlabs_settings`; many clients send `elevenlabs_settings`. Which one the
+server reads is not documented, so both keys exist and each is sent as set.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ElevenLabsSettings {
@@ -1726,7 +1727,9 @@ or `{"error": {"code", "message"}}`, or `error` as a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
     }
-    ///A HeyGen error code, numeric (40009) or a snake_case word (`invalid_parameter`).
+    /**A HeyGen error code: numeric (40009), or a word (`invalid_parameter`,
+`MOVIO_PAYMENT_INSUFFICIENT_CREDIT`), or digits sent as a string ("400009").
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ErrorCode {
@@ -2016,9 +2019,11 @@ settle it, so they are optional here.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<PhotoAvatarStyle>,
     }
-    /**Attributes of the person to draw. HeyGen lists every attribute as required.
-The values of `ethnicity`, `orientation`, `pose` and `style` were past the
-readable part of HeyGen's page and come from third-party clients, which agree.
+    /**Attributes of the person to draw. HeyGen's reference page requires every
+attribute; its v2 photo-avatar walkthrough sends only `name` and `style`. The
+pages disagree, and this follows the reference page. The values of
+`ethnicity`, `orientation`, `pose` and `style` were past the readable part of
+HeyGen's page and come from third-party clients, which agree.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GeneratePhotoAvatarPhotosRequest {
@@ -2572,7 +2577,8 @@ envelopes, all optional.
         pub error: ::std::option::Option<EnvelopeError>,
     }
     /**Where a photo or look generation stands. HeyGen shows `in_progress` and
-`success`; `pending` and `failed` are known from third-party clients.
+`success` as examples; `pending` and `failed` are known from third-party
+clients. Other values decode as `Unknown`.
 */
     #[derive(
         ::serde::Deserialize,
@@ -3106,12 +3112,15 @@ from third-party clients, so both are optional.
     ///`RemainingQuota`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RemainingQuota {
-        ///The remaining quota per bucket (`api`, `streaming_avatar`, ...); the set varies by account.
+        /**The remaining quota per bucket (`api`, `streaming_avatar`, ...); the set
+varies by account. HeyGen's page calls it a dictionary without showing
+values, so they are read as numbers of any kind.
+*/
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
-        pub details: ::std::collections::BTreeMap<::std::string::String, i64>,
+        pub details: ::std::collections::BTreeMap<::std::string::String, f64>,
         ///Remaining quota in seconds of credit (60 make one credit).
         pub remaining_quota: i64,
     }
@@ -3145,16 +3154,19 @@ from third-party clients, so both are optional.
         ///The video to make public.
         pub video_id: ::std::string::String,
     }
-    ///`ShareVideoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    /**HeyGen's page shows no reply, so neither the envelope nor `data` is settled:
+the loose envelope, with `data` optional.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ShareVideoResponse {
-        ///100 on success; otherwise a HeyGen error code.
-        pub code: i64,
-        pub data: SharedVideo,
-        ///A human-readable note, such as "Success".
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<SharedVideo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<EnvelopeError>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///Older spelling of `message`, sent by some endpoints.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
     }
@@ -4609,6 +4621,92 @@ The voice that speaks a script.*/
             Self(value)
         }
     }
+    /**Text shown on screen during the scene. HeyGen's reference example lists these
+fields without further detail; values other than those shown are not known.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TextOverlay {
+        ///A hex colour, such as `#FFFFFF`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<::std::string::String>,
+        ///A font name, such as `Arial`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub font_family: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub font_size: ::std::option::Option<f64>,
+        ///Such as `bold`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub font_weight: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub position: ::std::option::Option<TextPosition>,
+        ///The words to show.
+        pub text: ::std::string::String,
+        #[serde(rename = "type")]
+        pub type_: TextOverlayType,
+    }
+    ///`TextOverlayType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum TextOverlayType {
+        #[serde(rename = "text")]
+        Text,
+        /// A value this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ::std::fmt::Display for TextOverlayType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Text => f.write_str("text"),
+                Self::Unknown(ref value) => f.write_str(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TextOverlayType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "text" => Ok(Self::Text),
+                _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TextOverlayType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TextOverlayType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Where the text sits in the frame.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct TextPosition {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub x: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub y: ::std::option::Option<f64>,
+    }
     ///`TrainPhotoAvatarGroupRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TrainPhotoAvatarGroupRequest {
@@ -4796,12 +4894,8 @@ folder, so `data` is kept as free-form JSON.
     pub struct UpdateWebhookEndpointRequest {
         ///The endpoint to change.
         pub endpoint_id: ::std::string::String,
-        /**The new list of event types, replacing the old one; leave it out to keep the
-current list. To subscribe to every event, send the full list from
-`list_webhook_event_types`.
-*/
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub events: ::std::vec::Vec<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub events: ::std::option::Option<WebhookEventSelection>,
         ///A new address; HTTPS servers need SSL security level 2 or above.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -4889,6 +4983,29 @@ empty object, so `data` is kept as free-form JSON.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<::std::string::String>,
     }
+    /**HeyGen's page shows no reply; third-party clients read the new look's id from
+`data.id`, so the envelope is the loose one and every field is optional.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpscalePhotoAvatarResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<UpscaledPhotoAvatar>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<EnvelopeError>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub msg: ::std::option::Option<::std::string::String>,
+    }
+    ///The upscaled look, as third-party clients read it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpscaledPhotoAvatar {
+        ///Poll `get_photo_avatar_details` with it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+    }
     /**The older envelope: `code` is 100 on success and anything else is an error
 code, explained by `message` or `msg`. Response schemas extend it with `data`.
 */
@@ -4949,8 +5066,10 @@ with `data`.
         pub error: ::std::option::Option<EnvelopeError>,
     }
     /**Where a Digital Twin's creation stands. HeyGen names the states "in
-progress, complete, or failed"; the exact strings come from a third-party
-client.
+progress, complete, or failed"; clients of the real API read `in_progress`
+and `complete`, and a third-party spec has `completed`, so both spellings of
+a finished twin are accepted and the waiter ends on either. Since HeyGen only
+names the states by example, other values decode as `Unknown`.
 */
     #[derive(
         ::serde::Deserialize,
@@ -4967,6 +5086,8 @@ client.
     pub enum VideoAvatarStatus {
         #[serde(rename = "in_progress")]
         InProgress,
+        #[serde(rename = "complete")]
+        Complete,
         #[serde(rename = "completed")]
         Completed,
         #[serde(rename = "failed")]
@@ -4979,6 +5100,7 @@ client.
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::InProgress => f.write_str("in_progress"),
+                Self::Complete => f.write_str("complete"),
                 Self::Completed => f.write_str("completed"),
                 Self::Failed => f.write_str("failed"),
                 Self::Unknown(ref value) => f.write_str(value),
@@ -4992,6 +5114,7 @@ client.
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "in_progress" => Ok(Self::InProgress),
+                "complete" => Ok(Self::Complete),
                 "completed" => Ok(Self::Completed),
                 "failed" => Ok(Self::Failed),
                 _ => Ok(Self::Unknown(::std::string::ToString::to_string(value))),
@@ -5050,7 +5173,11 @@ client.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_url_caption: ::std::option::Option<::std::string::String>,
     }
-    ///Why rendering failed.
+    /**Why rendering failed. The code is a number on HeyGen's reference page (40119),
+digits in a string on its older page ("400009"), and a word in replies clients
+see (`MOVIO_PAYMENT_INSUFFICIENT_CREDIT`), so it is kept as either. A free-plan
+render can also report this object with status completed and a video link.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct VideoError(pub ::std::option::Option<VideoErrorInner>);
@@ -5070,11 +5197,15 @@ client.
             Self(value)
         }
     }
-    ///Why rendering failed.
+    /**Why rendering failed. The code is a number on HeyGen's reference page (40119),
+digits in a string on its older page ("400009"), and a word in replies clients
+see (`MOVIO_PAYMENT_INSUFFICIENT_CREDIT`), so it is kept as either. A free-plan
+render can also report this object with status completed and a video link.
+*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoErrorInner {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<i64>,
+        pub code: ::std::option::Option<ErrorCode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5112,6 +5243,8 @@ client.
         pub background: ::std::option::Option<Background>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub character: ::std::option::Option<Character>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub text: ::std::option::Option<TextOverlay>,
         pub voice: Voice,
     }
     ///How a listed video was made.
@@ -5326,7 +5459,10 @@ from third-party clients only; HeyGen's page does not list it.
         pub token: ::std::option::Option<::std::string::String>,
         pub videos: ::std::vec::Vec<VideoSummary>,
     }
-    ///Where a video is in rendering.
+    /**Where a video is in rendering. HeyGen's reference gives the states as examples
+(such as waiting, pending, processing, completed or failed), so a state it adds
+later decodes as `Unknown` instead of failing the reply.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5588,6 +5724,8 @@ Text spoken by a HeyGen voice.*/
         Text {
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             elevanlabs_settings: ::std::option::Option<ElevenLabsSettings>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            elevenlabs_settings: ::std::option::Option<ElevenLabsSettings>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             emotion: ::std::option::Option<VoiceEmotion>,
             ///The script, under 5000 characters.
@@ -6035,6 +6173,40 @@ read those as `GenericWebhookEvent`.
     impl ::std::convert::From<PersonalizedVideoEventData> for WebhookEvent {
         fn from(value: PersonalizedVideoEventData) -> Self {
             Self::PersonalizedVideo(value)
+        }
+    }
+    /**The event types an endpoint listens to, replacing its current list. HeyGen's
+update page says null means every event: send it with
+`Some(WebhookEventSelection(None))`; `None` leaves the field out and keeps the
+current list. (Read back from JSON, an explicit null and an absent field both
+become `None`.)
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct WebhookEventSelection(
+        pub ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    );
+    impl ::std::ops::Deref for WebhookEventSelection {
+        type Target = ::std::option::Option<::std::vec::Vec<::std::string::String>>;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebhookEventSelection>
+    for ::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        fn from(value: WebhookEventSelection) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    > for WebhookEventSelection {
+        fn from(
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            Self(value)
         }
     }
     ///`WebhookEventTypeListResponse`
@@ -6655,6 +6827,8 @@ Text spoken by a HeyGen voice.*/
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             elevanlabs_settings: ::std::option::Option<ElevenLabsSettings>,
             #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            elevenlabs_settings: ::std::option::Option<ElevenLabsSettings>,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
             emotion: ::std::option::Option<VoiceEmotion>,
             ///The script, under 5000 characters.
             input_text: ::std::string::String,
@@ -6706,6 +6880,7 @@ A pause.*/
                 match strict {
                     StrictVoice::Text {
                         elevanlabs_settings,
+                        elevenlabs_settings,
                         emotion,
                         input_text,
                         locale,
@@ -6715,6 +6890,7 @@ A pause.*/
                     } => {
                         Self::Text {
                             elevanlabs_settings,
+                            elevenlabs_settings,
                             emotion,
                             input_text,
                             locale,
@@ -8291,7 +8467,7 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
     pub async fn upscale_photo_avatar<'a>(
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
-    ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, crate::Error> {
+    ) -> Result<ResponseValue<types::UpscalePhotoAvatarResponse>, crate::Error> {
         crate::runtime::finish(
                 self,
                 "upscale_photo_avatar",
@@ -8303,7 +8479,7 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
     async fn raw_upscale_photo_avatar<'a>(
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
-    ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, Error<()>> {
+    ) -> Result<ResponseValue<types::UpscalePhotoAvatarResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/upscale", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
@@ -11771,8 +11947,8 @@ impl crate::envelope::Envelope for types::RemainingQuotaResponse {
 impl crate::envelope::Envelope for types::ShareVideoResponse {
     fn outcome(&self) -> crate::envelope::Outcome<'_> {
         crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
+            code: self.code,
+            error: self.error.as_ref(),
             message: self.message.as_deref().or(self.msg.as_deref()),
         }
     }
@@ -11913,6 +12089,15 @@ impl crate::envelope::Envelope for types::UploadAssetResponse {
     }
 }
 impl crate::envelope::Envelope for types::UploadProofreadSrtResponse {
+    fn outcome(&self) -> crate::envelope::Outcome<'_> {
+        crate::envelope::Outcome {
+            code: self.code,
+            error: self.error.as_ref(),
+            message: self.message.as_deref().or(self.msg.as_deref()),
+        }
+    }
+}
+impl crate::envelope::Envelope for types::UpscalePhotoAvatarResponse {
     fn outcome(&self) -> crate::envelope::Outcome<'_> {
         crate::envelope::Outcome {
             code: self.code,
@@ -12193,7 +12378,7 @@ Sends a `GET` request to `/v2/photo_avatar/train/status/{group_id}` on each poll
             )
             .await
     }
-    /**Waits until the job ends: polls `get_video_avatar_status` with growing intervals until the state is `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
+    /**Waits until the job ends: polls `get_video_avatar_status` with growing intervals until the state is `complete` or `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
 Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
     pub async fn wait_for_video_avatar<'a>(
@@ -12212,7 +12397,9 @@ Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
                             .into_inner();
                         let status = crate::waiter::text(&reply.data.status);
                         let state = match status.as_str() {
-                            "completed" => crate::waiter::JobState::Succeeded,
+                            "complete" | "completed" => {
+                                crate::waiter::JobState::Succeeded
+                            }
                             "failed" => {
                                 crate::waiter::JobState::Failed(
                                     crate::waiter::reason(&reply.data.error_message),

@@ -42,6 +42,8 @@ bad_spec!(
     unknown_server,
     invalid_extensions,
     raw_upload_without_content_type,
+    required_not_in_example,
+    illustrative_enum_not_open,
 );
 
 /// `cargo xtask generate` on a bad spec writes nothing: the old generated files stay.

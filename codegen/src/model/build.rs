@@ -11,6 +11,7 @@ use openapiv3::{
 };
 use serde_json::Value;
 
+use super::examples;
 use super::schema::{Component, Node, resolve};
 use super::{
     Api, Body, IDEMPOTENT, Location, Operation, PAGINATION, Pagination, Parameter, Success, WAITER, Waiter, Workflow,
@@ -61,6 +62,7 @@ pub fn build(spec: &LoadedSpec) -> (Api, Vec<Problem>) {
     let api = check.document();
     check.component_schemas();
     check.references(&spec.json, String::new());
+    check.problems.extend(examples::check(spec));
     let mut problems = check.problems;
     problems.sort_by(|a, b| (a.line, &a.pointer).cmp(&(b.line, &b.pointer)));
     (api, problems)

@@ -6,6 +6,7 @@
 //! success response, the parsed extensions), so the emitters cannot disagree about them.
 
 mod build;
+mod examples;
 pub(crate) mod schema;
 
 use serde::Deserialize;
