@@ -311,16 +311,16 @@ pub(crate) async fn read_limited(mut response: Response, limit: usize) -> reqwes
     let mut body = Vec::with_capacity(declared.min(limit).min(1 << 20));
     while let Some(chunk) = response.chunk().await? {
         let room = limit - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return Ok(Body::Cut(body));
-        }
-        if body.capacity() - body.len() < chunk.len() {
+        let take = chunk.len().min(room);
+        if body.capacity() - body.len() < take {
             // Grow by doubling, but never past the limit.
-            let wanted = (body.len() + chunk.len()).max(body.capacity() * 2).min(limit);
+            let wanted = (body.len() + take).max(body.capacity() * 2).min(limit);
             body.reserve_exact(wanted - body.len());
         }
-        body.extend_from_slice(&chunk);
+        body.extend_from_slice(&chunk[..take]);
+        if take < chunk.len() {
+            return Ok(Body::Cut(body));
+        }
     }
     Ok(Body::Whole(body))
 }
