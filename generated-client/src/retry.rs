@@ -42,8 +42,8 @@ pub(crate) enum StatusVerdict {
     TooLong,
 }
 
-/// What a status says about trying again. `acted` is whether the server may have acted on the
-/// request (so only an idempotent one may be sent again).
+/// What a status says about trying again: a 429 always (the server did not act on it), a
+/// gateway failure only for an idempotent request (the server may have acted on it).
 pub(crate) fn status_verdict(
     policy: &RetryPolicy,
     status: StatusCode,

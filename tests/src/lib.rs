@@ -1,6 +1,7 @@
 //! Shared test support: the workspace's spec, its examples, and a client wired to mock servers.
 
 pub mod calls;
+pub mod capture;
 pub mod requests;
 
 /// Calls any operation by its `operationId`: generated from the spec by `cargo xtask generate`.
