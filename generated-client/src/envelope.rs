@@ -44,8 +44,6 @@ pub(crate) enum RawOutcome {
     Success,
     /// The envelope reports a failure, with HeyGen's code and message.
     Failure(Option<ErrorCode>, Option<String>),
-    /// A JSON object with neither `data` nor any envelope field: nothing says it succeeded.
-    Empty,
 }
 
 /// Only the envelope's fields; every other field (`data` included) is skipped without being
@@ -60,15 +58,11 @@ struct Probe {
     msg: Option<serde_json::Value>,
     #[serde(default)]
     error: Option<serde_json::Value>,
-    #[serde(default, deserialize_with = "present")]
-    data: bool,
 }
 
-fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    serde::de::Deserialize::deserialize(deserializer).map(|_: serde::de::IgnoredAny| true)
-}
-
-/// Reads the envelope of a 2xx body, whichever of HeyGen's envelopes it is in.
+/// Reads the envelope of a 2xx body, whichever of HeyGen's envelopes it is in. A body with no
+/// envelope field at all (`{}`) is no failure: HeyGen documents `{}` as the success reply of
+/// some operations, so only the operation's type can say whether `data` must be there.
 pub(crate) fn raw_outcome(body: &[u8]) -> RawOutcome {
     // Only an object is an envelope (serde would also read a struct from an array).
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -93,9 +87,7 @@ pub(crate) fn raw_outcome(body: &[u8]) -> RawOutcome {
         _ => {}
     }
     match probe.code {
-        Some(ErrorCode::Int64(SUCCESS_CODE)) => RawOutcome::Success,
+        Some(ErrorCode::Int64(SUCCESS_CODE)) | None => RawOutcome::Success,
         Some(code) => RawOutcome::Failure(Some(code), message),
-        None if !probe.data && probe.message.is_none() && probe.msg.is_none() => RawOutcome::Empty,
-        None => RawOutcome::Success,
     }
 }

@@ -17,7 +17,7 @@ use tracing::{Instrument, Level, field};
 
 use crate::config::{Credentials, base_text};
 use crate::envelope::{RawOutcome, raw_outcome};
-use crate::error::{ApiError, DecodeError, Error, MAX_KEPT_BODY, kept_body, origin_of, request_id, without_query};
+use crate::error::{ApiError, Error, MAX_KEPT_BODY, kept_body, origin_of, request_id, without_query};
 use crate::generated::operations::{operation_idempotent, operation_security, operation_server};
 use crate::retry::{StatusVerdict, error_delay, may_have_arrived, next_copy, status_verdict};
 use crate::{Client, ClientState};
@@ -279,11 +279,6 @@ async fn read_reply(response: Response, call: Call, state: &ClientState) -> Resu
                 let error =
                     ApiError { operation: call.operation, status, code, message, request_id, body, retry_after: None };
                 return Err(Failure::Verdict(Error::Api(error)));
-            }
-            RawOutcome::Empty => {
-                let reason = "the reply has neither `data` nor an envelope saying it succeeded".to_owned();
-                let error = DecodeError { operation: call.operation, status, reason, body: kept_body(&body) };
-                return Err(Failure::Verdict(Error::Decode(error)));
             }
         }
     }
