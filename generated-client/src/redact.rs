@@ -97,11 +97,7 @@ pub(crate) fn redact_value(value: &mut Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(redact_value),
-        Value::String(text) => {
-            if text.contains("://") {
-                *text = redact_urls(text);
-            }
-        }
+        Value::String(text) if text.contains("://") => *text = redact_urls(text),
         _ => {}
     }
 }

@@ -119,7 +119,7 @@ impl Verifier {
     fn check_timestamp(&self, headers: &HeaderMap) -> Result<(), WebhookError> {
         let Some(value) = headers.get(TIMESTAMP_HEADER) else { return Ok(()) };
         let stale = WebhookError::StaleTimestamp { tolerance: self.tolerance };
-        let sent = value.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok()).ok_or_else(|| stale)?;
+        let sent = value.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok()).ok_or(stale)?;
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
         if now.abs_diff(sent) > self.tolerance.as_secs() {
             return Err(WebhookError::StaleTimestamp { tolerance: self.tolerance });

@@ -48,10 +48,10 @@ impl StreamingSession {
             Err(crate::Error::Decode(error)) => {
                 // HeyGen created a session it described in a way we cannot read: stop it by the
                 // id in the raw reply, if it has one, so it is not billed until it idles out.
-                if let Some(id) = session_id_in(&error.body) {
-                    if let Err(stop_error) = stop_session(client, &id).await {
-                        tracing::warn!(session_id = %id, error = %stop_error, "could not stop a session whose creation reply did not decode");
-                    }
+                if let Some(id) = session_id_in(&error.body)
+                    && let Err(stop_error) = stop_session(client, &id).await
+                {
+                    tracing::warn!(session_id = %id, error = %stop_error, "could not stop a session whose creation reply did not decode");
                 }
                 return Err(crate::Error::Decode(error).into());
             }
