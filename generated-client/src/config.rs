@@ -21,6 +21,9 @@ pub const UPLOAD_BASE_URL_VAR: &str = "HEYGEN_UPLOAD_BASE_URL";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 /// Timeout for opening a connection unless the builder sets another.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest reply body read unless the builder sets another: far above HeyGen's largest
+/// replies (a list of 7,000 videos is about 1.1 MB), low enough to bound memory.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// What the generated [`Client`] carries besides its reqwest client: the credentials and the
 /// base URL of each of the spec's servers. Built by [`ClientBuilder`]; its `Debug` never shows
@@ -28,18 +31,30 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct ClientState {
     pub(crate) credentials: Credentials,
-    /// Base URL for each entry of [`SERVERS`], in the same order.
-    pub(crate) base_urls: Vec<String>,
+    /// Base URL for each entry of [`SERVERS`], in the same order, parsed and normalised once:
+    /// lower-case host, no default port, no trailing slash.
+    pub(crate) base_urls: Vec<reqwest::Url>,
     pub(crate) retry: RetryPolicy,
+    /// The largest reply body read, in bytes.
+    pub(crate) max_body_bytes: usize,
 }
 
 impl fmt::Debug for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientState")
             .field("credentials", &self.credentials)
-            .field("base_urls", &self.base_urls)
+            .field("base_urls", &self.base_urls.iter().map(reqwest::Url::as_str).collect::<Vec<_>>())
             .field("retry", &self.retry)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
+    }
+}
+
+impl ClientState {
+    /// Whether `url` is on one of the client's hosts (scheme, host and port all equal): the only
+    /// places its credentials may go.
+    pub(crate) fn is_own_origin(&self, url: &reqwest::Url) -> bool {
+        self.base_urls.iter().any(|base| base.origin() == url.origin())
     }
 }
 
@@ -92,6 +107,7 @@ pub enum BuildError {
     MissingCredentials,
     #[error("the API key or session token is not a valid HTTP header value (it must be visible ASCII)")]
     InvalidCredentials,
+    /// `url` is the URL as given, unless it holds user-info, which is never echoed.
     #[error("invalid base URL `{url}`: {reason}")]
     InvalidBaseUrl { url: String, reason: String },
     #[error("cannot build the HTTP client: {0}")]
@@ -106,6 +122,8 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    max_body_bytes: usize,
+    allow_insecure_http: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -116,6 +134,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -128,6 +148,8 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            allow_insecure_http: false,
         }
     }
 }
@@ -184,6 +206,23 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest reply body the client reads, in bytes (default [`DEFAULT_MAX_BODY_BYTES`]).
+    /// The limit holds while reading, for every reply (including [`Client::fetch_text`]): past
+    /// it the call fails with [`Error::BodyTooLarge`](crate::Error::BodyTooLarge) and no more is
+    /// read, so a reply never takes more memory than this.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Accepts `http://` base URLs for hosts other than this machine (default: refused, since
+    /// the API key would cross the network in clear). Loopback hosts (`localhost`, `127.0.0.1`,
+    /// `[::1]`), as used by test servers, are always accepted.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
     /// Applies `HEYGEN_API_KEY`, `HEYGEN_BASE_URL` and `HEYGEN_UPLOAD_BASE_URL` where set.
     pub fn from_env(mut self) -> Self {
         let var = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
@@ -206,18 +245,40 @@ impl ClientBuilder {
                 Credentials::SessionToken(sensitive_header(&format!("Bearer {}", token.trim()))?)
             }
         };
-        let base_urls = self.base_urls.into_iter().map(normalize_base_url).collect::<Result<Vec<_>, _>>()?;
+        let insecure = self.allow_insecure_http;
+        let base_urls =
+            self.base_urls.iter().map(|url| normalize_base_url(url, insecure)).collect::<Result<Vec<_>, _>>()?;
+        let api_origins = base_urls.clone();
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(concat!("heygen-rs/", env!("CARGO_PKG_VERSION")))
+            .redirect(redirect_policy(api_origins))
             .build()?;
-        Ok(Client::new_with_client(
-            &base_urls[0].clone(),
-            http,
-            ClientState { credentials, base_urls, retry: self.retry },
-        ))
+        let api_base = base_text(&base_urls[0]).to_owned();
+        let state = ClientState { credentials, base_urls, retry: self.retry, max_body_bytes: self.max_body_bytes };
+        Ok(Client::new_with_client(&api_base, http, state))
     }
+}
+
+/// API calls never follow a redirect: their credentials would go wherever it points (reqwest
+/// drops only `Authorization` and `Cookie` on another host, not `X-Api-Key`). The runtime turns
+/// the redirect into [`Error::Redirected`](crate::Error::Redirected). Signed links fetched
+/// without credentials ([`Client::fetch_text`]) may be redirected, though never to plain HTTP
+/// from HTTPS, nor more than a few times.
+fn redirect_policy(api_origins: Vec<reqwest::Url>) -> reqwest::redirect::Policy {
+    const MAX_REDIRECTS: usize = 5;
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let touches_api = |url: &reqwest::Url| api_origins.iter().any(|api| api.origin() == url.origin());
+        let downgrade =
+            attempt.url().scheme() == "http" && attempt.previous().iter().any(|previous| previous.scheme() == "https");
+        let too_many = attempt.previous().len() > MAX_REDIRECTS;
+        if attempt.previous().iter().any(touches_api) || touches_api(attempt.url()) || downgrade || too_many {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// A credential as given to the builder, before it is checked.
@@ -233,17 +294,53 @@ fn sensitive_header(value: &str) -> Result<HeaderValue, BuildError> {
     Ok(header)
 }
 
-/// Checks that `url` is absolute http(s) and drops a trailing slash (paths in the spec start with one).
-fn normalize_base_url(url: String) -> Result<String, BuildError> {
-    let invalid = |reason: &str| BuildError::InvalidBaseUrl { url: url.clone(), reason: reason.to_owned() };
-    let parsed = reqwest::Url::parse(&url).map_err(|e| invalid(&e.to_string()))?;
+/// Parses a base URL once, so that every later comparison and rewrite works on one spelling:
+/// trimmed (an env file leaves a newline), host in lower case and default port dropped (by the
+/// URL parser), and no trailing slash (paths in the spec start with one). Refuses user-info
+/// (credentials that would be sent with every call and echoed in errors), and plain HTTP to any
+/// host but this machine unless `insecure` allows it.
+fn normalize_base_url(url: &str, insecure: bool) -> Result<reqwest::Url, BuildError> {
+    let url = url.trim();
+    let has_user_info = url
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.split(['/', '?', '#']).next().is_some_and(|authority| authority.contains('@')));
+    let shown = if has_user_info { "<a URL with user-info, not shown>".to_owned() } else { url.to_owned() };
+    let invalid = |reason: &str| BuildError::InvalidBaseUrl { url: shown.clone(), reason: reason.to_owned() };
+    if has_user_info {
+        return Err(invalid("a base URL cannot carry a user name or password"));
+    }
+    let mut parsed = reqwest::Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid("a base URL cannot carry a user name or password"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("a base URL cannot have a query or fragment"));
     }
-    Ok(url.trim_end_matches('/').to_owned())
+    if parsed.scheme() == "http" && !insecure && !is_loopback(&parsed) {
+        return Err(invalid(
+            "plain http:// would send the API key in clear; use https://, or ClientBuilder::allow_insecure_http(true)",
+        ));
+    }
+    let path = parsed.path().trim_end_matches('/').to_owned();
+    parsed.set_path(&path);
+    Ok(parsed)
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host == "localhost" || host.ends_with(".localhost"),
+    }
+}
+
+/// A base URL as the generated code joins paths to it: no trailing slash, even for a bare host.
+pub(crate) fn base_text(url: &reqwest::Url) -> &str {
+    url.as_str().trim_end_matches('/')
 }
 
 impl Client {

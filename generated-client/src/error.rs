@@ -38,6 +38,22 @@ pub enum Error {
     /// A local file could not be read (from an upload helper). Nothing was sent.
     #[error("{operation}: cannot read {}: {source}", path.display())]
     File { operation: &'static str, path: std::path::PathBuf, source: std::io::Error },
+    /// The server answered with a redirect. API calls never follow one, so that the credentials
+    /// cannot be carried to another host or over plain HTTP. `location` is the target's origin
+    /// (scheme, host, port) only, when the reply named one.
+    #[error("{operation}: the server redirected ({status}){}; redirects are not followed", location.as_ref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    Redirected { operation: &'static str, status: StatusCode, location: Option<String> },
+    /// The reply's body was larger than the client's limit
+    /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes)); reading stopped there.
+    #[error("{operation}: the reply is larger than the limit of {limit} bytes")]
+    BodyTooLarge { operation: &'static str, limit: usize },
+    /// A delete was sent again after its first reply was lost, and the retry found nothing to
+    /// delete (404): the earlier attempt most likely deleted it. Treat it as deleted unless the
+    /// id may have been wrong from the start.
+    #[error(
+        "{operation}: not found on a retry, after an earlier attempt whose reply was lost; it was most likely deleted by that attempt"
+    )]
+    AlreadyDeleted { operation: &'static str, request_id: Option<String> },
 }
 
 impl Error {
@@ -51,7 +67,10 @@ impl Error {
             | Error::InvalidRequest { operation, .. }
             | Error::JobFailed { operation, .. }
             | Error::WaitTimeout { operation, .. }
-            | Error::File { operation, .. } => operation,
+            | Error::File { operation, .. }
+            | Error::Redirected { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
+            | Error::AlreadyDeleted { operation, .. } => operation,
         }
     }
 
@@ -60,6 +79,8 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Redirected { status, .. } => Some(*status),
+            Error::AlreadyDeleted { .. } => Some(StatusCode::NOT_FOUND),
             _ => None,
         }
     }
@@ -67,8 +88,13 @@ impl Error {
 
 impl Error {
     /// A transport failure: a timeout is its own variant, anything else a connection error.
+    /// The URL it names loses its query string: a signed link carries its credential there.
     pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
-        if source.is_timeout() { Error::Timeout { operation } } else { Error::Connection { operation, source } }
+        if source.is_timeout() {
+            Error::Timeout { operation }
+        } else {
+            Error::Connection { operation, source: without_query(source) }
+        }
     }
 }
 
@@ -86,6 +112,10 @@ pub struct ApiError {
     /// The body as received (at most [`MAX_KEPT_BODY`] bytes), for replies that are not HeyGen's
     /// error JSON, such as a proxy's HTML page or an empty body.
     pub body: String,
+    /// How long the server asked the client to wait (`Retry-After`), when it said. A 429 whose
+    /// wait is longer than [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)
+    /// fails at once with it, so that the caller can schedule the call again.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl fmt::Display for ApiError {
@@ -102,11 +132,28 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
+        if let Some(wait) = self.retry_after {
+            write!(f, " (retry after {}s)", wait.as_secs())?;
+        }
         Ok(())
     }
 }
 
 impl std::error::Error for ApiError {}
+
+/// `error` without the query string and fragment of the URL it names.
+pub(crate) fn without_query(mut error: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = error.url_mut() {
+        url.set_query(None);
+        url.set_fragment(None);
+    }
+    error
+}
+
+/// `url` as scheme, host and port only, for messages: its path or query may be a credential.
+pub(crate) fn origin_of(url: &reqwest::Url) -> String {
+    url.origin().ascii_serialization()
+}
 
 /// A success status with a body the client could not decode.
 #[derive(Debug, Clone)]

@@ -39,7 +39,9 @@ mod upload;
 mod waiter;
 pub mod webhook;
 
-pub use config::{BuildError, ClientBuilder, ClientState, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use config::{
+    BuildError, ClientBuilder, ClientState, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
+};
 pub use error::{ApiError, DecodeError, Error, MAX_KEPT_BODY};
 pub use generated::operations;
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, types};

@@ -1,6 +1,7 @@
 //! Cursor pagination as a lazy `Stream` of items; the generated `<operation>_stream` methods
 //! call [`by_cursor`] with a closure that fetches one page.
 
+use std::collections::HashSet;
 use std::future::Future;
 
 use futures_core::Stream;
@@ -8,22 +9,58 @@ use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::Error;
 
+/// The most pages one stream fetches: a bound for a server that never stops handing out cursors.
+pub(crate) const MAX_PAGES: usize = 100_000;
+/// The most empty pages in a row one stream fetches: a list that keeps returning nothing with a
+/// fresh cursor each time is not going anywhere.
+pub(crate) const MAX_EMPTY_PAGES: usize = 16;
+
 /// Every item of every page, fetching the next page only when the current one is used up.
 /// `fetch` gets the cursor (none for the first page) and returns the page's items and the
-/// next cursor. The stream ends at a missing, empty or repeated cursor; an error is yielded
-/// once and ends it.
+/// next cursor. The stream ends at a missing or empty cursor, at a cursor it has already
+/// followed (a cycle: each page is fetched once, so no item is repeated), after
+/// [`MAX_EMPTY_PAGES`] empty pages in a row and after [`MAX_PAGES`] pages; each of the last
+/// three is logged as a warning. An error is yielded once and ends it.
 pub(crate) fn by_cursor<'a, T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>> + Unpin + 'a
 where
     T: 'a,
     F: FnMut(Option<String>) -> Fut + 'a,
     Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>> + 'a,
 {
-    // The state holds the cursor of the next page to fetch, or `None` when there is none.
-    let pages = stream::try_unfold((fetch, Some(None::<String>)), |(mut fetch, next)| async move {
-        let Some(cursor) = next else { return Ok::<_, Error>(None) };
-        let (items, following) = fetch(cursor.clone()).await?;
-        let following = following.filter(|c| !c.is_empty() && Some(c) != cursor.as_ref());
-        Ok(Some((stream::iter(items).map(Ok), (fetch, following.map(Some)))))
+    let start = Paging { fetch, next: Some(None), seen: HashSet::new(), pages: 0, empty_in_a_row: 0 };
+    let pages = stream::try_unfold(start, |mut paging| async move {
+        let Some(cursor) = paging.next.take() else { return Ok::<_, Error>(None) };
+        let (items, following) = (paging.fetch)(cursor).await?;
+        paging.pages += 1;
+        paging.empty_in_a_row = if items.is_empty() { paging.empty_in_a_row + 1 } else { 0 };
+        paging.next = match following.filter(|c| !c.is_empty()) {
+            None => None,
+            Some(cursor) if !paging.seen.insert(cursor.clone()) => {
+                tracing::warn!(pages = paging.pages, "the server sent a cursor already followed; the list ends here");
+                None
+            }
+            Some(_) if paging.empty_in_a_row >= MAX_EMPTY_PAGES => {
+                tracing::warn!(pages = paging.pages, "{MAX_EMPTY_PAGES} empty pages in a row; the list ends here");
+                None
+            }
+            Some(_) if paging.pages >= MAX_PAGES => {
+                tracing::warn!("{MAX_PAGES} pages fetched; the list ends here");
+                None
+            }
+            Some(cursor) => Some(Some(cursor)),
+        };
+        Ok(Some((stream::iter(items).map(Ok), paging)))
     });
     Box::pin(pages.try_flatten())
+}
+
+/// The state of one paged stream.
+struct Paging<F> {
+    fetch: F,
+    /// The cursor of the next page to fetch (`Some(None)` for the first), or `None` at the end.
+    next: Option<Option<String>>,
+    /// Every cursor followed so far.
+    seen: HashSet<String>,
+    pages: usize,
+    empty_in_a_row: usize,
 }

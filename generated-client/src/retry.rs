@@ -3,8 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::RETRY_AFTER;
-use reqwest::{Request, Response, StatusCode};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Request, StatusCode};
 
 /// When and how often a failed request is sent again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,60 +13,94 @@ pub struct RetryPolicy {
     pub max_retries: u32,
     /// Wait before the first retry; it doubles with each further one (with jitter).
     pub initial_backoff: Duration,
-    /// The longest wait between attempts, `Retry-After` included.
+    /// The longest wait between attempts when the server does not say how long to wait.
     pub max_backoff: Duration,
+    /// The longest `Retry-After` the client waits out by itself. A server asking for a longer
+    /// wait gets no retry: the call fails at once with the wait in
+    /// [`ApiError::retry_after`](crate::ApiError::retry_after), so the caller can schedule it.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { max_retries: 2, initial_backoff: Duration::from_millis(500), max_backoff: Duration::from_secs(30) }
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(120),
+        }
     }
 }
 
-/// What one attempt says about trying again.
-pub(crate) fn retry_delay(
+/// What a reply's status says about sending the request again.
+pub(crate) enum StatusVerdict {
+    /// Not a status worth another attempt.
+    Final,
+    /// Try again after this long.
+    RetryAfter(Duration),
+    /// The server asks for a longer wait than the policy allows: give up now.
+    TooLong,
+}
+
+/// What a status says about trying again: a 429 always (the server did not act on it), a
+/// gateway failure only for an idempotent request (the server may have acted on it).
+pub(crate) fn status_verdict(
     policy: &RetryPolicy,
-    result: &reqwest::Result<Response>,
+    status: StatusCode,
+    headers: &HeaderMap,
+    idempotent: bool,
+    attempt: u32,
+) -> StatusVerdict {
+    let retryable = match status {
+        // The server refused before acting on it: always safe to send again.
+        StatusCode::TOO_MANY_REQUESTS => true,
+        // The gateway failed; whether the request was acted on is unknown.
+        StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => idempotent,
+        _ => false,
+    };
+    if !retryable {
+        return StatusVerdict::Final;
+    }
+    match retry_after(headers) {
+        Some(wait) if wait > policy.max_retry_after => StatusVerdict::TooLong,
+        Some(wait) => StatusVerdict::RetryAfter(wait),
+        None => StatusVerdict::RetryAfter(policy.backoff(attempt)),
+    }
+}
+
+/// Whether a transport failure may be retried, and after how long.
+pub(crate) fn error_delay(
+    policy: &RetryPolicy,
+    error: &reqwest::Error,
     idempotent: bool,
     attempt: u32,
 ) -> Option<Duration> {
-    let backoff = || policy.backoff(attempt);
-    match result {
-        // The server refused before acting on it: always safe to send again.
-        Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS => {
-            Some(retry_after(response).unwrap_or_else(backoff).min(policy.max_backoff))
-        }
-        // The gateway failed; whether the request was acted on is unknown.
-        Ok(response)
-            if idempotent
-                && matches!(
-                    response.status(),
-                    StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
-                ) =>
-        {
-            Some(retry_after(response).unwrap_or_else(backoff).min(policy.max_backoff))
-        }
-        Ok(_) => None,
-        // No connection, so nothing was sent.
-        Err(e) if e.is_connect() => Some(backoff()),
-        // Sent, then lost: only a request that may be repeated is.
-        Err(e) if idempotent && (e.is_timeout() || e.is_request() || e.is_body()) => Some(backoff()),
-        Err(_) => None,
+    if error.is_connect() || idempotent {
+        // No connection means nothing was sent; anything else was sent, then lost, and only a
+        // request that may be repeated is.
+        Some(policy.backoff(attempt))
+    } else {
+        None
     }
+}
+
+/// Whether a transport failure means the request may have reached the server.
+pub(crate) fn may_have_arrived(error: &reqwest::Error) -> bool {
+    !error.is_connect()
 }
 
 impl RetryPolicy {
     /// Exponential backoff for retry number `attempt` (1-based), with jitter over its upper half.
-    fn backoff(&self, attempt: u32) -> Duration {
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let exponential = self.initial_backoff.saturating_mul(1 << attempt.saturating_sub(1).min(16));
         let ceiling = exponential.min(self.max_backoff);
-        ceiling / 2 + ceiling.mul_f64(fastrand::f64() / 2.0)
+        ceiling / 2 + (ceiling / 2).mul_f64(fastrand::f64())
     }
 }
 
 /// `Retry-After` as a delay: seconds, or an HTTP date.
-fn retry_after(response: &Response) -> Option<Duration> {
-    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }

@@ -1,5 +1,6 @@
 //! What every generated operation method does with progenitor's result: map its error to
-//! [`Error`] and check the envelope of a success.
+//! [`Error`], taking out the verdict the `exec` hook reached (envelope failures, redirects,
+//! bodies over the limit), which travels inside a transport error.
 
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
@@ -9,7 +10,9 @@ use progenitor_client::ClientInfo;
 use crate::Client;
 use crate::envelope::Envelope;
 use crate::error::{ApiError, DecodeError, Error, kept_body, parse_error_body, request_id};
+use crate::hooks::take_verdict;
 use crate::redact::redact_secret;
+use crate::retry::retry_after;
 
 /// Called by each generated method with its operation id, its declared success status and
 /// progenitor's result.
@@ -19,23 +22,10 @@ pub(crate) async fn finish<T: Envelope>(
     success_status: u16,
     result: Result<ResponseValue<T>, progenitor_client::Error>,
 ) -> Result<ResponseValue<T>, Error> {
-    let value = match result {
-        Ok(value) => value,
-        Err(error) => return Err(scrubbed(convert(operation, success_status, error).await, client)),
-    };
-    match value.outcome().failure() {
-        None => Ok(value),
-        Some((code, message)) => Err(scrubbed(
-            Error::Api(ApiError {
-                operation,
-                status: value.status(),
-                code,
-                message,
-                request_id: request_id(value.headers()),
-                body: serde_json::to_string(&*value).unwrap_or_default(),
-            }),
-            client,
-        )),
+    // The envelope was checked on the raw body by the `exec` hook, for every success type alike.
+    match result {
+        Ok(value) => Ok(value),
+        Err(error) => Err(scrubbed(convert(operation, success_status, error).await, client)),
     }
 }
 
@@ -59,19 +49,30 @@ async fn convert(operation: &'static str, success_status: u16, error: progenitor
     let status = StatusCode::from_u16(success_status).unwrap_or(StatusCode::OK);
     match error {
         P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { operation, message },
-        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => transport(e),
+        P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => match take_verdict(&e) {
+            Some(verdict) => verdict,
+            None => transport(e),
+        },
         // A declared success whose JSON did not decode: a failure envelope with a null `data`,
         // or a body that is not what the spec says.
         P::InvalidResponsePayload(bytes, e) => match parse_error_body(&bytes) {
-            Some((code, message)) if is_failure(&code) => {
-                Error::Api(ApiError { operation, status, code, message, request_id: None, body: kept_body(&bytes) })
-            }
+            Some((code, message)) if is_failure(&code) => Error::Api(ApiError {
+                operation,
+                status,
+                code,
+                message,
+                request_id: None,
+                body: kept_body(&bytes),
+                retry_after: None,
+            }),
             _ => Error::Decode(DecodeError { operation, status, reason: e.to_string(), body: kept_body(&bytes) }),
         },
-        // Every status the spec does not declare as success, with its body intact.
+        // Every status the spec does not declare as success. The `exec` hook has read its body
+        // already (at most what an error keeps), so it is at hand.
         P::UnexpectedResponse(response) => {
             let status = response.status();
             let request_id = request_id(response.headers());
+            let retry_after = retry_after(response.headers());
             let bytes = match read_capped(response).await {
                 Ok(bytes) => bytes,
                 Err(e) => return transport(e),
@@ -81,7 +82,7 @@ async fn convert(operation: &'static str, success_status: u16, error: progenitor
                 return Error::Decode(DecodeError { operation, status, reason, body: kept_body(&bytes) });
             }
             let (code, message) = parse_error_body(&bytes).unwrap_or_default();
-            Error::Api(ApiError { operation, status, code, message, request_id, body: kept_body(&bytes) })
+            Error::Api(ApiError { operation, status, code, message, request_id, body: kept_body(&bytes), retry_after })
         }
         P::ErrorResponse(response) => Error::Api(ApiError {
             operation,
@@ -90,6 +91,7 @@ async fn convert(operation: &'static str, success_status: u16, error: progenitor
             message: None,
             request_id: request_id(response.headers()),
             body: String::new(),
+            retry_after: retry_after(response.headers()),
         }),
     }
 }
@@ -99,7 +101,7 @@ fn is_failure(code: &Option<crate::types::ErrorCode>) -> bool {
     !matches!(code, Some(crate::types::ErrorCode::Int64(crate::envelope::SUCCESS_CODE)))
 }
 
-/// Reads at most what an error keeps, so a huge error page is not held in memory.
+/// Reads at most what an error keeps (the `exec` hook has already bounded it).
 async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
     let mut bytes = Vec::new();
     while bytes.len() < crate::error::MAX_KEPT_BODY {

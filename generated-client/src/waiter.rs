@@ -4,7 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -78,32 +78,67 @@ pub(crate) enum JobState {
 }
 
 /// Polls until the job succeeds (its result), fails ([`Error::JobFailed`]) or `options.timeout`
-/// passes ([`Error::WaitTimeout`]). An error from a poll ends the wait with that error.
+/// passes ([`Error::WaitTimeout`]).
+///
+/// The deadline bounds everything: each poll is raced against it (a hanging poll is abandoned
+/// when it passes) and the sleeps between polls end at it. A poll that fails in a way that may
+/// pass (a timeout, a lost connection, a 429 or a 5xx from HeyGen or a proxy in front of it) is
+/// logged and tried again at the next interval; any other error (4xx, a reply that does not
+/// decode, a job HeyGen reports failed) ends the wait. Any `WaitOptions` is accepted: the
+/// arithmetic saturates rather than overflowing.
 pub(crate) async fn wait<T, F, Fut>(operation: &'static str, options: &WaitOptions, mut poll: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(String, JobState, T), Error>>,
 {
-    let started = Instant::now();
+    let started = tokio::time::Instant::now();
+    // A timeout too large to add means no deadline in practice: about a century.
+    let deadline = started.checked_add(options.timeout).unwrap_or_else(|| far_future(started));
     let mut interval = options.interval;
-    for polls in 1.. {
-        let (status, state, result) = poll().await?;
-        let elapsed = started.elapsed();
-        if let Some(progress) = &options.progress {
-            progress(&Progress { operation, status: &status, polls, elapsed });
-        }
-        match state {
-            JobState::Succeeded => return Ok(result),
-            JobState::Failed(reason) => return Err(Error::JobFailed { operation, status, reason }),
-            JobState::Running if elapsed >= options.timeout => {
-                return Err(Error::WaitTimeout { operation, status, waited: elapsed });
+    let mut status = String::new();
+    let timed_out =
+        |status: &str| Error::WaitTimeout { operation, status: status.to_owned(), waited: started.elapsed() };
+    for polls in 1u32.. {
+        match tokio::time::timeout_at(deadline, poll()).await {
+            Err(_) => return Err(timed_out(&status)),
+            Ok(Err(error)) if is_transient(&error) => {
+                tracing::warn!(%error, polls, "a poll failed; trying again at the next interval");
             }
-            JobState::Running => {}
+            Ok(Err(error)) => return Err(error),
+            Ok(Ok((now, state, result))) => {
+                status = now;
+                if let Some(progress) = &options.progress {
+                    progress(&Progress { operation, status: &status, polls, elapsed: started.elapsed() });
+                }
+                match state {
+                    JobState::Succeeded => return Ok(result),
+                    JobState::Failed(reason) => return Err(Error::JobFailed { operation, status, reason }),
+                    JobState::Running => {}
+                }
+            }
         }
-        tokio::time::sleep(interval.min(options.timeout - elapsed)).await;
-        interval = interval.mul_f64(1.5).min(options.max_interval);
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return Err(timed_out(&status));
+        }
+        let wake = now.checked_add(interval).map_or(deadline, |at| at.min(deadline));
+        tokio::time::sleep_until(wake).await;
+        interval = interval.saturating_add(interval / 2).min(options.max_interval.max(Duration::from_millis(1)));
     }
-    unreachable!("the poll loop only ends by returning")
+    Err(timed_out(&status))
+}
+
+fn far_future(from: tokio::time::Instant) -> tokio::time::Instant {
+    from + Duration::from_secs(100 * 365 * 24 * 60 * 60)
+}
+
+/// Failures that a later poll may not meet.
+fn is_transient(error: &Error) -> bool {
+    match error {
+        Error::Timeout { .. } | Error::Connection { .. } => true,
+        Error::Api(e) => e.status.is_server_error() || e.status == reqwest::StatusCode::TOO_MANY_REQUESTS,
+        _ => false,
+    }
 }
 
 /// A status field as text, whatever its type (an enum, an optional enum, a string).

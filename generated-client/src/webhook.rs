@@ -4,7 +4,10 @@
 //! HeyGen signs each delivery with HMAC-SHA256 over the exact body bytes, keyed by the
 //! endpoint's `secret` (from `create_webhook_endpoint` or `list_webhook_endpoints`), and sends
 //! the lower-case hex digest in the `Signature` header (`Heygen-Signature` in HeyGen's newer
-//! documentation; both are read).
+//! documentation; both are read, and every one present is tried). [`Verifier`] takes several
+//! secrets, for the time a secret is being rotated, and checks `Heygen-Timestamp` where sent.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{KeyInit, Mac};
 use http::HeaderMap;
@@ -13,8 +16,13 @@ use sha2::Sha256;
 
 use crate::types;
 
-/// Headers that may carry the signature, in order of preference.
+/// Headers that may carry the signature. Every one present is tried, so a stray header (a
+/// proxy's own `Signature`) does not hide a valid one.
 pub const SIGNATURE_HEADERS: [&str; 2] = ["signature", "heygen-signature"];
+/// The header with the delivery's time (Unix seconds), which HeyGen's newer deliveries carry.
+pub const TIMESTAMP_HEADER: &str = "heygen-timestamp";
+/// How far a delivery's timestamp may be from now unless [`Verifier::tolerance`] says otherwise.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
 /// A delivery whose signature checked out.
 #[derive(Debug, Clone)]
@@ -39,24 +47,109 @@ pub enum WebhookError {
     InvalidSignature,
     #[error("the signed body is not a webhook event: {0}")]
     Malformed(#[from] serde_json::Error),
+    /// A verifier needs at least one secret, and no secret may be empty: with an empty key,
+    /// anyone can sign.
+    #[error("an empty webhook secret verifies nothing: give the endpoint's secret")]
+    EmptySecret,
+    /// The delivery's timestamp header is not a Unix time, or is further from now than the
+    /// tolerance: an old delivery replayed, or a clock far off.
+    #[error("the delivery's timestamp is missing a valid value or is outside the tolerance of {tolerance:?}")]
+    StaleTimestamp { tolerance: Duration },
 }
 
-/// Verifies a delivery's signature, then parses it.
+/// Checks deliveries against one or more secrets: several during a secret rotation, when
+/// deliveries signed with the old secret and with the new one both arrive.
+#[derive(Clone)]
+pub struct Verifier {
+    secrets: Vec<Vec<u8>>,
+    tolerance: Duration,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("secrets", &format_args!("<{} redacted>", self.secrets.len()))
+            .field("tolerance", &self.tolerance)
+            .finish()
+    }
+}
+
+impl Verifier {
+    /// A verifier for `secrets`; fails with [`WebhookError::EmptySecret`] when there is none or
+    /// one is empty or blank.
+    pub fn new<S: AsRef<str>>(secrets: impl IntoIterator<Item = S>) -> Result<Self, WebhookError> {
+        let secrets: Vec<Vec<u8>> = secrets.into_iter().map(|s| s.as_ref().as_bytes().to_vec()).collect();
+        if secrets.is_empty() || secrets.iter().any(|s| s.trim_ascii().is_empty()) {
+            return Err(WebhookError::EmptySecret);
+        }
+        Ok(Self { secrets, tolerance: DEFAULT_TOLERANCE })
+    }
+
+    /// How far the `Heygen-Timestamp` of a delivery may be from now (default
+    /// [`DEFAULT_TOLERANCE`]). Checked only when the header is present: HeyGen's older
+    /// deliveries have none. HeyGen does not say whether the timestamp is signed, so it bounds
+    /// replays only of deliveries that keep the header.
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Verifies a delivery: some signature header present matches the body under some secret,
+    /// and its timestamp, if any, is within the tolerance. Then parses it.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, WebhookError> {
+        let mut signatures = SIGNATURE_HEADERS
+            .iter()
+            .flat_map(|name| headers.get_all(*name))
+            .filter_map(|value| value.to_str().ok())
+            .peekable();
+        if signatures.peek().is_none() {
+            return Err(WebhookError::MissingSignature);
+        }
+        let matched = signatures.any(|signature| {
+            let Ok(signature) = hex::decode(signature.trim()) else { return false };
+            self.secrets.iter().any(|secret| signed_by(&signature, body, secret))
+        });
+        if !matched {
+            return Err(WebhookError::InvalidSignature);
+        }
+        self.check_timestamp(headers)?;
+        parse(body)
+    }
+
+    fn check_timestamp(&self, headers: &HeaderMap) -> Result<(), WebhookError> {
+        let Some(value) = headers.get(TIMESTAMP_HEADER) else { return Ok(()) };
+        let stale = WebhookError::StaleTimestamp { tolerance: self.tolerance };
+        let sent = value.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok()).ok_or(stale)?;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+        if now.abs_diff(sent) > self.tolerance.as_secs() {
+            return Err(WebhookError::StaleTimestamp { tolerance: self.tolerance });
+        }
+        Ok(())
+    }
+}
+
+/// Verifies a delivery's signature under `secret`, then parses it: [`Verifier`] with one secret.
 pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str) -> Result<Delivery, WebhookError> {
-    let signature = SIGNATURE_HEADERS
-        .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok())
-        .ok_or(WebhookError::MissingSignature)?;
-    verify_signature(signature, body, secret)?;
-    parse(body)
+    Verifier::new([secret])?.verify(headers, body)
 }
 
 /// Checks a hex HMAC-SHA256 `signature` of `body` under `secret`, in constant time.
 pub fn verify_signature(signature: &str, body: &[u8], secret: &str) -> Result<(), WebhookError> {
+    if secret.trim().is_empty() {
+        return Err(WebhookError::EmptySecret);
+    }
     let signature = hex::decode(signature.trim()).map_err(|_| WebhookError::InvalidSignature)?;
-    let mut mac = Hmac::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
-    mac.update(body);
-    mac.verify_slice(&signature).map_err(|_| WebhookError::InvalidSignature)
+    if signed_by(&signature, body, secret.as_bytes()) { Ok(()) } else { Err(WebhookError::InvalidSignature) }
+}
+
+fn signed_by(signature: &[u8], body: &[u8], secret: &[u8]) -> bool {
+    match Hmac::new_from_slice(secret) {
+        Ok(mut mac) => {
+            mac.update(body);
+            mac.verify_slice(signature).is_ok()
+        }
+        Err(_) => false,
+    }
 }
 
 type Hmac = hmac::Hmac<Sha256>;

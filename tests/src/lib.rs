@@ -1,6 +1,7 @@
 //! Shared test support: the workspace's spec, its examples, and a client wired to mock servers.
 
 pub mod calls;
+pub mod capture;
 pub mod corpus;
 pub mod requests;
 

@@ -3,36 +3,14 @@
 
 #![allow(deprecated)] // the streaming calls used here are deprecated upstream (replaced by LiveAvatar)
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use heygen_client::{Client, types};
+use heygen_tests::capture::Captured;
 use heygen_tests::{API_KEY, Harness, call, example_response, success_example};
 use tracing::Level;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{method, path};
 
 const SESSION_TOKEN: &str = "sess-token-93b1e0";
-
-/// Collects everything the subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 /// Runs calls that carry every kind of secret, with a trace-level subscriber on this thread.
 async fn trace_calls() -> String {

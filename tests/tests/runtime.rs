@@ -15,7 +15,12 @@ use wiremock::ResponseTemplate;
 
 /// Fast retries, so the tests do not sleep for long.
 fn quick_retries() -> RetryPolicy {
-    RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_secs(2) }
+    RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_secs(2),
+        ..RetryPolicy::default()
+    }
 }
 
 fn create_video_body() -> types::CreateAvatarVideoV2Request {

@@ -50,8 +50,9 @@ mod socket;
 
 pub use session::StreamingSession;
 pub use socket::{
-    BYTES_PER_SECOND, CONNECT_TIMEOUT, DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_MESSAGE_BYTES, RealtimeEvents,
-    RealtimeSender, SAMPLE_RATE_HZ, ServerEvent, connect, new_event_id,
+    BYTES_PER_SECOND, CLOSE_TIMEOUT, CONNECT_TIMEOUT, CONNECTED_TIMEOUT, DEFAULT_CHUNK_BYTES, IDLE_TIMEOUT,
+    MAX_CHUNK_BYTES, MAX_MESSAGE_BYTES, RealtimeEvents, RealtimeSender, SAMPLE_RATE_HZ, ServerEvent, connect,
+    new_event_id,
 };
 
 /// Why a streaming call failed. No variant shows the realtime endpoint's path, which is the
@@ -89,4 +90,9 @@ pub enum StreamingError {
     /// Reading from or writing to the socket failed.
     #[error("audio-to-video socket: {0}")]
     Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The server said nothing for too long: no `connected` within
+    /// [`RealtimeEvents::wait_connected_within`]'s timeout, or no message at all within the idle
+    /// timeout ([`RealtimeEvents::set_idle_timeout`]). The stream ends after it.
+    #[error("the audio-to-video socket timed out waiting for {waiting_for} after {after:?}")]
+    TimedOut { waiting_for: &'static str, after: std::time::Duration },
 }

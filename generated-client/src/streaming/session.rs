@@ -7,22 +7,29 @@
 use tokio::runtime::Handle;
 
 use super::{RealtimeEvents, RealtimeSender, StreamingError};
-use crate::Client;
 use crate::types::{
     CreateStreamingSessionRequest, SendStreamingTaskRequest, StartStreamingSessionRequest, StreamingApiVersion,
     StreamingSession as SessionInfo, StreamingSessionIdRequest, StreamingTask, StreamingTaskType,
 };
+use crate::{ApiError, Client, ClientInfo};
 
 /// A live streaming session, created and started by [`StreamingSession::start`].
 ///
 /// The session is billed until it is stopped, and closing its socket does not stop it. So it is
 /// always stopped: by [`stop`](Self::stop), by [`run`](Self::run) whatever its body returns, by
-/// `start` itself when starting fails, and when dropped unstopped (on error, `?` or panic) a
-/// task on the Tokio runtime it was started in sends the stop.
+/// `start` itself when starting fails, by `start` when HeyGen created the session but its reply
+/// did not decode (by the id in the raw reply, when it has one), and when dropped unstopped (on
+/// error, `?`, panic, or a `stop` that failed or was cancelled) a task on the Tokio runtime it
+/// was started in sends the stop. A stop is retried on transient failures (timeouts, lost
+/// connections, 429 and 5xx), since stopping twice is harmless.
+///
+/// One case no library can cover: a session dropped while its Tokio runtime is shutting down
+/// (or after it is gone) gets a stop task that never runs. Stop sessions before the runtime
+/// ends (`run` does); otherwise HeyGen ends the session at its idle timeout.
 ///
 /// Works with an API key or a session token ([`ClientBuilder::session_token`](crate::ClientBuilder::session_token)),
-/// since every call it makes accepts both.
-#[derive(Debug)]
+/// since every call it makes accepts both. Its `Debug` output redacts the session's credentials
+/// (`access_token`, `realtime_endpoint`'s path, any token or credential field).
 pub struct StreamingSession {
     client: Client,
     info: SessionInfo,
@@ -36,7 +43,20 @@ impl StreamingSession {
     /// When starting fails the session is stopped before the error is returned.
     pub async fn start(client: &Client, mut request: CreateStreamingSessionRequest) -> Result<Self, StreamingError> {
         request.version.get_or_insert(StreamingApiVersion::V2);
-        let created = client.create_streaming_session(&request).await?.into_inner();
+        let created = match client.create_streaming_session(&request).await {
+            Ok(created) => created.into_inner(),
+            Err(crate::Error::Decode(error)) => {
+                // HeyGen created a session it described in a way we cannot read: stop it by the
+                // id in the raw reply, if it has one, so it is not billed until it idles out.
+                if let Some(id) = session_id_in(&error.body)
+                    && let Err(stop_error) = stop_session(client, &id).await
+                {
+                    tracing::warn!(session_id = %id, error = %stop_error, "could not stop a session whose creation reply did not decode");
+                }
+                return Err(crate::Error::Decode(error).into());
+            }
+            Err(error) => return Err(error.into()),
+        };
         // From here on the session exists; `session` stops it on every path.
         let session =
             Self { client: client.clone(), info: created.data, stopped: false, runtime: Handle::try_current().ok() };
@@ -103,11 +123,12 @@ impl StreamingSession {
         Ok(())
     }
 
-    /// Stops the session (`close_streaming_session`), ending the billing. The session counts as
-    /// stopped even if the call fails: it is not sent again on drop.
+    /// Stops the session (`close_streaming_session`), ending the billing; retried on transient
+    /// failures. The session counts as stopped only once a stop succeeded: if this fails, or
+    /// the future is dropped before it ends, dropping the session sends the stop again.
     pub async fn stop(mut self) -> Result<(), StreamingError> {
+        stop_session(&self.client, &self.info.session_id).await?;
         self.stopped = true;
-        self.client.close_streaming_session(&self.id_request()).await?;
         Ok(())
     }
 
@@ -128,9 +149,62 @@ impl Drop for StreamingSession {
             return;
         };
         runtime.spawn(async move {
-            if let Err(error) = client.close_streaming_session(&request).await {
+            if let Err(error) = stop_session(&client, &request.session_id).await {
                 tracing::warn!(session_id = %request.session_id, %error, "could not stop a dropped streaming session");
             }
         });
     }
+}
+
+impl std::fmt::Debug for StreamingSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut info = serde_json::to_value(&self.info).unwrap_or_default();
+        crate::redact::redact_value(&mut info);
+        f.debug_struct("StreamingSession")
+            .field("session_id", &self.info.session_id)
+            .field("info", &format_args!("{info}"))
+            .field("stopped", &self.stopped)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How many times a stop is retried after a transient failure, at least.
+const STOP_RETRIES: u32 = 3;
+
+/// Stops the session `id`, again after failures that may pass. A stop that reached HeyGen but
+/// whose reply was lost may find the session gone on the next attempt (404): that is a stop.
+async fn stop_session(client: &Client, id: &str) -> Result<(), crate::Error> {
+    let request = StreamingSessionIdRequest { session_id: id.to_owned() };
+    let policy = client.inner().retry.clone();
+    let retries = policy.max_retries.max(STOP_RETRIES);
+    let mut attempt = 1;
+    loop {
+        let error = match client.close_streaming_session(&request).await {
+            Ok(_) => return Ok(()),
+            Err(crate::Error::Api(e)) if attempt > 1 && e.status == reqwest::StatusCode::NOT_FOUND => return Ok(()),
+            Err(error) => error,
+        };
+        let transient = match &error {
+            crate::Error::Timeout { .. } | crate::Error::Connection { .. } => true,
+            crate::Error::Api(e) => e.status.is_server_error() || e.status == reqwest::StatusCode::TOO_MANY_REQUESTS,
+            _ => false,
+        };
+        if !transient || attempt > retries {
+            return Err(error);
+        }
+        let delay = match &error {
+            crate::Error::Api(ApiError { retry_after: Some(wait), .. }) => (*wait).min(policy.max_retry_after),
+            _ => policy.backoff(attempt),
+        };
+        tracing::warn!(session_id = %id, %error, ?delay, "stopping the streaming session failed; trying again");
+        tokio::time::sleep(delay).await;
+        attempt += 1;
+    }
+}
+
+/// The session id in a raw `create_streaming_session` reply (`data.session_id`).
+fn session_id_in(body: &str) -> Option<String> {
+    let reply: serde_json::Value = serde_json::from_str(body).ok()?;
+    let id = reply.get("data")?.get("session_id")?.as_str()?;
+    (!id.is_empty()).then(|| id.to_owned())
 }

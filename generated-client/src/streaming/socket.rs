@@ -2,9 +2,9 @@
 
 use std::fmt;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll, ready};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker, ready};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -36,8 +36,14 @@ pub const MAX_MESSAGE_BYTES: usize = 1_000_000;
 pub const MAX_CHUNK_BYTES: usize = 15 * BYTES_PER_SECOND;
 /// How long [`connect`] waits for the socket to open.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long the stream waits, after the server's close frame, for the server to hang up.
-const CLOSE_GRACE: Duration = Duration::from_secs(5);
+/// How long the stream waits for the server to finish closing, after its close frame or after
+/// [`RealtimeSender::close`], unless [`RealtimeEvents::set_close_timeout`] says otherwise.
+pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long [`RealtimeEvents::wait_connected`] waits for `connected`.
+pub const CONNECTED_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the stream waits for any message from the server (pings included) before it
+/// reports the socket dead, unless [`RealtimeEvents::set_idle_timeout`] says otherwise.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// How much of a malformed server message [`StreamingError::Malformed`] keeps.
 const MAX_KEPT_MESSAGE: usize = 4096;
 
@@ -64,9 +70,18 @@ pub async fn connect(endpoint: &str) -> Result<(RealtimeSender, RealtimeEvents),
         }
     };
     let (sink, stream) = socket.split();
-    let closing = Arc::new(AtomicBool::new(false));
+    let closing = Arc::new(Closing::default());
     let sender = RealtimeSender { sink, closing: closing.clone(), chunk_bytes: DEFAULT_CHUNK_BYTES };
-    let events = RealtimeEvents { stream, closing, close: None, close_deadline: None, finished: false };
+    let events = RealtimeEvents {
+        stream,
+        closing,
+        close: None,
+        close_deadline: None,
+        close_timeout: CLOSE_TIMEOUT,
+        idle_timeout: Some(IDLE_TIMEOUT),
+        idle: None,
+        finished: false,
+    };
     Ok((sender, events))
 }
 
@@ -87,11 +102,32 @@ fn without_url(error: tungstenite::Error) -> tungstenite::Error {
     }
 }
 
+/// The client's close, shared by both halves: the reader starts its close deadline from it.
+#[derive(Default)]
+struct Closing {
+    started: AtomicBool,
+    /// The reader's waker, so that a reader already waiting learns of the close.
+    reader: Mutex<Option<Waker>>,
+}
+
+impl Closing {
+    fn start(&self) {
+        self.started.store(true, Ordering::SeqCst);
+        if let Some(waker) = self.reader.lock().ok().and_then(|mut w| w.take()) {
+            waker.wake();
+        }
+    }
+
+    fn started(&self) -> bool {
+        self.started.load(Ordering::SeqCst)
+    }
+}
+
 /// The sending half of the socket: speech, end of speech, interruptions, listening animations
 /// and keep-alives, each as a typed [`AudioToVideoClientEvent`].
 pub struct RealtimeSender {
     sink: SplitSink<Socket, Message>,
-    closing: Arc<AtomicBool>,
+    closing: Arc<Closing>,
     chunk_bytes: usize,
 }
 
@@ -178,10 +214,11 @@ impl RealtimeSender {
     }
 
     /// Closes the socket with a normal close frame. The [`RealtimeEvents`] stream then ends
-    /// (`None`) once the server has answered, without an error. Closing the socket does not end
+    /// (`None`) once the server has answered, without an error, or after the close timeout
+    /// ([`RealtimeEvents::set_close_timeout`]) if it never does. Closing the socket does not end
     /// the billed session: stop it too ([`StreamingSession::stop`](super::StreamingSession::stop)).
     pub async fn close(mut self) -> Result<(), StreamingError> {
-        self.closing.store(true, Ordering::SeqCst);
+        self.closing.start();
         let frame = CloseFrame { code: CloseCode::Normal, reason: "done".into() };
         match self.sink.send(Message::Close(Some(frame))).await {
             Ok(()) | Err(tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed) => Ok(()),
@@ -245,11 +282,15 @@ fn keep(text: &str) -> String {
 /// - A failed read yields [`StreamingError::Transport`]; the stream then ends.
 pub struct RealtimeEvents {
     stream: SplitStream<Socket>,
-    closing: Arc<AtomicBool>,
+    closing: Arc<Closing>,
     /// The server's close, reported once the connection has ended (so the reply is flushed).
     close: Option<StreamingError>,
-    /// Set by the close frame: past it, stop waiting for the server to hang up.
+    /// Set by a close frame either way: past it, stop waiting for the server to hang up.
     close_deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    close_timeout: Duration,
+    idle_timeout: Option<Duration>,
+    /// Reset by every message: past it, the server is taken to be gone.
+    idle: Option<Pin<Box<tokio::time::Sleep>>>,
     finished: bool,
 }
 
@@ -260,10 +301,36 @@ impl fmt::Debug for RealtimeEvents {
 }
 
 impl RealtimeEvents {
+    /// How long the stream waits for the server to finish a close (default [`CLOSE_TIMEOUT`]).
+    pub fn set_close_timeout(&mut self, timeout: Duration) {
+        self.close_timeout = timeout;
+    }
+
+    /// How long the stream waits for any message from the server before it yields
+    /// [`StreamingError::TimedOut`] and ends (default [`IDLE_TIMEOUT`]; `None` waits forever).
+    /// Pings count, so a live server that says nothing else is not cut off.
+    pub fn set_idle_timeout(&mut self, timeout: Option<Duration>) {
+        self.idle_timeout = timeout;
+        self.idle = None;
+    }
+
     /// Reads events until `session.state_updated` says `connected`, and returns those read
-    /// before it (the `connected` one last). Fails with the stream's error, or with
-    /// [`StreamingError::Closed`] when the socket ends first.
+    /// before it (the `connected` one last). Fails with the stream's error, with
+    /// [`StreamingError::Closed`] when the socket ends first, or with
+    /// [`StreamingError::TimedOut`] after [`CONNECTED_TIMEOUT`].
     pub async fn wait_connected(&mut self) -> Result<Vec<ServerEvent>, StreamingError> {
+        self.wait_connected_within(CONNECTED_TIMEOUT).await
+    }
+
+    /// [`wait_connected`](Self::wait_connected), giving up after `timeout`.
+    pub async fn wait_connected_within(&mut self, timeout: Duration) -> Result<Vec<ServerEvent>, StreamingError> {
+        match tokio::time::timeout(timeout, self.read_until_connected()).await {
+            Ok(result) => result,
+            Err(_) => Err(StreamingError::TimedOut { waiting_for: "the session to be connected", after: timeout }),
+        }
+    }
+
+    async fn read_until_connected(&mut self) -> Result<Vec<ServerEvent>, StreamingError> {
         let mut seen = Vec::new();
         while let Some(event) = self.next().await {
             let event = event?;
@@ -294,7 +361,7 @@ impl RealtimeEvents {
         self.finished = true;
         let error = error.or_else(|| self.close.take());
         match error {
-            Some(error) if !self.closing.load(Ordering::SeqCst) => Poll::Ready(Some(Err(error))),
+            Some(error) if !self.closing.started() => Poll::Ready(Some(Err(error))),
             _ => Poll::Ready(None),
         }
     }
@@ -308,10 +375,24 @@ impl Stream for RealtimeEvents {
             if self.finished {
                 return Poll::Ready(None);
             }
+            if let Ok(mut reader) = self.closing.reader.lock() {
+                *reader = Some(cx.waker().clone());
+            }
+            if self.closing.started() && self.close_deadline.is_none() {
+                self.close_deadline = Some(Box::pin(tokio::time::sleep(self.close_timeout)));
+            }
             if let Some(deadline) = &mut self.close_deadline
                 && deadline.as_mut().poll(cx).is_ready()
             {
                 return self.finish(None);
+            }
+            let idle_timeout = self.idle_timeout;
+            if let Some(timeout) = idle_timeout {
+                let idle = self.idle.get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                if idle.as_mut().poll(cx).is_ready() {
+                    let error = StreamingError::TimedOut { waiting_for: "a message from the server", after: timeout };
+                    return self.finish(Some(error));
+                }
             }
             let Some(message) = ready!(self.stream.poll_next_unpin(cx)) else {
                 let lost =
@@ -319,6 +400,8 @@ impl Stream for RealtimeEvents {
                 let error = if self.close.is_some() { None } else { Some(lost) };
                 return self.finish(error);
             };
+            // Any message, a ping included, shows the server is there.
+            self.idle = None;
             match message {
                 Ok(Message::Text(text)) => return Poll::Ready(Some(ServerEvent::parse(text.as_str()))),
                 Ok(Message::Binary(bytes)) => {
@@ -329,7 +412,8 @@ impl Stream for RealtimeEvents {
                 // Keep reading, so that tungstenite sends its reply, until the server hangs up.
                 Ok(Message::Close(frame)) => {
                     self.close = Some(self.closed_by_server(frame));
-                    self.close_deadline = Some(Box::pin(tokio::time::sleep(CLOSE_GRACE)));
+                    let timeout = self.close_timeout;
+                    self.close_deadline = Some(Box::pin(tokio::time::sleep(timeout)));
                 }
                 Err(error) => {
                     let error = match transport(error) {
