@@ -12,7 +12,7 @@ use crate::model::Api;
 
 /// The hand-written type in `heygen-client` that the generated `Client` carries (credentials,
 /// hosts, retry policy) and that its `ClientHooks` impl reads.
-const INNER_TYPE: &str = "crate::ClientState";
+const INNER_TYPE: &str = "crate::rt::ClientState";
 
 /// progenitor's code for `openapi`, whose model is `api`.
 pub fn progenitor_tokens(openapi: &OpenAPI, api: &Api) -> Result<TokenStream, Error> {

@@ -43,10 +43,18 @@ pub const CLIENT_PATH: &str = "generated-client/src/generated.rs";
 /// The dispatch table from `operationId` to a typed call, for the tests crate's drivers.
 pub const CALLS_PATH: &str = "tests/src/generated_calls.rs";
 
+/// The generator's golden inputs: folders of small specs, one feature each. Their client code is
+/// written to [`GOLDEN_CRATE`], a crate that compiles it against the real runtime, so a golden
+/// output that does not compile fails the build, as progenitor's own outputs do.
+pub const GOLDEN_INPUTS: [(&str, &str); 2] =
+    [("tests/fixtures/golden", ""), ("tests/fixtures/openapi31/golden", "openapi31_")];
+/// The source folder of the crate that holds the golden outputs.
+pub const GOLDEN_CRATE: &str = "tests/golden/src";
+
 /// A file the generator produces, with its path relative to the workspace root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
-    pub path: &'static str,
+    pub path: String,
     pub contents: String,
 }
 
@@ -73,11 +81,53 @@ pub struct Generated {
     pub surface: Vec<MethodSurface>,
 }
 
-/// Reads the spec under `root` and generates every file from it.
+/// Reads the spec under `root` and generates every file from it, and the golden outputs of the
+/// golden inputs found under `root`.
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
-    let path = root.join(SPEC_PATH);
-    let source = std::fs::read_to_string(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
-    generate_from_source(Path::new(SPEC_PATH), &source)
+    let mut files = generate_from_source(Path::new(SPEC_PATH), &read(&root.join(SPEC_PATH))?)?;
+    files.extend(goldens(root)?);
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_owned(), source })
+}
+
+/// The client code of every golden input under `root`, and the golden crate's `lib.rs` that
+/// declares them; nothing when `root` has no golden inputs.
+fn goldens(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let mut files = Vec::new();
+    for (dir, prefix) in GOLDEN_INPUTS {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
+        let mut inputs: Vec<_> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
+        inputs.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
+        inputs.sort();
+        for input in inputs {
+            let Some(name) = input.file_stem().and_then(|s| s.to_str()) else { continue };
+            let label = format!("{dir}/{name}.yaml");
+            let spec = load_and_validate(Path::new(&label), &read(&input)?)?;
+            let client = generate_spec(Path::new(&label), &spec)?.client;
+            let contents = format::format_file(&client, &label);
+            files.push(GeneratedFile { path: format!("{GOLDEN_CRATE}/{prefix}{name}.rs"), contents });
+        }
+    }
+    if files.is_empty() {
+        return Ok(files);
+    }
+    let modules: String = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).file_stem()?.to_str().map(str::to_owned))
+        .map(|name| format!("#[rustfmt::skip]\npub mod {name};\n"))
+        .collect();
+    let lib = format!(
+        "{}//! The generator's golden outputs, compiled against the real runtime of `heygen-client`.\n\
+         #![allow(dead_code, deprecated, clippy::all)]\n\n\
+         // What generated code reaches through `crate::`, as it does inside `heygen-client`.\n\
+         pub use heygen_client::{{Error, WaitOptions, rt}};\n\n{modules}",
+        format::header("the golden inputs under tests/fixtures")
+    );
+    files.push(GeneratedFile { path: format!("{GOLDEN_CRATE}/lib.rs"), contents: lib });
+    Ok(files)
 }
 
 /// Generates every file from the spec under `root` and writes them, all or nothing: on any error
@@ -92,9 +142,10 @@ pub fn generate_to_disk(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
 pub fn generate_from_source(file: &Path, source: &str) -> Result<Vec<GeneratedFile>, Error> {
     let spec = load_and_validate(file, source)?;
     let generated = generate_spec(file, &spec)?;
+    let source = &file.display().to_string();
     Ok(vec![
-        GeneratedFile { path: CLIENT_PATH, contents: format::format_file(&generated.client) },
-        GeneratedFile { path: CALLS_PATH, contents: format::format_file(&generated.calls) },
+        GeneratedFile { path: CLIENT_PATH.into(), contents: format::format_file(&generated.client, source) },
+        GeneratedFile { path: CALLS_PATH.into(), contents: format::format_file(&generated.calls, source) },
     ])
 }
 
@@ -118,8 +169,7 @@ pub fn generate_spec(file: &Path, spec: &Spec) -> Result<Generated, Error> {
         SpecError::new(file, problems)
     })?;
     transform::apply(&mut client, &bound);
-    client.items.push(syn::parse2(emit::facts::tokens(&spec.api))?);
-    client.items.extend(syn::parse2::<syn::File>(emit::envelope::tokens(&bound))?.items);
+    client.items.extend(syn::parse2::<syn::File>(emit::facts::tokens(&spec.api))?.items);
     client.items.extend(emit::workflows::impl_block(&workflows));
     let calls = syn::parse2(emit::calls::tokens(&bound))?;
     let surface = emit::surface::methods(&client, &bound, &workflows);
@@ -128,5 +178,5 @@ pub fn generate_spec(file: &Path, spec: &Spec) -> Result<Generated, Error> {
 
 /// The formatted client code for a validated spec.
 pub fn client_code(file: &Path, spec: &Spec) -> Result<String, Error> {
-    Ok(format::format_file(&generate_spec(file, spec)?.client))
+    Ok(format::format_file(&generate_spec(file, spec)?.client, &file.display().to_string()))
 }

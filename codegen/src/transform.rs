@@ -5,7 +5,8 @@
 //! - every string enum keeps values it does not know in an `Unknown(String)` variant, and
 //!   every tagged union keeps unknown kinds whole in `Unknown(Value)`, so new server values do
 //!   not break decoding (a known kind that does not match its schema is still an error);
-//! - methods of deprecated operations are `#[deprecated]`.
+//! - methods of deprecated operations are `#[deprecated]`;
+//! - progenitor's `prelude` module goes (the crate exports `Client` itself).
 
 use proc_macro2::Span;
 use quote::format_ident;
@@ -18,10 +19,12 @@ use syn::{
 use crate::bind::{Bound, is_inherent_client_impl};
 
 /// The hand-written items the transformed code calls, in `heygen-client`.
-const FINISH: &str = "crate::runtime::finish";
+const FINISH: &str = "crate::rt::finish";
 const ERROR: &str = "crate::Error";
 
 pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
+    // progenitor's `prelude` re-exports `Client`, which the crate exports itself.
+    file.items.retain(|item| !matches!(item, Item::Mod(m) if m.ident == "prelude"));
     for item in &mut file.items {
         match item {
             Item::Impl(block) if is_inherent_client_impl(block) => check_operation_methods(block, operations),
@@ -88,7 +91,7 @@ fn split_method(method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplItemF
     let finish: syn::Path = syn::parse_str(FINISH).expect("a path");
     let status = op.success.as_ref().map_or(200, |s| s.status);
     let (raw_name, id) = (&raw.sig.ident, op.id.as_str());
-    public.block = parse_quote!({ #finish(self, #id, #status, self.#raw_name(#args).await).await });
+    public.block = parse_quote!({ #finish(self.inner(), #id, #status, self.#raw_name(#args).await).await });
     (public, raw)
 }
 

@@ -11,7 +11,7 @@ use crate::GeneratedFile;
 pub fn write_files(root: &Path, files: &[GeneratedFile]) -> io::Result<()> {
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let result = files.iter().try_for_each(|file| {
-        let target = root.join(file.path);
+        let target = root.join(&file.path);
         let temp = target.with_extension(format!("tmp{}", std::process::id()));
         staged.push((temp.clone(), target));
         if let Some(dir) = temp.parent() {
@@ -31,7 +31,7 @@ pub fn write_files(root: &Path, files: &[GeneratedFile]) -> io::Result<()> {
 /// How a checked-in file differs from what the spec produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stale {
-    pub path: &'static str,
+    pub path: String,
     /// A short summary, such as `12 lines differ, first at line 340`.
     pub summary: String,
 }
@@ -41,13 +41,13 @@ pub fn stale_files(root: &Path, files: &[GeneratedFile]) -> Vec<Stale> {
     files
         .iter()
         .filter_map(|file| {
-            let on_disk = fs::read_to_string(root.join(file.path)).ok();
+            let on_disk = fs::read_to_string(root.join(&file.path)).ok();
             let summary = match on_disk {
                 None => "missing".to_owned(),
                 Some(text) if text == file.contents => return None,
                 Some(text) => difference(&text, &file.contents),
             };
-            Some(Stale { path: file.path, summary })
+            Some(Stale { path: file.path.clone(), summary })
         })
         .collect()
 }

@@ -8,6 +8,7 @@ use reqwest::header::HeaderValue;
 use crate::Client;
 use crate::generated::operations::SERVERS;
 use crate::retry::RetryPolicy;
+use crate::rt::{Credential, Host};
 
 /// Environment variable holding the API key.
 pub const API_KEY_VAR: &str = "HEYGEN_API_KEY";
@@ -26,13 +27,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// What the generated [`Client`] carries besides its reqwest client: the credentials and the
-/// base URL of each of the spec's servers. Built by [`ClientBuilder`]; its `Debug` never shows
-/// a secret.
+/// base URL of each host. Built by [`ClientBuilder`]; its `Debug` never shows a secret.
+/// Internal: it appears in the generated client's constructors, which callers do not use.
+#[doc(hidden)]
 #[derive(Clone)]
 pub struct ClientState {
     pub(crate) credentials: Credentials,
-    /// Base URL for each entry of [`SERVERS`], in the same order, parsed and normalised once:
-    /// lower-case host, no default port, no trailing slash.
+    /// Base URL of each [`Host`], indexed by it, parsed and normalised once: lower-case host, no
+    /// default port, no trailing slash.
     pub(crate) base_urls: Vec<reqwest::Url>,
     pub(crate) retry: RetryPolicy,
     /// The largest reply body read, in bytes.
@@ -51,6 +53,11 @@ impl fmt::Debug for ClientState {
 }
 
 impl ClientState {
+    /// The base URL of `host`.
+    pub(crate) fn base_url(&self, host: Host) -> &reqwest::Url {
+        &self.base_urls[host as usize]
+    }
+
     /// Whether `url` is on one of the client's hosts (scheme, host and port all equal): the only
     /// places its credentials may go.
     pub(crate) fn is_own_origin(&self, url: &reqwest::Url) -> bool {
@@ -69,11 +76,11 @@ pub(crate) enum Credentials {
 }
 
 impl Credentials {
-    /// The name of the spec's security scheme these credentials satisfy.
-    pub(crate) fn scheme(&self) -> &'static str {
+    /// The kind of credential these are, as the generated operation facts name them.
+    pub(crate) fn credential(&self) -> Credential {
         match self {
-            Credentials::ApiKey(_) => "apiKey",
-            Credentials::SessionToken(_) => "sessionToken",
+            Credentials::ApiKey(_) => Credential::ApiKey,
+            Credentials::SessionToken(_) => Credential::Bearer,
         }
     }
 
@@ -96,7 +103,7 @@ impl Credentials {
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}(<redacted>)", self.scheme())
+        write!(f, "{:?}(<redacted>)", self.credential())
     }
 }
 
@@ -144,7 +151,7 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
             credentials: None,
-            base_urls: SERVERS.iter().map(|s| s.to_string()).collect(),
+            base_urls: Host::ALL.iter().map(|host| default_url(*host).to_owned()).collect(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
@@ -171,13 +178,13 @@ impl ClientBuilder {
 
     /// Base URL of the API host (default `https://api.heygen.com`).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_urls[0] = url.into();
+        self.base_urls[Host::Api as usize] = url.into();
         self
     }
 
     /// Base URL of the upload host (default `https://upload.heygen.com`).
     pub fn upload_base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_urls[1] = url.into();
+        self.base_urls[Host::Upload as usize] = url.into();
         self
     }
 
@@ -255,10 +262,15 @@ impl ClientBuilder {
             .user_agent(concat!("heygen-rs/", env!("CARGO_PKG_VERSION")))
             .redirect(redirect_policy(api_origins))
             .build()?;
-        let api_base = base_text(&base_urls[0]).to_owned();
+        let api_base = base_text(&base_urls[Host::Api as usize]).to_owned();
         let state = ClientState { credentials, base_urls, retry: self.retry, max_body_bytes: self.max_body_bytes };
         Ok(Client::new_with_client(&api_base, http, state))
     }
+}
+
+/// The spec's URL for `host` (every host the runtime routes to is one of the spec's servers).
+fn default_url(host: Host) -> &'static str {
+    SERVERS.iter().find(|(h, _)| *h == host).map_or("", |(_, url)| url)
 }
 
 /// API calls never follow a redirect: their credentials would go wherever it points (reqwest

@@ -22,8 +22,8 @@ impl Client {
             operation: OPERATION,
             message: format!("not a URL that can be fetched: {}", without_query(e)),
         })?;
-        let call = Call { operation: OPERATION, idempotent: true, api: false };
-        let response = match send(self, request, call).instrument(span(OPERATION)).await {
+        let call = Call { operation: OPERATION, idempotent: true, deletes: false, api: false };
+        let response = match send(self.client(), self.inner(), request, call).instrument(span(OPERATION)).await {
             Ok(response) => response,
             Err(Failure::Transport(error)) => return Err(Error::transport(OPERATION, error)),
             Err(Failure::Verdict(error)) => return Err(error),

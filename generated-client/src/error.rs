@@ -109,7 +109,7 @@ pub struct ApiError {
     pub message: Option<String>,
     /// The request id, when HeyGen (or a proxy in front of it) sends one.
     pub request_id: Option<String>,
-    /// The body as received (at most [`MAX_KEPT_BODY`] bytes), for replies that are not HeyGen's
+    /// The body as received (at most 64 KiB), for replies that are not HeyGen's
     /// error JSON, such as a proxy's HTML page or an empty body.
     pub body: String,
     /// How long the server asked the client to wait (`Retry-After`), when it said. A 429 whose
@@ -162,7 +162,7 @@ pub struct DecodeError {
     pub status: StatusCode,
     /// What did not match, from the JSON decoder.
     pub reason: String,
-    /// The body as received (at most [`MAX_KEPT_BODY`] bytes).
+    /// The body as received (at most 64 KiB).
     pub body: String,
 }
 
@@ -179,7 +179,7 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// How much of an unexpected body an error keeps.
-pub const MAX_KEPT_BODY: usize = 64 * 1024;
+pub(crate) const MAX_KEPT_BODY: usize = 64 * 1024;
 
 /// Headers that carry a request id, in order of preference.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];

@@ -7006,7 +7006,7 @@ Version: 4.0.8*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::ClientState,
+    pub(crate) inner: crate::rt::ClientState,
 }
 impl Client {
     /// Create a new client.
@@ -7014,7 +7014,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::ClientState) -> Self {
+    pub fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -7033,7 +7033,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::ClientState,
+        inner: crate::rt::ClientState,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -7042,7 +7042,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::ClientState> for Client {
+impl ClientInfo<crate::rt::ClientState> for Client {
     fn api_version() -> &'static str {
         "4.0.8"
     }
@@ -7052,7 +7052,7 @@ impl ClientInfo<crate::ClientState> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::ClientState {
+    fn inner(&self) -> &crate::rt::ClientState {
         &self.inner
     }
 }
@@ -7060,7 +7060,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::ClientState>,
+        Client: ClientHooks<crate::rt::ClientState>,
     {}
 };
 #[allow(clippy::all)]
@@ -7081,8 +7081,8 @@ Sends a `POST` request to `/v2/video/generate`
         &'a self,
         body: &'a types::CreateAvatarVideoV2Request,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_avatar_video_v2",
                 200u16,
                 self.raw_create_avatar_video_v2(body).await,
@@ -7141,8 +7141,8 @@ Arguments:
         &'a self,
         video_id: &'a str,
     ) -> Result<ResponseValue<types::VideoStatusResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_video_status",
                 200u16,
                 self.raw_get_video_status(video_id).await,
@@ -7198,8 +7198,8 @@ Sends a `POST` request to `/v1/video.webm`
         &'a self,
         body: &'a types::CreateWebmVideoRequest,
     ) -> Result<ResponseValue<types::VideoIdV1Response>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_webm_video",
                 200u16,
                 self.raw_create_webm_video(body).await,
@@ -7256,8 +7256,8 @@ Sends a `POST` request to `/v2/video/av4/generate`
         &'a self,
         body: &'a types::CreateAvatarIvVideoRequest,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_avatar_iv_video",
                 200u16,
                 self.raw_create_avatar_iv_video(body).await,
@@ -7320,8 +7320,8 @@ Arguments:
         title: Option<&'a str>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::VideoListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_videos",
                 200u16,
                 self.raw_list_videos(folder_id, limit, title, token).await,
@@ -7384,8 +7384,8 @@ Sends a `POST` request to `/v1/video/share`
         &'a self,
         body: &'a types::ShareVideoRequest,
     ) -> Result<ResponseValue<types::ShareVideoResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "share_video",
                 200u16,
                 self.raw_share_video(body).await,
@@ -7445,8 +7445,8 @@ Arguments:
         type_: Option<types::DeletedVideoKind>,
         video_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteVideoResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "delete_video",
                 200u16,
                 self.raw_delete_video(type_, video_id).await,
@@ -7503,8 +7503,8 @@ Sends a `GET` request to `/v2/user/remaining_quota`
     pub async fn get_remaining_quota<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RemainingQuotaResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_remaining_quota",
                 200u16,
                 self.raw_get_remaining_quota().await,
@@ -7555,8 +7555,8 @@ Sends a `GET` request to `/v1/user/me`
     pub async fn get_current_user<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::CurrentUserResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_current_user",
                 200u16,
                 self.raw_get_current_user().await,
@@ -7617,8 +7617,8 @@ Arguments:
         content_type: types::AssetContentType,
         body: B,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "upload_asset",
                 200u16,
                 self.raw_upload_asset(content_type, body).await,
@@ -7689,8 +7689,8 @@ Arguments:
         limit: Option<i32>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::AssetListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_assets",
                 200u16,
                 self.raw_list_assets(file_type, folder_id, limit, token).await,
@@ -7754,8 +7754,8 @@ Arguments:
         &'a self,
         asset_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAssetResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "delete_asset",
                 200u16,
                 self.raw_delete_asset(asset_id).await,
@@ -7814,8 +7814,8 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
         &'a self,
         body: &'a types::GeneratePhotoAvatarPhotosRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "generate_photo_avatar_photos",
                 200u16,
                 self.raw_generate_photo_avatar_photos(body).await,
@@ -7875,8 +7875,8 @@ Arguments:
         &'a self,
         generation_id: &'a str,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_photo_avatar_generation",
                 200u16,
                 self.raw_get_photo_avatar_generation(generation_id).await,
@@ -7936,8 +7936,8 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
         &'a self,
         body: &'a types::CreatePhotoAvatarGroupRequest,
     ) -> Result<ResponseValue<types::AvatarLookResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_photo_avatar_group",
                 200u16,
                 self.raw_create_photo_avatar_group(body).await,
@@ -7995,8 +7995,8 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
         &'a self,
         body: &'a types::AddPhotoAvatarLooksRequest,
     ) -> Result<ResponseValue<types::AddedAvatarLooksResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "add_looks_to_photo_avatar_group",
                 200u16,
                 self.raw_add_looks_to_photo_avatar_group(body).await,
@@ -8054,8 +8054,8 @@ Sends a `POST` request to `/v2/photo_avatar/train`
         &'a self,
         body: &'a types::TrainPhotoAvatarGroupRequest,
     ) -> Result<ResponseValue<types::TrainPhotoAvatarGroupResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "train_photo_avatar_group",
                 200u16,
                 self.raw_train_photo_avatar_group(body).await,
@@ -8113,8 +8113,8 @@ Arguments:
         &'a self,
         group_id: &'a str,
     ) -> Result<ResponseValue<types::PhotoAvatarTrainingResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_photo_avatar_training_status",
                 200u16,
                 self.raw_get_photo_avatar_training_status(group_id).await,
@@ -8172,8 +8172,8 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
         &'a self,
         body: &'a types::GeneratePhotoAvatarLooksRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "generate_photo_avatar_looks",
                 200u16,
                 self.raw_generate_photo_avatar_looks(body).await,
@@ -8230,8 +8230,8 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
         &'a self,
         body: &'a types::AddPhotoAvatarMotionRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "add_photo_avatar_motion",
                 200u16,
                 self.raw_add_photo_avatar_motion(body).await,
@@ -8288,8 +8288,8 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
     ) -> Result<ResponseValue<types::AddPhotoAvatarSoundEffectResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "add_photo_avatar_sound_effect",
                 200u16,
                 self.raw_add_photo_avatar_sound_effect(body).await,
@@ -8348,8 +8348,8 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::AvatarLookResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_photo_avatar_details",
                 200u16,
                 self.raw_get_photo_avatar_details(id).await,
@@ -8409,8 +8409,8 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAvatarResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "delete_photo_avatar",
                 200u16,
                 self.raw_delete_photo_avatar(id).await,
@@ -8468,8 +8468,8 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
     ) -> Result<ResponseValue<types::UpscalePhotoAvatarResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "upscale_photo_avatar",
                 200u16,
                 self.raw_upscale_photo_avatar(body).await,
@@ -8528,8 +8528,8 @@ Arguments:
         &'a self,
         group_id: &'a str,
     ) -> Result<ResponseValue<types::DeletePhotoAvatarGroupResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "delete_photo_avatar_group",
                 200u16,
                 self.raw_delete_photo_avatar_group(group_id).await,
@@ -8588,8 +8588,8 @@ Sends a `POST` request to `/v2/video_avatar`
         &'a self,
         body: &'a types::CreateVideoAvatarRequest,
     ) -> Result<ResponseValue<types::VideoAvatarCreatedResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_video_avatar",
                 200u16,
                 self.raw_create_video_avatar(body).await,
@@ -8648,8 +8648,8 @@ Arguments:
         &'a self,
         avatar_id: &'a str,
     ) -> Result<ResponseValue<types::VideoAvatarStatusResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_video_avatar_status",
                 200u16,
                 self.raw_get_video_avatar_status(avatar_id).await,
@@ -8707,8 +8707,8 @@ Arguments:
         &'a self,
         avatar_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAvatarResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "delete_video_avatar",
                 200u16,
                 self.raw_delete_video_avatar(avatar_id).await,
@@ -8769,8 +8769,8 @@ Arguments:
         &'a self,
         include_public: Option<bool>,
     ) -> Result<ResponseValue<types::AvatarGroupListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_avatar_groups",
                 200u16,
                 self.raw_list_avatar_groups(include_public).await,
@@ -8830,8 +8830,8 @@ Arguments:
         &'a self,
         group_id: &'a str,
     ) -> Result<ResponseValue<types::AvatarGroupLooksResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_avatar_group_looks",
                 200u16,
                 self.raw_list_avatar_group_looks(group_id).await,
@@ -8888,8 +8888,8 @@ Sends a `GET` request to `/v2/avatars`
     pub async fn list_avatars<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AvatarListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_avatars",
                 200u16,
                 self.raw_list_avatars().await,
@@ -8945,8 +8945,8 @@ Arguments:
         &'a self,
         avatar_id: &'a str,
     ) -> Result<ResponseValue<types::AvatarDetailsResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_avatar_details",
                 200u16,
                 self.raw_get_avatar_details(avatar_id).await,
@@ -9003,7 +9003,12 @@ Sends a `GET` request to `/v2/voices`
     pub async fn list_voices<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::VoiceListResponse>, crate::Error> {
-        crate::runtime::finish(self, "list_voices", 200u16, self.raw_list_voices().await)
+        crate::rt::finish(
+                self.inner(),
+                "list_voices",
+                200u16,
+                self.raw_list_voices().await,
+            )
             .await
     }
     async fn raw_list_voices<'a>(
@@ -9053,8 +9058,8 @@ Sends a `GET` request to `/v2/voices/locales`
     pub async fn list_voice_locales<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::VoiceLocaleListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_voice_locales",
                 200u16,
                 self.raw_list_voice_locales().await,
@@ -9116,8 +9121,8 @@ Arguments:
         name_only: Option<bool>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::BrandVoiceListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_brand_voices",
                 200u16,
                 self.raw_list_brand_voices(limit, name_only, token).await,
@@ -9182,8 +9187,8 @@ Arguments:
         brand_voice_id: &'a str,
         body: &'a types::UpdateBrandVoiceRequest,
     ) -> Result<ResponseValue<types::BrandVoiceResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "update_brand_voice",
                 200u16,
                 self.raw_update_brand_voice(brand_voice_id, body).await,
@@ -9249,8 +9254,8 @@ Arguments:
         voice_id: &'a str,
         body: &'a types::GenerateVoicePreviewRequest,
     ) -> Result<ResponseValue<types::VoicePreviewResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "generate_voice_preview",
                 200u16,
                 self.raw_generate_voice_preview(voice_id, body).await,
@@ -9308,8 +9313,8 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
     pub async fn list_translation_languages<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TranslationLanguagesResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_translation_languages",
                 200u16,
                 self.raw_list_translation_languages().await,
@@ -9366,8 +9371,8 @@ Sends a `POST` request to `/v2/video_translate`
         &'a self,
         body: &'a types::TranslateVideoRequest,
     ) -> Result<ResponseValue<types::TranslateVideoResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "translate_video",
                 200u16,
                 self.raw_translate_video(body).await,
@@ -9426,8 +9431,8 @@ Arguments:
         &'a self,
         video_translate_id: &'a str,
     ) -> Result<ResponseValue<types::VideoTranslationStatusResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_video_translation_status",
                 200u16,
                 self.raw_get_video_translation_status(video_translate_id).await,
@@ -9493,8 +9498,8 @@ passed through.
         caption_type: Option<&'a str>,
         video_translate_id: &'a str,
     ) -> Result<ResponseValue<types::VideoTranslationCaptionResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_video_translation_caption",
                 200u16,
                 self
@@ -9562,8 +9567,8 @@ Sends a `POST` request to `/v2/video_translate/proofread`
         &'a self,
         body: &'a types::GenerateProofreadRequest,
     ) -> Result<ResponseValue<types::GenerateProofreadResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "generate_proofread",
                 200u16,
                 self.raw_generate_proofread(body).await,
@@ -9621,8 +9626,8 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
     ) -> Result<ResponseValue<types::ProofreadStatusResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_proofread_status",
                 200u16,
                 self.raw_get_proofread_status(proofread_id).await,
@@ -9684,8 +9689,8 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
     ) -> Result<ResponseValue<types::ProofreadSrtResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "download_proofread_srt",
                 200u16,
                 self.raw_download_proofread_srt(proofread_id).await,
@@ -9748,8 +9753,8 @@ Arguments:
         proofread_id: &'a str,
         body: &'a types::UploadProofreadSrtRequest,
     ) -> Result<ResponseValue<types::UploadProofreadSrtResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "upload_proofread_srt",
                 200u16,
                 self.raw_upload_proofread_srt(proofread_id, body).await,
@@ -9813,8 +9818,8 @@ Arguments:
         proofread_id: &'a str,
         body: &'a types::GenerateVideoFromProofreadRequest,
     ) -> Result<ResponseValue<types::ProofreadVideoResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "generate_video_from_proofread",
                 200u16,
                 self.raw_generate_video_from_proofread(proofread_id, body).await,
@@ -9872,8 +9877,8 @@ Sends a `GET` request to `/v2/templates`
     pub async fn list_templates<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TemplateListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_templates",
                 200u16,
                 self.raw_list_templates().await,
@@ -9930,8 +9935,8 @@ Arguments:
         &'a self,
         template_id: &'a str,
     ) -> Result<ResponseValue<types::TemplateV2Response>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_template_v2",
                 200u16,
                 self.raw_get_template_v2(template_id).await,
@@ -9992,8 +9997,8 @@ Arguments:
         &'a self,
         template_id: &'a str,
     ) -> Result<ResponseValue<types::TemplateV3Response>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "get_template_v3",
                 200u16,
                 self.raw_get_template_v3(template_id).await,
@@ -10056,8 +10061,8 @@ Arguments:
         template_id: &'a str,
         body: &'a types::GenerateFromTemplateRequest,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "generate_video_from_template",
                 200u16,
                 self.raw_generate_video_from_template(template_id, body).await,
@@ -10129,8 +10134,8 @@ without naming the parameter; `token` is the name third-party clients use.
         parent_id: Option<&'a str>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::FolderListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_folders",
                 200u16,
                 self
@@ -10196,8 +10201,8 @@ Sends a `POST` request to `/v1/folders/create`
         &'a self,
         body: &'a types::CreateFolderRequest,
     ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_folder",
                 200u16,
                 self.raw_create_folder(body).await,
@@ -10256,8 +10261,8 @@ Arguments:
         folder_id: &'a str,
         body: &'a types::RenameFolderRequest,
     ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "rename_folder",
                 200u16,
                 self.raw_rename_folder(folder_id, body).await,
@@ -10318,8 +10323,8 @@ Arguments:
         &'a self,
         folder_id: &'a str,
     ) -> Result<ResponseValue<types::TrashFolderResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "trash_folder",
                 200u16,
                 self.raw_trash_folder(folder_id).await,
@@ -10377,8 +10382,8 @@ Arguments:
         &'a self,
         folder_id: &'a str,
     ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "restore_folder",
                 200u16,
                 self.raw_restore_folder(folder_id).await,
@@ -10445,8 +10450,8 @@ Sends a `POST` request to `/v1/streaming.new`
         &'a self,
         body: &'a types::CreateStreamingSessionRequest,
     ) -> Result<ResponseValue<types::StreamingSessionResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_streaming_session",
                 200u16,
                 self.raw_create_streaming_session(body).await,
@@ -10509,8 +10514,8 @@ Sends a `POST` request to `/v1/streaming.start`
         &'a self,
         body: &'a types::StartStreamingSessionRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "start_streaming_session",
                 200u16,
                 self.raw_start_streaming_session(body).await,
@@ -10571,8 +10576,8 @@ Sends a `GET` request to `/v1/streaming.list`
     pub async fn list_active_streaming_sessions<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ActiveStreamingSessionsResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_active_streaming_sessions",
                 200u16,
                 self.raw_list_active_streaming_sessions().await,
@@ -10645,8 +10650,8 @@ Arguments:
         status: Option<&'a str>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::StreamingSessionHistoryResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_streaming_session_history",
                 200u16,
                 self
@@ -10729,8 +10734,8 @@ Sends a `POST` request to `/v1/streaming.task`
         &'a self,
         body: &'a types::SendStreamingTaskRequest,
     ) -> Result<ResponseValue<types::StreamingTaskResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "send_streaming_task",
                 200u16,
                 self.raw_send_streaming_task(body).await,
@@ -10793,8 +10798,8 @@ Sends a `POST` request to `/v1/streaming.stop`
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "close_streaming_session",
                 200u16,
                 self.raw_close_streaming_session(body).await,
@@ -10856,8 +10861,8 @@ Sends a `POST` request to `/v1/streaming.interrupt`
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "interrupt_streaming_task",
                 200u16,
                 self.raw_interrupt_streaming_task(body).await,
@@ -10918,8 +10923,8 @@ Sends a `POST` request to `/v1/streaming.create_token`
     pub async fn create_streaming_session_token<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::StreamingSessionTokenResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_streaming_session_token",
                 200u16,
                 self.raw_create_streaming_session_token().await,
@@ -10976,8 +10981,8 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
     pub async fn list_streaming_avatars<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::StreamingAvatarListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_streaming_avatars",
                 200u16,
                 self.raw_list_streaming_avatars().await,
@@ -11036,8 +11041,8 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::KeepAliveStreamingSessionResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "keep_streaming_session_alive",
                 200u16,
                 self.raw_keep_streaming_session_alive(body).await,
@@ -11095,8 +11100,8 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
     pub async fn list_knowledge_bases<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::KnowledgeBaseListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_knowledge_bases",
                 200u16,
                 self.raw_list_knowledge_bases().await,
@@ -11151,8 +11156,8 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
         &'a self,
         body: &'a types::CreateKnowledgeBaseRequest,
     ) -> Result<ResponseValue<types::CreateKnowledgeBaseResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_knowledge_base",
                 200u16,
                 self.raw_create_knowledge_base(body).await,
@@ -11212,8 +11217,8 @@ Arguments:
         knowledge_base_id: &'a str,
         body: &'a types::UpdateKnowledgeBaseRequest,
     ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "update_knowledge_base",
                 200u16,
                 self.raw_update_knowledge_base(knowledge_base_id, body).await,
@@ -11274,8 +11279,8 @@ Arguments:
         &'a self,
         knowledge_base_id: &'a str,
     ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "delete_knowledge_base",
                 200u16,
                 self.raw_delete_knowledge_base(knowledge_base_id).await,
@@ -11331,8 +11336,8 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
     pub async fn list_webhook_endpoints<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEndpointListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_webhook_endpoints",
                 200u16,
                 self.raw_list_webhook_endpoints().await,
@@ -11388,8 +11393,8 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
         &'a self,
         body: &'a types::CreateWebhookEndpointRequest,
     ) -> Result<ResponseValue<types::WebhookEndpointResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "create_webhook_endpoint",
                 200u16,
                 self.raw_create_webhook_endpoint(body).await,
@@ -11446,8 +11451,8 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
         &'a self,
         body: &'a types::UpdateWebhookEndpointRequest,
     ) -> Result<ResponseValue<types::UpdateWebhookEndpointResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "update_webhook_endpoint",
                 200u16,
                 self.raw_update_webhook_endpoint(body).await,
@@ -11505,8 +11510,8 @@ Arguments:
         &'a self,
         endpoint_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteWebhookEndpointResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "delete_webhook_endpoint",
                 200u16,
                 self.raw_delete_webhook_endpoint(endpoint_id).await,
@@ -11561,8 +11566,8 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
     pub async fn list_webhook_event_types<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEventTypeListResponse>, crate::Error> {
-        crate::runtime::finish(
-                self,
+        crate::rt::finish(
+                self.inner(),
                 "list_webhook_event_types",
                 200u16,
                 self.raw_list_webhook_event_types().await,
@@ -11602,634 +11607,640 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
         }
     }
 }
-/// Items consumers will typically use such as the Client.
-pub mod prelude {
-    #[allow(unused_imports)]
-    pub use super::Client;
-}
-/// Facts about each operation that the generated methods do not act on themselves.
+/// What the runtime needs to know about each operation that the generated methods do not
+/// act on themselves. Internal: read by `crate::rt`.
+#[doc(hidden)]
 pub mod operations {
-    /// The servers the spec declares. The first is every operation's default host.
-    pub const SERVERS: [&str; 2usize] = [
-        "https://api.heygen.com",
-        "https://upload.heygen.com",
+    /// The servers the spec declares, with the runtime host each one is.
+    pub const SERVERS: [(crate::rt::Host, &str); 2usize] = [
+        (crate::rt::Host::Api, "https://api.heygen.com"),
+        (crate::rt::Host::Upload, "https://upload.heygen.com"),
     ];
-    /// Index into [`SERVERS`] of the host `operation_id` is sent to.
-    pub fn operation_server(operation_id: &str) -> usize {
-        match operation_id {
-            "upload_asset" => 1usize,
-            _ => 0,
-        }
-    }
-    /// Names of the security schemes `operation_id` accepts, any one of which will do.
-    pub fn operation_security(operation_id: &str) -> &'static [&'static str] {
-        match operation_id {
-            "create_streaming_session" => &["apiKey", "sessionToken"],
-            "start_streaming_session" => &["apiKey", "sessionToken"],
-            "send_streaming_task" => &["apiKey", "sessionToken"],
-            "close_streaming_session" => &["apiKey", "sessionToken"],
-            "interrupt_streaming_task" => &["apiKey", "sessionToken"],
-            "keep_streaming_session_alive" => &["apiKey", "sessionToken"],
-            _ => &["apiKey"],
-        }
-    }
-    /// Whether sending `operation_id` twice has the same effect as sending it once, so a
-    /// failed attempt may be retried even when the server may have acted on it.
-    pub fn operation_idempotent(operation_id: &str) -> bool {
-        matches!(
-            operation_id, "get_video_status" | "list_videos" | "delete_video" |
-            "get_remaining_quota" | "get_current_user" | "list_assets" | "delete_asset" |
-            "get_photo_avatar_generation" | "get_photo_avatar_training_status" |
-            "get_photo_avatar_details" | "delete_photo_avatar" |
-            "delete_photo_avatar_group" | "get_video_avatar_status" |
-            "delete_video_avatar" | "list_avatar_groups" | "list_avatar_group_looks" |
-            "list_avatars" | "get_avatar_details" | "list_voices" | "list_voice_locales"
-            | "list_brand_voices" | "list_translation_languages" |
-            "get_video_translation_status" | "get_video_translation_caption" |
-            "get_proofread_status" | "download_proofread_srt" | "list_templates" |
-            "get_template_v2" | "get_template_v3" | "list_folders" | "trash_folder" |
-            "restore_folder" | "list_active_streaming_sessions" |
-            "list_streaming_session_history" | "list_streaming_avatars" |
-            "keep_streaming_session_alive" | "list_knowledge_bases" |
-            "delete_knowledge_base" | "list_webhook_endpoints" |
-            "delete_webhook_endpoint" | "list_webhook_event_types"
-        )
-    }
-}
-impl crate::envelope::Envelope for types::ActiveStreamingSessionsResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::AddPhotoAvatarSoundEffectResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::AddedAvatarLooksResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::AssetListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::AvatarDetailsResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::AvatarGroupListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::AvatarGroupLooksResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::AvatarListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::AvatarLookResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::BrandVoiceListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::BrandVoiceResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::CreateKnowledgeBaseResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::CurrentUserResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::DeleteAssetResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::DeleteAvatarResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::DeletePhotoAvatarGroupResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::DeleteVideoResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::DeleteWebhookEndpointResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::FolderListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::FolderResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::GenerateProofreadResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::KeepAliveStreamingSessionResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::KnowledgeBaseAckResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::KnowledgeBaseListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::PhotoAvatarGenerationIdResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::PhotoAvatarGenerationResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::PhotoAvatarIdResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::PhotoAvatarTrainingResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::ProofreadSrtResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::ProofreadStatusResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::ProofreadVideoResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::RemainingQuotaResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::ShareVideoResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::StreamingAckResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::StreamingAvatarListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::StreamingSessionHistoryResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::StreamingSessionResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::StreamingSessionTokenResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::StreamingTaskResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::TemplateListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::TemplateV2Response {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::TemplateV3Response {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::TrainPhotoAvatarGroupResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::TranslateVideoResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::TranslationLanguagesResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::TrashFolderResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::UpdateWebhookEndpointResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::UploadAssetResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::UploadProofreadSrtResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::UpscalePhotoAvatarResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VideoAvatarCreatedResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VideoAvatarStatusResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VideoIdV1Response {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VideoIdV2Response {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VideoListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VideoStatusResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VideoTranslationCaptionResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VideoTranslationStatusResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VoiceListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VoiceLocaleListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: None,
-            error: self.error.as_ref(),
-            message: None,
-        }
-    }
-}
-impl crate::envelope::Envelope for types::VoicePreviewResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::WebhookEndpointListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::WebhookEndpointResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: self.code,
-            error: self.error.as_ref(),
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
-    }
-}
-impl crate::envelope::Envelope for types::WebhookEventTypeListResponse {
-    fn outcome(&self) -> crate::envelope::Outcome<'_> {
-        crate::envelope::Outcome {
-            code: Some(self.code),
-            error: None,
-            message: self.message.as_deref().or(self.msg.as_deref()),
-        }
+    /// Every operation, sorted by id.
+    pub static OPERATIONS: [crate::rt::Operation; 74usize] = [
+        crate::rt::Operation {
+            id: "add_looks_to_photo_avatar_group",
+            method: "POST",
+            path: "/v2/photo_avatar/avatar_group/add",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "add_photo_avatar_motion",
+            method: "POST",
+            path: "/v2/photo_avatar/add_motion",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "add_photo_avatar_sound_effect",
+            method: "POST",
+            path: "/v2/photo_avatar/add_sound_effect",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "close_streaming_session",
+            method: "POST",
+            path: "/v1/streaming.stop",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_avatar_iv_video",
+            method: "POST",
+            path: "/v2/video/av4/generate",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_avatar_video_v2",
+            method: "POST",
+            path: "/v2/video/generate",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_folder",
+            method: "POST",
+            path: "/v1/folders/create",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_knowledge_base",
+            method: "POST",
+            path: "/v1/streaming/knowledge_base/create",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_photo_avatar_group",
+            method: "POST",
+            path: "/v2/photo_avatar/avatar_group/create",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_streaming_session",
+            method: "POST",
+            path: "/v1/streaming.new",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_streaming_session_token",
+            method: "POST",
+            path: "/v1/streaming.create_token",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_video_avatar",
+            method: "POST",
+            path: "/v2/video_avatar",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_webhook_endpoint",
+            method: "POST",
+            path: "/v1/webhook/endpoint.add",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "create_webm_video",
+            method: "POST",
+            path: "/v1/video.webm",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "delete_asset",
+            method: "POST",
+            path: "/v1/asset/{asset_id}/delete",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "delete_knowledge_base",
+            method: "POST",
+            path: "/v1/streaming/knowledge_base/{knowledge_base_id}/delete",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "delete_photo_avatar",
+            method: "DELETE",
+            path: "/v2/photo_avatar/{id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "delete_photo_avatar_group",
+            method: "DELETE",
+            path: "/v2/photo_avatar_group/{group_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "delete_video",
+            method: "DELETE",
+            path: "/v1/video.delete",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "delete_video_avatar",
+            method: "DELETE",
+            path: "/v2/video_avatar/{avatar_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "delete_webhook_endpoint",
+            method: "DELETE",
+            path: "/v1/webhook/endpoint.delete",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "download_proofread_srt",
+            method: "GET",
+            path: "/v2/video_translate/proofread/{proofread_id}/download-srt",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "generate_photo_avatar_looks",
+            method: "POST",
+            path: "/v2/photo_avatar/look/generate",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "generate_photo_avatar_photos",
+            method: "POST",
+            path: "/v2/photo_avatar/photo/generate",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "generate_proofread",
+            method: "POST",
+            path: "/v2/video_translate/proofread",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "generate_video_from_proofread",
+            method: "POST",
+            path: "/v2/video_translate/proofread/{proofread_id}/generate",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "generate_video_from_template",
+            method: "POST",
+            path: "/v2/template/{template_id}/generate",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "generate_voice_preview",
+            method: "POST",
+            path: "/v2/voices/{voice_id}/preview",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "get_avatar_details",
+            method: "GET",
+            path: "/v2/avatar/{avatar_id}/details",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_current_user",
+            method: "GET",
+            path: "/v1/user/me",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_photo_avatar_details",
+            method: "GET",
+            path: "/v2/photo_avatar/{id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_photo_avatar_generation",
+            method: "GET",
+            path: "/v2/photo_avatar/generation/{generation_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_photo_avatar_training_status",
+            method: "GET",
+            path: "/v2/photo_avatar/train/status/{group_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_proofread_status",
+            method: "GET",
+            path: "/v2/video_translate/proofread/status/{proofread_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_remaining_quota",
+            method: "GET",
+            path: "/v2/user/remaining_quota",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_template_v2",
+            method: "GET",
+            path: "/v2/template/{template_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_template_v3",
+            method: "GET",
+            path: "/v3/template/{template_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_video_avatar_status",
+            method: "GET",
+            path: "/v2/video_avatar/{avatar_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_video_status",
+            method: "GET",
+            path: "/v1/video_status.get",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_video_translation_caption",
+            method: "GET",
+            path: "/v2/video_translate/caption",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "get_video_translation_status",
+            method: "GET",
+            path: "/v2/video_translate/{video_translate_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "interrupt_streaming_task",
+            method: "POST",
+            path: "/v1/streaming.interrupt",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "keep_streaming_session_alive",
+            method: "POST",
+            path: "/v1/streaming.keep_alive",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_active_streaming_sessions",
+            method: "GET",
+            path: "/v1/streaming.list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_assets",
+            method: "GET",
+            path: "/v1/asset/list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_avatar_group_looks",
+            method: "GET",
+            path: "/v2/avatar_group/{group_id}/avatars",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_avatar_groups",
+            method: "GET",
+            path: "/v2/avatar_group.list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_avatars",
+            method: "GET",
+            path: "/v2/avatars",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_brand_voices",
+            method: "GET",
+            path: "/v1/brand_voice/list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_folders",
+            method: "GET",
+            path: "/v1/folders",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_knowledge_bases",
+            method: "GET",
+            path: "/v1/streaming/knowledge_base/list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_streaming_avatars",
+            method: "GET",
+            path: "/v1/streaming/avatar.list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_streaming_session_history",
+            method: "GET",
+            path: "/v2/streaming.list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_templates",
+            method: "GET",
+            path: "/v2/templates",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_translation_languages",
+            method: "GET",
+            path: "/v2/video_translate/target_languages",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_videos",
+            method: "GET",
+            path: "/v1/video.list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_voice_locales",
+            method: "GET",
+            path: "/v2/voices/locales",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_voices",
+            method: "GET",
+            path: "/v2/voices",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_webhook_endpoints",
+            method: "GET",
+            path: "/v1/webhook/endpoint.list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "list_webhook_event_types",
+            method: "GET",
+            path: "/v1/webhook/webhook.list",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "rename_folder",
+            method: "POST",
+            path: "/v1/folders/{folder_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "restore_folder",
+            method: "POST",
+            path: "/v1/folders/{folder_id}/restore",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "send_streaming_task",
+            method: "POST",
+            path: "/v1/streaming.task",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "share_video",
+            method: "POST",
+            path: "/v1/video/share",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "start_streaming_session",
+            method: "POST",
+            path: "/v1/streaming.start",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "train_photo_avatar_group",
+            method: "POST",
+            path: "/v2/photo_avatar/train",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "translate_video",
+            method: "POST",
+            path: "/v2/video_translate",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "trash_folder",
+            method: "POST",
+            path: "/v1/folders/{folder_id}/trash",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: true,
+        },
+        crate::rt::Operation {
+            id: "update_brand_voice",
+            method: "POST",
+            path: "/v1/brand_voice/{brand_voice_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "update_knowledge_base",
+            method: "POST",
+            path: "/v1/streaming/knowledge_base/{knowledge_base_id}",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "update_webhook_endpoint",
+            method: "PATCH",
+            path: "/v1/webhook/endpoint.update",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "upload_asset",
+            method: "POST",
+            path: "/v1/asset",
+            host: crate::rt::Host::Upload,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "upload_proofread_srt",
+            method: "POST",
+            path: "/v2/video_translate/proofread/{proofread_id}/upload-srt",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+        crate::rt::Operation {
+            id: "upscale_photo_avatar",
+            method: "POST",
+            path: "/v2/photo_avatar/upscale",
+            host: crate::rt::Host::Api,
+            credentials: &[crate::rt::Credential::ApiKey],
+            idempotent: false,
+        },
+    ];
+    /// The operation whose `operationId` is `id`.
+    pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
+        OPERATIONS
+            .binary_search_by(|op| op.id.cmp(id))
+            .ok()
+            .map(|index| &OPERATIONS[index])
+    }
+}
+impl ClientHooks<crate::rt::ClientState> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> ::std::result::Result<(), Error<E>> {
+        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+            .map_err(Error::InvalidRequest)
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                info.operation_id,
+                operations::operation(info.operation_id),
+            )
+            .await
     }
 }
 #[allow(clippy::all, deprecated)]
@@ -12242,21 +12253,21 @@ Sends a `GET` request to `/v1/video_status.get` on each poll*/
         video_id: &'a str,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoDetails, crate::Error> {
-        crate::waiter::wait(
+        crate::rt::wait(
                 "get_video_status",
                 options,
                 move || {
                     async move {
                         let reply = self.get_video_status(video_id).await?.into_inner();
-                        let status = crate::waiter::text(&reply.data.status);
+                        let status = crate::rt::text(&reply.data.status);
                         let state = match status.as_str() {
-                            "completed" => crate::waiter::JobState::Succeeded,
+                            "completed" => crate::rt::JobState::Succeeded,
                             "failed" => {
-                                crate::waiter::JobState::Failed(
-                                    crate::waiter::reason(&reply.data.error),
+                                crate::rt::JobState::Failed(
+                                    crate::rt::reason(&reply.data.error),
                                 )
                             }
-                            _ => crate::waiter::JobState::Running,
+                            _ => crate::rt::JobState::Running,
                         };
                         Ok((status, state, reply.data))
                     }
@@ -12277,7 +12288,7 @@ Sends a `GET` request to `/v1/video.list` for each page*/
     ) -> impl ::futures_core::Stream<
         Item = Result<types::VideoSummary, crate::Error>,
     > + Unpin + 'a {
-        crate::pagination::by_cursor(move |cursor: Option<String>| {
+        crate::rt::by_cursor(move |cursor: Option<String>| {
             let limit = limit.clone();
             async move {
                 let reply = self
@@ -12301,7 +12312,7 @@ Sends a `GET` request to `/v1/asset/list` for each page*/
     ) -> impl ::futures_core::Stream<
         Item = Result<types::Asset, crate::Error>,
     > + Unpin + 'a {
-        crate::pagination::by_cursor(move |cursor: Option<String>| {
+        crate::rt::by_cursor(move |cursor: Option<String>| {
             let limit = limit.clone();
             async move {
                 let reply = self
@@ -12320,7 +12331,7 @@ Sends a `GET` request to `/v2/photo_avatar/generation/{generation_id}` on each p
         generation_id: &'a str,
         options: &crate::WaitOptions,
     ) -> Result<types::PhotoAvatarGeneration, crate::Error> {
-        crate::waiter::wait(
+        crate::rt::wait(
                 "get_photo_avatar_generation",
                 options,
                 move || {
@@ -12329,15 +12340,15 @@ Sends a `GET` request to `/v2/photo_avatar/generation/{generation_id}` on each p
                             .get_photo_avatar_generation(generation_id)
                             .await?
                             .into_inner();
-                        let status = crate::waiter::text(&reply.data.status);
+                        let status = crate::rt::text(&reply.data.status);
                         let state = match status.as_str() {
-                            "success" => crate::waiter::JobState::Succeeded,
+                            "success" => crate::rt::JobState::Succeeded,
                             "failed" => {
-                                crate::waiter::JobState::Failed(
-                                    crate::waiter::reason(&reply.data.msg),
+                                crate::rt::JobState::Failed(
+                                    crate::rt::reason(&reply.data.msg),
                                 )
                             }
-                            _ => crate::waiter::JobState::Running,
+                            _ => crate::rt::JobState::Running,
                         };
                         Ok((status, state, reply.data))
                     }
@@ -12353,7 +12364,7 @@ Sends a `GET` request to `/v2/photo_avatar/train/status/{group_id}` on each poll
         group_id: &'a str,
         options: &crate::WaitOptions,
     ) -> Result<types::PhotoAvatarTraining, crate::Error> {
-        crate::waiter::wait(
+        crate::rt::wait(
                 "get_photo_avatar_training_status",
                 options,
                 move || {
@@ -12362,15 +12373,15 @@ Sends a `GET` request to `/v2/photo_avatar/train/status/{group_id}` on each poll
                             .get_photo_avatar_training_status(group_id)
                             .await?
                             .into_inner();
-                        let status = crate::waiter::text(&reply.data.status);
+                        let status = crate::rt::text(&reply.data.status);
                         let state = match status.as_str() {
-                            "ready" => crate::waiter::JobState::Succeeded,
+                            "ready" => crate::rt::JobState::Succeeded,
                             "failed" => {
-                                crate::waiter::JobState::Failed(
-                                    crate::waiter::reason(&reply.data.error_msg),
+                                crate::rt::JobState::Failed(
+                                    crate::rt::reason(&reply.data.error_msg),
                                 )
                             }
-                            _ => crate::waiter::JobState::Running,
+                            _ => crate::rt::JobState::Running,
                         };
                         Ok((status, state, reply.data))
                     }
@@ -12386,7 +12397,7 @@ Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
         avatar_id: &'a str,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoAvatar, crate::Error> {
-        crate::waiter::wait(
+        crate::rt::wait(
                 "get_video_avatar_status",
                 options,
                 move || {
@@ -12395,17 +12406,15 @@ Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
                             .get_video_avatar_status(avatar_id)
                             .await?
                             .into_inner();
-                        let status = crate::waiter::text(&reply.data.status);
+                        let status = crate::rt::text(&reply.data.status);
                         let state = match status.as_str() {
-                            "complete" | "completed" => {
-                                crate::waiter::JobState::Succeeded
-                            }
+                            "complete" | "completed" => crate::rt::JobState::Succeeded,
                             "failed" => {
-                                crate::waiter::JobState::Failed(
-                                    crate::waiter::reason(&reply.data.error_message),
+                                crate::rt::JobState::Failed(
+                                    crate::rt::reason(&reply.data.error_message),
                                 )
                             }
-                            _ => crate::waiter::JobState::Running,
+                            _ => crate::rt::JobState::Running,
                         };
                         Ok((status, state, reply.data))
                     }
@@ -12425,7 +12434,7 @@ Sends a `GET` request to `/v1/brand_voice/list` for each page*/
     ) -> impl ::futures_core::Stream<
         Item = Result<types::BrandVoice, crate::Error>,
     > + Unpin + 'a {
-        crate::pagination::by_cursor(move |cursor: Option<String>| {
+        crate::rt::by_cursor(move |cursor: Option<String>| {
             let limit = limit.clone();
             let name_only = name_only.clone();
             async move {
@@ -12445,7 +12454,7 @@ Sends a `GET` request to `/v2/video_translate/{video_translate_id}` on each poll
         video_translate_id: &'a str,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoTranslation, crate::Error> {
-        crate::waiter::wait(
+        crate::rt::wait(
                 "get_video_translation_status",
                 options,
                 move || {
@@ -12454,15 +12463,15 @@ Sends a `GET` request to `/v2/video_translate/{video_translate_id}` on each poll
                             .get_video_translation_status(video_translate_id)
                             .await?
                             .into_inner();
-                        let status = crate::waiter::text(&reply.data.status);
+                        let status = crate::rt::text(&reply.data.status);
                         let state = match status.as_str() {
-                            "success" => crate::waiter::JobState::Succeeded,
+                            "success" => crate::rt::JobState::Succeeded,
                             "failed" => {
-                                crate::waiter::JobState::Failed(
-                                    crate::waiter::reason(&reply.data.message),
+                                crate::rt::JobState::Failed(
+                                    crate::rt::reason(&reply.data.message),
                                 )
                             }
-                            _ => crate::waiter::JobState::Running,
+                            _ => crate::rt::JobState::Running,
                         };
                         Ok((status, state, reply.data))
                     }
@@ -12478,7 +12487,7 @@ Sends a `GET` request to `/v2/video_translate/proofread/status/{proofread_id}` o
         proofread_id: &'a str,
         options: &crate::WaitOptions,
     ) -> Result<types::ProofreadState, crate::Error> {
-        crate::waiter::wait(
+        crate::rt::wait(
                 "get_proofread_status",
                 options,
                 move || {
@@ -12487,15 +12496,15 @@ Sends a `GET` request to `/v2/video_translate/proofread/status/{proofread_id}` o
                             .get_proofread_status(proofread_id)
                             .await?
                             .into_inner();
-                        let status = crate::waiter::text(&reply.data.status);
+                        let status = crate::rt::text(&reply.data.status);
                         let state = match status.as_str() {
-                            "completed" => crate::waiter::JobState::Succeeded,
+                            "completed" => crate::rt::JobState::Succeeded,
                             "failed" => {
-                                crate::waiter::JobState::Failed(
-                                    crate::waiter::reason(&reply.data.details),
+                                crate::rt::JobState::Failed(
+                                    crate::rt::reason(&reply.data.details),
                                 )
                             }
-                            _ => crate::waiter::JobState::Running,
+                            _ => crate::rt::JobState::Running,
                         };
                         Ok((status, state, reply.data))
                     }
@@ -12517,7 +12526,7 @@ Sends a `GET` request to `/v1/folders` for each page*/
     ) -> impl ::futures_core::Stream<
         Item = Result<types::Folder, crate::Error>,
     > + Unpin + 'a {
-        crate::pagination::by_cursor(move |cursor: Option<String>| {
+        crate::rt::by_cursor(move |cursor: Option<String>| {
             let is_trash = is_trash.clone();
             let limit = limit.clone();
             async move {
@@ -12551,7 +12560,7 @@ Sends a `GET` request to `/v2/streaming.list` for each page*/
     ) -> impl ::futures_core::Stream<
         Item = Result<types::StreamingSessionRecord, crate::Error>,
     > + Unpin + 'a {
-        crate::pagination::by_cursor(move |cursor: Option<String>| {
+        crate::rt::by_cursor(move |cursor: Option<String>| {
             let page = page.clone();
             let page_size = page_size.clone();
             async move {

@@ -10,60 +10,96 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use bytes_carrier::carry;
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, LOCATION};
-use reqwest::{Method, Request, Response, StatusCode};
+use reqwest::{Request, Response, StatusCode};
 use tracing::{Instrument, Level, field};
 
+use crate::ClientState;
 use crate::config::{Credentials, base_text};
 use crate::envelope::{RawOutcome, raw_outcome};
 use crate::error::{ApiError, Error, MAX_KEPT_BODY, kept_body, origin_of, request_id, without_query};
-use crate::generated::operations::{operation_idempotent, operation_security, operation_server};
 use crate::retry::{StatusVerdict, error_delay, may_have_arrived, next_copy, status_verdict};
-use crate::{Client, ClientState};
+use crate::rt::{Host, Operation};
 
 /// HeyGen's API key header.
 static API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 /// progenitor adds `api-version: <info.version>` to every request; HeyGen has no use for it.
 static API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
-impl ClientHooks<ClientState> for Client {
-    async fn pre<E>(&self, request: &mut Request, info: &OperationInfo) -> Result<(), progenitor_client::Error<E>> {
-        let state = self.inner();
-        if !operation_security(info.operation_id).contains(&state.credentials.scheme()) {
-            return Err(progenitor_client::Error::InvalidRequest(format!(
-                "this operation does not accept a {}; build the client with an API key",
-                state.credentials.describe()
-            )));
-        }
-        let server = operation_server(info.operation_id);
-        if server != 0 {
-            *request.url_mut() = reroute(request.url(), &state.base_urls[0], &state.base_urls[server])
-                .map_err(progenitor_client::Error::InvalidRequest)?;
-        }
-        // The key goes only to the client's own hosts, whatever built the URL.
-        if !state.is_own_origin(request.url()) {
-            return Err(progenitor_client::Error::InvalidRequest(format!(
-                "refusing to send credentials to {}, which is not one of the client's hosts",
-                origin_of(request.url())
-            )));
-        }
-        let headers = request.headers_mut();
-        headers.remove(&API_VERSION_HEADER);
-        match &state.credentials {
-            Credentials::ApiKey(key) => headers.insert(API_KEY_HEADER.clone(), key.clone()),
-            Credentials::SessionToken(bearer) => headers.insert(AUTHORIZATION, bearer.clone()),
-        };
-        Ok(())
+/// The `pre` hook of every generated client: checks that `operation` accepts the client's
+/// credentials, routes the request to the operation's host, checks that the path is the
+/// operation's (no `.`/`..` argument moved it), and attaches the credentials. `operation` is
+/// `None` for an id the generated facts do not know, which cannot happen for generated methods.
+pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'static Operation>) -> Result<(), String> {
+    let operation = operation.ok_or("the client has no facts for this operation")?;
+    if !operation.credentials.contains(&state.credentials.credential()) {
+        return Err(format!(
+            "this operation does not accept a {}; build the client with an API key",
+            state.credentials.describe()
+        ));
     }
+    let host = state.base_url(operation.host);
+    if operation.host != Host::Api {
+        *request.url_mut() = reroute(request.url(), state.base_url(Host::Api), host)?;
+    }
+    if !follows_template(request.url().path(), host.path(), operation.path) {
+        return Err(format!(
+            "a path argument of {} is `.`, `..` or empty, which would send the request to another endpoint",
+            operation.id
+        ));
+    }
+    // The key goes only to the client's own hosts, whatever built the URL.
+    if !state.is_own_origin(request.url()) {
+        return Err(format!(
+            "refusing to send credentials to {}, which is not one of the client's hosts",
+            origin_of(request.url())
+        ));
+    }
+    let headers = request.headers_mut();
+    headers.remove(&API_VERSION_HEADER);
+    match &state.credentials {
+        Credentials::ApiKey(key) => headers.insert(API_KEY_HEADER.clone(), key.clone()),
+        Credentials::SessionToken(bearer) => headers.insert(AUTHORIZATION, bearer.clone()),
+    };
+    Ok(())
+}
 
-    async fn exec(&self, request: Request, info: &OperationInfo) -> reqwest::Result<Response> {
-        let call =
-            Call { operation: info.operation_id, idempotent: operation_idempotent(info.operation_id), api: true };
-        match send(self, request, call).instrument(span(info.operation_id)).await {
-            Ok(response) => Ok(response),
-            Err(Failure::Transport(error)) => Err(error),
-            Err(Failure::Verdict(error)) => Err(carry(Verdict(Mutex::new(Some(error)))).await),
+/// The `exec` hook of every generated client: sends the request with retries and reads its
+/// reply (see the module docs).
+pub async fn exec(
+    http: &reqwest::Client,
+    state: &ClientState,
+    request: Request,
+    operation_id: &'static str,
+    operation: Option<&'static Operation>,
+) -> reqwest::Result<Response> {
+    let idempotent = operation.is_some_and(|op| op.idempotent);
+    let deletes = operation.is_some_and(|op| op.method == "DELETE");
+    let call = Call { operation: operation_id, idempotent, deletes, api: true };
+    match send(http, state, request, call).instrument(span(operation_id)).await {
+        Ok(response) => Ok(response),
+        Err(Failure::Transport(error)) => Err(error),
+        Err(Failure::Verdict(error)) => Err(carry(Verdict(Mutex::new(Some(error)))).await),
+    }
+}
+
+/// Whether `path` (a request's, on a host whose base path is `base`) has the segments of
+/// `template`: its literal segments, and one non-empty segment per parameter. reqwest resolves
+/// `.` and `..` segments when it parses the URL, so a path argument of `..` shows here as a
+/// missing segment.
+fn follows_template(path: &str, base: &str, template: &str) -> bool {
+    let Some(rest) = path.strip_prefix(base.trim_end_matches('/')) else { return false };
+    let (mut actual, mut expected) = (rest.split('/'), template.split('/'));
+    loop {
+        match (actual.next(), expected.next()) {
+            (None, None) => return true,
+            (Some(got), Some(want)) if want.contains('{') => {
+                if got.is_empty() || got == "." || got == ".." {
+                    return false;
+                }
+            }
+            (Some(got), Some(want)) if got == want => {}
+            _ => return false,
         }
     }
 }
@@ -139,6 +175,8 @@ pub(crate) struct Call {
     pub operation: &'static str,
     /// Sending it twice has the same effect as once.
     pub idempotent: bool,
+    /// A DELETE: a 404 after an attempt that may have arrived means it was deleted then.
+    pub deletes: bool,
     /// A call of HeyGen's API (its envelope is checked), as opposed to a signed link.
     pub api: bool,
 }
@@ -153,13 +191,16 @@ pub(crate) enum Failure {
 
 /// Sends `request`, and again while the retry policy allows and it is safe; reads the reply's
 /// body (up to the client's limit) and hands on a response that holds it.
-pub(crate) async fn send(client: &Client, mut request: Request, call: Call) -> Result<Response, Failure> {
-    let state = client.inner();
+pub(crate) async fn send(
+    http: &reqwest::Client,
+    state: &ClientState,
+    mut request: Request,
+    call: Call,
+) -> Result<Response, Failure> {
     let started = Instant::now();
     let span = tracing::Span::current();
     span.record("method", field::display(request.method()));
     span.record("path", request.url().path());
-    let deletes = request.method() == Method::DELETE || call.operation.starts_with("delete_");
     // Whether an earlier attempt may have reached the server and acted.
     let mut arrived = false;
     let mut attempt = 1;
@@ -167,13 +208,13 @@ pub(crate) async fn send(client: &Client, mut request: Request, call: Call) -> R
         span.record("attempt", attempt);
         trace_request(&request, state);
         let copy = next_copy(&state.retry, &request, attempt);
-        let outcome = attempt_once(client, request, call, state, attempt, copy.is_some()).await;
+        let outcome = attempt_once(http, request, call, state, attempt, copy.is_some()).await;
         let (delay, failure) = match outcome {
             Ok(Received::Done(response)) => {
                 let status = response.status();
                 span.record("duration_ms", started.elapsed().as_millis() as u64);
                 span.record("status", status.as_u16());
-                if deletes && arrived && status == StatusCode::NOT_FOUND {
+                if call.deletes && arrived && status == StatusCode::NOT_FOUND {
                     let request_id = request_id(response.headers());
                     return Err(Failure::Verdict(Error::AlreadyDeleted { operation: call.operation, request_id }));
                 }
@@ -227,14 +268,14 @@ enum Received {
 }
 
 async fn attempt_once(
-    client: &Client,
+    http: &reqwest::Client,
     request: Request,
     call: Call,
     state: &ClientState,
     attempt: u32,
     can_retry: bool,
 ) -> Result<Received, Failure> {
-    let response = client.client().execute(request).await.map_err(Failure::Transport)?;
+    let response = http.execute(request).await.map_err(Failure::Transport)?;
     let status = response.status();
     if status.is_redirection() {
         let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok());

@@ -26,12 +26,14 @@ mod generated;
 
 mod config;
 mod download;
-pub mod envelope;
+mod envelope;
 mod error;
 mod hooks;
 mod pagination;
 mod redact;
 mod retry;
+#[doc(hidden)]
+pub mod rt;
 mod runtime;
 #[cfg(feature = "streaming")]
 pub mod streaming;
@@ -42,8 +44,7 @@ pub mod webhook;
 pub use config::{
     BuildError, ClientBuilder, ClientState, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
 };
-pub use error::{ApiError, DecodeError, Error, MAX_KEPT_BODY};
-pub use generated::operations;
+pub use error::{ApiError, DecodeError, Error};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, types};
 pub use retry::RetryPolicy;
 pub use upload::asset_content_type;

@@ -21,7 +21,7 @@ pub(crate) const MAX_EMPTY_PAGES: usize = 16;
 /// followed (a cycle: each page is fetched once, so no item is repeated), after
 /// [`MAX_EMPTY_PAGES`] empty pages in a row and after [`MAX_PAGES`] pages; each of the last
 /// three is logged as a warning. An error is yielded once and ends it.
-pub(crate) fn by_cursor<'a, T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>> + Unpin + 'a
+pub fn by_cursor<'a, T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>> + Unpin + 'a
 where
     T: 'a,
     F: FnMut(Option<String>) -> Fut + 'a,

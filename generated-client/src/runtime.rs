@@ -5,10 +5,7 @@
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 
-use progenitor_client::ClientInfo;
-
-use crate::Client;
-use crate::envelope::Envelope;
+use crate::ClientState;
 use crate::error::{ApiError, DecodeError, Error, kept_body, parse_error_body, request_id};
 use crate::hooks::take_verdict;
 use crate::redact::redact_secret;
@@ -16,8 +13,8 @@ use crate::retry::retry_after;
 
 /// Called by each generated method with its operation id, its declared success status and
 /// progenitor's result.
-pub(crate) async fn finish<T: Envelope>(
-    client: &Client,
+pub async fn finish<T>(
+    state: &ClientState,
     operation: &'static str,
     success_status: u16,
     result: Result<ResponseValue<T>, progenitor_client::Error>,
@@ -25,13 +22,13 @@ pub(crate) async fn finish<T: Envelope>(
     // The envelope was checked on the raw body by the `exec` hook, for every success type alike.
     match result {
         Ok(value) => Ok(value),
-        Err(error) => Err(scrubbed(convert(operation, success_status, error).await, client)),
+        Err(error) => Err(scrubbed(convert(operation, success_status, error).await, state)),
     }
 }
 
 /// Takes the client's own credentials out of the text an error carries, should a server echo them.
-fn scrubbed(mut error: Error, client: &Client) -> Error {
-    let scrub = |text: &mut String| *text = redact_secret(text, client.inner());
+fn scrubbed(mut error: Error, state: &ClientState) -> Error {
+    let scrub = |text: &mut String| *text = redact_secret(text, state);
     match &mut error {
         Error::Api(e) => {
             scrub(&mut e.body);

@@ -70,7 +70,7 @@ pub struct Progress<'a> {
 }
 
 /// What one poll found.
-pub(crate) enum JobState {
+pub enum JobState {
     Running,
     Succeeded,
     /// With HeyGen's reason, when it gave one.
@@ -86,7 +86,7 @@ pub(crate) enum JobState {
 /// logged and tried again at the next interval; any other error (4xx, a reply that does not
 /// decode, a job HeyGen reports failed) ends the wait. Any `WaitOptions` is accepted: the
 /// arithmetic saturates rather than overflowing.
-pub(crate) async fn wait<T, F, Fut>(operation: &'static str, options: &WaitOptions, mut poll: F) -> Result<T, Error>
+pub async fn wait<T, F, Fut>(operation: &'static str, options: &WaitOptions, mut poll: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(String, JobState, T), Error>>,
@@ -142,7 +142,7 @@ fn is_transient(error: &Error) -> bool {
 }
 
 /// A status field as text, whatever its type (an enum, an optional enum, a string).
-pub(crate) fn text(status: &impl Serialize) -> String {
+pub fn text(status: &impl Serialize) -> String {
     match serde_json::to_value(status) {
         Ok(Value::String(text)) => text,
         Ok(Value::Null) | Err(_) => String::new(),
@@ -151,7 +151,7 @@ pub(crate) fn text(status: &impl Serialize) -> String {
 }
 
 /// A failure reason as text: a string as it is, an object by its message and code.
-pub(crate) fn reason(field: &impl Serialize) -> Option<String> {
+pub fn reason(field: &impl Serialize) -> Option<String> {
     match serde_json::to_value(field).ok()? {
         Value::Null => None,
         Value::String(text) if text.is_empty() => None,

@@ -40,6 +40,8 @@ bad_spec!(
     undeclared_path_parameter,
     nullable_named_union,
     unknown_server,
+    unroutable_server,
+    unsupported_security,
     invalid_extensions,
     raw_upload_without_content_type,
     required_not_in_example,

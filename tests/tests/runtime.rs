@@ -368,7 +368,7 @@ async fn a_very_large_reply_parses() {
 async fn a_very_large_error_body_is_capped() {
     let reply = ResponseTemplate::new(500).set_body_raw("x".repeat(5 * 1024 * 1024), "text/plain");
     let Err(Error::Api(e)) = status_reply(reply).await else { panic!("expected an API error") };
-    assert_eq!(e.body.len(), heygen_client::MAX_KEPT_BODY);
+    assert_eq!(e.body.len(), 64 * 1024, "error bodies are kept up to 64 KiB");
 }
 
 #[tokio::test]

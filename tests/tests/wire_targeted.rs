@@ -166,3 +166,25 @@ async fn enum_values_map_both_ways() {
     let reply = h.client.list_folders(None, None, None, None, None).await.unwrap().into_inner();
     assert_eq!(reply.data.folders[0].project_type, Some(types::FolderProjectType::VideoTranslate));
 }
+
+/// A path argument of `.`, `..` or nothing would move the request to another endpoint (reqwest
+/// resolves dot segments when it parses the URL): the client refuses it before sending.
+#[tokio::test]
+async fn dot_segment_path_arguments_are_refused_before_sending() {
+    let h = Harness::start().await;
+    for id in ["..", ".", ""] {
+        let err = h.client.delete_asset(id).await.unwrap_err();
+        assert!(
+            matches!(&err, heygen_client::Error::InvalidRequest { message, .. } if message.contains("another endpoint")),
+            "{id:?}: {err}"
+        );
+    }
+    // `%2e%2e` is no dot segment once encoded: it stays inside the one path segment.
+    call("POST", "/v1/asset/%252e%252e/delete")
+        .respond_with(example_response("delete_asset"))
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    h.client.delete_asset("%2e%2e").await.unwrap();
+    assert_eq!(h.api.received_requests().await.unwrap().len(), 1, "only the encoded one was sent");
+}

@@ -218,7 +218,8 @@ fn items(file: &syn::File) -> BTreeMap<String, PublicItem> {
 
 fn collect(prefix: Option<&str>, items: &[Item], out: &mut BTreeMap<String, PublicItem>) {
     let path = |name: String| prefix.map_or(name.clone(), |prefix| format!("{prefix}::{name}"));
-    for item in items {
+    // `#[doc(hidden)]` items (the runtime's facts) are plumbing, not users' API.
+    for item in items.iter().filter(|item| !doc_hidden(item)) {
         let (name, public) = match item {
             Item::Struct(s) if is_pub(&s.vis) => (s.ident.to_string(), structure(s)),
             Item::Enum(e) if is_pub(&e.vis) => (e.ident.to_string(), enumeration(e)),
@@ -235,6 +236,22 @@ fn collect(prefix: Option<&str>, items: &[Item], out: &mut BTreeMap<String, Publ
         };
         out.insert(path(name), public);
     }
+}
+
+fn doc_hidden(item: &Item) -> bool {
+    let attrs = match item {
+        Item::Mod(m) => &m.attrs,
+        Item::Struct(s) => &s.attrs,
+        Item::Enum(e) => &e.attrs,
+        Item::Fn(f) => &f.attrs,
+        Item::Const(c) => &c.attrs,
+        Item::Static(s) => &s.attrs,
+        Item::Type(t) => &t.attrs,
+        _ => return false,
+    };
+    attrs.iter().any(|a| {
+        a.path().is_ident("doc") && matches!(&a.meta, syn::Meta::List(list) if list.tokens.to_string() == "hidden")
+    })
 }
 
 fn plain(kind: &'static str, signature: String) -> PublicItem {

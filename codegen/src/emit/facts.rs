@@ -1,52 +1,71 @@
-//! Facts: what the hand-written hooks need to know about each operation that the generated
-//! methods do not act on themselves.
+//! Facts: what the hand-written runtime needs to know about each operation, as data of its own
+//! types (`crate::rt::Operation`, `Host`, `Credential`), and the `ClientHooks` impl that hands
+//! every request to the runtime with its operation's facts.
+//!
+//! Hosts and credentials reach the runtime as variants the model mapped from the spec's servers
+//! and security schemes by what they are, so reordering servers or renaming a scheme changes no
+//! hand-written code, and a server or scheme the runtime cannot serve fails at generation.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::model::Api;
 
-/// The `operations` module: `SERVERS`, `operation_server`, `operation_security` and
-/// `operation_idempotent`.
+/// The `operations` module and the hooks impl of the generated `Client`.
 pub fn tokens(api: &Api) -> TokenStream {
-    let servers = &api.servers;
-    let count = servers.len();
-    let overrides = api.operations.iter().filter(|op| op.server != 0).map(|op| {
-        let (id, index) = (&op.id, op.server);
-        quote! { #id => #index, }
+    let servers = api.servers.iter().zip(&api.hosts).map(|(url, host)| {
+        let host = format_ident!("{}", host.name());
+        quote! { (crate::rt::Host::#host, #url) }
     });
-    let global_security = &api.default_security;
-    let security = api.operations.iter().filter(|op| &op.security != global_security).map(|op| {
-        let (id, schemes) = (&op.id, &op.security);
-        quote! { #id => &[#(#schemes),*], }
+    let server_count = api.servers.len();
+    // Sorted by id, for the binary search in `operation`.
+    let mut operations: Vec<_> = api.operations.iter().collect();
+    operations.sort_by(|a, b| a.id.cmp(&b.id));
+    let count = operations.len();
+    let entries = operations.iter().map(|op| {
+        let (id, path, idempotent) = (&op.id, &op.path, op.idempotent);
+        let method = op.http_method();
+        let host = format_ident!("{}", op.host.name());
+        let credentials = op.credentials.iter().map(|c| format_ident!("{}", c.name()));
+        quote! {
+            crate::rt::Operation {
+                id: #id,
+                method: #method,
+                path: #path,
+                host: crate::rt::Host::#host,
+                credentials: &[#(crate::rt::Credential::#credentials),*],
+                idempotent: #idempotent,
+            }
+        }
     });
-    let idempotent = api.operations.iter().filter(|op| op.idempotent).map(|op| &op.id);
     quote! {
-        /// Facts about each operation that the generated methods do not act on themselves.
+        /// What the runtime needs to know about each operation that the generated methods do not
+        /// act on themselves. Internal: read by `crate::rt`.
+        #[doc(hidden)]
         pub mod operations {
-            /// The servers the spec declares. The first is every operation's default host.
-            pub const SERVERS: [&str; #count] = [#(#servers),*];
+            /// The servers the spec declares, with the runtime host each one is.
+            pub const SERVERS: [(crate::rt::Host, &str); #server_count] = [#(#servers),*];
 
-            /// Index into [`SERVERS`] of the host `operation_id` is sent to.
-            pub fn operation_server(operation_id: &str) -> usize {
-                match operation_id {
-                    #(#overrides)*
-                    _ => 0,
-                }
+            /// Every operation, sorted by id.
+            pub static OPERATIONS: [crate::rt::Operation; #count] = [#(#entries),*];
+
+            /// The operation whose `operationId` is `id`.
+            pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
+                OPERATIONS.binary_search_by(|op| op.id.cmp(id)).ok().map(|index| &OPERATIONS[index])
+            }
+        }
+
+        impl ClientHooks<crate::rt::ClientState> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> ::std::result::Result<(), Error<E>> {
+                crate::rt::pre(self.inner(), request, operations::operation(info.operation_id)).map_err(Error::InvalidRequest)
             }
 
-            /// Names of the security schemes `operation_id` accepts, any one of which will do.
-            pub fn operation_security(operation_id: &str) -> &'static [&'static str] {
-                match operation_id {
-                    #(#security)*
-                    _ => &[#(#global_security),*],
-                }
-            }
-
-            /// Whether sending `operation_id` twice has the same effect as sending it once, so a
-            /// failed attempt may be retried even when the server may have acted on it.
-            pub fn operation_idempotent(operation_id: &str) -> bool {
-                matches!(operation_id, #(#idempotent)|*)
+            async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+                crate::rt::exec(&self.client, self.inner(), request, info.operation_id, operations::operation(info.operation_id)).await
             }
         }
     }

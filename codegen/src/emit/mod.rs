@@ -1,14 +1,12 @@
 //! Emit: code written from the model and the bound progenitor items, beside progenitor's own.
 //!
 //! - [`facts`]: the per-operation facts the hand-written runtime acts on (host, credentials,
-//!   idempotency);
-//! - [`envelope`]: the envelope check of every success type;
+//!   idempotency), and the hooks that hand it every request;
 //! - [`workflows`]: `wait_for_*` and `*_stream` methods from `x-waiter` and `x-pagination`;
 //! - [`calls`]: the test drivers' dispatch table from `operationId` to a typed call;
 //! - [`surface`]: the API listing reviewers see.
 
 pub mod calls;
-pub mod envelope;
 pub mod facts;
 pub mod surface;
 pub mod workflows;

@@ -175,7 +175,7 @@ fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Resu
         pub fn #name<'a>(&'a self, #(#kept_names: #kept_types),*)
             -> impl ::futures_core::Stream<Item = Result<types::#item_type, crate::Error>> + Unpin + 'a
         {
-            crate::pagination::by_cursor(move |cursor: Option<String>| {
+            crate::rt::by_cursor(move |cursor: Option<String>| {
                 #copies
                 async move {
                     let reply = self.#call(#(#args),*).await?.into_inner();
@@ -208,7 +208,7 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
     let reason = match &spec.reason {
         Some(path) => {
             let field = borrow(&fields(file, bound, path)?);
-            quote! { crate::waiter::reason(#field) }
+            quote! { crate::rt::reason(#field) }
         }
         None => quote! { None },
     };
@@ -228,15 +228,15 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
         #deprecated
         #[doc = #doc]
         pub async fn #name<'a>(&'a self, #(#names: #types,)* options: &crate::WaitOptions) -> Result<#result_type, crate::Error> {
-            crate::waiter::wait(#op_id, options, move || {
+            crate::rt::wait(#op_id, options, move || {
                 #copies
                 async move {
                     let reply = self.#call(#(#names),*).await?.into_inner();
-                    let status = crate::waiter::text(#status);
+                    let status = crate::rt::text(#status);
                     let state = match status.as_str() {
-                        #(#succeeded)|* => crate::waiter::JobState::Succeeded,
-                        #(#failed)|* => crate::waiter::JobState::Failed(#reason),
-                        _ => crate::waiter::JobState::Running,
+                        #(#succeeded)|* => crate::rt::JobState::Succeeded,
+                        #(#failed)|* => crate::rt::JobState::Failed(#reason),
+                        _ => crate::rt::JobState::Running,
                     };
                     Ok((status, state, #result))
                 }

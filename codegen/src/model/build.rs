@@ -14,7 +14,8 @@ use serde_json::Value;
 use super::examples;
 use super::schema::{Component, Node, resolve};
 use super::{
-    Api, Body, IDEMPOTENT, Location, Operation, PAGINATION, Pagination, Parameter, Success, WAITER, Waiter, Workflow,
+    Api, Body, Credential, Host, IDEMPOTENT, Location, Operation, PAGINATION, Pagination, Parameter, Success, WAITER,
+    Waiter, Workflow,
 };
 use crate::error::Problem;
 use crate::load::{LoadedSpec, escape_segment};
@@ -96,7 +97,10 @@ impl<'a> Builder<'a> {
         if openapi.servers.is_empty() {
             self.report("/servers", "the spec must declare its servers; the first is the default host");
         }
+        let hosts = openapi.servers.iter().enumerate().map(|(i, server)| self.host(i, &server.url)).collect();
+        let credentials = self.credentials();
         let mut api = Api {
+            hosts,
             servers: openapi.servers.iter().map(|s| s.url.clone()).collect(),
             default_security: security_schemes(openapi.security.as_deref().unwrap_or_default()),
             operations: Vec::new(),
@@ -111,7 +115,7 @@ impl<'a> Builder<'a> {
                     for (method, operation) in item.iter() {
                         let at = format!("{pointer}/{method}");
                         let shared = (pointer.as_str(), item.parameters.as_slice());
-                        if let Some(op) = self.operation(&at, path, method, operation, shared, &api) {
+                        if let Some(op) = self.operation(&at, path, method, operation, shared, &api, &credentials) {
                             api.operations.push(op);
                         }
                     }
@@ -129,6 +133,7 @@ impl<'a> Builder<'a> {
         op: &'a openapiv3::Operation,
         (item_pointer, item_parameters): (&str, &'a [ReferenceOr<Param>]),
         api: &Api,
+        schemes: &HashMap<String, Option<Credential>>,
     ) -> Option<Operation> {
         if method == "options" || method == "trace" {
             self.report(
@@ -169,6 +174,19 @@ impl<'a> Builder<'a> {
         });
         let success = self.responses(&format!("{pointer}/responses"), op);
         let workflows = self.workflows(pointer, op, &parameters, success.as_ref());
+        let security = op.security.as_deref().map(security_schemes).unwrap_or_else(|| api.default_security.clone());
+        let mut credentials = Vec::new();
+        for name in &security {
+            match schemes.get(name) {
+                Some(Some(credential)) if !credentials.contains(credential) => credentials.push(*credential),
+                // Declared but not one the runtime can send: reported at its declaration.
+                Some(_) => {}
+                None => self.report(
+                    format!("{pointer}/security"),
+                    format!("security scheme `{name}` is not declared in components.securitySchemes"),
+                ),
+            }
+        }
         Some(Operation {
             id: op.operation_id.clone()?,
             method: method.to_owned(),
@@ -178,13 +196,61 @@ impl<'a> Builder<'a> {
             deprecated: op.deprecated,
             reference: op.external_docs.as_ref().map(|d| d.url.clone()),
             server,
-            security: op.security.as_deref().map(security_schemes).unwrap_or_else(|| api.default_security.clone()),
+            host: api.hosts.get(server).copied().unwrap_or_default(),
+            security,
+            credentials,
             idempotent,
             parameters,
             body,
             success,
             workflows,
         })
+    }
+
+    /// The runtime host of the spec's `index`th server, by its host name (`api.` or `upload.`).
+    fn host(&mut self, index: usize, url: &str) -> Host {
+        let name = url.split("://").nth(1).unwrap_or(url).split(['/', ':']).next().unwrap_or_default();
+        match name.split('.').next() {
+            Some("api") => Host::Api,
+            Some("upload") => Host::Upload,
+            _ => {
+                let message = format!(
+                    "server {url} is neither an `api.` nor an `upload.` host, the two the client's runtime routes to"
+                );
+                self.report(format!("/servers/{index}/url"), message);
+                Host::Api
+            }
+        }
+    }
+
+    /// The runtime credential of each security scheme, by what the scheme is (`None` for one the
+    /// runtime cannot send, which is reported).
+    fn credentials(&mut self) -> HashMap<String, Option<Credential>> {
+        use openapiv3::{APIKeyLocation, SecurityScheme};
+        let Some(components) = &self.spec.openapi.components else { return HashMap::new() };
+        let mut found = HashMap::new();
+        for (name, scheme) in &components.security_schemes {
+            let credential = match scheme {
+                ReferenceOr::Item(SecurityScheme::APIKey {
+                    location: APIKeyLocation::Header, name: header, ..
+                }) if header.eq_ignore_ascii_case("x-api-key") => Some(Credential::ApiKey),
+                ReferenceOr::Item(SecurityScheme::HTTP { scheme, .. }) if scheme.eq_ignore_ascii_case("bearer") => {
+                    Some(Credential::Bearer)
+                }
+                _ => None,
+            };
+            found.insert(name.clone(), credential);
+            match credential {
+                Some(_) => {}
+                None => self.report(
+                    format!("/components/securitySchemes/{}", escape_segment(name)),
+                    format!(
+                        "security scheme `{name}` is neither an `X-Api-Key` header nor an HTTP bearer token, the two the client's runtime can send"
+                    ),
+                ),
+            }
+        }
+        found
     }
 
     fn operation_id(&mut self, pointer: &str, id: Option<&str>) {

@@ -26,6 +26,8 @@ pub const WAITER: &str = "x-waiter";
 pub struct Api {
     /// The servers the spec declares; the first is every operation's default host.
     pub servers: Vec<String>,
+    /// The runtime's host for each of [`Api::servers`] (same order).
+    pub hosts: Vec<Host>,
     /// The security scheme names of the document-wide `security` list, in order.
     pub default_security: Vec<String>,
     /// Every operation, in document order (paths, then methods in `openapiv3`'s order).
@@ -49,6 +51,10 @@ pub struct Operation {
     pub server: usize,
     /// The security schemes the operation accepts, any one of which will do.
     pub security: Vec<String>,
+    /// The host the operation is sent to, as the runtime knows it.
+    pub host: Host,
+    /// The credentials the operation accepts (its security schemes, as the runtime knows them).
+    pub credentials: Vec<Credential>,
     /// Whether sending the request twice has the effect of sending it once.
     pub idempotent: bool,
     /// Path-level and operation-level parameters, `$ref`s resolved, in declaration order
@@ -65,6 +71,48 @@ impl Operation {
     /// `GET`, `POST`, ...
     pub fn http_method(&self) -> String {
         self.method.to_uppercase()
+    }
+}
+
+/// A host the hand-written runtime routes to (`heygen_client::rt::Host`). Each server of a spec
+/// maps to one by its host name, so the runtime learns hosts as types, not by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Host {
+    /// `api.<domain>`: the REST API.
+    #[default]
+    Api,
+    /// `upload.<domain>`: raw uploads.
+    Upload,
+}
+
+impl Host {
+    /// The runtime's variant name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Api => "Api",
+            Self::Upload => "Upload",
+        }
+    }
+}
+
+/// A credential the runtime knows how to attach (`heygen_client::rt::Credential`). Each security
+/// scheme maps to one by what it is (its type, place and header), not by its name, so renaming a
+/// scheme changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// An `apiKey` scheme in the `X-Api-Key` header.
+    ApiKey,
+    /// An `http` scheme with `bearer`: `Authorization: Bearer <token>`.
+    Bearer,
+}
+
+impl Credential {
+    /// The runtime's variant name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ApiKey => "ApiKey",
+            Self::Bearer => "Bearer",
+        }
     }
 }
 
