@@ -210,3 +210,23 @@ fn scalar(text: &str, style: TScalarStyle) -> Value {
         _ => Value::String(text.to_owned()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pointer_gets_the_line_of_its_nearest_ancestor_in_the_source() {
+        let source = "openapi: 3.0.3\npaths:\n  /v1/a~b:\n    get:\n      operationId: x\n";
+        let (_, lines) = parse(Path::new("t.yaml"), source).unwrap();
+        assert_eq!(lines.line_of("/paths/~1v1~1a~0b/get/operationId"), 5);
+        // A node the source does not have (a default, say) takes its parent's line.
+        assert_eq!(lines.line_of("/paths/~1v1~1a~0b/get/responses/200"), 4);
+        assert_eq!(lines.line_of("/nowhere"), 1);
+    }
+
+    #[test]
+    fn pointer_segments_are_escaped() {
+        assert_eq!(escape_segment("/v1/a~b"), "~1v1~1a~0b");
+    }
+}

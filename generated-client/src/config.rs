@@ -367,3 +367,32 @@ impl Client {
         ClientBuilder::default().from_env().build()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalised_once() {
+        let url = normalize_base_url(" HTTPS://API.HeyGen.com:443/ \n", false).unwrap();
+        assert_eq!(url.as_str(), "https://api.heygen.com/");
+        assert_eq!(base_text(&url), "https://api.heygen.com");
+        let prefixed = normalize_base_url("https://proxy.example.com/heygen/", false).unwrap();
+        assert_eq!(base_text(&prefixed), "https://proxy.example.com/heygen");
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_unless_allowed() {
+        assert!(normalize_base_url("http://127.0.0.1:8080", false).is_ok());
+        assert!(normalize_base_url("http://[::1]:8080", false).is_ok());
+        assert!(normalize_base_url("http://localhost:8080", false).is_ok());
+        assert!(normalize_base_url("http://api.heygen.com", false).is_err());
+        assert!(normalize_base_url("http://api.heygen.com", true).is_ok());
+    }
+
+    #[test]
+    fn user_info_is_refused_without_being_echoed() {
+        let err = normalize_base_url("https://user:hunter2@api.heygen.com", false).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+}

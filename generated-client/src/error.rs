@@ -216,3 +216,25 @@ fn excerpt(body: &str) -> String {
     let cut = if end < body.len() { "…" } else { "" };
     format!("{}{cut}", body[..end].trim())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_at_a_character_boundary() {
+        let long = "é".repeat(150);
+        let cut = excerpt(&long);
+        assert!(cut.ends_with('…'));
+        assert!(cut.chars().count() <= 101, "{}", cut.chars().count());
+        assert_eq!(excerpt("  short  "), "short");
+    }
+
+    #[test]
+    fn kept_bodies_are_capped_and_whole_characters() {
+        let body = "€".repeat(MAX_KEPT_BODY);
+        let kept = kept_body(body.as_bytes());
+        assert!(kept.len() <= MAX_KEPT_BODY);
+        assert!(!kept.contains('\u{FFFD}'), "a cut character is dropped, not replaced");
+    }
+}

@@ -390,3 +390,21 @@ fn trace_body(what: &str, body: &[u8], content_type: Option<&str>, state: &Clien
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::follows_template;
+
+    #[test]
+    fn a_path_follows_its_template_segment_by_segment() {
+        let template = "/v1/asset/{asset_id}/delete";
+        assert!(follows_template("/v1/asset/a1/delete", "/", template));
+        assert!(follows_template("/prefix/v1/asset/a%2Fb/delete", "/prefix", template));
+        // What reqwest makes of `..`, `.` and an empty argument.
+        assert!(!follows_template("/v1/delete", "/", template));
+        assert!(!follows_template("/v1/asset/delete", "/", template));
+        assert!(!follows_template("/v1/asset//delete", "/", template));
+        assert!(!follows_template("/v2/asset/a1/delete", "/", template));
+        assert!(!follows_template("/elsewhere/v1/asset/a1/delete", "/prefix", template));
+    }
+}

@@ -112,3 +112,42 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 pub(crate) fn next_copy(policy: &RetryPolicy, request: &Request, attempt: u32) -> Option<Request> {
     if attempt > policy.max_retries { None } else { request.try_clone() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_within_the_cap_and_saturates() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        };
+        for attempt in 1..=40 {
+            let wait = policy.backoff(attempt);
+            assert!(wait <= policy.max_backoff, "attempt {attempt}: {wait:?}");
+        }
+        assert!(policy.backoff(u32::MAX) <= policy.max_backoff, "no overflow on absurd attempts");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn a_gateway_failure_is_retried_only_when_idempotent() {
+        let policy = RetryPolicy::default();
+        let headers = HeaderMap::new();
+        let verdict = |status, idempotent| status_verdict(&policy, status, &headers, idempotent, 1);
+        assert!(matches!(verdict(StatusCode::BAD_GATEWAY, true), StatusVerdict::RetryAfter(_)));
+        assert!(matches!(verdict(StatusCode::BAD_GATEWAY, false), StatusVerdict::Final));
+        assert!(matches!(verdict(StatusCode::TOO_MANY_REQUESTS, false), StatusVerdict::RetryAfter(_)));
+        assert!(matches!(verdict(StatusCode::BAD_REQUEST, true), StatusVerdict::Final));
+    }
+}
