@@ -82,7 +82,12 @@ pub fn bind<'m>(file: &syn::File, api: &'m Api) -> Result<Vec<Bound<'m>>, String
             let method = by_operation
                 .get(&op.id)
                 .ok_or_else(|| format!("{}: progenitor generated no method for this operation", op.id))?;
-            let args = arguments(op, method)?;
+            let mut args = arguments(op, method)?;
+            // The form body the transform stage adds (progenitor generated the method without it).
+            if op.body.as_ref().is_some_and(|b| b.multipart) {
+                let ty = syn::parse_quote!(reqwest::multipart::Form);
+                args.push(Arg { ident: syn::parse_quote!(body), ty, wire: Wire::Body });
+            }
             Ok(Bound { op, method: (*method).clone(), args, reply: reply_type(method) })
         })
         .collect()
@@ -151,7 +156,7 @@ fn operation_id(method: &ImplItemFn) -> Option<String> {
 fn arguments(op: &Operation, method: &ImplItemFn) -> Result<Vec<Arg>, String> {
     let params = params(method);
     let names: Vec<String> = params.iter().map(|(ident, _)| ident.to_string()).collect();
-    let mut uses = Uses { names: &names, wire: HashMap::new(), path_args: Vec::new() };
+    let mut uses = Uses { names: &names, aliases: HashMap::new(), wire: HashMap::new(), path_args: Vec::new() };
     uses.visit_block(&method.block);
     // The URL's placeholders after the base URL follow the path template's parameters in order.
     let template: Vec<&str> =
@@ -181,6 +186,8 @@ fn arguments(op: &Operation, method: &ImplItemFn) -> Result<Vec<Arg>, String> {
 
 struct Uses<'n> {
     names: &'n [String],
+    /// Names bound from an argument (`if let Some(value) = idempotency_key`), to that argument.
+    aliases: HashMap<String, String>,
     wire: HashMap<String, Wire>,
     /// Arguments passed to `encode_path` in the URL, in order.
     path_args: Vec<String>,
@@ -192,7 +199,7 @@ impl Uses<'_> {
         tokens.into_iter().find_map(|token| match token {
             proc_macro2::TokenTree::Ident(ident) => {
                 let name = ident.to_string();
-                self.names.contains(&name).then_some(name)
+                self.aliases.get(&name).cloned().or_else(|| self.names.contains(&name).then_some(name))
             }
             proc_macro2::TokenTree::Group(group) => self.argument_in(group.stream()),
             _ => None,
@@ -201,6 +208,17 @@ impl Uses<'_> {
 }
 
 impl Visit<'_> for Uses<'_> {
+    fn visit_expr_let(&mut self, binding: &syn::ExprLet) {
+        if let Some(argument) = self.argument_in(binding.expr.to_token_stream()) {
+            let mut bound = Vec::new();
+            collect_idents(&binding.pat, &mut bound);
+            for name in bound {
+                self.aliases.insert(name, argument.clone());
+            }
+        }
+        syn::visit::visit_expr_let(self, binding);
+    }
+
     fn visit_expr_call(&mut self, call: &syn::ExprCall) {
         if let Expr::Path(func) = &*call.func {
             let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
@@ -249,6 +267,17 @@ impl Visit<'_> for Uses<'_> {
             }
         }
     }
+}
+
+/// The names a pattern binds.
+fn collect_idents(pat: &Pat, out: &mut Vec<String>) {
+    struct Names<'o>(&'o mut Vec<String>);
+    impl Visit<'_> for Names<'_> {
+        fn visit_pat_ident(&mut self, ident: &syn::PatIdent) {
+            self.0.push(ident.ident.to_string());
+        }
+    }
+    Names(out).visit_pat(pat);
 }
 
 /// `X` in `Result<ResponseValue<types::X>, _>`.

@@ -61,6 +61,29 @@ fn prepare_for_progenitor(mut openapi: OpenAPI, api: &Api) -> OpenAPI {
             doc.push_str(&format!("\n\nHeyGen reference: <{reference}>"));
         }
         op.description = Some(doc);
+        // typify makes an integer with `minimum: 1` a `NonZeroU64`, which no caller wants to
+        // build for a `limit`; the bound stays in the spec (and HeyGen enforces it).
+        for parameter in op.parameters.iter_mut().filter_map(|p| match p {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { .. } => None,
+        }) {
+            let (openapiv3::Parameter::Query { parameter_data, .. }
+            | openapiv3::Parameter::Header { parameter_data, .. }
+            | openapiv3::Parameter::Path { parameter_data, .. }
+            | openapiv3::Parameter::Cookie { parameter_data, .. }) = parameter;
+            if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &mut parameter_data.format
+                && let openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)) = &mut schema.schema_kind
+                && integer.minimum.is_some_and(|min| min >= 1)
+            {
+                integer.minimum = None;
+                integer.exclusive_minimum = false;
+            }
+        }
+        // progenitor rejects a form body: it generates the method without one, and the
+        // transform stage adds it.
+        if model.body.as_ref().is_some_and(|b| b.multipart) {
+            op.request_body = None;
+        }
         // A raw upload in several formats is one raw body to progenitor; the caller's
         // `Content-Type` argument says which format it is.
         if model.body.as_ref().is_some_and(|b| b.raw_upload)

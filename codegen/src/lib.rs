@@ -36,12 +36,37 @@ pub use error::{Error, Problem, SpecError};
 pub use load::LoadedSpec;
 pub use model::Api;
 
-/// The spec, relative to the workspace root.
+/// The legacy (v1/v2) spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/heygen.yaml";
-/// The generated client code, relative to the workspace root.
+/// The client generated from it, relative to the workspace root.
 pub const CLIENT_PATH: &str = "generated-client/src/generated.rs";
-/// The dispatch table from `operationId` to a typed call, for the tests crate's drivers.
+/// Its dispatch table from `operationId` to a typed call, for the tests crate's drivers.
 pub const CALLS_PATH: &str = "tests/src/generated_calls.rs";
+/// The v3 spec (HeyGen's OpenAPI 3.1 dialect), relative to the workspace root.
+pub const V3_SPEC_PATH: &str = "spec/heygen-v3.yaml";
+
+/// One API document the crate is generated from, and where its code goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Document {
+    pub spec: &'static str,
+    pub client: &'static str,
+    pub calls: &'static str,
+    /// The module of `heygen-client` that exports the document's `Client` and `types`.
+    pub module: &'static str,
+}
+
+/// HeyGen's legacy v1/v2 API: `heygen_client::Client`.
+pub const LEGACY: Document =
+    Document { spec: SPEC_PATH, client: CLIENT_PATH, calls: CALLS_PATH, module: "heygen_client" };
+/// HeyGen's v3 API: `heygen_client::v3::Client`.
+pub const V3: Document = Document {
+    spec: V3_SPEC_PATH,
+    client: "generated-client/src/v3/generated.rs",
+    calls: "tests/src/generated_calls_v3.rs",
+    module: "heygen_client::v3",
+};
+/// Every document, each generated into its own module of the one crate.
+pub const DOCUMENTS: [Document; 2] = [LEGACY, V3];
 
 /// The generator's golden inputs: folders of small specs, one feature each. Their client code is
 /// written to [`GOLDEN_CRATE`], a crate that compiles it against the real runtime, so a golden
@@ -84,7 +109,15 @@ pub struct Generated {
 /// Reads the spec under `root` and generates every file from it, and the golden outputs of the
 /// golden inputs found under `root`.
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = generate_from_source(Path::new(SPEC_PATH), &read(&root.join(SPEC_PATH))?)?;
+    let mut files = Vec::new();
+    for document in DOCUMENTS {
+        let path = root.join(document.spec);
+        // A root that holds only the legacy spec (a test's scratch copy) generates just that.
+        if document.spec != SPEC_PATH && !path.exists() {
+            continue;
+        }
+        files.extend(generate_document(&document, &read(&path)?)?);
+    }
     files.extend(goldens(root)?);
     Ok(files)
 }
@@ -138,14 +171,24 @@ pub fn generate_to_disk(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     Ok(files)
 }
 
-/// Generates every file from spec text; `file` only names the spec in error messages.
+/// Generates the legacy document's files from spec text; `file` only names the spec in error
+/// messages.
 pub fn generate_from_source(file: &Path, source: &str) -> Result<Vec<GeneratedFile>, Error> {
+    generate_files(file, source, &LEGACY)
+}
+
+/// Generates `document`'s files from its spec text.
+pub fn generate_document(document: &Document, source: &str) -> Result<Vec<GeneratedFile>, Error> {
+    generate_files(Path::new(document.spec), source, document)
+}
+
+fn generate_files(file: &Path, source: &str, document: &Document) -> Result<Vec<GeneratedFile>, Error> {
     let spec = load_and_validate(file, source)?;
-    let generated = generate_spec(file, &spec)?;
+    let generated = generate_spec_for(file, &spec, document.module)?;
     let source = &file.display().to_string();
     Ok(vec![
-        GeneratedFile { path: CLIENT_PATH.into(), contents: format::format_file(&generated.client, source) },
-        GeneratedFile { path: CALLS_PATH.into(), contents: format::format_file(&generated.calls, source) },
+        GeneratedFile { path: document.client.into(), contents: format::format_file(&generated.client, source) },
+        GeneratedFile { path: document.calls.into(), contents: format::format_file(&generated.calls, source) },
     ])
 }
 
@@ -159,6 +202,11 @@ pub fn load_and_validate(file: &Path, source: &str) -> Result<Spec, SpecError> {
 /// Generates the client, the dispatch table and the surface listing for a validated spec.
 /// `file` names the spec in errors about workflows the generated code cannot support.
 pub fn generate_spec(file: &Path, spec: &Spec) -> Result<Generated, Error> {
+    generate_spec_for(file, spec, LEGACY.module)
+}
+
+/// [`generate_spec`] for a client exported from `module` (which the dispatch table imports).
+pub fn generate_spec_for(file: &Path, spec: &Spec, module: &str) -> Result<Generated, Error> {
     let mut client: syn::File = syn::parse2(generate::progenitor_tokens(&spec.openapi, &spec.api)?)?;
     let bound = bind::bind(&client, &spec.api).map_err(Error::Generator)?;
     let workflows = emit::workflows::methods(&client, &bound).map_err(|problems| {
@@ -171,7 +219,7 @@ pub fn generate_spec(file: &Path, spec: &Spec) -> Result<Generated, Error> {
     transform::apply(&mut client, &bound);
     client.items.extend(syn::parse2::<syn::File>(emit::facts::tokens(&spec.api))?.items);
     client.items.extend(emit::workflows::impl_block(&workflows));
-    let calls = syn::parse2(emit::calls::tokens(&bound))?;
+    let calls = syn::parse2(emit::calls::tokens(module, &bound))?;
     let surface = emit::surface::methods(&client, &bound, &workflows);
     Ok(Generated { client, calls, surface })
 }

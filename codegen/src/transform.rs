@@ -59,8 +59,11 @@ fn check_operation_methods(block: &mut ItemImpl, operations: &[Bound<'_>]) {
     block.items = items;
 }
 
-fn split_method(method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplItemFn) {
+fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplItemFn) {
     let op = bound.op;
+    if op.body.as_ref().is_some_and(|b| b.multipart) {
+        add_multipart_body(&mut method);
+    }
     let mut raw = method.clone();
     raw.sig.ident = format_ident!("raw_{}", method.sig.ident);
     raw.vis = syn::Visibility::Inherited;
@@ -93,6 +96,24 @@ fn split_method(method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplItemF
     let (raw_name, id) = (&raw.sig.ident, op.id.as_str());
     public.block = parse_quote!({ #finish(self.inner(), #id, #status, self.#raw_name(#args).await).await });
     (public, raw)
+}
+
+/// progenitor cannot generate `multipart/form-data` bodies, so it gets the operation without its
+/// body; this gives the method a `body: reqwest::multipart::Form` argument and attaches it to the
+/// request before the headers (reqwest sets the form's `Content-Type` with its boundary).
+fn add_multipart_body(method: &mut ImplItemFn) {
+    struct Attach;
+    impl syn::visit_mut::VisitMut for Attach {
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            if call.method == "headers" {
+                let receiver = &call.receiver;
+                *call.receiver = parse_quote!(#receiver.multipart(body));
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_block_mut(&mut Attach, &mut method.block);
+    method.sig.inputs.push(parse_quote!(body: reqwest::multipart::Form));
 }
 
 /// `T` in `Result<T, E>`.

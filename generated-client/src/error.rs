@@ -32,6 +32,10 @@ pub enum Error {
     /// status operation that reported it.
     #[error("{operation}: the job ended `{status}`{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
     JobFailed { operation: &'static str, status: String, reason: Option<String> },
+    /// A `wait_for_*` method stopped because the job waits for the caller (a consent to give, an
+    /// answer to send): it will not go on by itself. Act, then wait again.
+    #[error("{operation}: the job is `{status}` and waits for you to act before it goes on")]
+    JobNeedsAction { operation: &'static str, status: String },
     /// A `wait_for_*` method gave up: the job was still running when its timeout passed.
     #[error("{operation}: gave up after {waited:?}; the job was still `{status}`")]
     WaitTimeout { operation: &'static str, status: String, waited: std::time::Duration },
@@ -66,6 +70,7 @@ impl Error {
             | Error::Connection { operation, .. }
             | Error::InvalidRequest { operation, .. }
             | Error::JobFailed { operation, .. }
+            | Error::JobNeedsAction { operation, .. }
             | Error::WaitTimeout { operation, .. }
             | Error::File { operation, .. }
             | Error::Redirected { operation, .. }

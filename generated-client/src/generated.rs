@@ -11625,6 +11625,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "add_photo_avatar_motion",
@@ -11633,6 +11634,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "add_photo_avatar_sound_effect",
@@ -11641,6 +11643,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "close_streaming_session",
@@ -11649,6 +11652,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_avatar_iv_video",
@@ -11657,6 +11661,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_avatar_video_v2",
@@ -11665,6 +11670,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_folder",
@@ -11673,6 +11679,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_knowledge_base",
@@ -11681,6 +11688,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_photo_avatar_group",
@@ -11689,6 +11697,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_streaming_session",
@@ -11697,6 +11706,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_streaming_session_token",
@@ -11705,6 +11715,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_video_avatar",
@@ -11713,6 +11724,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_webhook_endpoint",
@@ -11721,6 +11733,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "create_webm_video",
@@ -11729,6 +11742,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "delete_asset",
@@ -11737,6 +11751,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "delete_knowledge_base",
@@ -11745,6 +11760,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "delete_photo_avatar",
@@ -11753,6 +11769,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "delete_photo_avatar_group",
@@ -11761,6 +11778,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "delete_video",
@@ -11769,6 +11787,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "delete_video_avatar",
@@ -11777,6 +11796,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "delete_webhook_endpoint",
@@ -11785,6 +11805,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "download_proofread_srt",
@@ -11793,6 +11814,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "generate_photo_avatar_looks",
@@ -11801,6 +11823,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "generate_photo_avatar_photos",
@@ -11809,6 +11832,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "generate_proofread",
@@ -11817,6 +11841,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "generate_video_from_proofread",
@@ -11825,6 +11850,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "generate_video_from_template",
@@ -11833,6 +11859,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "generate_voice_preview",
@@ -11841,6 +11868,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_avatar_details",
@@ -11849,6 +11877,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_current_user",
@@ -11857,6 +11886,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_photo_avatar_details",
@@ -11865,6 +11895,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_photo_avatar_generation",
@@ -11873,6 +11904,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_photo_avatar_training_status",
@@ -11881,6 +11913,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_proofread_status",
@@ -11889,6 +11922,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_remaining_quota",
@@ -11897,6 +11931,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_template_v2",
@@ -11905,6 +11940,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_template_v3",
@@ -11913,6 +11949,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_video_avatar_status",
@@ -11921,6 +11958,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_video_status",
@@ -11929,6 +11967,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_video_translation_caption",
@@ -11937,6 +11976,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "get_video_translation_status",
@@ -11945,6 +11985,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "interrupt_streaming_task",
@@ -11953,6 +11994,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "keep_streaming_session_alive",
@@ -11961,6 +12003,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_active_streaming_sessions",
@@ -11969,6 +12012,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_assets",
@@ -11977,6 +12021,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_avatar_group_looks",
@@ -11985,6 +12030,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_avatar_groups",
@@ -11993,6 +12039,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_avatars",
@@ -12001,6 +12048,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_brand_voices",
@@ -12009,6 +12057,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_folders",
@@ -12017,6 +12066,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_knowledge_bases",
@@ -12025,6 +12075,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_streaming_avatars",
@@ -12033,6 +12084,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_streaming_session_history",
@@ -12041,6 +12093,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_templates",
@@ -12049,6 +12102,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_translation_languages",
@@ -12057,6 +12111,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_videos",
@@ -12065,6 +12120,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_voice_locales",
@@ -12073,6 +12129,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_voices",
@@ -12081,6 +12138,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_webhook_endpoints",
@@ -12089,6 +12147,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_webhook_event_types",
@@ -12097,6 +12156,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "rename_folder",
@@ -12105,6 +12165,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "restore_folder",
@@ -12113,6 +12174,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "send_streaming_task",
@@ -12121,6 +12183,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "share_video",
@@ -12129,6 +12192,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "start_streaming_session",
@@ -12137,6 +12201,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "train_photo_avatar_group",
@@ -12145,6 +12210,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "translate_video",
@@ -12153,6 +12219,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "trash_folder",
@@ -12161,6 +12228,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "update_brand_voice",
@@ -12169,6 +12237,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "update_knowledge_base",
@@ -12177,6 +12246,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "update_webhook_endpoint",
@@ -12185,6 +12255,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "upload_asset",
@@ -12193,6 +12264,7 @@ pub mod operations {
             host: crate::rt::Host::Upload,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "upload_proofread_srt",
@@ -12201,6 +12273,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "upscale_photo_avatar",
@@ -12209,6 +12282,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

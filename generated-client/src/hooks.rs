@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use bytes_carrier::carry;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, LOCATION};
+use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Request, Response, StatusCode};
 use tracing::{Instrument, Level, field};
 
@@ -19,10 +19,12 @@ use crate::config::{Credentials, base_text};
 use crate::envelope::{RawOutcome, raw_outcome};
 use crate::error::{ApiError, Error, MAX_KEPT_BODY, kept_body, origin_of, request_id, without_query};
 use crate::retry::{StatusVerdict, error_delay, may_have_arrived, next_copy, status_verdict};
-use crate::rt::{Host, Operation};
+use crate::rt::{Host, IdempotencyKey, Operation};
 
 /// HeyGen's API key header.
 static API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
+/// HeyGen's idempotency key header (v3).
+static IDEMPOTENCY_KEY_HEADER: HeaderName = HeaderName::from_static("idempotency-key");
 /// progenitor adds `api-version: <info.version>` to every request; HeyGen has no use for it.
 static API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
@@ -55,12 +57,47 @@ pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'stati
             origin_of(request.url())
         ));
     }
+    match operation.idempotency_key {
+        Some(IdempotencyKey::Header) if !request.headers().contains_key(&IDEMPOTENCY_KEY_HEADER) => {
+            let key = HeaderValue::from_str(&new_idempotency_key()).map_err(|e| e.to_string())?;
+            request.headers_mut().insert(IDEMPOTENCY_KEY_HEADER.clone(), key);
+        }
+        Some(IdempotencyKey::Body(field)) => add_body_key(request, field)?,
+        _ => {}
+    }
     let headers = request.headers_mut();
     headers.remove(&API_VERSION_HEADER);
     match &state.credentials {
         Credentials::ApiKey(key) => headers.insert(API_KEY_HEADER.clone(), key.clone()),
         Credentials::SessionToken(bearer) => headers.insert(AUTHORIZATION, bearer.clone()),
     };
+    Ok(())
+}
+
+/// A fresh idempotency key: a random (version 4) UUID. It is made once per call, in `pre`; the
+/// retry loop sends copies of the same request, so every retry carries the same key.
+fn new_idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    fastrand::fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+/// Puts a fresh key into `field` of the JSON body, unless the caller set one.
+fn add_body_key(request: &mut Request, field: &str) -> Result<(), String> {
+    let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else { return Ok(()) };
+    let Ok(serde_json::Value::Object(mut body)) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    if body.get(field).is_some_and(|v| !v.is_null()) {
+        return Ok(());
+    }
+    body.insert(field.to_owned(), new_idempotency_key().into());
+    let bytes = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+    request.headers_mut().insert(CONTENT_LENGTH, bytes.len().into());
+    *request.body_mut() = Some(bytes.into());
     Ok(())
 }
 
@@ -74,8 +111,9 @@ pub async fn exec(
     operation: Option<&'static Operation>,
 ) -> reqwest::Result<Response> {
     let idempotent = operation.is_some_and(|op| op.idempotent);
+    let keyed = operation.is_some_and(|op| op.idempotency_key.is_some());
     let deletes = operation.is_some_and(|op| op.method == "DELETE");
-    let call = Call { operation: operation_id, idempotent, deletes, api: true };
+    let call = Call { operation: operation_id, idempotent, keyed, deletes, api: true };
     match send(http, state, request, call).instrument(span(operation_id)).await {
         Ok(response) => Ok(response),
         Err(Failure::Transport(error)) => Err(error),
@@ -175,6 +213,9 @@ pub(crate) struct Call {
     pub operation: &'static str,
     /// Sending it twice has the same effect as once.
     pub idempotent: bool,
+    /// Sent with an idempotency key: a 409 means the first attempt is still running, and is
+    /// waited out.
+    pub keyed: bool,
     /// A DELETE: a 404 after an attempt that may have arrived means it was deleted then.
     pub deletes: bool,
     /// A call of HeyGen's API (its envelope is checked), as opposed to a signed link.
@@ -284,7 +325,7 @@ async fn attempt_once(
     }
     if can_retry
         && let StatusVerdict::RetryAfter(delay) =
-            status_verdict(&state.retry, status, response.headers(), call.idempotent, attempt)
+            status_verdict(&state.retry, status, response.headers(), call.idempotent, call.keyed, attempt)
     {
         return Ok(Received::Retry { status, delay });
     }

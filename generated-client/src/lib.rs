@@ -38,6 +38,7 @@ mod runtime;
 #[cfg(feature = "streaming")]
 pub mod streaming;
 mod upload;
+pub mod v3;
 mod waiter;
 pub mod webhook;
 

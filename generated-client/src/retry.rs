@@ -43,17 +43,21 @@ pub(crate) enum StatusVerdict {
 }
 
 /// What a status says about trying again: a 429 always (the server did not act on it), a
-/// gateway failure only for an idempotent request (the server may have acted on it).
+/// gateway failure only for an idempotent request (the server may have acted on it), and a 409
+/// for a request sent with an idempotency key (v3 answers `request_in_progress` while the first
+/// attempt with that key still runs; the same key then gets the first attempt's reply).
 pub(crate) fn status_verdict(
     policy: &RetryPolicy,
     status: StatusCode,
     headers: &HeaderMap,
     idempotent: bool,
+    keyed: bool,
     attempt: u32,
 ) -> StatusVerdict {
     let retryable = match status {
         // The server refused before acting on it: always safe to send again.
         StatusCode::TOO_MANY_REQUESTS => true,
+        StatusCode::CONFLICT => keyed,
         // The gateway failed; whether the request was acted on is unknown.
         StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => idempotent,
         _ => false,
@@ -144,7 +148,7 @@ mod tests {
     fn a_gateway_failure_is_retried_only_when_idempotent() {
         let policy = RetryPolicy::default();
         let headers = HeaderMap::new();
-        let verdict = |status, idempotent| status_verdict(&policy, status, &headers, idempotent, 1);
+        let verdict = |status, idempotent| status_verdict(&policy, status, &headers, idempotent, false, 1);
         assert!(matches!(verdict(StatusCode::BAD_GATEWAY, true), StatusVerdict::RetryAfter(_)));
         assert!(matches!(verdict(StatusCode::BAD_GATEWAY, false), StatusVerdict::Final));
         assert!(matches!(verdict(StatusCode::TOO_MANY_REQUESTS, false), StatusVerdict::RetryAfter(_)));

@@ -51,4 +51,16 @@ pub struct Operation {
     /// Sending it twice has the effect of sending it once, so a failed attempt may be retried
     /// even when the server may have acted on it.
     pub idempotent: bool,
+    /// Where HeyGen takes an idempotency key for it: the runtime makes one per call (unless the
+    /// caller gave one) and sends the same key with every retry of that call.
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+/// Where an operation's idempotency key goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdempotencyKey {
+    /// The `Idempotency-Key` header.
+    Header,
+    /// This field of the JSON body.
+    Body(&'static str),
 }

@@ -75,6 +75,8 @@ pub enum JobState {
     Succeeded,
     /// With HeyGen's reason, when it gave one.
     Failed(Option<String>),
+    /// Waiting for the caller to act; it will not end by itself.
+    NeedsAction,
 }
 
 /// Polls until the job succeeds (its result), fails ([`Error::JobFailed`]) or `options.timeout`
@@ -113,6 +115,7 @@ where
                 match state {
                     JobState::Succeeded => return Ok(result),
                     JobState::Failed(reason) => return Err(Error::JobFailed { operation, status, reason }),
+                    JobState::NeedsAction => return Err(Error::JobNeedsAction { operation, status }),
                     JobState::Running => {}
                 }
             }

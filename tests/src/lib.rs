@@ -10,6 +10,11 @@ pub mod requests;
 #[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 pub mod generated_calls;
 
+/// The same for the v3 client.
+#[allow(clippy::all)]
+#[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
+pub mod generated_calls_v3;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

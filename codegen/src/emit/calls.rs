@@ -18,8 +18,10 @@ const INPUT: &str = "crate::calls::Input";
 const CALL_ERROR: &str = "crate::calls::CallError";
 const REPLY: &str = "crate::calls::Reply";
 
-/// The dispatch table's code for the bound operations.
-pub fn tokens(operations: &[Bound<'_>]) -> TokenStream {
+/// The dispatch table's code for the bound operations of the client in `module` (the path of
+/// the module that exports its `Client` and `types`, such as `heygen_client::v3`).
+pub fn tokens(module: &str, operations: &[Bound<'_>]) -> TokenStream {
+    let module: syn::Path = syn::parse_str(module).expect("a module path");
     let ids: Vec<&str> = operations.iter().map(|b| b.op.id.as_str()).collect();
     let arms = operations.iter().map(arm);
     let (input, call_error, reply): (syn::Path, syn::Path, syn::Path) = (
@@ -29,7 +31,7 @@ pub fn tokens(operations: &[Bound<'_>]) -> TokenStream {
     );
     let count = ids.len();
     quote! {
-        use heygen_client::{Client, types};
+        use #module::{Client, types};
 
         /// Every operation of the spec, in document order.
         pub const OPERATIONS: [&str; #count] = [#(#ids),*];
@@ -81,14 +83,25 @@ fn conversion(arg: &Arg, generics: &[String], var: &syn::Ident) -> (TokenStream,
             let read = if key == "body" { quote!(input.body()?) } else { quote!(input.param(#key)?) };
             (quote! { let #var: #owned = #read; }, quote!(&#var))
         }
+        // A form: the input's bytes as its `file` field.
+        Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Form") => {
+            let read = quote! {
+                let #var = ::reqwest::multipart::Form::new()
+                    .part("file", ::reqwest::multipart::Part::bytes(input.bytes()?).file_name("upload.bin"));
+            };
+            (read, quote!(#var))
+        }
         // A generic body (`B: Into<reqwest::Body>`): raw bytes.
         Type::Path(path) if generics.iter().any(|g| path.path.is_ident(g)) => {
             (quote! { let #var: ::std::vec::Vec<u8> = input.bytes()?; }, quote!(#var))
         }
-        // `Option<&'a str>`: read an owned option, pass it borrowed.
+        // `Option<&'a str>` or `Option<&'a T>`: read an owned option, pass it borrowed.
         Type::Path(path) if option_of_reference(path).is_some() => {
-            let inner = owned_of(option_of_reference(path).expect("checked"));
-            (quote! { let #var: ::std::option::Option<#inner> = input.param(#key)?; }, quote!(#var.as_deref()))
+            let referenced = option_of_reference(path).expect("checked");
+            let is_str = matches!(referenced, Type::Path(p) if p.path.is_ident("str"));
+            let inner = owned_of(referenced);
+            let pass = if is_str { quote!(#var.as_deref()) } else { quote!(#var.as_ref()) };
+            (quote! { let #var: ::std::option::Option<#inner> = input.param(#key)?; }, pass)
         }
         // Owned values (`Option<i32>`, `types::AssetContentType`) are read as they are.
         ty => (quote! { let #var: #ty = input.param(#key)?; }, quote!(#var)),

@@ -9,7 +9,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::Api;
+use crate::model::{Api, IdempotencyKey};
 
 /// The `operations` module and the hooks impl of the generated `Client`.
 pub fn tokens(api: &Api) -> TokenStream {
@@ -27,6 +27,11 @@ pub fn tokens(api: &Api) -> TokenStream {
         let method = op.http_method();
         let host = format_ident!("{}", op.host.name());
         let credentials = op.credentials.iter().map(|c| format_ident!("{}", c.name()));
+        let key = match &op.idempotency_key {
+            None => quote! { None },
+            Some(IdempotencyKey::Header) => quote! { Some(crate::rt::IdempotencyKey::Header) },
+            Some(IdempotencyKey::Body { field }) => quote! { Some(crate::rt::IdempotencyKey::Body(#field)) },
+        };
         quote! {
             crate::rt::Operation {
                 id: #id,
@@ -35,6 +40,7 @@ pub fn tokens(api: &Api) -> TokenStream {
                 host: crate::rt::Host::#host,
                 credentials: &[#(crate::rt::Credential::#credentials),*],
                 idempotent: #idempotent,
+                idempotency_key: #key,
             }
         }
     });

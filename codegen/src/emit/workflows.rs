@@ -159,6 +159,19 @@ fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Resu
         .and_then(|f| bind::vec_item(&f.ty))
         .ok_or_else(|| format!("`{}` is not a list in the generated type", spec.items))?;
     let (next, _) = take(&fields(file, bound, &spec.next_cursor)?);
+    // A reply that says there are no more pages ends the stream, whatever its cursor.
+    let next = match &spec.has_more {
+        Some(path) => {
+            let (has_more, optional) = take(&fields(file, bound, path)?);
+            let has_more = if optional {
+                quote! { #has_more.unwrap_or(false) }
+            } else {
+                has_more
+            };
+            quote! { if #has_more { ::std::convert::Into::into(#next) } else { None } }
+        }
+        None => quote! { ::std::convert::Into::into(#next) },
+    };
     let doc = format!(
         "{}, as a stream of every item across all pages.\n\nPages are fetched lazily, one request per page, \
          following `{}`; the stream ends after the last page, and an error ends it after being yielded.\n\n\
@@ -179,7 +192,7 @@ fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Resu
                 #copies
                 async move {
                     let reply = self.#call(#(#args),*).await?.into_inner();
-                    Ok((#items, ::std::convert::Into::into(#next)))
+                    Ok((#items, #next))
                 }
             })
         }
@@ -212,7 +225,10 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
         }
         None => quote! { None },
     };
-    let (succeeded, failed) = (&spec.succeeded, &spec.failed);
+    let (succeeded, failed, needs_action) = (&spec.succeeded, &spec.failed, &spec.needs_action);
+    let waits_for_caller = (!needs_action.is_empty()).then(|| {
+        quote! { #(#needs_action)|* => crate::rt::JobState::NeedsAction, }
+    });
     let doc = format!(
         "Waits until the job ends: polls `{op_id}` with growing intervals until the state is {} \
          (returns the result) or {} (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's \
@@ -236,6 +252,7 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
                     let state = match status.as_str() {
                         #(#succeeded)|* => crate::rt::JobState::Succeeded,
                         #(#failed)|* => crate::rt::JobState::Failed(#reason),
+                        #waits_for_caller
                         _ => crate::rt::JobState::Running,
                     };
                     Ok((status, state, #result))

@@ -14,22 +14,51 @@ use serde_json::Value;
 use super::examples;
 use super::schema::{Component, Node, resolve};
 use super::{
-    Api, Body, Credential, Host, IDEMPOTENT, Location, Operation, PAGINATION, Pagination, Parameter, Success, WAITER,
-    Waiter, Workflow,
+    Api, Body, Credential, Host, IDEMPOTENCY_KEY, IDEMPOTENT, IdempotencyKey, Location, Operation, PAGINATION,
+    Pagination, Parameter, Success, WAITER, Waiter, Workflow,
 };
 use crate::error::Problem;
 use crate::load::{LoadedSpec, escape_segment};
 
-/// Prefix of every `externalDocs.url`: the operation's page in HeyGen's API reference.
+/// Prefix of a legacy operation's `externalDocs.url`: its page in HeyGen's v1/v2 reference.
 pub const REFERENCE_PREFIX: &str = "https://docs.heygen.com/reference/";
+/// Prefix of a v3 operation's `externalDocs.url`: its page on HeyGen's developer site.
+pub const V3_REFERENCE_PREFIX: &str = "https://developers.heygen.com/reference/";
+
+/// The house rules that differ between API documents.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Where every `externalDocs.url` points.
+    pub reference_prefix: &'static str,
+    /// Whether every operation must link its reference page (HeyGen has no page for many v3
+    /// operations yet; those that have one link it).
+    pub reference_required: bool,
+}
+
+impl Rules {
+    /// The legacy (v1/v2) document: OpenAPI 3.0, every operation on docs.heygen.com.
+    pub const LEGACY: Rules = Rules { reference_prefix: REFERENCE_PREFIX, reference_required: true };
+    /// The v3 document: written in HeyGen's OpenAPI 3.1 dialect, pages on developers.heygen.com.
+    pub const V3: Rules = Rules { reference_prefix: V3_REFERENCE_PREFIX, reference_required: false };
+
+    /// The rules for `spec`: the v3 rules for a document written in OpenAPI 3.1 (HeyGen's v3
+    /// dialect), the legacy rules otherwise.
+    pub fn of(spec: &LoadedSpec) -> Rules {
+        if spec.downgraded_from.is_some() { Rules::V3 } else { Rules::LEGACY }
+    }
+}
 
 /// Verbs an `operationId` may start with. Extend it when HeyGen adds a new kind of action.
 const VERBS: &[&str] = &[
     "add",
+    "cancel",
     "check",
+    "clone",
     "close",
+    "complete",
     "create",
     "delete",
+    "design",
     "download",
     "generate",
     "get",
@@ -38,7 +67,10 @@ const VERBS: &[&str] = &[
     "list",
     "preview",
     "rename",
+    "replace",
     "restore",
+    "rotate",
+    "search",
     "send",
     "share",
     "start",
@@ -53,13 +85,16 @@ const VERBS: &[&str] = &[
 ];
 
 /// Media types the generator turns into typed Rust (progenitor rejects or mistypes the others).
-const REQUEST_MEDIA_TYPES: &[&str] = &["application/json", "application/octet-stream", "text/plain"];
+const REQUEST_MEDIA_TYPES: &[&str] = &["application/json", "application/octet-stream", "text/plain", MULTIPART];
+/// A form upload; the generator adds it to progenitor's method as a `reqwest::multipart::Form`.
+const MULTIPART: &str = "multipart/form-data";
 const RESPONSE_MEDIA_TYPES: &[&str] = &["application/json", "application/octet-stream", "text/plain"];
 
 /// The model of `spec`, and every problem found while building it, in document order. The model
 /// is complete only when there are no problems.
 pub fn build(spec: &LoadedSpec) -> (Api, Vec<Problem>) {
-    let mut check = Builder { spec, problems: Vec::new(), operation_ids: HashMap::new() };
+    let rules = Rules::of(spec);
+    let mut check = Builder { spec, rules, problems: Vec::new(), operation_ids: HashMap::new() };
     let api = check.document();
     check.component_schemas();
     check.references(&spec.json, String::new());
@@ -71,6 +106,7 @@ pub fn build(spec: &LoadedSpec) -> (Api, Vec<Problem>) {
 
 struct Builder<'a> {
     spec: &'a LoadedSpec,
+    rules: Rules,
     problems: Vec<Problem>,
     /// operationId -> pointer of its first use.
     operation_ids: HashMap<String, String>,
@@ -160,14 +196,27 @@ impl<'a> Builder<'a> {
         if marked.is_some_and(|value| !value.is_boolean()) {
             self.report(format!("{pointer}/{IDEMPOTENT}"), "must be true or false");
         }
-        let idempotent = marked.and_then(Value::as_bool).unwrap_or(matches!(method, "get" | "head" | "put" | "delete"));
+        let idempotency_key = self.idempotency_key(pointer, op);
+        // With a key, HeyGen answers a repeat with the first reply: retrying is safe.
+        let idempotent = idempotency_key.is_some()
+            || marked.and_then(Value::as_bool).unwrap_or(matches!(method, "get" | "head" | "put" | "delete"));
         let parameters = self.parameters(pointer, path, op, item_pointer, item_parameters);
+        if idempotency_key == Some(IdempotencyKey::Header)
+            && !parameters
+                .iter()
+                .any(|p| p.location == Location::Header && p.name.eq_ignore_ascii_case("idempotency-key"))
+        {
+            self.report(
+                format!("{pointer}/{IDEMPOTENCY_KEY}"),
+                "a header idempotency key needs the optional `Idempotency-Key` header parameter, so callers can give their own",
+            );
+        }
         let body = op.request_body.as_ref().and_then(|body| {
             let at = format!("{pointer}/requestBody");
             match body {
                 ReferenceOr::Item(b) if is_raw_upload(b) => {
                     self.raw_upload(&at, &parameters);
-                    Some(Body { media_types: b.content.keys().cloned().collect(), raw_upload: true })
+                    Some(Body { media_types: b.content.keys().cloned().collect(), raw_upload: true, multipart: false })
                 }
                 _ => self.request_body(&at, body),
             }
@@ -200,6 +249,7 @@ impl<'a> Builder<'a> {
             security,
             credentials,
             idempotent,
+            idempotency_key,
             parameters,
             body,
             success,
@@ -253,6 +303,20 @@ impl<'a> Builder<'a> {
         found
     }
 
+    /// `x-idempotency-key`, parsed; a header key must also be a declared header parameter, so
+    /// that callers can give their own.
+    fn idempotency_key(&mut self, pointer: &str, op: &'a openapiv3::Operation) -> Option<IdempotencyKey> {
+        let value = op.extensions.get(IDEMPOTENCY_KEY)?;
+        let at = format!("{pointer}/{IDEMPOTENCY_KEY}");
+        match serde_json::from_value::<IdempotencyKey>(value.clone()) {
+            Ok(key) => Some(key),
+            Err(e) => {
+                self.report(at, format!("invalid {IDEMPOTENCY_KEY}: {e}"));
+                None
+            }
+        }
+    }
+
     fn operation_id(&mut self, pointer: &str, id: Option<&str>) {
         let Some(id) = id else {
             return self.report(pointer, "missing operationId");
@@ -289,11 +353,15 @@ impl<'a> Builder<'a> {
             self.report(pointer, "missing description");
         }
         let url = op.external_docs.as_ref().map(|d| d.url.as_str());
-        let slug = url.and_then(|u| u.strip_prefix(REFERENCE_PREFIX));
+        if url.is_none() && !self.rules.reference_required {
+            return;
+        }
+        let prefix = self.rules.reference_prefix;
+        let slug = url.and_then(|u| u.strip_prefix(prefix));
         if !slug.is_some_and(|s| {
             !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         }) {
-            self.report(pointer, format!("externalDocs.url must be the operation's page, {REFERENCE_PREFIX}<slug>"));
+            self.report(pointer, format!("externalDocs.url must be the operation's page, {prefix}<slug>"));
         }
     }
 
@@ -389,6 +457,9 @@ impl<'a> Builder<'a> {
         let at = format!("{pointer}/content/{}/schema", escape_segment(media));
         match (media, &content.schema) {
             (_, None) => self.report(at, "missing schema"),
+            (MULTIPART, _) if self.rules.reference_required => {
+                self.report(at, "multipart bodies are supported in the v3 document only")
+            }
             ("application/json", Some(ReferenceOr::Item(_))) => {
                 self.report(at, "a JSON request body must be a $ref to a named schema in components.schemas")
             }
@@ -397,7 +468,7 @@ impl<'a> Builder<'a> {
             }
             _ => {}
         }
-        Some(Body { media_types: vec![media.to_owned()], raw_upload: false })
+        Some(Body { media_types: vec![media.to_owned()], raw_upload: false, multipart: media == MULTIPART })
     }
 
     fn responses(&mut self, pointer: &str, op: &'a openapiv3::Operation) -> Option<Success> {
@@ -545,6 +616,9 @@ impl<'a> Builder<'a> {
         let openapi = &self.spec.openapi;
         let reply = reply.ok_or("the operation has no JSON success schema")?;
         reply.field(openapi, &spec.next_cursor)?;
+        if let Some(has_more) = &spec.has_more {
+            reply.field(openapi, has_more)?;
+        }
         let items = reply.field(openapi, &spec.items)?;
         if items.array_item_name(openapi).is_none() {
             return Err(format!("`{}` must be an array of a named schema", spec.items));

@@ -20,6 +20,8 @@ pub const IDEMPOTENT: &str = "x-idempotent";
 pub const PAGINATION: &str = "x-pagination";
 /// Spec extension that turns a job's status operation into a `wait_for_<job>` method.
 pub const WAITER: &str = "x-waiter";
+/// Spec extension that marks an operation on which HeyGen honours an idempotency key.
+pub const IDEMPOTENCY_KEY: &str = "x-idempotency-key";
 
 /// An API document, as the emitters need it.
 #[derive(Debug, Clone, Default)]
@@ -57,6 +59,8 @@ pub struct Operation {
     pub credentials: Vec<Credential>,
     /// Whether sending the request twice has the effect of sending it once.
     pub idempotent: bool,
+    /// Where HeyGen takes an idempotency key for this operation, if it takes one.
+    pub idempotency_key: Option<IdempotencyKey>,
     /// Path-level and operation-level parameters, `$ref`s resolved, in declaration order
     /// (operation-level ones override path-level ones of the same name and place).
     pub parameters: Vec<Parameter>,
@@ -153,6 +157,20 @@ pub struct Body {
     pub media_types: Vec<String>,
     /// A raw upload in several formats: the caller's `Content-Type` header says which.
     pub raw_upload: bool,
+    /// A `multipart/form-data` form, which progenitor cannot generate: the method takes a
+    /// `reqwest::multipart::Form`.
+    pub multipart: bool,
+}
+
+/// `x-idempotency-key`: where a key that makes retries safe goes. With one, HeyGen answers a
+/// repeat of the same call with the first reply, so the runtime may retry a create.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "in", rename_all = "lowercase", deny_unknown_fields)]
+pub enum IdempotencyKey {
+    /// The `Idempotency-Key` header (declared as an optional header parameter).
+    Header,
+    /// A field of the JSON body (background removal's `request_id`).
+    Body { field: String },
 }
 
 #[derive(Debug, Clone)]
@@ -196,6 +214,9 @@ pub struct Pagination {
     pub next_cursor: String,
     /// Dotted path of the reply field with the page's items (an array of a named schema).
     pub items: String,
+    /// Dotted path of a boolean reply field that is false on the last page (v3's `has_more`).
+    #[serde(default)]
+    pub has_more: Option<String>,
 }
 
 /// `x-waiter`.
@@ -213,4 +234,8 @@ pub struct Waiter {
     pub failed: Vec<String>,
     /// Dotted path of the reply field that says why the job failed.
     pub reason: Option<String>,
+    /// States in which the job waits for the caller (a consent to give, an answer to send):
+    /// the wait ends with [`Error::JobNeedsAction`], neither a failure nor a hang.
+    #[serde(default)]
+    pub needs_action: Vec<String>,
 }

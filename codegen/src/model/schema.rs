@@ -36,6 +36,14 @@ pub(crate) fn resolve<'a, T: Component>(openapi: &'a OpenAPI, value: &'a Referen
     }
 }
 
+/// `{enum: [null]}` (or a 3.1 `{type: "null"}` once downgraded): the null branch of a union.
+fn is_null(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. })
+        if s.enumeration == [None])
+        || matches!(schema, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. })
+            if any.enumeration == [serde_json::Value::Null])
+}
+
 /// The `components.schemas` name a schema `$ref` points at.
 pub(crate) fn schema_name(reference: &str) -> Option<String> {
     reference.strip_prefix(SCHEMAS).map(str::to_owned)
@@ -97,6 +105,14 @@ impl<'s> Node<'s> {
         match &self.resolve(openapi)?.schema_kind {
             SchemaKind::Type(Type::Object(object)) => object.properties.get(name).map(Node::from),
             SchemaKind::AllOf { all_of } => all_of.iter().find_map(|member| Node::from(member).property(openapi, name)),
+            // A nullable `$ref` (`oneOf: [{$ref}, {enum: [null]}]`): the field of what it names.
+            SchemaKind::OneOf { one_of } | SchemaKind::AnyOf { any_of: one_of } => {
+                let mut present = one_of.iter().filter(|member| !is_null(member));
+                match (present.next(), present.next()) {
+                    (Some(only), None) => Node::from(only).property(openapi, name),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }

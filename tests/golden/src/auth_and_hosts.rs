@@ -234,6 +234,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "upload_thing",
@@ -242,6 +243,7 @@ pub mod operations {
             host: crate::rt::Host::Upload,
             credentials: &[crate::rt::Credential::ApiKey],
             idempotent: false,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

@@ -379,6 +379,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[],
             idempotent: true,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

@@ -258,6 +258,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[],
             idempotent: false,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

@@ -191,7 +191,7 @@ impl Client {
 
 Schema examples arrays, $ref with siblings, numeric exclusive bounds, base64 content.
 
-HeyGen reference: <https://docs.heygen.com/reference/create-speech>
+HeyGen reference: <https://developers.heygen.com/reference/create-speech>
 
 Sends a `POST` request to `/v1/speech`
 
@@ -260,6 +260,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[],
             idempotent: false,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

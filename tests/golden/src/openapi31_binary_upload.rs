@@ -115,7 +115,7 @@ impl Client {
 
 Raw bytes described by contentMediaType instead of format binary.
 
-HeyGen reference: <https://docs.heygen.com/reference/upload-asset>
+HeyGen reference: <https://developers.heygen.com/reference/upload-asset>
 
 Sends a `POST` request to `/v1/asset`
 
@@ -188,6 +188,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[],
             idempotent: false,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

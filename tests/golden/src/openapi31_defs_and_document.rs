@@ -123,7 +123,7 @@ impl Client {
 
 A path item kept in components and schemas kept in $defs.
 
-HeyGen reference: <https://docs.heygen.com/reference/get-folder>
+HeyGen reference: <https://developers.heygen.com/reference/get-folder>
 
 Sends a `GET` request to `/v1/folder`
 
@@ -189,6 +189,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[],
             idempotent: true,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

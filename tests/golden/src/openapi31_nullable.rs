@@ -233,7 +233,7 @@ impl Client {
 
 Type arrays and unions with null, as HeyGen's own document writes them.
 
-HeyGen reference: <https://docs.heygen.com/reference/get-status>
+HeyGen reference: <https://developers.heygen.com/reference/get-status>
 
 Sends a `GET` request to `/v1/status`
 
@@ -299,6 +299,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[],
             idempotent: true,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

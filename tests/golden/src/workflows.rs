@@ -274,6 +274,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[],
             idempotent: true,
+            idempotency_key: None,
         },
         crate::rt::Operation {
             id: "list_items",
@@ -282,6 +283,7 @@ pub mod operations {
             host: crate::rt::Host::Api,
             credentials: &[],
             idempotent: true,
+            idempotency_key: None,
         },
     ];
     /// The operation whose `operationId` is `id`.

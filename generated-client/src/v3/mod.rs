@@ -1,0 +1,43 @@
+//! HeyGen's v3 API: `heygen_client::v3::Client`, generated from `spec/heygen-v3.yaml`.
+//!
+//! HeyGen's v1/v2 API ([`crate::Client`]) reached its end of life on 2026-11-01; v3 is where
+//! HeyGen adds features. The two clients share one configuration, one runtime (retries,
+//! timeouts, body limit, tracing, redaction) and one [`Error`](crate::Error), so a program can
+//! move one call at a time:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), heygen_client::Error> {
+//! let legacy = heygen_client::Client::from_env().expect("HEYGEN_API_KEY is set");
+//! let v3 = legacy.v3();
+//! let me = v3.get_current_user().await?;
+//! # let _ = me;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! v3 conventions the client handles for every operation:
+//! - replies are `{data: ...}`; HeyGen's error body `{error: {code, message, param, doc_url}}`
+//!   becomes [`Error::Api`](crate::Error::Api);
+//! - operations HeyGen de-duplicates get an `Idempotency-Key` per call (a UUID, unless the caller
+//!   passes one), sent again with every retry of that call, so a create retried after a timeout,
+//!   a 5xx or a lost connection cannot make a second, charged job; a 409 while the first attempt
+//!   still runs is waited out;
+//! - paged lists get a `*_stream` method that follows `next_token` while `has_more`;
+//! - background jobs get `wait_for_*` methods.
+
+#[allow(dead_code, clippy::all)]
+#[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
+mod generated;
+
+pub use generated::{Client, types};
+
+impl crate::Client {
+    /// The v3 client with this client's configuration: the same credentials, hosts, timeouts,
+    /// retry policy and connection pool. Cheap: nothing is built anew but a handle.
+    pub fn v3(&self) -> Client {
+        use progenitor_client::ClientInfo;
+        let state = self.inner().clone();
+        let base = crate::config::base_text(state.base_url(crate::rt::Host::Api)).to_owned();
+        Client::new_with_client(&base, self.client().clone(), state)
+    }
+}
