@@ -30,6 +30,14 @@ pub fn fixture(name: &str) -> PathBuf {
     workspace_root().join("tests/fixtures").join(name)
 }
 
+/// A tool or third-party document installed into .tools/ by tools/install.sh, which CI runs
+/// first.
+pub fn installed_tool(relative: &str) -> PathBuf {
+    let path = workspace_root().join(".tools").join(relative);
+    assert!(path.exists(), "{} is missing: run `bash tools/install.sh` first", path.display());
+    path
+}
+
 /// `spec/heygen.yaml`, loaded and validated once.
 pub fn spec() -> &'static Spec {
     static SPEC: OnceLock<Spec> = OnceLock::new();

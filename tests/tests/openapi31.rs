@@ -8,11 +8,11 @@
 //! After a deliberate change: `cargo insta review` for the snapshots, and
 //! `OPENAPI31_UPDATE=1 cargo test -p heygen-tests --test openapi31` for the `.types.rs` files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use heygen_codegen::downgrade::to_yaml;
-use heygen_tests::{fixture, workspace_root};
+use heygen_tests::{fixture, installed_tool};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
@@ -301,13 +301,6 @@ fn yaml_output_reads_back_as_the_same_value() {
     if let Err(e) = result {
         panic!("{e}");
     }
-}
-
-/// A tool installed into .tools/ by tools/install.sh, which CI runs first.
-fn installed_tool(relative: &str) -> PathBuf {
-    let path = workspace_root().join(".tools").join(relative);
-    assert!(path.exists(), "{} is missing: run `bash tools/install.sh` first", path.display());
-    path
 }
 
 /// rclone's RC API (npm `rclone-openapi`, pinned in tools/package.json): an OpenAPI 3.1 document

@@ -111,9 +111,8 @@ impl<'a> Builder<'a> {
                     for (method, operation) in item.iter() {
                         let at = format!("{pointer}/{method}");
                         let shared = (pointer.as_str(), item.parameters.as_slice());
-                        if let Some(op) = self.operation(&at, path, method, operation, shared, &api) {
-                            api.operations.push(op);
-                        }
+                        let op = self.operation(&at, path, method, operation, shared, &api);
+                        api.operations.push(op);
                     }
                 }
             }
@@ -129,7 +128,7 @@ impl<'a> Builder<'a> {
         op: &'a openapiv3::Operation,
         (item_pointer, item_parameters): (&str, &'a [ReferenceOr<Param>]),
         api: &Api,
-    ) -> Option<Operation> {
+    ) -> Operation {
         if method == "options" || method == "trace" {
             self.report(
                 pointer,
@@ -169,8 +168,8 @@ impl<'a> Builder<'a> {
         });
         let success = self.responses(&format!("{pointer}/responses"), op);
         let workflows = self.workflows(pointer, op, &parameters, success.as_ref());
-        Some(Operation {
-            id: op.operation_id.clone()?,
+        Operation {
+            id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
             method: method.to_owned(),
             path: path.to_owned(),
             pointer: pointer.to_owned(),
@@ -184,7 +183,7 @@ impl<'a> Builder<'a> {
             body,
             success,
             workflows,
-        })
+        }
     }
 
     fn operation_id(&mut self, pointer: &str, id: Option<&str>) {
