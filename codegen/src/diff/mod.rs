@@ -7,6 +7,10 @@
 //! the client for both specs and compares its public items, so the Rust half follows whatever
 //! the generator does rather than a model of it. The two are then linked: each wire change names
 //! the Rust items it altered, and the semver bump comes from the Rust half alone.
+//!
+//! Either side may be a document we did not write (HeyGen's published 3.1 `external-api.json`):
+//! the wire half reads the model [`crate::model::build`] returns even for a spec that breaks the
+//! house rules, and such a side only loses the Rust half, with notes saying why.
 
 mod http;
 mod render;
