@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod capture;
 pub mod corpus;
+pub mod mutate;
 pub mod requests;
 
 /// Calls any operation by its `operationId`: generated from the spec by `cargo xtask generate`.

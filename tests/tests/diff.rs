@@ -6,7 +6,11 @@
 //! its problems as notes and the Rust half skipped.
 
 use heygen_codegen::diff::{self, DiffError, FailOn, NoteKind, Report, Semver, Side};
+use heygen_tests::mutate::{mutated, node_pointers};
 use heygen_tests::{fixture, installed_tool, workspace_root};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::json;
 
 /// Fixture paths relative to the tests crate (the working directory of its tests), so that
 /// file names in messages and snapshots do not depend on where the checkout is.
@@ -242,5 +246,67 @@ fn json_shape() {
     let change = &json["changes"][0];
     for key in ["id", "severity", "operation", "location", "message", "rust"] {
         assert!(change[key].is_string(), "{key} in {change}");
+    }
+}
+
+/// Nodes a mutation drops into a third-party document: wrong types, dangling and circular
+/// references, and the wrappers the wire comparison looks through.
+fn snippet() -> impl Strategy<Value = serde_json::Value> {
+    prop::sample::select(vec![
+        json!(null),
+        json!(true),
+        json!([]),
+        json!({}),
+        json!("x"),
+        json!(7),
+        json!({"$ref": "#/components/schemas/Missing"}),
+        json!({"$ref": "#"}),
+        json!({"allOf": [{"$ref": "#/components/schemas/Thing"}]}),
+        json!({"anyOf": [{"type": "null"}, {"$ref": "#/components/schemas/Thing"}]}),
+        json!({"oneOf": [{"type": "null"}, {"enum": [null]}]}),
+        json!({"type": ["string", "null"], "enum": [null, "a", 1]}),
+        json!({"type": "object", "properties": {"type": {"const": "a"}}, "required": "type"}),
+    ])
+}
+
+/// Mutated third-party documents (a node replaced or removed, once or twice) diffed with the
+/// document they came from: a report whose notes name lines of their side's text, or an error
+/// whose problems do; never a panic.
+#[test]
+fn mutated_third_party_documents_diff_or_fail_with_located_problems() {
+    let path = fixture("diff/third_party_camel_case/head.yaml");
+    let source = read(&path);
+    let (document, _) = heygen_codegen::load::parse(&path, &source).unwrap();
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64);
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    let strategy = (any::<prop::sample::Index>(), proptest::option::of(snippet()), 1..3usize);
+    let result = runner.run(&strategy, |(at, with, times)| {
+        let mut doc = document.clone();
+        for _ in 0..times {
+            let mut pointers = Vec::new();
+            node_pointers(&doc, String::new(), &mut pointers);
+            doc = mutated(doc, &pointers[at.index(pointers.len())], with.clone());
+        }
+        let text = serde_json::to_string_pretty(&doc).unwrap();
+        let mutant = std::path::Path::new("mutated.json");
+        let lines = |side: Side| if side == Side::Base { source.lines().count() } else { text.lines().count() };
+        match diff::diff_sources((&path, &source), (mutant, &text)) {
+            Ok(report) => {
+                for note in &report.notes {
+                    let line = note.line.unwrap_or(1);
+                    prop_assert!((1..=lines(note.side)).contains(&line), "a note off the text: {note:?}");
+                }
+            }
+            Err(DiffError::Spec(e)) => {
+                prop_assert!(!e.problems.is_empty(), "a spec error without problems");
+                let off = e.problems.iter().find(|p| !(1..=text.lines().count()).contains(&p.line));
+                prop_assert!(off.is_none(), "a problem off the text: {e}");
+            }
+            Err(other) => prop_assert!(false, "{other}"),
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
     }
 }

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use heygen_codegen::downgrade::to_yaml;
+use heygen_tests::mutate::{mutated, node_pointers};
 use heygen_tests::{fixture, installed_tool};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -180,36 +181,6 @@ fn snippet() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         "[a-z$#/{}]{0,8}".prop_map(Value::from),
     ]
-}
-
-fn node_pointers(value: &Value, at: String, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => map
-            .iter()
-            .for_each(|(k, v)| node_pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| node_pointers(v, format!("{at}/{i}"), out)),
-        _ => {}
-    }
-    out.push(at);
-}
-
-/// Replaces (or, without a snippet, removes) the node at `pointer`.
-fn mutated(mut doc: Value, pointer: &str, with: Option<Value>) -> Value {
-    let Some((parent, key)) = pointer.rsplit_once('/') else { return with.unwrap_or(Value::Null) };
-    let key = key.replace("~1", "/").replace("~0", "~");
-    match (doc.pointer_mut(parent), with) {
-        (Some(Value::Object(map)), Some(with)) => drop(map.insert(key, with)),
-        (Some(Value::Object(map)), None) => drop(map.shift_remove(&key)),
-        (Some(Value::Array(items)), with) => {
-            let i: usize = key.parse().unwrap();
-            match with {
-                Some(with) => items[i] = with,
-                None => drop(items.remove(i)),
-            }
-        }
-        _ => {}
-    }
-    doc
 }
 
 /// Mutated 3.1 documents go through the downgrade and the whole generator: `Ok`, or an error
