@@ -300,6 +300,7 @@ pub const NOT_COMPARED: &str = "not compared";
 struct Input {
     side: Side,
     file: PathBuf,
+    /// Validated only when `problems` is empty, which is the only time it is generated.
     spec: Spec,
     problems: Vec<Problem>,
 }
