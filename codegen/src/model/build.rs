@@ -111,8 +111,9 @@ impl<'a> Builder<'a> {
                     for (method, operation) in item.iter() {
                         let at = format!("{pointer}/{method}");
                         let shared = (pointer.as_str(), item.parameters.as_slice());
-                        let op = self.operation(&at, path, method, operation, shared, &api);
-                        api.operations.push(op);
+                        if let Some(op) = self.operation(&at, path, method, operation, shared, &api) {
+                            api.operations.push(op);
+                        }
                     }
                 }
             }
@@ -128,7 +129,7 @@ impl<'a> Builder<'a> {
         op: &'a openapiv3::Operation,
         (item_pointer, item_parameters): (&str, &'a [ReferenceOr<Param>]),
         api: &Api,
-    ) -> Operation {
+    ) -> Option<Operation> {
         if method == "options" || method == "trace" {
             self.report(
                 pointer,
@@ -168,7 +169,7 @@ impl<'a> Builder<'a> {
         });
         let success = self.responses(&format!("{pointer}/responses"), op);
         let workflows = self.workflows(pointer, op, &parameters, success.as_ref());
-        Operation {
+        Some(Operation {
             id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
             method: method.to_owned(),
             path: path.to_owned(),
@@ -183,7 +184,7 @@ impl<'a> Builder<'a> {
             body,
             success,
             workflows,
-        }
+        })
     }
 
     fn operation_id(&mut self, pointer: &str, id: Option<&str>) {
