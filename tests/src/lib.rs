@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod capture;
 pub mod corpus;
+pub mod mutate;
 pub mod requests;
 
 /// Calls any operation by its `operationId`: generated from the spec by `cargo xtask generate`.
@@ -33,6 +34,14 @@ pub fn workspace_root() -> &'static Path {
 
 pub fn fixture(name: &str) -> PathBuf {
     workspace_root().join("tests/fixtures").join(name)
+}
+
+/// A tool or third-party document installed into .tools/ by tools/install.sh, which CI runs
+/// first.
+pub fn installed_tool(relative: &str) -> PathBuf {
+    let path = workspace_root().join(".tools").join(relative);
+    assert!(path.exists(), "{} is missing: run `bash tools/install.sh` first", path.display());
+    path
 }
 
 /// `spec/heygen.yaml`, loaded and validated once.

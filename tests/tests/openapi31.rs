@@ -8,11 +8,12 @@
 //! After a deliberate change: `cargo insta review` for the snapshots, `cargo xtask generate` for
 //! the clients.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use heygen_codegen::downgrade::to_yaml;
-use heygen_tests::{fixture, workspace_root};
+use heygen_tests::mutate::{mutated, node_pointers};
+use heygen_tests::{fixture, installed_tool};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Value, json};
@@ -137,36 +138,6 @@ fn snippet() -> impl Strategy<Value = Value> {
     ]
 }
 
-fn node_pointers(value: &Value, at: String, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => map
-            .iter()
-            .for_each(|(k, v)| node_pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, v)| node_pointers(v, format!("{at}/{i}"), out)),
-        _ => {}
-    }
-    out.push(at);
-}
-
-/// Replaces (or, without a snippet, removes) the node at `pointer`.
-fn mutated(mut doc: Value, pointer: &str, with: Option<Value>) -> Value {
-    let Some((parent, key)) = pointer.rsplit_once('/') else { return with.unwrap_or(Value::Null) };
-    let key = key.replace("~1", "/").replace("~0", "~");
-    match (doc.pointer_mut(parent), with) {
-        (Some(Value::Object(map)), Some(with)) => drop(map.insert(key, with)),
-        (Some(Value::Object(map)), None) => drop(map.shift_remove(&key)),
-        (Some(Value::Array(items)), with) => {
-            let i: usize = key.parse().unwrap();
-            match with {
-                Some(with) => items[i] = with,
-                None => drop(items.remove(i)),
-            }
-        }
-        _ => {}
-    }
-    doc
-}
-
 /// Mutated 3.1 documents go through the downgrade and the whole generator: `Ok`, or an error
 /// whose problems all have a line inside the mutated text.
 #[test]
@@ -256,13 +227,6 @@ fn yaml_output_reads_back_as_the_same_value() {
     if let Err(e) = result {
         panic!("{e}");
     }
-}
-
-/// A tool installed into .tools/ by tools/install.sh, which CI runs first.
-fn installed_tool(relative: &str) -> PathBuf {
-    let path = workspace_root().join(".tools").join(relative);
-    assert!(path.exists(), "{} is missing: run `bash tools/install.sh` first", path.display());
-    path
 }
 
 /// rclone's RC API (npm `rclone-openapi`, pinned in tools/package.json): an OpenAPI 3.1 document

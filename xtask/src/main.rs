@@ -33,13 +33,20 @@ enum Command {
     Check,
     /// Report what a spec change does to HTTP callers and to the Rust API, for review.
     ///
-    /// Compares two versions of spec/heygen.yaml: each wire change is rated breaking, warning or
-    /// info for HTTP callers, and the client is generated from both versions in memory to list
-    /// the changed public Rust items and the semver bump they need. Each of --base and --head
-    /// is a file if one exists at that path, else a git revision (its spec/heygen.yaml).
+    /// Compares two versions of spec/heygen.yaml, or any two OpenAPI 3.0 or 3.1 documents (such
+    /// as ours and HeyGen's published external-api.json): each wire change is rated breaking,
+    /// warning or info for HTTP callers, and the client is generated from both versions in
+    /// memory to list the changed public Rust items and the semver bump they need. Each of
+    /// --base and --head is a file if one exists at that path, else a git revision (its
+    /// spec/heygen.yaml).
     ///
-    /// Exit codes: 0 when no change reaches --fail-on, 1 when one does, 2 on bad input
-    /// (unreadable file, unknown revision, invalid spec), with the file, line and JSON pointer.
+    /// Operations are paired by operationId, then by method and path, then by operationId in
+    /// any case style. A document that breaks our house rules is still compared on the wire: its
+    /// problems are listed as notes, and the Rust half is skipped with a note saying why.
+    ///
+    /// Exit codes: 0 when no change reaches --fail-on, 1 when one does, 2 on input that cannot
+    /// be read as OpenAPI (unreadable file, unknown revision, bad YAML or JSON, not OpenAPI, a
+    /// 3.1 construct 3.0 cannot say), with the file, line and JSON pointer.
     Diff(DiffArgs),
     /// Rewrite an OpenAPI 3.1 document (YAML or JSON) as OpenAPI 3.0.3.
     ///

@@ -6,42 +6,35 @@
 //! A change inside a shared component schema is reported once for every operation that reaches
 //! it, since each of those operations is what a caller sees change.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
 use super::{Change, Link, Severity};
 use crate::load::escape_segment;
-use crate::model::{self, Api};
+use crate::model::{self, Api, Location};
 
 /// Every wire change from `base` to `head` (each a model and its document), operation by
-/// operation in the head's order.
+/// operation in the base's order, then the operations only the head has.
 pub(super) fn changes(base: (&Api, &Value), head: (&Api, &Value)) -> Vec<Change> {
     let (base_ops, head_ops) = (operations(base.0, base.1), operations(head.0, head.1));
     let (base, head) = (base.1, head.1);
-    let base_ids: HashSet<&str> = base_ops.iter().map(|op| op.id).collect();
-    let head_by_id: HashMap<&str, &Operation> = head_ops.iter().map(|op| (op.id, op)).collect();
+    let pairs = pair(&base_ops, &head_ops);
     let mut out = Out { changes: Vec::new() };
-    let mut renamed_to = HashSet::new();
-    for b in &base_ops {
-        let same_id = head_by_id.get(b.id).copied();
-        // A new id on the same method and path is a rename, not a removal plus an addition.
-        let renamed = || head_ops.iter().find(|h| h.method == b.method && h.path == b.path && !base_ids.contains(h.id));
-        let Some(h) = same_id.or_else(renamed) else {
+    for (b, h) in base_ops.iter().zip(&pairs) {
+        let Some(h) = h.map(|i| &head_ops[i]) else {
             let message = format!("operation `{} {}` was removed", b.method.to_uppercase(), b.path);
             out.push(
                 "operation-removed",
                 Severity::Breaking,
                 b.id,
-                &b.pointer,
+                b.pointer,
                 message,
                 Link::Methods(vec![b.id.into()]),
             );
             continue;
         };
-        if h.id != b.id {
-            renamed_to.insert(h.id);
-            let message = format!("operationId renamed from `{}` to `{}`; the wire is unchanged", b.id, h.id);
+        if let Some(message) = renamed(b, h) {
             let link = Link::Methods(vec![b.id.into(), h.id.into()]);
             out.push(
                 "operation-id-renamed",
@@ -52,21 +45,91 @@ pub(super) fn changes(base: (&Api, &Value), head: (&Api, &Value)) -> Vec<Change>
                 link,
             );
         }
-        if h.path != b.path {
+        // The names of path parameters are never sent: `/a/{id}` and `/a/{a_id}` are one path.
+        if template(h.path) != template(b.path) {
             let message = format!("path changed from `{}` to `{}`", b.path, h.path);
-            out.push("path-changed", Severity::Breaking, h.id, &h.pointer, message, Link::Methods(vec![h.id.into()]));
+            out.push("path-changed", Severity::Breaking, h.id, h.pointer, message, Link::Methods(vec![h.id.into()]));
         }
         if h.method != b.method {
             let message = format!("method changed from {} to {}", b.method.to_uppercase(), h.method.to_uppercase());
-            out.push("method-changed", Severity::Breaking, h.id, &h.pointer, message, Link::Methods(vec![h.id.into()]));
+            out.push("method-changed", Severity::Breaking, h.id, h.pointer, message, Link::Methods(vec![h.id.into()]));
         }
         OperationDiff { base, head, b, h, out: &mut out }.compare();
     }
-    for h in head_ops.iter().filter(|h| !base_ids.contains(h.id) && !renamed_to.contains(h.id)) {
+    let paired: HashSet<usize> = pairs.iter().flatten().copied().collect();
+    for (_, h) in head_ops.iter().enumerate().filter(|(i, _)| !paired.contains(i)) {
         let message = format!("operation `{} {}` was added", h.method.to_uppercase(), h.path);
-        out.push("operation-added", Severity::Info, h.id, &h.pointer, message, Link::Methods(vec![h.id.into()]));
+        out.push("operation-added", Severity::Info, h.id, h.pointer, message, Link::Methods(vec![h.id.into()]));
     }
     out.changes
+}
+
+/// For each base operation, the index of its head counterpart. Keys are tried in turn on what
+/// is still unpaired: the same operationId, so that a path or method change in our own history
+/// shows as such; then the same method and path template, which pairs a renamed operation and
+/// one named by another author (HeyGen's `getVideoV3`, our `get_video`) or not named at all;
+/// then the same operationId in any case style (`getVideo`, `get_video`), for a path that moved.
+fn pair(base: &[Operation<'_>], head: &[Operation<'_>]) -> Vec<Option<usize>> {
+    let keys: [fn(&Operation<'_>) -> String; 3] =
+        [|op| op.id.to_owned(), |op| format!("{} {}", op.method, template(op.path)), |op| snake_case(op.id)];
+    let mut pairs = vec![None; base.len()];
+    let mut taken = vec![false; head.len()];
+    for key in keys {
+        let mut free: HashMap<String, VecDeque<usize>> = HashMap::new();
+        for (i, h) in head.iter().enumerate().filter(|(i, _)| !taken[*i]) {
+            free.entry(key(h)).or_default().push_back(i);
+        }
+        for (b, found) in base.iter().zip(pairs.iter_mut()).filter(|(_, found)| found.is_none()) {
+            if let Some(i) = free.get_mut(&key(b)).and_then(VecDeque::pop_front) {
+                taken[i] = true;
+                *found = Some(i);
+            }
+        }
+    }
+    pairs
+}
+
+/// What to say when a paired operation's operationId changed: nothing when only its case style
+/// did, since the wire is the same and so is the Rust method progenitor names after it.
+fn renamed(b: &Operation<'_>, h: &Operation<'_>) -> Option<String> {
+    let named = |op: &Operation<'_>| op.value["operationId"].is_string();
+    match (named(b), named(h)) {
+        _ if snake_case(b.id) == snake_case(h.id) => None,
+        (true, true) => Some(format!("operationId renamed from `{}` to `{}`; the wire is unchanged", b.id, h.id)),
+        (true, false) => Some(format!("operationId `{}` was removed; the wire is unchanged", b.id)),
+        (false, true) => Some(format!("operationId `{}` was given; the wire is unchanged", h.id)),
+        (false, false) => None,
+    }
+}
+
+/// A path with its parameter names blanked: `/v3/videos/{}` for `/v3/videos/{video_id}`.
+fn template(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => in_name = true,
+            '}' => in_name = false,
+            _ if in_name => continue,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An identifier as lower-case words joined by `_`: `getVideoV3` and `get_video_v3` agree.
+fn snake_case(id: &str) -> String {
+    let mut out = String::with_capacity(id.len() + 4);
+    let mut previous: Option<char> = None;
+    for c in id.chars() {
+        if c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
+            out.push('_');
+        }
+        out.push(if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() });
+        previous = Some(c);
+    }
+    out
 }
 
 struct Out {
@@ -143,8 +206,8 @@ impl OperationDiff<'_, '_> {
     fn parameters(&mut self) {
         let base = parameters(self.base, self.b);
         let head = parameters(self.head, self.h);
-        for (key, (at, p)) in &head {
-            let (place, name) = key;
+        for (key, (at, p, name)) in &head {
+            let place = &key.0;
             let required = p["required"] == true;
             match base.get(key) {
                 None if required => {
@@ -155,7 +218,7 @@ impl OperationDiff<'_, '_> {
                     let message = format!("optional {place} parameter `{name}` was added");
                     self.push("parameter-added-optional", Severity::Info, at, message, self.method_link());
                 }
-                Some((base_at, old)) => {
+                Some((base_at, old, _)) => {
                     if required && old["required"] != true {
                         let message = format!("{place} parameter `{name}` is now required");
                         self.push(
@@ -179,7 +242,7 @@ impl OperationDiff<'_, '_> {
                 }
             }
         }
-        for ((place, name), (at, _)) in base.iter().filter(|(key, _)| !head.contains_key(*key)) {
+        for ((place, _), (at, _, name)) in base.iter().filter(|(key, _)| !head.contains_key(*key)) {
             let message = format!("{place} parameter `{name}` was removed");
             self.push("parameter-removed", Severity::Warning, at, message, self.method_link());
         }
@@ -287,13 +350,26 @@ impl OperationDiff<'_, '_> {
     }
 }
 
-/// The model's parameters (path-level ones included) keyed by (location, name), with their
-/// pointers and JSON; `$ref`s resolved.
-fn parameters<'a>(doc: &'a Value, op: &Operation<'_>) -> BTreeMap<(String, String), (String, &'a Value)> {
+/// The model's parameters (path-level ones included) with their pointers, JSON (`$ref`s
+/// resolved) and names, keyed by location and what identifies them on the wire: a path
+/// parameter by its place in the path (its name is never sent), a header by its name in lower
+/// case (header names ignore case), a query parameter by its name.
+type Parameters<'a> = BTreeMap<(String, String), (String, &'a Value, String)>;
+
+fn parameters<'a>(doc: &'a Value, op: &Operation<'_>) -> Parameters<'a> {
+    let slots: Vec<&str> = op.path.split('{').skip(1).filter_map(|s| s.split_once('}')).map(|(name, _)| name).collect();
     let mut out = BTreeMap::new();
     for p in &op.model.parameters {
         let (at, value) = resolve(doc, doc.pointer(&p.pointer).unwrap_or(&Value::Null), p.pointer.clone());
-        out.insert((p.location.as_str().to_owned(), p.name.clone()), (at, value));
+        let wire = match p.location {
+            Location::Path => match slots.iter().position(|slot| *slot == p.name) {
+                Some(slot) => format!("{{{slot}}}"),
+                None => p.name.clone(),
+            },
+            Location::Header => p.name.to_ascii_lowercase(),
+            Location::Query | Location::Cookie => p.name.clone(),
+        };
+        out.insert((p.location.as_str().to_owned(), wire), (at, value, p.name.clone()));
     }
     out
 }
@@ -334,9 +410,11 @@ fn resolve<'a>(doc: &'a Value, mut value: &'a Value, mut pointer: String) -> (St
     (pointer, value)
 }
 
-/// `schema` with every `$ref` replaced by its target (a cycle keeps its `$ref`), so two error
-/// schemas compare equal exactly when they describe the same body.
+/// `schema` with every `$ref` replaced by its target (a cycle keeps its `$ref`) and without
+/// the keywords that only document it, so two error schemas compare equal exactly when they
+/// describe the same body, whoever worded them.
 fn inline_refs(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
+    const DOCUMENTATION: &[&str] = &["description", "example", "examples", "title", "externalDocs"];
     match schema {
         Value::Object(map) => {
             if let Some(target) = map.get("$ref").and_then(Value::as_str)
@@ -348,7 +426,15 @@ fn inline_refs(doc: &Value, schema: &Value, stack: &mut Vec<String>) -> Value {
                 stack.pop();
                 return inlined;
             }
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), inline_refs(doc, v, stack))).collect())
+            let kept = map.iter().filter(|(k, _)| !DOCUMENTATION.contains(&k.as_str()));
+            let mut out: serde_json::Map<String, Value> =
+                kept.map(|(k, v)| (k.clone(), inline_refs(doc, v, stack))).collect();
+            // Property names are not keywords: a property called `description` stays.
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                let properties = properties.iter().map(|(k, v)| (k.clone(), inline_refs(doc, v, stack))).collect();
+                out.insert("properties".into(), Value::Object(properties));
+            }
+            Value::Object(out)
         }
         Value::Array(items) => Value::Array(items.iter().map(|v| inline_refs(doc, v, stack)).collect()),
         other => other.clone(),
@@ -368,6 +454,9 @@ enum Direction {
 struct Node<'a> {
     value: &'a Value,
     pointer: String,
+    /// Where null is accepted, if it is: `nullable`, a `null` enum value, or a union with
+    /// `{enum: [null]}` on the way to this schema.
+    nullable: Option<String>,
     /// Nearest named component schema, the start of typify's name for this node's type.
     owner: String,
     /// Property names from `owner` to this node; typify appends them to name inline types.
@@ -375,16 +464,45 @@ struct Node<'a> {
 }
 
 impl<'a> Node<'a> {
-    fn new(doc: &'a Value, value: &'a Value, pointer: String, owner: String, inline: Vec<String>) -> Self {
-        let (resolved_pointer, resolved) = resolve(doc, value, pointer.clone());
-        match resolved_pointer.strip_prefix("/components/schemas/").filter(|_| resolved_pointer != pointer) {
-            Some(name) => Node {
-                value: resolved,
-                pointer: resolved_pointer.clone(),
-                owner: name.replace("~1", "/").replace("~0", "~"),
-                inline: Vec::new(),
-            },
-            None => Node { value: resolved, pointer: resolved_pointer, owner, inline },
+    /// The schema `value` (found at `pointer`) stands for, seen through whatever only wraps it,
+    /// so that two documents saying the same thing in different forms compare equal: `$ref`s,
+    /// an `allOf` of one member (a 3.1 `$ref` with sibling keywords, after the downgrade), and
+    /// a union of one schema with null (the house form of a nullable `$ref`, or HeyGen's).
+    fn new(doc: &'a Value, mut value: &'a Value, mut pointer: String, owner: String, inline: Vec<String>) -> Self {
+        let (mut nullable, mut named) = (None, None);
+        for _ in 0..32 {
+            let (target, resolved) = resolve(doc, value, pointer.clone());
+            if target != pointer
+                && let Some(name) = target.strip_prefix("/components/schemas/").filter(|name| !name.contains('/'))
+            {
+                named = Some(name.replace("~1", "/").replace("~0", "~"));
+            }
+            (pointer, value) = (target, resolved);
+            if value["nullable"] == true {
+                nullable.get_or_insert_with(|| format!("{pointer}/nullable"));
+            } else if value["enum"].as_array().is_some_and(|values| values.contains(&Value::Null)) {
+                nullable.get_or_insert_with(|| format!("{pointer}/enum"));
+            }
+            let wrapper = value.get("type").is_none() && value.get("properties").is_none();
+            let inner = ["allOf", "oneOf", "anyOf"].into_iter().find_map(|keyword| {
+                let members = value[keyword].as_array().filter(|_| wrapper)?;
+                match (keyword, members.as_slice()) {
+                    ("allOf", [only]) => Some((0, only, false)),
+                    (_, [a, b]) if is_null(b) => Some((0, a, true)),
+                    (_, [a, b]) if is_null(a) => Some((1, b, true)),
+                    _ => None,
+                }
+                .map(|(i, inner, null_branch)| (keyword, i, inner, null_branch))
+            });
+            let Some((keyword, i, inner, null_branch)) = inner else { break };
+            if null_branch {
+                nullable.get_or_insert_with(|| format!("{pointer}/{keyword}"));
+            }
+            (pointer, value) = (format!("{pointer}/{keyword}/{i}"), inner);
+        }
+        match named {
+            Some(owner) => Node { value, pointer, nullable, owner, inline: Vec::new() },
+            None => Node { value, pointer, nullable, owner, inline },
         }
     }
 
@@ -464,12 +582,20 @@ impl<'a> SchemaWalk<'a> {
     /// `label` names the node in messages; `link` is where a change of the node's own type
     /// shows in Rust (the field holding it, or the method for a root).
     fn compare(&mut self, out: &mut Out, old: &Node<'a>, new: &Node<'a>, label: &str, link: &Link) {
-        if !self.seen.insert((old.pointer.clone(), new.pointer.clone())) {
-            return;
-        }
         let is_root = label == self.root_label;
         let what = if is_root { self.root_text.clone() } else { format!("`{label}`") };
         let (old_shape, new_shape) = (shape(old.value), shape(new.value));
+        // Nullability belongs to the property, not to the schema it names, so it is checked
+        // even where that schema was compared already (a nullable `parent: Thing` in `Thing`).
+        if let (Direction::Response, None, Some(at), true) =
+            (self.direction, &old.nullable, &new.nullable, old_shape == new_shape)
+        {
+            let message = format!("{what} can now be null");
+            self.push(out, "response-property-made-nullable", Severity::Breaking, at, message, link.clone());
+        }
+        if !self.seen.insert((old.pointer.clone(), new.pointer.clone())) {
+            return;
+        }
         if old_shape != new_shape {
             let id = if is_root {
                 format!("{}-type-changed", self.root)
@@ -478,11 +604,6 @@ impl<'a> SchemaWalk<'a> {
             };
             let message = format!("{what} changed type from {old_shape} to {new_shape}");
             return self.push(out, &id, Severity::Breaking, &new.pointer, message, link.clone());
-        }
-        if self.direction == Direction::Response && old.value["nullable"] != true && new.value["nullable"] == true {
-            let message = format!("{what} can now be null");
-            let at = format!("{}/nullable", new.pointer);
-            self.push(out, "response-property-made-nullable", Severity::Breaking, &at, message, link.clone());
         }
         self.enum_values(out, old, new, &what);
         self.properties(out, old, new, label);
@@ -503,6 +624,7 @@ impl<'a> SchemaWalk<'a> {
                 .as_array()
                 .into_iter()
                 .flatten()
+                .filter(|v| !v.is_null())
                 .map(|v| v.as_str().map_or(v.to_string(), str::to_owned))
                 .collect()
         };
@@ -592,7 +714,7 @@ impl<'a> SchemaWalk<'a> {
         }
     }
 
-    /// `oneOf`/`anyOf` variants, matched by their one-value `type` tag when they have one.
+    /// `oneOf`/`anyOf` variants, matched by their one-value discriminator when they have one.
     fn variants(&mut self, out: &mut Out, old: &Node<'a>, new: &Node<'a>, label: &str) {
         let (old_variants, new_variants) = (variants(self.base, old), variants(self.head, new));
         if old_variants.is_empty() && new_variants.is_empty() {
@@ -603,22 +725,28 @@ impl<'a> SchemaWalk<'a> {
             Direction::Response => (Severity::Warning, Severity::Info),
         };
         let types = new.type_names();
+        let union = if label.is_empty() { self.root_text.clone() } else { format!("the union at `{label}`") };
         for (tag, new_child) in &new_variants {
             let link = Link::Member { types: types.clone(), wire: tag.clone() };
             match old_variants.get(tag) {
                 Some(old_child) => self.compare(out, old_child, new_child, &format!("{label}<{tag}>"), &link),
                 None => {
-                    let message = format!("the union at `{label}` has a new variant `{tag}`");
+                    let message = format!("{union} has a new variant `{tag}`");
                     self.push(out, &format!("{}-variant-added", self.dir()), added, &new_child.pointer, message, link);
                 }
             }
         }
         for (tag, old_child) in old_variants.iter().filter(|(tag, _)| !new_variants.contains_key(*tag)) {
             let link = Link::Member { types: types.clone(), wire: tag.clone() };
-            let message = format!("the union at `{label}` lost its variant `{tag}`");
+            let message = format!("{union} lost its variant `{tag}`");
             self.push(out, &format!("{}-variant-removed", self.dir()), removed, &old_child.pointer, message, link);
         }
     }
+}
+
+/// Whether a union member only admits null.
+fn is_null(schema: &Value) -> bool {
+    schema["type"] == "null" || schema["enum"].as_array().is_some_and(|values| values == &[Value::Null])
 }
 
 /// What a schema is, for spotting type changes: its type and format (or composition keyword).
@@ -665,9 +793,14 @@ fn properties<'a>(doc: &'a Value, node: &Node<'a>) -> (Properties<'a>, BTreeSet<
 fn variants<'a>(doc: &'a Value, node: &Node<'a>) -> BTreeMap<String, Node<'a>> {
     let keyword = if node.value.get("oneOf").is_some() { "oneOf" } else { "anyOf" };
     let list = node.value[keyword].as_array().into_iter().flatten().enumerate();
+    // Variants are told apart by their one-value discriminator, `type` unless the union names
+    // another (HeyGen's voice engines use `engine_type`).
+    let tag_property = node.value["discriminator"]["propertyName"].as_str().unwrap_or("type");
     list.map(|(i, variant)| {
         let child = node.child(doc, variant, format!("{}/{keyword}/{i}", node.pointer), None);
-        let tag = match child.value["properties"]["type"]["enum"].as_array().map(Vec::as_slice) {
+        let (properties, _) = properties(doc, &child);
+        let tag = properties.get(tag_property).map(|(at, value)| resolve(doc, value, at.clone()).1);
+        let tag = match tag.and_then(|tag| tag["enum"].as_array()).map(Vec::as_slice) {
             Some([Value::String(tag)]) => tag.clone(),
             _ => format!("#{i}"),
         };

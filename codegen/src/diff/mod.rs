@@ -7,6 +7,10 @@
 //! the client for both specs and compares its public items, so the Rust half follows whatever
 //! the generator does rather than a model of it. The two are then linked: each wire change names
 //! the Rust items it altered, and the semver bump comes from the Rust half alone.
+//!
+//! Either side may be a document we did not write (HeyGen's published 3.1 `external-api.json`):
+//! the wire half reads the model [`crate::model::build`] returns even for a spec that breaks the
+//! house rules, and such a side only loses the Rust half, with notes saying why.
 
 mod http;
 mod render;
@@ -18,7 +22,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::{Error, Spec, SpecError};
+use crate::{Error, Problem, Spec, SpecError};
 
 pub use render::{json, markdown};
 pub use rust::RustChange;
@@ -98,11 +102,63 @@ enum Link {
 /// The whole comparison of two specs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    pub semver: Semver,
+    /// The bump the Rust API needs; `None` when the Rust half was not compared because a side
+    /// cannot be generated (the notes say why).
+    pub semver: Option<Semver>,
     pub changes: Vec<Change>,
     /// Every change to the public Rust API, including those no single wire change explains
     /// (new types of a new operation, say).
     pub rust_api: Vec<RustChange>,
+    /// What the comparison could not do or had to approximate, side by side: a third-party
+    /// document breaks our house rules, a 3.1 construct was approximated, a side could not be
+    /// generated.
+    pub notes: Vec<Note>,
+}
+
+/// Which spec a note is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Base,
+    Head,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Base => "base",
+            Self::Head => "head",
+        }
+    }
+}
+
+/// The kinds of note, as the JSON spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    /// The side cannot be generated, so the Rust half was skipped.
+    RustNotCompared,
+    /// A house rule or a limit of the generator that the side breaks (what `cargo xtask
+    /// generate` would refuse); the wire comparison still covers the operation.
+    HouseRule,
+    /// A located problem the generator found after the house rules passed.
+    Generator,
+    /// What the rewrite of a 3.1 document into 3.0 approximated or dropped.
+    Downgrade,
+}
+
+/// Something about one side that the reader of the report should know.
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub side: Side,
+    pub kind: NoteKind,
+    /// The spec's name, as given.
+    pub file: String,
+    /// The 1-based line in that file, when the note is about one node.
+    pub line: Option<usize>,
+    /// JSON pointer of that node (empty for the whole document).
+    pub pointer: String,
+    pub message: String,
 }
 
 impl Report {
@@ -164,8 +220,6 @@ pub enum DiffError {
     Revision { arg: String, message: String },
     #[error(transparent)]
     Spec(#[from] SpecError),
-    #[error(transparent)]
-    Generate(#[from] Error),
 }
 
 /// The process exit code for a diff: 2 for bad input, 1 when a change reaches `fail_on`, else 0.
@@ -208,35 +262,118 @@ fn git_show(root: &Path, rev: &str) -> Result<(PathBuf, String), DiffError> {
     Ok((PathBuf::from(object), source))
 }
 
-/// Compares two specs given as (name for errors, text).
+/// Compares two specs given as (name for errors, text). Only input that cannot be read as an
+/// OpenAPI document (bad YAML or JSON, not OpenAPI, a 3.1 construct 3.0 cannot say) is an error;
+/// a side that breaks the house rules is still compared on the wire, with its problems as notes.
 pub fn diff_sources(base: (&Path, &str), head: (&Path, &str)) -> Result<Report, DiffError> {
-    let (base_file, head_file) = (base.0, head.0);
-    let base = crate::load_and_validate(base_file, base.1)?;
-    let head = crate::load_and_validate(head_file, head.1)?;
-    diff_specs((base_file, &base), (head_file, &head))
+    let base = Input::load(Side::Base, base.0, base.1)?;
+    let head = Input::load(Side::Head, head.0, head.1)?;
+    let mut notes = Vec::new();
+    for input in [&base, &head] {
+        for n in &input.spec.notes {
+            let problem = Problem { line: n.line, pointer: n.pointer.clone(), message: n.message.clone() };
+            notes.push(input.note(NoteKind::Downgrade, &problem));
+        }
+        notes.extend(input.problems.iter().map(|problem| input.note(NoteKind::HouseRule, problem)));
+    }
+    let rust_api = rust_half(&base, &head, &mut notes);
+    let (base, head) = (&base.spec, &head.spec);
+    let mut changes = http::changes((&base.api, &base.json), (&head.api, &head.json));
+    for change in &mut changes {
+        change.rust = match &rust_api {
+            Some((rust_api, _)) => rust::describe(rust_api, &change.link),
+            None => NOT_COMPARED.to_owned(),
+        };
+    }
+    notes.sort_by_key(|note| (note.side, note.kind));
+    let (rust_api, semver) = match rust_api {
+        Some((rust_api, semver)) => (rust_api, Some(semver)),
+        None => (Vec::new(), None),
+    };
+    Ok(Report { semver, changes, rust_api, notes })
 }
 
-/// Compares two validated specs: the wire changes, the generated code's public items, and the
-/// links between them.
-pub fn diff_specs(base: (&Path, &Spec), head: (&Path, &Spec)) -> Result<Report, DiffError> {
+/// The `rust` text of every change when the Rust half was skipped.
+pub const NOT_COMPARED: &str = "not compared";
+
+/// One side as read: its model even when it breaks the house rules, and what it breaks.
+struct Input {
+    side: Side,
+    file: PathBuf,
+    /// Validated only when `problems` is empty, which is the only time it is generated.
+    spec: Spec,
+    problems: Vec<Problem>,
+}
+
+impl Input {
+    fn load(side: Side, file: &Path, source: &str) -> Result<Self, DiffError> {
+        let loaded = crate::load::load(file, source)?;
+        let (api, problems) = crate::model::build(&loaded);
+        Ok(Input { side, file: file.to_owned(), spec: Spec { loaded, api }, problems })
+    }
+
+    fn note(&self, kind: NoteKind, problem: &Problem) -> Note {
+        Note {
+            side: self.side,
+            kind,
+            file: self.file.display().to_string(),
+            line: Some(problem.line),
+            pointer: problem.pointer.clone(),
+            message: problem.message.clone(),
+        }
+    }
+
+    fn not_compared(&self, why: String) -> Note {
+        let message = format!("the Rust API was not compared: {why}");
+        let file = self.file.display().to_string();
+        Note { side: self.side, kind: NoteKind::RustNotCompared, file, line: None, pointer: String::new(), message }
+    }
+}
+
+/// Generates the client from both sides and compares their public items, with the bump that
+/// needs; `None`, with a note per side that stopped it, when a side breaks the house rules or
+/// the generator fails on it.
+fn rust_half(base: &Input, head: &Input, notes: &mut Vec<Note>) -> Option<(Vec<RustChange>, Semver)> {
+    let mut skipped = false;
+    for input in [base, head].into_iter().filter(|input| !input.problems.is_empty()) {
+        let count = input.problems.len();
+        let rules = if count == 1 { "rule" } else { "rules" };
+        let why = format!(
+            "the {} breaks {count} house {rules}, and the generator runs only on a spec that follows them",
+            input.side.as_str()
+        );
+        notes.push(input.not_compared(why));
+        skipped = true;
+    }
+    if skipped {
+        return None;
+    }
     // The two generations are independent and dominate the run time.
-    let snapshot = |(file, spec): (&Path, &Spec)| crate::generate_spec(file, spec).map(|g| rust::Snapshot::of(&g));
+    let snapshot = |input: &Input| crate::generate_spec(&input.file, &input.spec).map(|g| rust::Snapshot::of(&g));
     let (base_code, head_code) = std::thread::scope(|scope| {
         let base_code = scope.spawn(|| snapshot(base));
         let head_code = snapshot(head);
         (base_code.join().expect("generation does not panic past catch_unwind"), head_code)
     });
-    let (base_code, head_code) = (base_code?, head_code?);
+    let (base_code, head_code) = match (base_code, head_code) {
+        (Ok(base_code), Ok(head_code)) => (base_code, head_code),
+        (base_code, head_code) => {
+            for (input, error) in [(base, base_code.err()), (head, head_code.err())] {
+                let Some(error) = error else { continue };
+                if let Error::Spec(located) = &error {
+                    notes.extend(located.problems.iter().map(|problem| input.note(NoteKind::Generator, problem)));
+                }
+                let first = error.to_string().lines().next().unwrap_or_default().to_owned();
+                notes.push(input.not_compared(format!("the generator failed on the {}: {first}", input.side.as_str())));
+            }
+            return None;
+        }
+    };
     let rust_api = rust::changes(&base_code, &head_code);
-    let (base, head) = (base.1, head.1);
-    let mut changes = http::changes((&base.api, &base.json), (&head.api, &head.json));
-    for change in &mut changes {
-        change.rust = rust::describe(&rust_api, &change.link);
-    }
     let semver = match rust_api.iter().map(|c| c.semver).max() {
         Some(semver) => semver,
         None if base_code.tokens != head_code.tokens => Semver::Patch,
         None => Semver::None,
     };
-    Ok(Report { semver, changes, rust_api })
+    Some((rust_api, semver))
 }

@@ -237,7 +237,7 @@ impl<'a> Builder<'a> {
             }
         }
         Some(Operation {
-            id: op.operation_id.clone()?,
+            id: op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.to_uppercase())),
             method: method.to_owned(),
             path: path.to_owned(),
             pointer: pointer.to_owned(),

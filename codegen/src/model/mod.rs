@@ -39,6 +39,8 @@ pub struct Api {
 /// One operation.
 #[derive(Debug, Clone)]
 pub struct Operation {
+    /// The `operationId`. An operation without one (a problem, so the emitters never see it)
+    /// gets `METHOD path`, which keys it in a diff of a third-party document.
     pub id: String,
     /// Lower-case HTTP method, as in the spec (`get`, `post`).
     pub method: String,
