@@ -155,6 +155,9 @@ pub(crate) enum Failure {
 /// body (up to the client's limit) and hands on a response that holds it.
 pub(crate) async fn send(client: &Client, mut request: Request, call: Call) -> Result<Response, Failure> {
     let state = client.inner();
+    if let Some(caller_http) = &state.caller_http {
+        caller_http.apply(&mut request);
+    }
     let started = Instant::now();
     let span = tracing::Span::current();
     span.record("method", field::display(request.method()));
