@@ -126,13 +126,21 @@ impl fmt::Debug for Credentials {
 /// Why a [`Client`] could not be built. Never contains the API key.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// Neither an API key nor a session token was given.
     #[error("no credentials: set {API_KEY_VAR}, or call ClientBuilder::api_key or ClientBuilder::session_token")]
     MissingCredentials,
+    /// The API key or session token holds characters an HTTP header cannot carry.
     #[error("the API key or session token is not a valid HTTP header value (it must be visible ASCII)")]
     InvalidCredentials,
     /// `url` is the URL as given, unless it holds user-info, which is never echoed.
     #[error("invalid base URL `{url}`: {reason}")]
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        /// The URL as given (or a placeholder, see above).
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// reqwest could not build the client's own HTTP client (its TLS backend, for one).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
     /// The client given to [`ClientBuilder::http_client`] may follow redirects, and reqwest would
@@ -290,6 +298,7 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the settings and builds the [`Client`]. Nothing is sent yet.
     pub fn build(self) -> Result<Client, BuildError> {
         let credentials = match self.credentials.ok_or(BuildError::MissingCredentials)? {
             Secret::ApiKey(key) => Credentials::ApiKey(sensitive_header(&key)?),

@@ -17,8 +17,11 @@ pub trait Envelope: serde::Serialize {
 
 /// The envelope fields of a reply; `None` where the type has no such field.
 pub struct Outcome<'a> {
+    /// The older envelope's `code` (100 is success).
     pub code: Option<i64>,
+    /// The newer envelope's `error`, null on success.
     pub error: Option<&'a EnvelopeError>,
+    /// The older envelope's `message`.
     pub message: Option<&'a str>,
 }
 

@@ -66,6 +66,7 @@ pub struct Progress<'a> {
     pub status: &'a str,
     /// Polls so far, this one included.
     pub polls: u32,
+    /// Time since the wait began.
     pub elapsed: Duration,
 }
 
