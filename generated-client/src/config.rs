@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderValue, USER_AGENT};
 
 use crate::Client;
 use crate::generated::operations::SERVERS;
@@ -39,6 +39,9 @@ pub struct ClientState {
     pub(crate) retry: RetryPolicy,
     /// The largest reply body read, in bytes.
     pub(crate) max_body_bytes: usize,
+    /// What each request gets when the reqwest client is the caller's, which cannot be
+    /// configured after it was built.
+    pub(crate) caller_http: Option<CallerHttp>,
 }
 
 impl fmt::Debug for ClientState {
@@ -48,7 +51,27 @@ impl fmt::Debug for ClientState {
             .field("base_urls", &self.base_urls.iter().map(reqwest::Url::as_str).collect::<Vec<_>>())
             .field("retry", &self.retry)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("caller_http", &self.caller_http)
             .finish()
+    }
+}
+
+/// Per-request settings standing in for those of our own reqwest client, when the caller brought
+/// theirs ([`ClientBuilder::http_client`]).
+#[derive(Clone, Debug)]
+pub(crate) struct CallerHttp {
+    /// Ours, unless the caller's client sends its own.
+    user_agent: Option<HeaderValue>,
+    /// [`ClientBuilder::timeout`], per attempt.
+    timeout: Duration,
+}
+
+impl CallerHttp {
+    pub(crate) fn apply(&self, request: &mut reqwest::Request) {
+        if let Some(agent) = &self.user_agent {
+            request.headers_mut().entry(USER_AGENT).or_insert_with(|| agent.clone());
+        }
+        *request.timeout_mut() = Some(self.timeout);
     }
 }
 
@@ -110,15 +133,30 @@ impl fmt::Debug for Credentials {
 /// Why a [`Client`] could not be built. Never contains the API key.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// Neither an API key nor a session token was given.
     #[error("no credentials: set {API_KEY_VAR}, or call ClientBuilder::api_key or ClientBuilder::session_token")]
     MissingCredentials,
+    /// The API key or session token holds characters an HTTP header cannot carry.
     #[error("the API key or session token is not a valid HTTP header value (it must be visible ASCII)")]
     InvalidCredentials,
     /// `url` is the URL as given, unless it holds user-info, which is never echoed.
     #[error("invalid base URL `{url}`: {reason}")]
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        /// The URL as given (or a placeholder, see above).
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// reqwest could not build the client's own HTTP client (its TLS backend, for one).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[from] reqwest::Error),
+    /// The client given to [`ClientBuilder::http_client`] may follow redirects, and reqwest would
+    /// carry the `X-Api-Key` header along to wherever a redirect points.
+    #[error(
+        "the HTTP client given to ClientBuilder::http_client may follow redirects, which would carry the API key to \
+         other hosts; build it with .redirect(reqwest::redirect::Policy::none())"
+    )]
+    RedirectingHttpClient,
 }
 
 /// Builds a [`Client`]: `Client::builder().api_key(key).build()?`.
@@ -131,6 +169,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_body_bytes: usize,
     allow_insecure_http: bool,
+    http_client: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -143,6 +182,8 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            // Not its Debug output: that shows the caller's default headers, secrets included.
+            .field("http_client", &self.http_client.as_ref().map(|_| "<the caller's>"))
             .finish()
     }
 }
@@ -157,6 +198,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             allow_insecure_http: false,
+            http_client: None,
         }
     }
 }
@@ -230,6 +272,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through `client`, as it was built: its proxies, root certificates,
+    /// connection pool and default headers apply. Credentials, routing, retries, the body limit
+    /// and logging are added on top, as with the client's own.
+    ///
+    /// - `client` must not follow redirects (`.redirect(reqwest::redirect::Policy::none())`):
+    ///   reqwest would carry `X-Api-Key` along to another host before the reply reaches this
+    ///   crate. `build` refuses any other with [`BuildError::RedirectingHttpClient`]. Signed
+    ///   links ([`Client::fetch_text`]) are then not followed through redirects either.
+    /// - `User-Agent` is `heygen-rs/<version>` unless `client` has a default one.
+    /// - [`timeout`](Self::timeout) (default [`DEFAULT_TIMEOUT`]) is set on each attempt and
+    ///   replaces `client`'s own overall timeout; [`connect_timeout`](Self::connect_timeout) does
+    ///   not apply (a connect timeout belongs to the built client: set it there).
+    /// - The `streaming` feature's WebSocket does not go through `client`.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Applies `HEYGEN_API_KEY`, `HEYGEN_BASE_URL` and `HEYGEN_UPLOAD_BASE_URL` where set.
     pub fn from_env(mut self) -> Self {
         let var = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
@@ -245,6 +305,7 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the settings and builds the [`Client`]. Nothing is sent yet.
     pub fn build(self) -> Result<Client, BuildError> {
         let credentials = match self.credentials.ok_or(BuildError::MissingCredentials)? {
             Secret::ApiKey(key) => Credentials::ApiKey(sensitive_header(&key)?),
@@ -255,15 +316,28 @@ impl ClientBuilder {
         let insecure = self.allow_insecure_http;
         let base_urls =
             self.base_urls.iter().map(|url| normalize_base_url(url, insecure)).collect::<Result<Vec<_>, _>>()?;
-        let api_origins = base_urls.clone();
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(concat!("heygen-rs/", env!("CARGO_PKG_VERSION")))
-            .redirect(redirect_policy(api_origins))
-            .build()?;
+        let (http, caller_http) = match self.http_client {
+            Some(http) => {
+                let seen = inspect(&http);
+                if seen.may_redirect {
+                    return Err(BuildError::RedirectingHttpClient);
+                }
+                let user_agent = (!seen.has_user_agent).then(|| HeaderValue::from_static(OUR_USER_AGENT));
+                (http, Some(CallerHttp { user_agent, timeout: self.timeout }))
+            }
+            None => {
+                let http = reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .user_agent(OUR_USER_AGENT)
+                    .redirect(redirect_policy(base_urls.clone()))
+                    .build()?;
+                (http, None)
+            }
+        };
         let api_base = base_text(&base_urls[Host::Api as usize]).to_owned();
-        let state = ClientState { credentials, base_urls, retry: self.retry, max_body_bytes: self.max_body_bytes };
+        let (retry, max_body_bytes) = (self.retry, self.max_body_bytes);
+        let state = ClientState { credentials, base_urls, retry, max_body_bytes, caller_http };
         Ok(Client::new_with_client(&api_base, http, state))
     }
 }
@@ -271,6 +345,29 @@ impl ClientBuilder {
 /// The spec's URL for `host` (every host the runtime routes to is one of the spec's servers).
 fn default_url(host: Host) -> &'static str {
     SERVERS.iter().find(|(h, _)| *h == host).map_or("", |(_, url)| url)
+}
+
+const OUR_USER_AGENT: &str = concat!("heygen-rs/", env!("CARGO_PKG_VERSION"));
+
+/// What a caller's reqwest client was built with, as far as it matters here.
+struct Inspected {
+    /// Anything but `Policy::none()`: a custom policy cannot be looked into.
+    may_redirect: bool,
+    has_user_agent: bool,
+}
+
+/// reqwest has no accessor for a built client's redirect policy or default headers, but its
+/// `Debug` output shows both: the policy when it is not the default (which follows up to ten),
+/// and the headers as a map of quoted names. Quotes inside header values are escaped there, so
+/// a value cannot pass for either. Should a reqwest release word it differently, the client
+/// counts as redirecting (refused) and as having no `User-Agent` (ours is sent): safe both ways.
+/// The text shows the caller's header values, so it goes no further than this function.
+fn inspect(http: &reqwest::Client) -> Inspected {
+    let shown = format!("{http:?}");
+    Inspected {
+        may_redirect: !shown.contains(r#"redirect_policy: "Policy(None)""#),
+        has_user_agent: shown.contains(r#""user-agent": "#),
+    }
 }
 
 /// API calls never follow a redirect: their credentials would go wherever it points (reqwest

@@ -20,44 +20,100 @@ pub enum Error {
     Decode(#[from] DecodeError),
     /// The request did not finish within the configured timeout.
     #[error("{operation}: timed out")]
-    Timeout { operation: &'static str },
+    Timeout {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+    },
     /// The request could not be sent, or the reply could not be read (DNS, refused or reset connection).
     #[error("{operation}: connection failed: {source}")]
-    Connection { operation: &'static str, source: reqwest::Error },
+    Connection {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+        /// reqwest's error, without the URL's query string.
+        source: reqwest::Error,
+    },
     /// The request could not be built: a parameter that is not a valid header value, or
     /// credentials the operation does not accept. Nothing was sent.
     #[error("{operation}: invalid request: {message}")]
-    InvalidRequest { operation: &'static str, message: String },
+    InvalidRequest {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+        /// What was wrong with it.
+        message: String,
+    },
     /// A background job ended in failure (from a `wait_for_*` method). `operation` is the
     /// status operation that reported it.
     #[error("{operation}: the job ended `{status}`{}", reason.as_ref().map(|r| format!(": {r}")).unwrap_or_default())]
-    JobFailed { operation: &'static str, status: String, reason: Option<String> },
+    JobFailed {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+        /// The job's final state as HeyGen names it (`failed`, ...).
+        status: String,
+        /// HeyGen's explanation, when the reply gave one.
+        reason: Option<String>,
+    },
     /// A `wait_for_*` method stopped because the job waits for the caller (a consent to give, an
     /// answer to send): it will not go on by itself. Act, then wait again.
     #[error("{operation}: the job is `{status}` and waits for you to act before it goes on")]
-    JobNeedsAction { operation: &'static str, status: String },
+    JobNeedsAction {
+        /// The status operation's `operationId`.
+        operation: &'static str,
+        /// The state as HeyGen names it (`pending_consent`, ...).
+        status: String,
+    },
     /// A `wait_for_*` method gave up: the job was still running when its timeout passed.
     #[error("{operation}: gave up after {waited:?}; the job was still `{status}`")]
-    WaitTimeout { operation: &'static str, status: String, waited: std::time::Duration },
+    WaitTimeout {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+        /// The job's state at the last poll.
+        status: String,
+        /// How long the wait lasted.
+        waited: std::time::Duration,
+    },
     /// A local file could not be read (from an upload helper). Nothing was sent.
     #[error("{operation}: cannot read {}: {source}", path.display())]
-    File { operation: &'static str, path: std::path::PathBuf, source: std::io::Error },
+    File {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+        /// The file as given.
+        path: std::path::PathBuf,
+        /// Why it could not be read.
+        source: std::io::Error,
+    },
     /// The server answered with a redirect. API calls never follow one, so that the credentials
     /// cannot be carried to another host or over plain HTTP. `location` is the target's origin
     /// (scheme, host, port) only, when the reply named one.
     #[error("{operation}: the server redirected ({status}){}; redirects are not followed", location.as_ref().map(|l| format!(" to {l}")).unwrap_or_default())]
-    Redirected { operation: &'static str, status: StatusCode, location: Option<String> },
+    Redirected {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+        /// The redirect's status (301, 302, 307, ...).
+        status: StatusCode,
+        /// The target's origin, when the reply named one.
+        location: Option<String>,
+    },
     /// The reply's body was larger than the client's limit
     /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes)); reading stopped there.
     #[error("{operation}: the reply is larger than the limit of {limit} bytes")]
-    BodyTooLarge { operation: &'static str, limit: usize },
+    BodyTooLarge {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A delete was sent again after its first reply was lost, and the retry found nothing to
     /// delete (404): the earlier attempt most likely deleted it. Treat it as deleted unless the
     /// id may have been wrong from the start.
     #[error(
         "{operation}: not found on a retry, after an earlier attempt whose reply was lost; it was most likely deleted by that attempt"
     )]
-    AlreadyDeleted { operation: &'static str, request_id: Option<String> },
+    AlreadyDeleted {
+        /// The failing operation's `operationId`.
+        operation: &'static str,
+        /// The retry's request id, when HeyGen sent one.
+        request_id: Option<String>,
+    },
 }
 
 impl Error {
@@ -106,11 +162,13 @@ impl Error {
 /// HeyGen reported a failure.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// The failing operation's `operationId`.
     pub operation: &'static str,
     /// The HTTP status; 200 when the failure was reported inside a success envelope.
     pub status: StatusCode,
     /// HeyGen's error code: numeric (`40001`) in the older envelope, a word (`invalid_parameter`) in the newer.
     pub code: Option<ErrorCode>,
+    /// HeyGen's explanation, from either envelope.
     pub message: Option<String>,
     /// The request id, when HeyGen (or a proxy in front of it) sends one.
     pub request_id: Option<String>,
@@ -163,7 +221,9 @@ pub(crate) fn origin_of(url: &reqwest::Url) -> String {
 /// A success status with a body the client could not decode.
 #[derive(Debug, Clone)]
 pub struct DecodeError {
+    /// The failing operation's `operationId`.
     pub operation: &'static str,
+    /// The reply's (success) status.
     pub status: StatusCode,
     /// What did not match, from the JSON decoder.
     pub reason: String,

@@ -238,6 +238,9 @@ pub(crate) async fn send(
     mut request: Request,
     call: Call,
 ) -> Result<Response, Failure> {
+    if let Some(caller_http) = &state.caller_http {
+        caller_http.apply(&mut request);
+    }
     let started = Instant::now();
     let span = tracing::Span::current();
     span.record("method", field::display(request.method()));

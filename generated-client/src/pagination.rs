@@ -19,7 +19,7 @@ pub(crate) const MAX_EMPTY_PAGES: usize = 16;
 /// `fetch` gets the cursor (none for the first page) and returns the page's items and the
 /// next cursor. The stream ends at a missing or empty cursor, at a cursor it has already
 /// followed (a cycle: each page is fetched once, so no item is repeated), after
-/// [`MAX_EMPTY_PAGES`] empty pages in a row and after [`MAX_PAGES`] pages; each of the last
+/// `MAX_EMPTY_PAGES` empty pages in a row and after `MAX_PAGES` pages; each of the last
 /// three is logged as a warning. An error is yielded once and ends it.
 pub fn by_cursor<'a, T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T, Error>> + Unpin + 'a
 where

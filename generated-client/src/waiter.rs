@@ -66,12 +66,15 @@ pub struct Progress<'a> {
     pub status: &'a str,
     /// Polls so far, this one included.
     pub polls: u32,
+    /// Time since the wait began.
     pub elapsed: Duration,
 }
 
 /// What one poll found.
 pub enum JobState {
+    /// Not done yet: poll again.
     Running,
+    /// Done: the wait returns the result.
     Succeeded,
     /// With HeyGen's reason, when it gave one.
     Failed(Option<String>),

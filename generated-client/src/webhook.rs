@@ -30,6 +30,7 @@ pub struct Delivery {
     /// The event, typed; [`types::WebhookEvent::Unknown`] (with the body as JSON) for an event
     /// type this client does not model yet.
     pub event: types::WebhookEvent,
+    /// The `event_type` as sent (`avatar_video.success`, ...), also for unknown types.
     pub event_type: String,
     /// The delivery's id, for ignoring repeated deliveries.
     pub event_id: Option<String>,
@@ -41,10 +42,13 @@ pub struct Delivery {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookError {
+    /// None of the headers HeyGen signs deliveries with is present.
     #[error("the delivery has no signature header (expected one of {SIGNATURE_HEADERS:?})")]
     MissingSignature,
+    /// No signature header matches the body under any of the secrets.
     #[error("the signature does not match the body: wrong secret, or the body was changed")]
     InvalidSignature,
+    /// The signature checked out, but the body is not a webhook event as the spec describes it.
     #[error("the signed body is not a webhook event: {0}")]
     Malformed(#[from] serde_json::Error),
     /// A verifier needs at least one secret, and no secret may be empty: with an empty key,
@@ -54,7 +58,10 @@ pub enum WebhookError {
     /// The delivery's timestamp header is not a Unix time, or is further from now than the
     /// tolerance: an old delivery replayed, or a clock far off.
     #[error("the delivery's timestamp is missing a valid value or is outside the tolerance of {tolerance:?}")]
-    StaleTimestamp { tolerance: Duration },
+    StaleTimestamp {
+        /// The tolerance the timestamp was checked against.
+        tolerance: Duration,
+    },
 }
 
 /// Checks deliveries against one or more secrets: several during a secret rotation, when

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use fake::{FakeServer, Reply};
+use fake::{FakeServer, LIMIT, Reply, bounded, quick_retries};
 use futures_util::{StreamExt, TryStreamExt};
 use heygen_client::streaming::{self, StreamingError, StreamingSession};
 use heygen_client::webhook::{self, Verifier, WebhookError};
@@ -22,24 +22,8 @@ use serde_json::{Value, json};
 use tracing::Level;
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
-/// No test waits longer than this for anything.
-const LIMIT: Duration = Duration::from_secs(4);
-
-fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 2,
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    }
-}
-
 fn client_for(url: &str) -> Client {
     Client::builder().api_key(API_KEY).base_url(url).retry_policy(quick_retries()).build().unwrap()
-}
-
-async fn bounded<T>(future: impl Future<Output = T>) -> T {
-    tokio::time::timeout(LIMIT, future).await.expect("the call did not end within the test's limit")
 }
 
 fn status_example() -> Value {
@@ -56,12 +40,7 @@ fn create_video_body() -> types::CreateAvatarVideoV2Request {
 async fn a_redirect_to_another_origin_is_refused_and_the_key_stays_home() {
     let elsewhere = FakeServer::start(|_, _| Reply::json(200, &status_example())).await;
     let target = format!("{}/v1/video_status.get?video_id=v1", elsewhere.url);
-    let api = FakeServer::start(move |_, _| Reply::Full {
-        status: 307,
-        headers: vec![("location", target.clone())],
-        body: Vec::new(),
-    })
-    .await;
+    let api = FakeServer::start(move |_, _| Reply::redirect(307, target.clone())).await;
     let client = client_for(&api.url);
 
     let err = bounded(client.get_video_status("v1")).await.unwrap_err();

@@ -66,23 +66,37 @@ pub enum StreamingError {
     /// The session has no `realtime_endpoint`: it was not created with `version` `v2`, or HeyGen
     /// offers no audio-to-video socket for it.
     #[error("the streaming session {session_id} has no realtime_endpoint (create it with version v2)")]
-    NoRealtimeEndpoint { session_id: String },
+    NoRealtimeEndpoint {
+        /// The session HeyGen created.
+        session_id: String,
+    },
     /// The socket could not be opened (refused, TLS, HTTP upgrade refused, timed out).
     #[error("cannot open the audio-to-video socket at {host}: {source}")]
     Connect {
         /// Scheme, host and port only.
         host: String,
+        /// Why it failed.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The server closed the socket (a close frame, with its code and reason), or the connection
     /// ended without one (`code` is `None`). Also returned by sends after the socket closed.
     #[error("the audio-to-video socket was closed by the server{}{}", code.map(|c| format!(" with code {c}")).unwrap_or_default(), if reason.is_empty() { String::new() } else { format!(": {reason}") })]
-    Closed { code: Option<u16>, reason: String },
+    Closed {
+        /// The close frame's code, if one came.
+        code: Option<u16>,
+        /// The close frame's reason; empty when none was given.
+        reason: String,
+    },
     /// The server sent a message that is not JSON, has no `type`, or does not fit the schema of
     /// its type. `message` keeps its first 4 KiB.
     #[error("malformed message from the audio-to-video socket: {reason}")]
-    Malformed { reason: String, message: String },
+    Malformed {
+        /// What is wrong with it.
+        reason: String,
+        /// The message as received, cut to 4 KiB.
+        message: String,
+    },
     /// The message cannot be sent as it is (audio that is not whole samples, too large, or the
     /// `Unknown` event). Nothing was sent.
     #[error("cannot send on the audio-to-video socket: {0}")]
@@ -94,5 +108,10 @@ pub enum StreamingError {
     /// [`RealtimeEvents::wait_connected_within`]'s timeout, or no message at all within the idle
     /// timeout ([`RealtimeEvents::set_idle_timeout`]). The stream ends after it.
     #[error("the audio-to-video socket timed out waiting for {waiting_for} after {after:?}")]
-    TimedOut { waiting_for: &'static str, after: std::time::Duration },
+    TimedOut {
+        /// What did not come (`connected`, a message, the close).
+        waiting_for: &'static str,
+        /// How long it waited.
+        after: std::time::Duration,
+    },
 }

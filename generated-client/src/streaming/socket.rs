@@ -246,6 +246,7 @@ fn transport(error: tungstenite::Error) -> StreamingError {
 pub struct ServerEvent {
     /// The message's `type`, also for events this version does not know (`event` is then `Unknown`).
     pub kind: String,
+    /// The message, typed.
     pub event: AudioToVideoServerEvent,
     /// The message as received, for fields the spec does not describe.
     pub raw: serde_json::Value,

@@ -25,7 +25,7 @@
 //! - paged lists get a `*_stream` method that follows `next_token` while `has_more`;
 //! - background jobs get `wait_for_*` methods.
 
-#[allow(dead_code, clippy::all)]
+#[allow(dead_code, missing_docs, clippy::all)]
 #[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 

@@ -42,12 +42,35 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// A redirect to `location`, with no body.
+    pub fn redirect(status: u16, location: String) -> Self {
+        Reply::Full { status, headers: vec![("location", location)], body: Vec::new() }
+    }
+
     pub fn json(status: u16, body: &serde_json::Value) -> Self {
         Reply::Full {
             status,
             headers: vec![("content-type", "application/json".into())],
             body: serde_json::to_vec(body).unwrap(),
         }
+    }
+}
+
+/// No test waits longer than this for anything.
+pub const LIMIT: Duration = Duration::from_secs(4);
+
+/// `future`, or a panic once [`LIMIT`] has passed.
+pub async fn bounded<T>(future: impl Future<Output = T>) -> T {
+    tokio::time::timeout(LIMIT, future).await.expect("the call did not end within the test's limit")
+}
+
+/// Fast retries, so the tests do not sleep for long.
+pub fn quick_retries() -> heygen_client::RetryPolicy {
+    heygen_client::RetryPolicy {
+        max_retries: 2,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+        ..heygen_client::RetryPolicy::default()
     }
 }
 
