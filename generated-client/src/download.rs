@@ -1,6 +1,9 @@
 //! Fetching the files HeyGen links to (subtitles, captions): its replies carry signed links,
 //! not the files, and callers usually want the text.
 
+// These helpers serve the legacy client, whose methods are deprecated in favour of v3.
+#![allow(deprecated)]
+
 use tracing::Instrument;
 
 use crate::error::{ApiError, kept_body, request_id, without_query};

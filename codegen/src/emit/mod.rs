@@ -4,9 +4,11 @@
 //!   idempotency), and the hooks that hand it every request;
 //! - [`workflows`]: `wait_for_*` and `*_stream` methods from `x-waiter` and `x-pagination`;
 //! - [`calls`]: the test drivers' dispatch table from `operationId` to a typed call;
-//! - [`surface`]: the API listing reviewers see.
+//! - [`surface`]: the API listing reviewers see;
+//! - [`migration`]: the v1/v2-to-v3 migration guide, from `x-replaced-by`.
 
 pub mod calls;
 pub mod facts;
+pub mod migration;
 pub mod surface;
 pub mod workflows;

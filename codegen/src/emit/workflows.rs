@@ -68,7 +68,7 @@ pub fn impl_block(methods: &[Method]) -> Option<syn::Item> {
 }
 
 fn deprecated(bound: &Bound<'_>) -> Option<TokenStream> {
-    bound.op.deprecated.then(|| quote! { #[deprecated(note = "HeyGen marks this endpoint as deprecated")] })
+    bound.op.deprecation().map(|note| quote! { #[deprecated(note = #note)] })
 }
 
 /// `let name = name.clone();` for the parameters a polling closure must own anew for each
