@@ -8026,7 +8026,7 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
     pub struct WebhookEvent {
         ///When the event was created, as an ISO 8601 string.
         pub created_at: ::std::string::String,
-        ///The event's details, whose fields depend on `event_type` (for video events `video_id`, `url`, `callback_id`, ...); see docs/v3-webhooks-facts.md.
+        ///The event's details, whose fields depend on `event_type` (for video events `video_id`, `url`, `callback_id`, ...), as a delivery carries them: `WebhookDelivery` types them (`heygen_client::v3::webhook::Delivery::from_event`).
         pub event_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The event's id.
         pub event_id: ::std::string::String,

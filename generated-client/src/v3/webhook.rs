@@ -48,8 +48,9 @@ pub struct Delivery {
     pub event: types::WebhookDelivery,
     /// The `event_type` as sent, also for unknown types.
     pub event_type: String,
-    /// The event's id: the body's `event_id`, else the `Heygen-Event-Id` header. `None` when
-    /// neither is sent (such a delivery cannot be told apart from its repeats).
+    /// The event's id: the body's `event_id`, else the `Heygen-Event-Id` header (which, unlike
+    /// the body, is not known to be signed). `None` when neither is sent: such a delivery cannot
+    /// be told apart from its repeats.
     pub event_id: Option<String>,
     /// When HeyGen created the event (an ISO 8601 string), where sent.
     pub created_at: Option<String>,
