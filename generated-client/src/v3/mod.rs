@@ -24,12 +24,16 @@
 //!   still runs is waited out;
 //! - paged lists get a `*_stream` method that follows `next_token` while `has_more`;
 //! - background jobs get `wait_for_*` methods.
+//!
+//! Webhook deliveries are verified and typed by [`webhook`].
 
 #[allow(dead_code, missing_docs, clippy::all)]
 #[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 
 pub use generated::{Client, types};
+
+pub mod webhook;
 
 impl crate::Client {
     /// The v3 client with this client's configuration: the same credentials, hosts, timeouts,
