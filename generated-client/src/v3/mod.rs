@@ -29,7 +29,16 @@
 #[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 
+mod assets;
+mod batch;
+mod upload;
+
+pub use assets::MAX_INLINE_BYTES;
+pub use batch::{BatchOutcome, MAX_BATCH_ITEMS};
 pub use generated::{Client, types};
+pub use upload::{
+    DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, PUT_OPERATION, UploadProgress, UploadProgressFn, UploadedAsset,
+};
 
 impl crate::Client {
     /// The v3 client with this client's configuration: the same credentials, hosts, timeouts,
