@@ -6,7 +6,7 @@
 
 use tracing::Instrument;
 
-use crate::error::{ApiError, kept_body, request_id, without_query};
+use crate::error::{ApiError, Reported, kept_body, request_id, without_query};
 use crate::hooks::{Call, Failure, send, span};
 use crate::retry::retry_after;
 use crate::{Client, ClientInfo, Error, types};
@@ -36,15 +36,14 @@ impl Client {
         let bytes = response.bytes().await.map_err(|e| Error::transport(OPERATION, e))?;
         if !status.is_success() {
             let body = kept_body(&bytes);
-            return Err(Error::Api(ApiError {
-                operation: OPERATION,
+            return Err(Error::Api(ApiError::reported(
+                OPERATION,
                 status,
-                code: None,
-                message: None,
+                Reported::default(),
                 request_id,
                 body,
                 retry_after,
-            }));
+            )));
         }
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
