@@ -113,20 +113,25 @@ async fn a_batch_reads_its_items_page_by_page_inside_data() {
 
 // ---- waiters ---------------------------------------------------------------------------------
 
-fn video_in(status: &str, failure_message: Option<&str>) -> ResponseTemplate {
-    example_with("get_video", |body| {
-        body["data"]["status"] = json!(status);
-        body["data"]["failure_message"] = json!(failure_message);
-    })
+/// Mounts replies of `id` at `path` whose `data.status` takes each of `statuses` once, in order,
+/// the last one from then on.
+async fn poll_through(h: &Harness, path: &str, id: &str, statuses: &[&str]) {
+    for (i, status) in statuses.iter().enumerate() {
+        let status = status.to_string();
+        let reply = call("GET", path).respond_with(example_with(id, |body| body["data"]["status"] = json!(status)));
+        let last = i + 1 == statuses.len();
+        if last { reply.mount(&h.api).await } else { reply.up_to_n_times(1).mount(&h.api).await }
+    }
+}
+
+async fn polls(h: &Harness) -> usize {
+    h.api.received_requests().await.unwrap().len()
 }
 
 #[tokio::test]
 async fn wait_for_video_polls_until_completed() {
     let (h, client) = v3().await;
-    let path = "/v3/videos/v-1";
-    call("GET", path).respond_with(video_in("pending", None)).up_to_n_times(1).mount(&h.api).await;
-    call("GET", path).respond_with(video_in("processing", None)).up_to_n_times(2).mount(&h.api).await;
-    call("GET", path).respond_with(video_in("completed", None)).mount(&h.api).await;
+    poll_through(&h, "/v3/videos/v-1", "get_video", &["pending", "processing", "processing", "completed"]).await;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = seen.clone();
     let options = fast_wait().on_progress(move |p| record.lock().unwrap().push(p.status.to_owned()));
@@ -140,7 +145,10 @@ async fn wait_for_video_polls_until_completed() {
 #[tokio::test]
 async fn a_failed_video_is_job_failed_with_heygens_reason() {
     let (h, client) = v3().await;
-    let reply = video_in("failed", Some("The script is longer than 5,000 characters"));
+    let reply = example_with("get_video", |body| {
+        body["data"]["status"] = json!("failed");
+        body["data"]["failure_message"] = json!("The script is longer than 5,000 characters");
+    });
     call("GET", "/v3/videos/v-1").respond_with(reply).mount(&h.api).await;
     let err = client.wait_for_video("v-1", &fast_wait()).await.unwrap_err();
     assert!(
@@ -153,35 +161,22 @@ async fn a_failed_video_is_job_failed_with_heygens_reason() {
 #[tokio::test]
 async fn avatar_training_waiting_for_consent_needs_the_callers_action() {
     let (h, client) = v3().await;
-    let path = "/v3/avatars/g-1";
-    let group_in = |status: &str| {
-        let status = status.to_owned();
-        example_with("get_avatar_group", move |body| body["data"]["status"] = json!(status))
-    };
-    call("GET", path).respond_with(group_in("processing")).up_to_n_times(1).mount(&h.api).await;
-    call("GET", path).respond_with(group_in("pending_consent")).up_to_n_times(1).mount(&h.api).await;
-    // Would end the wait in success, were it polled again: the wait must stop before.
-    call("GET", path).respond_with(group_in("completed")).expect(0).mount(&h.api).await;
+    // `completed` would end the wait in success, were it polled: the wait must stop before.
+    poll_through(&h, "/v3/avatars/g-1", "get_avatar_group", &["processing", "pending_consent", "completed"]).await;
     let err = client.wait_for_avatar_training("g-1", &fast_wait()).await.unwrap_err();
     assert!(
         matches!(&err, Error::JobNeedsAction { operation: "get_avatar_group", status } if status == "pending_consent"),
         "{err:?}"
     );
+    assert_eq!(polls(&h).await, 2);
 }
 
 #[tokio::test]
 async fn a_voice_clone_ends_on_complete_not_completed() {
     let (h, client) = v3().await;
-    let path = "/v3/voices/voice-1";
-    let voice_in = |status: &str| {
-        let status = status.to_owned();
-        example_with("get_voice", move |body| body["data"]["status"] = json!(status))
-    };
     // `completed` is not a voice clone's word: the wait goes on through it.
-    call("GET", path).respond_with(voice_in("processing")).up_to_n_times(1).mount(&h.api).await;
-    call("GET", path).respond_with(voice_in("completed")).up_to_n_times(1).mount(&h.api).await;
-    call("GET", path).respond_with(voice_in("complete")).mount(&h.api).await;
+    poll_through(&h, "/v3/voices/voice-1", "get_voice", &["processing", "completed", "complete"]).await;
     let voice = client.wait_for_voice_clone("voice-1", &fast_wait()).await.unwrap();
     assert_eq!(json!(voice.voice_id), Doc::V3.success_example("get_voice")["data"]["voice_id"]);
-    assert_eq!(h.api.received_requests().await.unwrap().len(), 3);
+    assert_eq!(polls(&h).await, 3);
 }
