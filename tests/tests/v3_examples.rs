@@ -11,10 +11,14 @@ use serde_json::json;
 use wiremock::matchers::{body_json, header_exists, method, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+#[path = "../../generated-client/examples/v3_clone_voice.rs"]
+mod v3_clone_voice;
 #[path = "../../generated-client/examples/v3_create_video.rs"]
 mod v3_create_video;
 #[path = "../../generated-client/examples/v3_list_videos.rs"]
 mod v3_list_videos;
+#[path = "../../generated-client/examples/v3_translate_video.rs"]
+mod v3_translate_video;
 #[path = "../../generated-client/examples/v3_upload_large_file.rs"]
 mod v3_upload_large_file;
 
@@ -95,4 +99,70 @@ async fn v3_upload_large_file_uploads_directly_and_prints_the_asset_id() {
         .await;
     let lines = v3_upload_large_file::run(&h.client.v3(), &args(&[path.to_str().unwrap()])).await.unwrap();
     assert_eq!(lines, ["as_talk"]);
+}
+
+#[tokio::test]
+async fn v3_translate_video_waits_for_every_language() {
+    let h = Harness::start().await;
+    call("POST", "/v3/video-translations")
+        .and(header_exists("idempotency-key"))
+        .and(wiremock::matchers::body_partial_json(json!({
+            "video": {"type": "url", "url": "https://files.example/talk.mp4"},
+            "output_languages": ["Spanish (Spain)", "German"],
+        })))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": {"video_translation_ids": ["t1", "t2"]}})),
+        )
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    for id in ["t1", "t2"] {
+        let done =
+            json!({"data": {"id": id, "status": "completed", "video_url": format!("https://files.example/{id}.mp4")}});
+        call("GET", &format!("/v3/video-translations/{id}"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(done))
+            .mount(&h.api)
+            .await;
+    }
+    let wait = WaitOptions { interval: Duration::from_millis(5), ..WaitOptions::default() };
+    let lines = v3_translate_video::run(
+        &h.client.v3(),
+        &args(&["https://files.example/talk.mp4", "Spanish (Spain)", "German"]),
+        &wait,
+    )
+    .await
+    .unwrap();
+    assert_eq!(lines, ["https://files.example/t1.mp4", "https://files.example/t2.mp4"]);
+}
+
+#[tokio::test]
+async fn v3_clone_voice_waits_for_complete_then_speaks() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let recording = dir.path().join("me.mp3");
+    std::fs::write(&recording, b"ID3\x03\x00\x00\x00\x00\x00\x00not really audio").unwrap();
+    call("POST", "/v3/voices/clone")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"voice_clone_id": "v_1"}})))
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    let voice = |status: &str| {
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"data": {"voice_id": "v_1", "name": "Me", "status": status, "support_pause": true}}))
+    };
+    call("GET", "/v3/voices/v_1").respond_with(voice("processing")).up_to_n_times(1).mount(&h.api).await;
+    call("GET", "/v3/voices/v_1").respond_with(voice("complete")).mount(&h.api).await;
+    call("POST", "/v3/voices/speech")
+        .and(wiremock::matchers::body_partial_json(json!({"text": "Hello there", "voice_id": "v_1"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": {"audio_url": "https://files.example/hello.mp3", "duration": 1.2}})),
+        )
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    let wait = WaitOptions { interval: Duration::from_millis(5), ..WaitOptions::default() };
+    let path = recording.to_str().unwrap();
+    let lines = v3_clone_voice::run(&h.client.v3(), &args(&[path, "Me", "Hello", "there"]), &wait).await.unwrap();
+    assert_eq!(lines, ["https://files.example/hello.mp3"]);
 }

@@ -205,9 +205,28 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
     let name = format_ident!("wait_for_{}", spec.job);
     let call = bound.ident();
     let op_id = &op.id;
-    let all: Vec<(syn::Ident, syn::Type)> = bound.args.iter().map(|a| (a.ident.clone(), a.ty.clone())).collect();
-    let copies = owned_copies(&all);
-    let (names, types): (Vec<_>, Vec<_>) = all.into_iter().unzip();
+    // A status read that also pages (a batch) is polled from its first page: the cursor is no
+    // argument of the waiter.
+    let cursor = op.workflows.iter().find_map(|w| match w {
+        Workflow::Pages(pages) => Some(Wire::Parameter(Location::Query, pages.cursor_param.clone())),
+        Workflow::Wait(_) => None,
+    });
+    let kept: Vec<(syn::Ident, syn::Type)> = bound
+        .args
+        .iter()
+        .filter(|a| Some(&a.wire) != cursor.as_ref())
+        .map(|a| (a.ident.clone(), a.ty.clone()))
+        .collect();
+    let copies = owned_copies(&kept);
+    let (names, types): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
+    let call_args = bound.args.iter().map(|a| {
+        let ident = &a.ident;
+        if Some(&a.wire) == cursor.as_ref() {
+            quote! { None }
+        } else {
+            quote! { #ident }
+        }
+    });
     let status = borrow(&fields(file, bound, &spec.status)?);
     let result_fields = fields(file, bound, &spec.result)?;
     let (result, result_optional) = take(&result_fields);
@@ -247,7 +266,7 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
             crate::rt::wait(#op_id, options, move || {
                 #copies
                 async move {
-                    let reply = self.#call(#(#names),*).await?.into_inner();
+                    let reply = self.#call(#(#call_args),*).await?.into_inner();
                     let status = crate::rt::text(#status);
                     let state = match status.as_str() {
                         #(#succeeded)|* => crate::rt::JobState::Succeeded,

@@ -15461,7 +15461,6 @@ Sends a `GET` request to `/v3/videos/batches/{batch_id}` on each poll*/
         &'a self,
         batch_id: &'a str,
         limit: Option<i64>,
-        token: Option<&'a str>,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoBatchDetail, crate::Error> {
         crate::rt::wait(
@@ -15471,7 +15470,7 @@ Sends a `GET` request to `/v3/videos/batches/{batch_id}` on each poll*/
                     let limit = limit.clone();
                     async move {
                         let reply = self
-                            .get_video_batch(batch_id, limit, token)
+                            .get_video_batch(batch_id, limit, None)
                             .await?
                             .into_inner();
                         let status = crate::rt::text(&reply.data.status);
@@ -15645,7 +15644,6 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` on each poll*/
         &'a self,
         batch_id: &'a str,
         limit: Option<i64>,
-        token: Option<&'a str>,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoBatchDetail, crate::Error> {
         crate::rt::wait(
@@ -15655,7 +15653,7 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` on each poll*/
                     let limit = limit.clone();
                     async move {
                         let reply = self
-                            .get_asset_batch(batch_id, limit, token)
+                            .get_asset_batch(batch_id, limit, None)
                             .await?
                             .into_inner();
                         let status = crate::rt::text(&reply.data.status);
@@ -16167,7 +16165,6 @@ Sends a `GET` request to `/v3/video-translations/batches/{batch_id}` on each pol
         &'a self,
         batch_id: &'a str,
         limit: Option<i64>,
-        token: Option<&'a str>,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoTranslationBatch, crate::Error> {
         crate::rt::wait(
@@ -16177,7 +16174,7 @@ Sends a `GET` request to `/v3/video-translations/batches/{batch_id}` on each pol
                     let limit = limit.clone();
                     async move {
                         let reply = self
-                            .get_video_translation_batch(batch_id, limit, token)
+                            .get_video_translation_batch(batch_id, limit, None)
                             .await?
                             .into_inner();
                         let status = crate::rt::text(&reply.data.status);
@@ -16318,7 +16315,6 @@ Sends a `GET` request to `/v3/lipsyncs/batches/{batch_id}` on each poll*/
         &'a self,
         batch_id: &'a str,
         limit: Option<i64>,
-        token: Option<&'a str>,
         options: &crate::WaitOptions,
     ) -> Result<types::LipsyncBatch, crate::Error> {
         crate::rt::wait(
@@ -16328,7 +16324,7 @@ Sends a `GET` request to `/v3/lipsyncs/batches/{batch_id}` on each poll*/
                     let limit = limit.clone();
                     async move {
                         let reply = self
-                            .get_lipsync_batch(batch_id, limit, token)
+                            .get_lipsync_batch(batch_id, limit, None)
                             .await?
                             .into_inner();
                         let status = crate::rt::text(&reply.data.status);
