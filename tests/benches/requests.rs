@@ -1,21 +1,25 @@
 //! Per-request overhead of `heygen-client` against the same requests made with bare reqwest and
-//! serde_json, on loopback: a small GET, a list reply of about 1 MB, and a POST with a nested
-//! body. Both sides send the same headers and decode into the same types; the client runs with
-//! its defaults (retries and tracing on, no subscriber installed).
+//! serde_json, on loopback: a small GET, a list reply of about 1 MB, a POST with a nested body,
+//! and a v3 create that carries an idempotency key. Both sides send the same headers and decode
+//! into the same types; the client runs with its defaults (retries and tracing on, no subscriber
+//! installed).
 //!
 //! Run with `cargo bench -p heygen-tests --bench requests`; results are in docs/benchmarks.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use heygen_client::{Client, types};
-use heygen_tests::{API_KEY, call, success_example};
+use heygen_client::{Client, types, v3};
+use heygen_tests::requests::request_for;
+use heygen_tests::{API_KEY, Doc, call, success_example};
 use serde_json::{Value, json};
 use wiremock::{MockServer, ResponseTemplate};
 
 struct Fixture {
     server: MockServer,
     client: Client,
+    v3: v3::Client,
     bare: reqwest::Client,
     create_body: types::CreateAvatarVideoV2Request,
+    v3_create_body: v3::types::CreateVideoRequest,
 }
 
 fn fixture(runtime: &tokio::runtime::Runtime) -> Fixture {
@@ -33,9 +37,11 @@ fn fixture(runtime: &tokio::runtime::Runtime) -> Fixture {
             .respond_with(ResponseTemplate::new(200).set_body_json(success_example("create_avatar_video_v2")))
             .mount(&server)
             .await;
+        call("POST", "/v3/videos").respond_with(Doc::V3.example_response("create_video")).mount(&server).await;
         let client = Client::builder().api_key(API_KEY).base_url(server.uri()).build().unwrap();
         let create_body = serde_json::from_value(nested_body()).unwrap();
-        Fixture { server, client, bare: reqwest::Client::new(), create_body }
+        let v3_create_body = request_for(Doc::V3, "create_video").body().unwrap();
+        Fixture { server, v3: client.v3(), client, bare: reqwest::Client::new(), create_body, v3_create_body }
     })
 }
 
@@ -69,6 +75,20 @@ fn nested_body() -> Value {
 async fn bare<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
     let reply = request.header("x-api-key", API_KEY).header("accept", "application/json").send().await.unwrap();
     serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap()
+}
+
+/// A fresh random (version 4) UUID, the idempotency key a bare-reqwest caller would send, so
+/// that the bare side also makes one per call and sends a header of the same size.
+fn idempotency_key() -> String {
+    let n = fastrand::u128(..);
+    let variant = 0x8000 | ((n >> 52) & 0x3fff);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{variant:04x}-{:012x}",
+        n >> 96,
+        (n >> 80) & 0xffff,
+        (n >> 68) & 0xfff,
+        n & 0xffff_ffff_ffff
+    )
 }
 
 async fn bare_get<T: serde::de::DeserializeOwned>(f: &Fixture, path: &str) -> T {
@@ -109,6 +129,23 @@ fn requests(c: &mut Criterion) {
         })
     });
     post.finish();
+
+    let mut keyed = c.benchmark_group("v3 create with an idempotency key (create_video)");
+    keyed.bench_function("heygen-client", |b| {
+        b.to_async(&runtime).iter(|| async { f.v3.create_video(None, &f.v3_create_body).await.unwrap() })
+    });
+    keyed.bench_function("bare reqwest", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let request = f
+                .bare
+                .post(format!("{}/v3/videos", f.server.uri()))
+                .header("api-version", "3.0.0")
+                .header("idempotency-key", idempotency_key())
+                .json(&f.v3_create_body);
+            bare::<v3::types::CreateVideoResponse>(request).await
+        })
+    });
+    keyed.finish();
 }
 
 criterion_group!(benches, requests);
