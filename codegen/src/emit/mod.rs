@@ -3,10 +3,13 @@
 //! - [`facts`]: the per-operation facts the hand-written runtime acts on (host, credentials,
 //!   idempotency), and the hooks that hand it every request;
 //! - [`workflows`]: `wait_for_*` and `*_stream` methods from `x-waiter` and `x-pagination`;
+//! - [`params`]: parameter structs for operations with many optional arguments, and
+//!   constructors for request bodies with required fields;
 //! - [`calls`]: the test drivers' dispatch table from `operationId` to a typed call;
 //! - [`surface`]: the API listing reviewers see.
 
 pub mod calls;
 pub mod facts;
+pub mod params;
 pub mod surface;
 pub mod workflows;

@@ -29,7 +29,7 @@
 #[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 
-pub use generated::{Client, types};
+pub use generated::{Client, params, types};
 
 impl crate::Client {
     /// The v3 client with this client's configuration: the same credentials, hosts, timeouts,
