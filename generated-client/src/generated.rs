@@ -11896,9 +11896,7 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
         }
     }
 }
-/// Optional arguments of the operations that have more than two, one struct per operation,
-/// named after its method. Build them with `..Default::default()` so that a parameter
-/// added later does not break the call.
+///Optional arguments of the operations that have more than 2, one struct per operation, named after its method. Build them with `..Default::default()`, so that a parameter added later does not break the call.
 pub mod params {
     #[allow(unused_imports)]
     use super::types;

@@ -135,10 +135,13 @@ pub fn module(operations: &[Bound<'_>]) -> Option<Item> {
         return None;
     }
     let module = format_ident!("{MODULE}");
+    let doc = format!(
+        "Optional arguments of the operations that have more than {MAX_POSITIONAL_OPTIONAL}, one struct per \
+         operation, named after its method. Build them with `..Default::default()`, so that a \
+         parameter added later does not break the call."
+    );
     Some(syn::parse_quote! {
-        /// Optional arguments of the operations that have more than two, one struct per operation,
-        /// named after its method. Build them with `..Default::default()` so that a parameter
-        /// added later does not break the call.
+        #[doc = #doc]
         pub mod #module {
             #[allow(unused_imports)]
             use super::types;
@@ -337,6 +340,9 @@ fn constructor(s: &syn::ItemStruct) -> Option<Item> {
         let ident = field.ident.as_ref()?;
         let value = if is_optional(&field.ty) {
             quote!(::std::option::Option::None)
+        } else if is_flattened_map(field) {
+            // The properties a schema leaves open (`additionalProperties`): none by default.
+            quote!(::std::default::Default::default())
         } else {
             match serde_default(&field.attrs) {
                 Some(None) => quote!(::std::default::Default::default()),
@@ -372,6 +378,23 @@ fn constructor(s: &syn::ItemStruct) -> Option<Item> {
             }
         }
     })
+}
+
+/// `#[serde(flatten)]` on a map: typify's home for `additionalProperties`.
+fn is_flattened_map(field: &syn::Field) -> bool {
+    let flattened = field.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|meta| {
+            found |= meta.path.is_ident("flatten");
+            if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<Expr>()?;
+            }
+            Ok(())
+        });
+        found
+    });
+    let map = matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| ["BTreeMap", "HashMap", "Map"].contains(&s.ident.to_string().as_str())));
+    flattened && map
 }
 
 /// `Some(None)` for `#[serde(default)]`, `Some(Some(path))` for `#[serde(default = "path")]`.
