@@ -110,13 +110,25 @@ pub struct Generated {
 /// golden inputs found under `root`.
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = Vec::new();
+    let mut models = Vec::new();
     for document in DOCUMENTS {
         let path = root.join(document.spec);
         // A root that holds only the legacy spec (a test's scratch copy) generates just that.
         if document.spec != SPEC_PATH && !path.exists() {
             continue;
         }
-        files.extend(generate_document(&document, &read(&path)?)?);
+        let file = Path::new(document.spec);
+        let spec = load_and_validate(file, &read(&path)?)?;
+        files.extend(generate_files_of(file, &spec, &document)?);
+        models.push(spec);
+    }
+    if let [legacy, v3] = models.as_slice() {
+        let problems = emit::migration::check(&legacy.api, &v3.api, |pointer| legacy.lines.line_of(pointer));
+        if !problems.is_empty() {
+            return Err(SpecError::new(Path::new(SPEC_PATH), problems).into());
+        }
+        let contents = emit::migration::markdown(&legacy.api, &v3.api);
+        files.push(GeneratedFile { path: emit::migration::PATH.into(), contents });
     }
     files.extend(goldens(root)?);
     Ok(files)
@@ -183,8 +195,11 @@ pub fn generate_document(document: &Document, source: &str) -> Result<Vec<Genera
 }
 
 fn generate_files(file: &Path, source: &str, document: &Document) -> Result<Vec<GeneratedFile>, Error> {
-    let spec = load_and_validate(file, source)?;
-    let generated = generate_spec_for(file, &spec, document.module)?;
+    generate_files_of(file, &load_and_validate(file, source)?, document)
+}
+
+fn generate_files_of(file: &Path, spec: &Spec, document: &Document) -> Result<Vec<GeneratedFile>, Error> {
+    let generated = generate_spec_for(file, spec, document.module)?;
     let source = &file.display().to_string();
     Ok(vec![
         GeneratedFile { path: document.client.into(), contents: format::format_file(&generated.client, source) },

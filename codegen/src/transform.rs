@@ -73,8 +73,22 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
     raw.attrs.retain(|a| !a.path().is_ident("doc"));
 
     let mut public = method;
-    if op.deprecated {
-        public.attrs.push(parse_quote!(#[deprecated(note = "HeyGen marks this endpoint as deprecated")]));
+    let successors = op.replaced_by.as_ref().map(|r| r.operations.as_slice()).unwrap_or_default();
+    if let Some(note) = op.deprecation() {
+        public.attrs.push(parse_quote!(#[deprecated(note = #note)]));
+    }
+    if let Some(replacement) = &op.replaced_by {
+        let links: Vec<String> =
+            successors.iter().map(|id| format!("[`v3::Client::{id}`](crate::v3::Client::{id})")).collect();
+        let mut doc = match links.as_slice() {
+            [] => "\n**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet.".to_owned(),
+            _ => format!("\n**Moving to v3:** {}.", links.join(", ")),
+        };
+        if let Some(note) = &replacement.note {
+            doc.push(' ');
+            doc.push_str(note.trim());
+        }
+        public.attrs.push(parse_quote!(#[doc = #doc]));
     }
     if let ReturnType::Type(_, ty) = &mut public.sig.output
         && let Some(ok) = result_ok_type(ty)

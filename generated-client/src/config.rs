@@ -71,7 +71,8 @@ impl CallerHttp {
         if let Some(agent) = &self.user_agent {
             request.headers_mut().entry(USER_AGENT).or_insert_with(|| agent.clone());
         }
-        *request.timeout_mut() = Some(self.timeout);
+        // A request that set its own (a large upload's) keeps it, as it would on our own client.
+        request.timeout_mut().get_or_insert(self.timeout);
     }
 }
 
@@ -438,7 +439,7 @@ fn normalize_base_url(url: &str, insecure: bool) -> Result<reqwest::Url, BuildEr
     Ok(parsed)
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     let host = url.host_str().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     match bare.parse::<std::net::IpAddr>() {

@@ -1,9 +1,12 @@
 //! Fetching the files HeyGen links to (subtitles, captions): its replies carry signed links,
 //! not the files, and callers usually want the text.
 
+// These helpers serve the legacy client, whose methods are deprecated in favour of v3.
+#![allow(deprecated)]
+
 use tracing::Instrument;
 
-use crate::error::{ApiError, kept_body, request_id, without_query};
+use crate::error::{ApiError, Reported, kept_body, request_id, without_query};
 use crate::hooks::{Call, Failure, send, span};
 use crate::retry::retry_after;
 use crate::{Client, ClientInfo, Error, types};
@@ -33,15 +36,14 @@ impl Client {
         let bytes = response.bytes().await.map_err(|e| Error::transport(OPERATION, e))?;
         if !status.is_success() {
             let body = kept_body(&bytes);
-            return Err(Error::Api(ApiError {
-                operation: OPERATION,
+            return Err(Error::Api(ApiError::reported(
+                OPERATION,
                 status,
-                code: None,
-                message: None,
+                Reported::default(),
                 request_id,
                 body,
                 retry_after,
-            }));
+            )));
         }
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }

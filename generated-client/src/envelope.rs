@@ -3,7 +3,8 @@
 //! decoded, so a failure in either envelope is caught whatever fields the operation's success
 //! type declares.
 
-use crate::types::{EnvelopeError, ErrorCode};
+use crate::error::{ErrorFields, Nested, Reported};
+use crate::types::ErrorCode;
 
 /// HeyGen's `code` for success in the older envelope.
 pub const SUCCESS_CODE: i64 = 100;
@@ -13,52 +14,35 @@ pub const SUCCESS_CODE: i64 = 100;
 pub(crate) enum RawOutcome {
     /// Not a JSON object, or an object that reports no failure: decode it as usual.
     Success,
-    /// The envelope reports a failure, with HeyGen's code and message.
-    Failure(Option<ErrorCode>, Option<String>),
-}
-
-/// Only the envelope's fields; every other field (`data` included) is skipped without being
-/// built, so probing a large reply costs no more than scanning it.
-#[derive(serde::Deserialize)]
-struct Probe {
-    #[serde(default)]
-    code: Option<ErrorCode>,
-    #[serde(default)]
-    message: Option<serde_json::Value>,
-    #[serde(default)]
-    msg: Option<serde_json::Value>,
-    #[serde(default)]
-    error: Option<serde_json::Value>,
+    /// The envelope reports a failure, with what HeyGen said about it.
+    Failure(Reported),
 }
 
 /// Reads the envelope of a 2xx body, whichever of HeyGen's envelopes it is in. A body with no
 /// envelope field at all (`{}`) is no failure: HeyGen documents `{}` as the success reply of
 /// some operations, so only the operation's type can say whether `data` must be there.
 pub(crate) fn raw_outcome(body: &[u8]) -> RawOutcome {
-    // Only an object is an envelope (serde would also read a struct from an array).
-    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return RawOutcome::Success;
-    }
-    let Ok(probe) = serde_json::from_slice::<Probe>(body) else { return RawOutcome::Success };
-    let text = |value: &Option<serde_json::Value>| match value {
-        Some(serde_json::Value::String(text)) if !text.is_empty() => Some(text.clone()),
-        _ => None,
-    };
-    let message = text(&probe.message).or_else(|| text(&probe.msg));
-    let error = probe.error.filter(|e| !e.is_null());
-    match error.map(serde_json::from_value::<EnvelopeError>) {
-        Some(Ok(EnvelopeError::ErrorDetail(detail))) if detail.code.is_some() || detail.message.is_some() => {
-            return RawOutcome::Failure(detail.code.or(probe.code), detail.message.or(message));
+    let Some(fields) = ErrorFields::parse(body) else { return RawOutcome::Success };
+    let message = fields.message();
+    match fields.nested() {
+        Nested::Detail(detail) => {
+            return RawOutcome::Failure(Reported {
+                code: detail.code.or(fields.code),
+                message: detail.message.or(message),
+                ..detail
+            });
         }
-        Some(Ok(EnvelopeError::String(text))) if !text.is_empty() => {
-            return RawOutcome::Failure(probe.code, Some(text));
+        Nested::Text(text) => {
+            return RawOutcome::Failure(Reported { code: fields.code, message: Some(text), ..Reported::default() });
         }
         // An error value of some other shape still says the call failed.
-        Some(Err(_)) => return RawOutcome::Failure(probe.code, message),
-        _ => {}
+        Nested::Other => {
+            return RawOutcome::Failure(Reported { code: fields.code, message, ..Reported::default() });
+        }
+        Nested::Nothing => {}
     }
-    match probe.code {
+    match fields.code {
         Some(ErrorCode::Int64(SUCCESS_CODE)) | None => RawOutcome::Success,
-        Some(code) => RawOutcome::Failure(Some(code), message),
+        code => RawOutcome::Failure(Reported { code, message, ..Reported::default() }),
     }
 }

@@ -6,7 +6,9 @@ use std::fmt;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-use crate::types::{EnvelopeError, ErrorBody, ErrorCode};
+use serde_json::Value;
+
+use crate::types::ErrorCode;
 
 /// Why a call failed. Match on the variant; each carries the operation (its `operationId`).
 #[derive(Debug, thiserror::Error)]
@@ -167,9 +169,14 @@ pub struct ApiError {
     /// The HTTP status; 200 when the failure was reported inside a success envelope.
     pub status: StatusCode,
     /// HeyGen's error code: numeric (`40001`) in the older envelope, a word (`invalid_parameter`) in the newer.
+    /// [`has_code`](Self::has_code) and the `is_*` methods compare it without minding its case.
     pub code: Option<ErrorCode>,
     /// HeyGen's explanation, from either envelope.
     pub message: Option<String>,
+    /// The request field HeyGen blames, for a validation error (v3's `error.param`).
+    pub param: Option<String>,
+    /// HeyGen's page about the code (v3's `error.doc_url`).
+    pub doc_url: Option<String>,
     /// The request id, when HeyGen (or a proxy in front of it) sends one.
     pub request_id: Option<String>,
     /// The body as received (at most 64 KiB), for replies that are not HeyGen's
@@ -179,6 +186,48 @@ pub struct ApiError {
     /// wait is longer than [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)
     /// fails at once with it, so that the caller can schedule the call again.
     pub retry_after: Option<std::time::Duration>,
+}
+
+impl ApiError {
+    /// An error from what HeyGen reported and the reply's other facts.
+    pub(crate) fn reported(
+        operation: &'static str,
+        status: StatusCode,
+        reported: Reported,
+        request_id: Option<String>,
+        body: String,
+        retry_after: Option<std::time::Duration>,
+    ) -> Self {
+        let Reported { code, message, param, doc_url } = reported;
+        ApiError { operation, status, code, message, param, doc_url, request_id, body, retry_after }
+    }
+
+    /// Whether HeyGen's code is `code`, in any case: HeyGen spells some codes in capitals
+    /// (`INVALID_PARAMETER`) on some endpoints.
+    pub fn has_code(&self, code: &str) -> bool {
+        matches!(&self.code, Some(ErrorCode::String(ours)) if ours.eq_ignore_ascii_case(code))
+    }
+
+    /// The account lacks the credits for this (402, `insufficient_credit`; the older API says
+    /// `MOVIO_PAYMENT_INSUFFICIENT_CREDIT`). Retrying does not help; topping up does.
+    pub fn is_insufficient_credit(&self) -> bool {
+        let says_so = matches!(&self.code, Some(ErrorCode::String(code))
+            if code.to_ascii_lowercase().ends_with("insufficient_credit"));
+        self.status == StatusCode::PAYMENT_REQUIRED || says_so
+    }
+
+    /// An earlier request with the same idempotency key is still running (409,
+    /// `request_in_progress`). The client waits these out itself; this is what remains when its
+    /// retries ran out. A 409 with another code is a conflict with the resource's state.
+    pub fn is_request_in_progress(&self) -> bool {
+        self.has_code("request_in_progress")
+    }
+
+    /// Too many requests or too many jobs at once (429, `rate_limit_exceeded`);
+    /// [`retry_after`](Self::retry_after) says how long HeyGen asked to wait, when it did.
+    pub fn is_rate_limited(&self) -> bool {
+        self.status == StatusCode::TOO_MANY_REQUESTS || self.has_code("rate_limit_exceeded")
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -191,6 +240,12 @@ impl fmt::Display for ApiError {
             Some(message) => write!(f, ": {message}")?,
             None if !self.body.is_empty() => write!(f, ": {}", excerpt(&self.body))?,
             None => {}
+        }
+        if let Some(param) = &self.param {
+            write!(f, " (parameter `{param}`)")?;
+        }
+        if let Some(url) = &self.doc_url {
+            write!(f, " (see {url})")?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
@@ -259,17 +314,114 @@ pub(crate) fn kept_body(bytes: &[u8]) -> String {
     text.trim_end_matches('\u{FFFD}').to_owned()
 }
 
-/// HeyGen's code and message from an error body in either envelope, when it is one.
-pub(crate) fn parse_error_body(bytes: &[u8]) -> Option<(Option<ErrorCode>, Option<String>)> {
-    let body: ErrorBody = serde_json::from_slice(bytes).ok()?;
-    let (nested_code, nested_message) = match body.error {
-        Some(EnvelopeError::ErrorDetail(detail)) => (detail.code, detail.message),
-        Some(EnvelopeError::String(message)) if !message.is_empty() => (None, Some(message)),
-        _ => (None, None),
+/// What HeyGen said about a failure, in either envelope: the older `{code, message}` (or `msg`,
+/// or an `error` object or string beside them) and v3's `{error: {code, message, param, doc_url}}`.
+#[derive(Debug, Default)]
+pub(crate) struct Reported {
+    pub code: Option<ErrorCode>,
+    pub message: Option<String>,
+    pub param: Option<String>,
+    pub doc_url: Option<String>,
+}
+
+/// The envelope fields of a body; every other field (`data` included) is skipped without being
+/// built, so probing a large success reply costs no more than scanning it.
+#[derive(serde::Deserialize)]
+pub(crate) struct ErrorFields {
+    #[serde(default)]
+    pub code: Option<ErrorCode>,
+    #[serde(default)]
+    message: Option<Value>,
+    #[serde(default)]
+    msg: Option<Value>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+/// An envelope's `error` field.
+pub(crate) enum Nested {
+    /// Absent, null or empty.
+    Nothing,
+    /// An object with at least a code or a message.
+    Detail(Reported),
+    /// A non-empty string.
+    Text(String),
+    /// Something else, which still says the call failed.
+    Other,
+}
+
+impl ErrorFields {
+    /// The envelope fields of `bytes`, when they are a JSON object whose known fields have
+    /// usable types.
+    pub(crate) fn parse(bytes: &[u8]) -> Option<Self> {
+        // Only an object is an envelope (serde would also read a struct from an array).
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return None;
+        }
+        serde_json::from_slice(bytes).ok()
+    }
+
+    /// The top-level `message`, or else `msg`, when it is non-empty text.
+    pub(crate) fn message(&self) -> Option<String> {
+        text(self.message.as_ref()).or_else(|| text(self.msg.as_ref()))
+    }
+
+    pub(crate) fn nested(&self) -> Nested {
+        match &self.error {
+            None | Some(Value::Null) => Nested::Nothing,
+            Some(Value::String(message)) if message.is_empty() => Nested::Nothing,
+            Some(Value::String(message)) => Nested::Text(message.clone()),
+            Some(Value::Object(detail)) => {
+                let code = match detail.get("code") {
+                    None | Some(Value::Null) => None,
+                    Some(code) => match serde_json::from_value::<ErrorCode>(code.clone()) {
+                        Ok(code) => Some(code),
+                        Err(_) => return Nested::Other,
+                    },
+                };
+                let message = match detail.get("message") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(message)) => Some(message.clone()),
+                    Some(_) => return Nested::Other,
+                };
+                if code.is_none() && message.is_none() {
+                    return Nested::Nothing;
+                }
+                let param = text(detail.get("param"));
+                let doc_url = text(detail.get("doc_url"));
+                Nested::Detail(Reported { code, message, param, doc_url })
+            }
+            Some(_) => Nested::Other,
+        }
+    }
+}
+
+/// A field's value when it is non-empty text.
+fn text(value: Option<&Value>) -> Option<String> {
+    match value {
+        Some(Value::String(text)) if !text.is_empty() => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// HeyGen's code, message and (v3) parameter and documentation link from an error body in
+/// either envelope, when it is one.
+pub(crate) fn parse_error_body(bytes: &[u8]) -> Option<Reported> {
+    let fields = ErrorFields::parse(bytes)?;
+    let message = fields.message();
+    let reported = match fields.nested() {
+        Nested::Detail(nested) => Reported {
+            code: fields.code.or(nested.code),
+            message: message.or(nested.message),
+            param: nested.param,
+            doc_url: nested.doc_url,
+        },
+        Nested::Text(nested) => {
+            Reported { code: fields.code, message: message.or(Some(nested)), ..Reported::default() }
+        }
+        Nested::Nothing | Nested::Other => Reported { code: fields.code, message, ..Reported::default() },
     };
-    let code = body.code.or(nested_code);
-    let message = body.message.filter(|m| !m.is_empty()).or(body.msg).or(nested_message);
-    (code.is_some() || message.is_some()).then_some((code, message))
+    (reported.code.is_some() || reported.message.is_some()).then_some(reported)
 }
 
 fn excerpt(body: &str) -> String {

@@ -7380,6 +7380,11 @@ HeyGen reference: <https://docs.heygen.com/reference/create-an-avatar-video-v2>
 Sends a `POST` request to `/v2/video/generate`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_video` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_video`](crate::v3::Client::create_video). v3 takes one scene per video: `type: avatar` with the avatar, voice and background; HeyGen keeps the v2 multi-scene (Studio) endpoint until v3 has one, and v3's `studio` variant may cover it (unverified).*/
     pub async fn create_avatar_video_v2<'a>(
         &'a self,
         body: &'a types::CreateAvatarVideoV2Request,
@@ -7440,6 +7445,11 @@ Sends a `GET` request to `/v1/video_status.get`
 Arguments:
 - `video_id`: Id returned when the video was created.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_video`](crate::v3::Client::get_video). The status and the result URLs are on the video; `wait_for_video` waits for it as before.*/
     pub async fn get_video_status<'a>(
         &'a self,
         video_id: &'a str,
@@ -7497,6 +7507,11 @@ HeyGen reference: <https://docs.heygen.com/reference/create-a-webm-video>
 Sends a `POST` request to `/v1/video.webm`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_video` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_video`](crate::v3::Client::create_video). Ask for WebM with `output_format: webm`.*/
     pub async fn create_webm_video<'a>(
         &'a self,
         body: &'a types::CreateWebmVideoRequest,
@@ -7555,6 +7570,11 @@ HeyGen reference: <https://docs.heygen.com/reference/create-avatar-iv-video>
 Sends a `POST` request to `/v2/video/av4/generate`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_video` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_video`](crate::v3::Client::create_video). Pick the Avatar IV engine with `engine`.*/
     pub async fn create_avatar_iv_video<'a>(
         &'a self,
         body: &'a types::CreateAvatarIvVideoRequest,
@@ -7613,6 +7633,11 @@ Sends a `GET` request to `/v1/video.list`
 Arguments:
 - `params`: the optional arguments, see [`params::ListVideosParams`]
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_videos` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_videos`](crate::v3::Client::list_videos). Paging uses `token` and `next_token` with `has_more`.*/
     pub async fn list_videos<'a>(
         &'a self,
         params: params::ListVideosParams<'a>,
@@ -7684,6 +7709,8 @@ HeyGen reference: <https://docs.heygen.com/reference/retrieve-sharable-video-url
 Sends a `POST` request to `/v1/video/share`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. No v3 endpoint shares a video page.*/
     pub async fn share_video<'a>(
         &'a self,
         body: &'a types::ShareVideoRequest,
@@ -7744,6 +7771,11 @@ Arguments:
 - `type_`: What kind of video the id names; HeyGen assumes `heygen_video`.
 - `video_id`: The video to delete.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_video` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::delete_video`](crate::v3::Client::delete_video).*/
     pub async fn delete_video<'a>(
         &'a self,
         type_: Option<types::DeletedVideoKind>,
@@ -7804,6 +7836,11 @@ HeyGen reference: <https://docs.heygen.com/reference/get-remaining-quota-v2>
 Sends a `GET` request to `/v2/user/remaining_quota`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_current_user` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_current_user`](crate::v3::Client::get_current_user). The quota is part of the current user.*/
     pub async fn get_remaining_quota<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RemainingQuotaResponse>, crate::Error> {
@@ -7856,6 +7893,11 @@ HeyGen reference: <https://docs.heygen.com/reference/get-current-user-informatio
 Sends a `GET` request to `/v1/user/me`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_current_user` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_current_user`](crate::v3::Client::get_current_user).*/
     pub async fn get_current_user<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::CurrentUserResponse>, crate::Error> {
@@ -7916,6 +7958,11 @@ Arguments:
 - `content_type`: The file's format; it must match the bytes.
 - `body`: The file's bytes, sent with its real media type (the `Content-Type` argument).
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::upload_asset` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::upload_asset`](crate::v3::Client::upload_asset), [`v3::Client::create_asset_upload`](crate::v3::Client::create_asset_upload), [`v3::Client::complete_asset_upload`](crate::v3::Client::complete_asset_upload). v3 uploads are multipart (up to 32 MB); larger files go through a direct upload to a presigned URL.*/
     pub async fn upload_asset<'a, B: Into<reqwest::Body>>(
         &'a self,
         content_type: types::AssetContentType,
@@ -7983,6 +8030,11 @@ Sends a `GET` request to `/v1/asset/list`
 Arguments:
 - `params`: the optional arguments, see [`params::ListAssetsParams`]
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_assets` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_assets`](crate::v3::Client::list_assets).*/
     pub async fn list_assets<'a>(
         &'a self,
         params: params::ListAssetsParams<'a>,
@@ -8055,6 +8107,11 @@ Sends a `POST` request to `/v1/asset/{asset_id}/delete`
 Arguments:
 - `asset_id`: The asset to delete.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_asset` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::delete_asset`](crate::v3::Client::delete_asset).*/
     pub async fn delete_asset<'a>(
         &'a self,
         asset_id: &'a str,
@@ -8115,6 +8172,11 @@ HeyGen reference: <https://docs.heygen.com/reference/generate-photo-avatar-photo
 Sends a `POST` request to `/v2/photo_avatar/photo/generate`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_avatar` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_avatar`](crate::v3::Client::create_avatar). A prompt avatar is `type: prompt` (inferred from HeyGen's mapping of the photo-avatar endpoints).*/
     pub async fn generate_photo_avatar_photos<'a>(
         &'a self,
         body: &'a types::GeneratePhotoAvatarPhotosRequest,
@@ -8176,6 +8238,11 @@ Sends a `GET` request to `/v2/photo_avatar/generation/{generation_id}`
 Arguments:
 - `generation_id`: Id returned by the photo or look generation call.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_avatar_group`](crate::v3::Client::get_avatar_group). Inferred: v3 reports generation on the avatar group.*/
     pub async fn get_photo_avatar_generation<'a>(
         &'a self,
         generation_id: &'a str,
@@ -8237,6 +8304,11 @@ HeyGen reference: <https://docs.heygen.com/reference/create-photo-avatar-group>
 Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_avatar` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_avatar`](crate::v3::Client::create_avatar). A photo avatar is `type: photo`.*/
     pub async fn create_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::CreatePhotoAvatarGroupRequest,
@@ -8296,6 +8368,11 @@ HeyGen reference: <https://docs.heygen.com/reference/add-looks-to-photo-avatar-g
 Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_avatar` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_avatar`](crate::v3::Client::create_avatar). Inferred: v3 creates looks through `create_avatar` on an existing group.*/
     pub async fn add_looks_to_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::AddPhotoAvatarLooksRequest,
@@ -8355,6 +8432,8 @@ HeyGen reference: <https://docs.heygen.com/reference/train-photo-avatar-group>
 Sends a `POST` request to `/v2/photo_avatar/train`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. No separate training call was found in v3.*/
     pub async fn train_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::TrainPhotoAvatarGroupRequest,
@@ -8414,6 +8493,11 @@ Sends a `GET` request to `/v2/photo_avatar/train/status/{group_id}`
 Arguments:
 - `group_id`: The group being trained.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_avatar_group`](crate::v3::Client::get_avatar_group). `wait_for_avatar_training` waits for it.*/
     pub async fn get_photo_avatar_training_status<'a>(
         &'a self,
         group_id: &'a str,
@@ -8473,6 +8557,8 @@ HeyGen reference: <https://docs.heygen.com/reference/generate-photo-avatar-looks
 Sends a `POST` request to `/v2/photo_avatar/look/generate`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. No v3 endpoint found.*/
     pub async fn generate_photo_avatar_looks<'a>(
         &'a self,
         body: &'a types::GeneratePhotoAvatarLooksRequest,
@@ -8531,6 +8617,8 @@ HeyGen reference: <https://docs.heygen.com/reference/add-motion>
 Sends a `POST` request to `/v2/photo_avatar/add_motion`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. No v3 endpoint found.*/
     pub async fn add_photo_avatar_motion<'a>(
         &'a self,
         body: &'a types::AddPhotoAvatarMotionRequest,
@@ -8589,6 +8677,8 @@ HeyGen reference: <https://docs.heygen.com/reference/add-sound-effect>
 Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. No v3 endpoint found.*/
     pub async fn add_photo_avatar_sound_effect<'a>(
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
@@ -8649,6 +8739,11 @@ Sends a `GET` request to `/v2/photo_avatar/{id}`
 Arguments:
 - `id`: The look (photo avatar) id.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_look` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_avatar_look`](crate::v3::Client::get_avatar_look). Inferred: a photo avatar is a look in v3.*/
     pub async fn get_photo_avatar_details<'a>(
         &'a self,
         id: &'a str,
@@ -8710,6 +8805,11 @@ Sends a `DELETE` request to `/v2/photo_avatar/{id}`
 Arguments:
 - `id`: The look (photo avatar) to delete.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_avatar_look` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::delete_avatar_look`](crate::v3::Client::delete_avatar_look). Inferred: a photo avatar is a look in v3.*/
     pub async fn delete_photo_avatar<'a>(
         &'a self,
         id: &'a str,
@@ -8769,6 +8869,8 @@ HeyGen reference: <https://docs.heygen.com/reference/upscale-an-avatar>
 Sends a `POST` request to `/v2/photo_avatar/upscale`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. No v3 endpoint found.*/
     pub async fn upscale_photo_avatar<'a>(
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
@@ -8829,6 +8931,11 @@ Sends a `DELETE` request to `/v2/photo_avatar_group/{group_id}`
 Arguments:
 - `group_id`: The group to delete.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_avatar_group` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::delete_avatar_group`](crate::v3::Client::delete_avatar_group).*/
     pub async fn delete_photo_avatar_group<'a>(
         &'a self,
         group_id: &'a str,
@@ -8889,6 +8996,11 @@ HeyGen reference: <https://docs.heygen.com/reference/submit-video-avatar-creatio
 Sends a `POST` request to `/v2/video_avatar`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_avatar` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_avatar`](crate::v3::Client::create_avatar), [`v3::Client::create_avatar_consent`](crate::v3::Client::create_avatar_consent). A video (digital twin) avatar is `type: digital_twin`, followed by the consent step.*/
     pub async fn create_video_avatar<'a>(
         &'a self,
         body: &'a types::CreateVideoAvatarRequest,
@@ -8949,6 +9061,11 @@ Sends a `GET` request to `/v2/video_avatar/{avatar_id}`
 Arguments:
 - `avatar_id`: The `avatar_id` returned by `create_video_avatar`.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_avatar_group`](crate::v3::Client::get_avatar_group). `wait_for_avatar_training` waits for it and stops at `pending_consent`.*/
     pub async fn get_video_avatar_status<'a>(
         &'a self,
         avatar_id: &'a str,
@@ -9008,6 +9125,11 @@ Sends a `DELETE` request to `/v2/video_avatar/{avatar_id}`
 Arguments:
 - `avatar_id`: The Digital Twin to delete.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_avatar_group` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::delete_avatar_group`](crate::v3::Client::delete_avatar_group). Inferred.*/
     pub async fn delete_video_avatar<'a>(
         &'a self,
         avatar_id: &'a str,
@@ -9070,6 +9192,11 @@ Sends a `GET` request to `/v2/avatar_group.list`
 Arguments:
 - `include_public`: Also list HeyGen's public groups; HeyGen assumes false.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_avatar_groups` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_avatar_groups`](crate::v3::Client::list_avatar_groups).*/
     pub async fn list_avatar_groups<'a>(
         &'a self,
         include_public: Option<bool>,
@@ -9131,6 +9258,11 @@ Sends a `GET` request to `/v2/avatar_group/{group_id}/avatars`
 Arguments:
 - `group_id`: A group id from `list_avatar_groups`.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_avatar_looks` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_avatar_looks`](crate::v3::Client::list_avatar_looks). Filter by group.*/
     pub async fn list_avatar_group_looks<'a>(
         &'a self,
         group_id: &'a str,
@@ -9190,6 +9322,11 @@ HeyGen reference: <https://docs.heygen.com/reference/list-avatars-v2>
 Sends a `GET` request to `/v2/avatars`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_avatar_looks` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_avatar_looks`](crate::v3::Client::list_avatar_looks). v3 lists looks (an avatar's appearances) and groups.*/
     pub async fn list_avatars<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AvatarListResponse>, crate::Error> {
@@ -9246,6 +9383,11 @@ Sends a `GET` request to `/v2/avatar/{avatar_id}/details`
 Arguments:
 - `avatar_id`: The avatar to describe.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_look` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_avatar_look`](crate::v3::Client::get_avatar_look).*/
     pub async fn get_avatar_details<'a>(
         &'a self,
         avatar_id: &'a str,
@@ -9305,6 +9447,11 @@ HeyGen reference: <https://docs.heygen.com/reference/list-voices-v2>
 Sends a `GET` request to `/v2/voices`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_voices` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_voices`](crate::v3::Client::list_voices).*/
     pub async fn list_voices<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::VoiceListResponse>, crate::Error> {
@@ -9360,6 +9507,8 @@ HeyGen reference: <https://docs.heygen.com/reference/list-all-locales-for-voices
 Sends a `GET` request to `/v2/voices/locales`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. No v3 endpoint found.*/
     pub async fn list_voice_locales<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::VoiceLocaleListResponse>, crate::Error> {
@@ -9418,6 +9567,11 @@ Sends a `GET` request to `/v1/brand_voice/list`
 Arguments:
 - `params`: the optional arguments, see [`params::ListBrandVoicesParams`]
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_brand_glossaries` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_brand_glossaries`](crate::v3::Client::list_brand_glossaries). Brand voices are brand glossaries in v3 (`brand_glossary_id` is the old `brand_voice_id`).*/
     pub async fn list_brand_voices<'a>(
         &'a self,
         params: params::ListBrandVoicesParams<'a>,
@@ -9485,6 +9639,8 @@ Arguments:
 - `brand_voice_id`: A glossary id from `list_brand_voices`.
 - `body`
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. v3 lists glossaries but has no update endpoint in the covered surface.*/
     pub async fn update_brand_voice<'a>(
         &'a self,
         brand_voice_id: &'a str,
@@ -9552,6 +9708,11 @@ Arguments:
 - `voice_id`: The voice to speak with, from `list_voices`.
 - `body`
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_speech` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_speech`](crate::v3::Client::create_speech). Inferred: v3 speaks any text with a voice.*/
     pub async fn generate_voice_preview<'a>(
         &'a self,
         voice_id: &'a str,
@@ -9613,6 +9774,11 @@ HeyGen reference: <https://docs.heygen.com/reference/list-supported-languages>
 Sends a `GET` request to `/v2/video_translate/target_languages`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_video_translation_languages` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_video_translation_languages`](crate::v3::Client::list_video_translation_languages).*/
     pub async fn list_translation_languages<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TranslationLanguagesResponse>, crate::Error> {
@@ -9670,6 +9836,11 @@ HeyGen reference: <https://docs.heygen.com/reference/video-translate>
 Sends a `POST` request to `/v2/video_translate`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_video_translation` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_video_translation`](crate::v3::Client::create_video_translation).*/
     pub async fn translate_video<'a>(
         &'a self,
         body: &'a types::TranslateVideoRequest,
@@ -9730,6 +9901,11 @@ Sends a `GET` request to `/v2/video_translate/{video_translate_id}`
 Arguments:
 - `video_translate_id`: Id returned by `translate_video` or `generate_video_from_proofread`.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video_translation` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_video_translation`](crate::v3::Client::get_video_translation). `wait_for_video_translation` waits for it.*/
     pub async fn get_video_translation_status<'a>(
         &'a self,
         video_translate_id: &'a str,
@@ -9796,6 +9972,11 @@ passed through.
 
 - `video_translate_id`: The translation whose captions are wanted.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video_translation` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_video_translation`](crate::v3::Client::get_video_translation). The caption files are URL fields of the translation.*/
     pub async fn get_video_translation_caption<'a>(
         &'a self,
         caption_type: Option<&'a str>,
@@ -9866,6 +10047,11 @@ HeyGen reference: <https://docs.heygen.com/reference/generate-proofread>
 Sends a `POST` request to `/v2/video_translate/proofread`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_proofread` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_proofread`](crate::v3::Client::create_proofread).*/
     pub async fn generate_proofread<'a>(
         &'a self,
         body: &'a types::GenerateProofreadRequest,
@@ -9925,6 +10111,11 @@ Sends a `GET` request to `/v2/video_translate/proofread/status/{proofread_id}`
 Arguments:
 - `proofread_id`: Id returned by `generate_proofread`.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_proofread` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_proofread`](crate::v3::Client::get_proofread).*/
     pub async fn get_proofread_status<'a>(
         &'a self,
         proofread_id: &'a str,
@@ -9988,6 +10179,11 @@ Sends a `GET` request to `/v2/video_translate/proofread/{proofread_id}/download-
 Arguments:
 - `proofread_id`: A completed proofread.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_proofread_srt` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_proofread_srt`](crate::v3::Client::get_proofread_srt).*/
     pub async fn download_proofread_srt<'a>(
         &'a self,
         proofread_id: &'a str,
@@ -10051,6 +10247,11 @@ Arguments:
 - `proofread_id`: The proofread whose subtitles are replaced.
 - `body`
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::replace_proofread_srt` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::replace_proofread_srt`](crate::v3::Client::replace_proofread_srt). v3 takes the new SRT as a URL or an asset id.*/
     pub async fn upload_proofread_srt<'a>(
         &'a self,
         proofread_id: &'a str,
@@ -10116,6 +10317,11 @@ Arguments:
 - `proofread_id`: A completed proofread.
 - `body`
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::generate_proofread_video` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::generate_proofread_video`](crate::v3::Client::generate_proofread_video).*/
     pub async fn generate_video_from_proofread<'a>(
         &'a self,
         proofread_id: &'a str,
@@ -10177,6 +10383,11 @@ HeyGen reference: <https://docs.heygen.com/reference/list-templates-v2>
 Sends a `GET` request to `/v2/templates`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_templates` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_templates`](crate::v3::Client::list_templates).*/
     pub async fn list_templates<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TemplateListResponse>, crate::Error> {
@@ -10234,6 +10445,11 @@ Sends a `GET` request to `/v2/template/{template_id}`
 Arguments:
 - `template_id`: A template id from `list_templates`.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_template` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_template`](crate::v3::Client::get_template).*/
     pub async fn get_template_v2<'a>(
         &'a self,
         template_id: &'a str,
@@ -10296,6 +10512,11 @@ Sends a `GET` request to `/v3/template/{template_id}`
 Arguments:
 - `template_id`: A template id from `list_templates`.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_template` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::get_template`](crate::v3::Client::get_template). The old docs' `/v3/template/{id}` becomes `/v3/templates/{id}`.*/
     pub async fn get_template_v3<'a>(
         &'a self,
         template_id: &'a str,
@@ -10359,6 +10580,11 @@ Arguments:
 - `template_id`: A template id from `list_templates`.
 - `body`
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::generate_template_video` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::generate_template_video`](crate::v3::Client::generate_template_video).*/
     pub async fn generate_video_from_template<'a>(
         &'a self,
         template_id: &'a str,
@@ -10423,6 +10649,8 @@ Sends a `GET` request to `/v1/folders`
 Arguments:
 - `params`: the optional arguments, see [`params::ListFoldersParams`]
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Folders are not in the v3 surface covered here (HeyGen's CLI adds folder create and get; paths unverified).*/
     pub async fn list_folders<'a>(
         &'a self,
         params: params::ListFoldersParams<'a>,
@@ -10496,6 +10724,8 @@ HeyGen reference: <https://docs.heygen.com/reference/create-folder>
 Sends a `POST` request to `/v1/folders/create`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Folders are not in the v3 surface covered here.*/
     pub async fn create_folder<'a>(
         &'a self,
         body: &'a types::CreateFolderRequest,
@@ -10555,6 +10785,8 @@ Arguments:
 - `folder_id`: The folder to rename.
 - `body`
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Folders are not in the v3 surface covered here.*/
     pub async fn rename_folder<'a>(
         &'a self,
         folder_id: &'a str,
@@ -10618,6 +10850,8 @@ Sends a `POST` request to `/v1/folders/{folder_id}/trash`
 Arguments:
 - `folder_id`: The folder to trash.
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Folders are not in the v3 surface covered here.*/
     pub async fn trash_folder<'a>(
         &'a self,
         folder_id: &'a str,
@@ -10677,6 +10911,8 @@ Sends a `POST` request to `/v1/folders/{folder_id}/restore`
 Arguments:
 - `folder_id`: The trashed folder.
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Folders are not in the v3 surface covered here.*/
     pub async fn restore_folder<'a>(
         &'a self,
         folder_id: &'a str,
@@ -10745,6 +10981,8 @@ Sends a `POST` request to `/v1/streaming.new`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn create_streaming_session<'a>(
         &'a self,
         body: &'a types::CreateStreamingSessionRequest,
@@ -10809,6 +11047,8 @@ Sends a `POST` request to `/v1/streaming.start`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn start_streaming_session<'a>(
         &'a self,
         body: &'a types::StartStreamingSessionRequest,
@@ -10872,6 +11112,8 @@ Sends a `GET` request to `/v1/streaming.list`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn list_active_streaming_sessions<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ActiveStreamingSessionsResponse>, crate::Error> {
@@ -10935,6 +11177,8 @@ Arguments:
 - `params`: the optional arguments, see [`params::ListStreamingSessionHistoryParams`]
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn list_streaming_session_history<'a>(
         &'a self,
         params: params::ListStreamingSessionHistoryParams<'a>,
@@ -11019,6 +11263,8 @@ Sends a `POST` request to `/v1/streaming.task`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn send_streaming_task<'a>(
         &'a self,
         body: &'a types::SendStreamingTaskRequest,
@@ -11083,6 +11329,8 @@ Sends a `POST` request to `/v1/streaming.stop`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn close_streaming_session<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
@@ -11146,6 +11394,8 @@ Sends a `POST` request to `/v1/streaming.interrupt`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn interrupt_streaming_task<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
@@ -11209,6 +11459,8 @@ Sends a `POST` request to `/v1/streaming.create_token`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn create_streaming_session_token<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::StreamingSessionTokenResponse>, crate::Error> {
@@ -11267,6 +11519,8 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn list_streaming_avatars<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::StreamingAvatarListResponse>, crate::Error> {
@@ -11326,6 +11580,8 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
 
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn keep_streaming_session_alive<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
@@ -11386,6 +11642,8 @@ HeyGen reference: <https://docs.heygen.com/reference/list-knowledge-bases>
 Sends a `GET` request to `/v1/streaming/knowledge_base/list`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Part of the streaming avatar API, which has no v3 successor yet.*/
     pub async fn list_knowledge_bases<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::KnowledgeBaseListResponse>, crate::Error> {
@@ -11441,6 +11699,8 @@ HeyGen reference: <https://docs.heygen.com/reference/create-a-knowledge-base>
 Sends a `POST` request to `/v1/streaming/knowledge_base/create`
 
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Part of the streaming avatar API, which has no v3 successor yet.*/
     pub async fn create_knowledge_base<'a>(
         &'a self,
         body: &'a types::CreateKnowledgeBaseRequest,
@@ -11501,6 +11761,8 @@ Arguments:
 - `knowledge_base_id`: The knowledge base to change.
 - `body`
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Part of the streaming avatar API, which has no v3 successor yet.*/
     pub async fn update_knowledge_base<'a>(
         &'a self,
         knowledge_base_id: &'a str,
@@ -11564,6 +11826,8 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/{knowledge_base_id}/dele
 Arguments:
 - `knowledge_base_id`: The knowledge base to delete.
 */
+    /**
+**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Part of the streaming avatar API, which has no v3 successor yet.*/
     pub async fn delete_knowledge_base<'a>(
         &'a self,
         knowledge_base_id: &'a str,
@@ -11622,6 +11886,11 @@ HeyGen reference: <https://docs.heygen.com/reference/list-webhook-endpoints>
 Sends a `GET` request to `/v1/webhook/endpoint.list`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_webhook_endpoints` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_webhook_endpoints`](crate::v3::Client::list_webhook_endpoints).*/
     pub async fn list_webhook_endpoints<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEndpointListResponse>, crate::Error> {
@@ -11678,6 +11947,11 @@ HeyGen reference: <https://docs.heygen.com/reference/add-a-webhook-endpoint>
 Sends a `POST` request to `/v1/webhook/endpoint.add`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_webhook_endpoint` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::create_webhook_endpoint`](crate::v3::Client::create_webhook_endpoint). The signing secret comes back once, on create.*/
     pub async fn create_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::CreateWebhookEndpointRequest,
@@ -11736,6 +12010,11 @@ HeyGen reference: <https://docs.heygen.com/reference/update-a-webhook-endpoint>
 Sends a `PATCH` request to `/v1/webhook/endpoint.update`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::update_webhook_endpoint` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::update_webhook_endpoint`](crate::v3::Client::update_webhook_endpoint).*/
     pub async fn update_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::UpdateWebhookEndpointRequest,
@@ -11795,6 +12074,11 @@ Sends a `DELETE` request to `/v1/webhook/endpoint.delete`
 Arguments:
 - `endpoint_id`: The endpoint to delete.
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_webhook_endpoint` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::delete_webhook_endpoint`](crate::v3::Client::delete_webhook_endpoint).*/
     pub async fn delete_webhook_endpoint<'a>(
         &'a self,
         endpoint_id: &'a str,
@@ -11852,6 +12136,11 @@ HeyGen reference: <https://docs.heygen.com/reference/list-available-webhook-even
 Sends a `GET` request to `/v1/webhook/webhook.list`
 
 */
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_webhook_event_types` (see docs/migrating-to-v3.md)"
+    )]
+    /**
+**Moving to v3:** [`v3::Client::list_webhook_event_types`](crate::v3::Client::list_webhook_event_types).*/
     pub async fn list_webhook_event_types<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEventTypeListResponse>, crate::Error> {
@@ -12677,6 +12966,9 @@ impl ClientHooks<crate::rt::ClientState> for Client {
 }
 #[allow(clippy::all, deprecated)]
 impl Client {
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video` (see docs/migrating-to-v3.md)"
+    )]
     /**Waits until the job ends: polls `get_video_status` with growing intervals until the state is `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
 Sends a `GET` request to `/v1/video_status.get` on each poll*/
@@ -12707,6 +12999,9 @@ Sends a `GET` request to `/v1/video_status.get` on each poll*/
             )
             .await
     }
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_videos` (see docs/migrating-to-v3.md)"
+    )]
     /**List videos, as a stream of every item across all pages.
 
 Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
@@ -12734,6 +13029,9 @@ Sends a `GET` request to `/v1/video.list` for each page*/
             }
         })
     }
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_assets` (see docs/migrating-to-v3.md)"
+    )]
     /**List uploaded assets, as a stream of every item across all pages.
 
 Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
@@ -12761,6 +13059,9 @@ Sends a `GET` request to `/v1/asset/list` for each page*/
             }
         })
     }
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+    )]
     /**Waits until the job ends: polls `get_photo_avatar_generation` with growing intervals until the state is `success` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
 Sends a `GET` request to `/v2/photo_avatar/generation/{generation_id}` on each poll*/
@@ -12794,6 +13095,9 @@ Sends a `GET` request to `/v2/photo_avatar/generation/{generation_id}` on each p
             )
             .await
     }
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+    )]
     /**Waits until the job ends: polls `get_photo_avatar_training_status` with growing intervals until the state is `ready` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
 Sends a `GET` request to `/v2/photo_avatar/train/status/{group_id}` on each poll*/
@@ -12827,6 +13131,9 @@ Sends a `GET` request to `/v2/photo_avatar/train/status/{group_id}` on each poll
             )
             .await
     }
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+    )]
     /**Waits until the job ends: polls `get_video_avatar_status` with growing intervals until the state is `complete` or `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
 Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
@@ -12860,6 +13167,9 @@ Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
             )
             .await
     }
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_brand_glossaries` (see docs/migrating-to-v3.md)"
+    )]
     /**List brand voices (brand glossaries), as a stream of every item across all pages.
 
 Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
@@ -12886,6 +13196,9 @@ Sends a `GET` request to `/v1/brand_voice/list` for each page*/
             }
         })
     }
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video_translation` (see docs/migrating-to-v3.md)"
+    )]
     /**Waits until the job ends: polls `get_video_translation_status` with growing intervals until the state is `success` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
 Sends a `GET` request to `/v2/video_translate/{video_translate_id}` on each poll*/
@@ -12919,6 +13232,9 @@ Sends a `GET` request to `/v2/video_translate/{video_translate_id}` on each poll
             )
             .await
     }
+    #[deprecated(
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_proofread` (see docs/migrating-to-v3.md)"
+    )]
     /**Waits until the job ends: polls `get_proofread_status` with growing intervals until the state is `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
 Sends a `GET` request to `/v2/video_translate/proofread/status/{proofread_id}` on each poll*/

@@ -76,7 +76,7 @@ pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'stati
 
 /// A fresh idempotency key: a random (version 4) UUID. It is made once per call, in `pre`; the
 /// retry loop sends copies of the same request, so every retry carries the same key.
-fn new_idempotency_key() -> String {
+pub(crate) fn new_idempotency_key() -> String {
     let mut bytes = [0u8; 16];
     fastrand::fill(&mut bytes);
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
@@ -359,10 +359,9 @@ async fn read_reply(response: Response, call: Call, state: &ClientState) -> Resu
     if call.api && status.is_success() {
         match raw_outcome(&body) {
             RawOutcome::Success => {}
-            RawOutcome::Failure(code, message) => {
+            RawOutcome::Failure(reported) => {
                 let body = kept_body(&body);
-                let error =
-                    ApiError { operation: call.operation, status, code, message, request_id, body, retry_after: None };
+                let error = ApiError::reported(call.operation, status, reported, request_id, body, None);
                 return Err(Failure::Verdict(Error::Api(error)));
             }
         }

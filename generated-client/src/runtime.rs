@@ -6,7 +6,7 @@ use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 
 use crate::ClientState;
-use crate::error::{ApiError, DecodeError, Error, kept_body, parse_error_body, request_id};
+use crate::error::{ApiError, DecodeError, Error, Reported, kept_body, parse_error_body, request_id};
 use crate::hooks::take_verdict;
 use crate::redact::redact_secret;
 use crate::retry::retry_after;
@@ -32,7 +32,7 @@ fn scrubbed(mut error: Error, state: &ClientState) -> Error {
     match &mut error {
         Error::Api(e) => {
             scrub(&mut e.body);
-            e.message.iter_mut().for_each(scrub);
+            e.message.iter_mut().chain(&mut e.param).chain(&mut e.doc_url).for_each(scrub);
         }
         Error::Decode(e) => scrub(&mut e.body),
         _ => {}
@@ -53,15 +53,9 @@ async fn convert(operation: &'static str, success_status: u16, error: progenitor
         // A declared success whose JSON did not decode: a failure envelope with a null `data`,
         // or a body that is not what the spec says.
         P::InvalidResponsePayload(bytes, e) => match parse_error_body(&bytes) {
-            Some((code, message)) if is_failure(&code) => Error::Api(ApiError {
-                operation,
-                status,
-                code,
-                message,
-                request_id: None,
-                body: kept_body(&bytes),
-                retry_after: None,
-            }),
+            Some(reported) if is_failure(&reported.code) => {
+                Error::Api(ApiError::reported(operation, status, reported, None, kept_body(&bytes), None))
+            }
             _ => Error::Decode(DecodeError { operation, status, reason: e.to_string(), body: kept_body(&bytes) }),
         },
         // Every status the spec does not declare as success. The `exec` hook has read its body
@@ -78,18 +72,17 @@ async fn convert(operation: &'static str, success_status: u16, error: progenitor
                 let reason = format!("status {status} where the spec declares {success_status}");
                 return Error::Decode(DecodeError { operation, status, reason, body: kept_body(&bytes) });
             }
-            let (code, message) = parse_error_body(&bytes).unwrap_or_default();
-            Error::Api(ApiError { operation, status, code, message, request_id, body: kept_body(&bytes), retry_after })
+            let reported = parse_error_body(&bytes).unwrap_or_default();
+            Error::Api(ApiError::reported(operation, status, reported, request_id, kept_body(&bytes), retry_after))
         }
-        P::ErrorResponse(response) => Error::Api(ApiError {
+        P::ErrorResponse(response) => Error::Api(ApiError::reported(
             operation,
-            status: response.status(),
-            code: None,
-            message: None,
-            request_id: request_id(response.headers()),
-            body: String::new(),
-            retry_after: retry_after(response.headers()),
-        }),
+            response.status(),
+            Reported::default(),
+            request_id(response.headers()),
+            String::new(),
+            retry_after(response.headers()),
+        )),
     }
 }
 

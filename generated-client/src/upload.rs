@@ -1,6 +1,9 @@
 //! Uploading an asset from a file or from bytes, with its `Content-Type` worked out from the
 //! content (or, failing that, the file name) and checked before anything is sent.
 
+// These helpers serve the legacy client, whose methods are deprecated in favour of v3.
+#![allow(deprecated)]
+
 use std::path::Path;
 
 use crate::{Client, Error, ResponseValue, types};

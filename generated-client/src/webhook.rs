@@ -62,6 +62,10 @@ pub enum WebhookError {
         /// The tolerance the timestamp was checked against.
         tolerance: Duration,
     },
+    /// The caller's store of handled event ids ([`crate::v3::webhook::SeenEvents`]) failed, so
+    /// whether the delivery is a repeat is unknown: answer with an error and HeyGen sends it again.
+    #[error("the store of handled webhook events failed: {0}")]
+    Store(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// Checks deliveries against one or more secrets: several during a secret rotation, when
@@ -104,6 +108,13 @@ impl Verifier {
     /// Verifies a delivery: some signature header present matches the body under some secret,
     /// and its timestamp, if any, is within the tolerance. Then parses it.
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, WebhookError> {
+        self.authenticate(headers, body)?;
+        parse(body)
+    }
+
+    /// The checks of [`Verifier::verify`] without parsing the body: for a body parsed as
+    /// something else, such as a v3 delivery ([`crate::v3::webhook`] builds on this).
+    pub fn authenticate(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
         let mut signatures = SIGNATURE_HEADERS
             .iter()
             .flat_map(|name| headers.get_all(*name))
@@ -119,8 +130,7 @@ impl Verifier {
         if !matched {
             return Err(WebhookError::InvalidSignature);
         }
-        self.check_timestamp(headers)?;
-        parse(body)
+        self.check_timestamp(headers)
     }
 
     fn check_timestamp(&self, headers: &HeaderMap) -> Result<(), WebhookError> {

@@ -19,6 +19,7 @@ pub mod generated_calls_v3;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use calls::{CallError, Reply};
 use heygen_client::{Client, ClientBuilder};
 use heygen_codegen::Spec;
 use serde_json::Value;
@@ -44,33 +45,106 @@ pub fn installed_tool(relative: &str) -> PathBuf {
     path
 }
 
+/// One of the workspace's API documents: it selects the spec, the generated dispatch table and
+/// the client a driver works with, so that one driver covers both documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doc {
+    /// `spec/heygen.yaml`: HeyGen's v1/v2 API, `heygen_client::Client`.
+    Legacy,
+    /// `spec/heygen-v3.yaml`: HeyGen's v3 API, `heygen_client::v3::Client`.
+    V3,
+}
+
+impl Doc {
+    pub const ALL: [Doc; 2] = [Doc::Legacy, Doc::V3];
+
+    /// What the generator knows of the document: its spec, client and dispatch table paths.
+    pub fn document(self) -> heygen_codegen::Document {
+        match self {
+            Self::Legacy => heygen_codegen::LEGACY,
+            Self::V3 => heygen_codegen::V3,
+        }
+    }
+
+    /// A short name for messages and snapshot names: `legacy` or `v3`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Legacy => "legacy",
+            Self::V3 => "v3",
+        }
+    }
+
+    /// The document's spec, loaded and validated once.
+    pub fn spec(self) -> &'static Spec {
+        static SPECS: [OnceLock<Spec>; 2] = [OnceLock::new(), OnceLock::new()];
+        SPECS[self as usize].get_or_init(|| {
+            let path = workspace_root().join(self.document().spec);
+            let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            heygen_codegen::load_and_validate(&path, &source).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    /// Every operationId in the spec, in document order.
+    pub fn operation_ids(self) -> Vec<String> {
+        self.spec().api.operations.iter().map(|op| op.id.clone()).collect()
+    }
+
+    /// The operations of the generated dispatch table, in the order it was generated.
+    pub fn operations(self) -> &'static [&'static str] {
+        match self {
+            Self::Legacy => &generated_calls::OPERATIONS,
+            Self::V3 => &generated_calls_v3::OPERATIONS,
+        }
+    }
+
+    /// Calls `operation_id` through the document's dispatch table: on `client` itself for the
+    /// legacy document, on `client.v3()` (the same configuration) for v3.
+    pub async fn call(self, client: &Client, operation_id: &str, input: &calls::Input) -> Result<Reply, CallError> {
+        match self {
+            Self::Legacy => generated_calls::call(client, operation_id, input).await,
+            Self::V3 => generated_calls_v3::call(&client.v3(), operation_id, input).await,
+        }
+    }
+
+    /// The model of `operation_id`.
+    pub fn operation(self, operation_id: &str) -> &'static heygen_codegen::model::Operation {
+        let operations = &self.spec().api.operations;
+        operations
+            .iter()
+            .find(|op| op.id == operation_id)
+            .unwrap_or_else(|| panic!("no operation {operation_id} in {}", self.document().spec))
+    }
+
+    /// The example of `operation_id`'s success response, as written in the spec.
+    pub fn success_example(self, operation_id: &str) -> Value {
+        let op = self.operation(operation_id);
+        let success = op.success.as_ref().unwrap_or_else(|| panic!("{operation_id} has no success response"));
+        let media = success.media_type.as_deref().expect("success content").replace('/', "~1");
+        let pointer = format!("{}/responses/{}/content/{media}/example", op.pointer, success.key);
+        self.spec().json.pointer(&pointer).cloned().unwrap_or(Value::Null)
+    }
+
+    /// A response with `operation_id`'s success status (a batch create's is 202) carrying its
+    /// example.
+    pub fn example_response(self, operation_id: &str) -> ResponseTemplate {
+        let status = self.operation(operation_id).success.as_ref().map_or(200, |success| success.status);
+        ResponseTemplate::new(status).set_body_json(self.success_example(operation_id))
+    }
+}
+
 /// `spec/heygen.yaml`, loaded and validated once.
 pub fn spec() -> &'static Spec {
-    static SPEC: OnceLock<Spec> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = workspace_root().join(heygen_codegen::SPEC_PATH);
-        let source = std::fs::read_to_string(&path).expect("spec/heygen.yaml is readable");
-        heygen_codegen::load_and_validate(&path, &source).unwrap_or_else(|e| panic!("{e}"))
-    })
+    Doc::Legacy.spec()
 }
 
-/// Every operationId in the spec, in document order.
+/// Every operationId of the legacy spec, in document order.
 pub fn operation_ids() -> Vec<String> {
-    spec().api.operations.iter().map(|op| op.id.clone()).collect()
+    Doc::Legacy.operation_ids()
 }
 
-/// The example of `operation_id`'s success response, as written in the spec.
+/// The example of the legacy `operation_id`'s success response, as written in the spec.
 pub fn success_example(operation_id: &str) -> Value {
-    let op = spec()
-        .api
-        .operations
-        .iter()
-        .find(|op| op.id == operation_id)
-        .unwrap_or_else(|| panic!("no operation {operation_id} in the spec"));
-    let success = op.success.as_ref().unwrap_or_else(|| panic!("{operation_id} has no success response"));
-    let media = success.media_type.as_deref().expect("success content").replace('/', "~1");
-    let pointer = format!("{}/responses/{}/content/{media}/example", op.pointer, success.key);
-    spec().json.pointer(&pointer).cloned().unwrap_or(Value::Null)
+    Doc::Legacy.success_example(operation_id)
 }
 
 /// A mock for one operation's request: it checks the method, the path and the API key header;
@@ -79,9 +153,9 @@ pub fn call(http_method: &str, http_path: &str) -> MockBuilder {
     Mock::given(method(http_method)).and(path(http_path)).and(header("x-api-key", API_KEY))
 }
 
-/// A 200 response carrying `operation_id`'s example.
+/// A 200 response carrying the legacy `operation_id`'s example.
 pub fn example_response(operation_id: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(success_example(operation_id))
+    Doc::Legacy.example_response(operation_id)
 }
 
 /// Asserts that `parsed` holds every value of `operation_id`'s example: serializing it back gives
@@ -124,5 +198,47 @@ impl Harness {
         let builder = Client::builder().api_key(API_KEY).base_url(api.uri()).upload_base_url(upload.uri());
         let client = configure(builder).build().expect("a valid test client");
         Self { api, upload, client }
+    }
+}
+
+/// Whether `text` is a UUID in its canonical form (8-4-4-4-12 lower-case hex digits), as the
+/// client's idempotency keys are.
+pub fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
+/// Where `actual` lacks a value of `expected` or holds another one, by JSON pointer. Numbers
+/// compare by value (`1` and `1.0` are equal); a null or an empty array or object in `expected`
+/// may also be absent from `actual`, as typed values leave out empty optional fields.
+pub fn differences(expected: &Value, actual: Option<&Value>, at: &str) -> Vec<String> {
+    let here = if at.is_empty() { "/" } else { at };
+    match expected {
+        Value::Object(fields) if !fields.is_empty() => fields
+            .iter()
+            .flat_map(|(key, value)| differences(value, actual.and_then(|a| a.get(key)), &format!("{at}/{key}")))
+            .collect(),
+        Value::Array(items) if !items.is_empty() => {
+            let mut found: Vec<String> = items
+                .iter()
+                .enumerate()
+                .flat_map(|(i, value)| differences(value, actual.and_then(|a| a.get(i)), &format!("{at}/{i}")))
+                .collect();
+            let length = actual.and_then(Value::as_array).map(Vec::len);
+            if length.is_some_and(|length| length > items.len()) {
+                found.push(format!("has {} items at {here}, not {}", length.unwrap_or_default(), items.len()));
+            }
+            found
+        }
+        Value::Null | Value::Array(_) | Value::Object(_) if actual.is_none_or(|a| a.is_null() || a == expected) => {
+            Vec::new()
+        }
+        Value::Number(n) if actual.and_then(Value::as_f64) == n.as_f64() => Vec::new(),
+        _ if actual == Some(expected) => Vec::new(),
+        _ => vec![match actual {
+            Some(actual) => format!("has {actual} at {here}, not {expected}"),
+            None => format!("lacks {expected} at {here}"),
+        }],
     }
 }

@@ -13,7 +13,7 @@ use heygen_tests::calls::CallError;
 use heygen_tests::corpus::{self, Entry, Expect, Kind, Origin, missing_leaves};
 use heygen_tests::generated_calls::{OPERATIONS, call};
 use heygen_tests::requests::request_for;
-use heygen_tests::{Harness, success_example};
+use heygen_tests::{Doc, Harness, success_example};
 use hmac::{KeyInit, Mac};
 use http::{HeaderMap, HeaderValue};
 use serde_json::Value;
@@ -50,8 +50,9 @@ async fn serve(harness: &Harness, status: u16, body: &Value) {
 
 async fn reply(harness: &Harness, entry: &Entry, body: &Value) -> Result<(), String> {
     serve(harness, entry.status.unwrap_or(200), body).await;
-    let reply =
-        call(&harness.client, &entry.operation, &request_for(&entry.operation)).await.map_err(|e| e.to_string())?;
+    let reply = call(&harness.client, &entry.operation, &request_for(Doc::Legacy, &entry.operation))
+        .await
+        .map_err(|e| e.to_string())?;
     let lost = missing_leaves(body, &reply.body, true);
     if lost.is_empty() { Ok(()) } else { Err(format!("the typed reply lost values: {}", lost.join("; "))) }
 }
@@ -59,7 +60,7 @@ async fn reply(harness: &Harness, entry: &Entry, body: &Value) -> Result<(), Str
 async fn error(harness: &Harness, entry: &Entry, body: &Value) -> Result<(), String> {
     let status = entry.status.ok_or("an error body needs its status")?;
     serve(harness, status, body).await;
-    let e = match call(&harness.client, &entry.operation, &request_for(&entry.operation)).await {
+    let e = match call(&harness.client, &entry.operation, &request_for(Doc::Legacy, &entry.operation)).await {
         Err(CallError::Client(Error::Api(e))) => e,
         Err(other) => return Err(format!("expected Error::Api, got {other}")),
         Ok(reply) => return Err(format!("expected Error::Api, got a reply {}", reply.body)),
@@ -80,7 +81,7 @@ async fn error(harness: &Harness, entry: &Entry, body: &Value) -> Result<(), Str
 
 async fn request(harness: &Harness, entry: &Entry, body: &Value) -> Result<(), String> {
     serve(harness, 200, &success_example(&entry.operation)).await;
-    let mut input = request_for(&entry.operation);
+    let mut input = request_for(Doc::Legacy, &entry.operation);
     input.body = Some(body.clone());
     let outcome = call(&harness.client, &entry.operation, &input).await;
     if entry.expect == Some(Expect::Rejected) {

@@ -18,7 +18,7 @@ use heygen_client::{Client, Error};
 use heygen_tests::calls::CallError;
 use heygen_tests::generated_calls::call;
 use heygen_tests::requests::request_for;
-use heygen_tests::{API_KEY, operation_ids, spec, success_example};
+use heygen_tests::{API_KEY, Doc, operation_ids, spec, success_example};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::Value;
@@ -147,7 +147,7 @@ fn arbitrary_replies_decode_or_fail_with_a_typed_error() {
         .build()
         .unwrap();
     for id in largest_operations() {
-        let input = request_for(&id);
+        let input = request_for(Doc::Legacy, &id);
         let status = prop_oneof![3 => Just(200u16), 1 => 400u16..600];
         let mut runner = TestRunner::new(config(48));
         let result = runner.run(&(status, reply_body(success_example(&id))), |(status, body)| {

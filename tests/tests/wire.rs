@@ -1,34 +1,63 @@
-//! Every operation of the spec on the wire, through the generated dispatch table: each is called
-//! with every parameter and body property the spec defines (`requests::full_request_for`), the
-//! request it sends is rendered into one snapshot a reviewer can read (`snapshots/wire__requests.snap`,
-//! in spec order), and the reply, the spec's success example, must parse with every value kept.
-//! A new operation is covered as soon as `cargo xtask generate` adds it to `OPERATIONS`.
+//! Every operation of both documents on the wire, through their generated dispatch tables: each
+//! is called with every parameter and body property its spec defines
+//! (`requests::full_request_for`), the request it sends is rendered into one snapshot per
+//! document that a reviewer can read (`snapshots/wire__requests.snap` for the legacy document,
+//! `snapshots/wire__v3_requests.snap` for v3, in spec order), and the reply, the spec's success
+//! example, must parse with every value kept. A new operation is covered as soon as
+//! `cargo xtask generate` adds it to the dispatch table.
 
 use std::fmt::Write as _;
 
-use heygen_tests::generated_calls::{OPERATIONS, call};
+use heygen_codegen::model::IdempotencyKey;
 use heygen_tests::requests::{full_request_for, parameters, route};
-use heygen_tests::{API_KEY, Harness, example_response, operation_ids, success_example};
+use heygen_tests::{API_KEY, Doc, Harness, differences, is_uuid};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
 
+/// HeyGen's idempotency key header (v3).
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
 #[tokio::test]
-async fn every_operation_sends_what_the_spec_defines() {
+async fn every_legacy_operation_sends_what_the_spec_defines() {
+    let (snapshot, failures) = drive(Doc::Legacy).await;
+    insta::assert_snapshot!("requests", snapshot);
+    assert!(failures.is_empty(), "{} problems:\n  {}", failures.len(), failures.join("\n  "));
+}
+
+#[tokio::test]
+async fn every_v3_operation_sends_what_the_spec_defines() {
+    let (snapshot, failures) = drive(Doc::V3).await;
+    insta::assert_snapshot!("v3_requests", snapshot);
+    assert!(failures.is_empty(), "{} problems:\n  {}", failures.len(), failures.join("\n  "));
+}
+
+/// Calls every operation of `doc` once; returns the rendered requests and what went wrong.
+async fn drive(doc: Doc) -> (String, Vec<String>) {
     let h = Harness::start_with(|builder| builder.max_retries(0)).await;
-    assert_eq!(OPERATIONS.to_vec(), operation_ids(), "the dispatch table is stale: run `cargo xtask generate`");
+    assert_eq!(
+        doc.operations().to_vec(),
+        doc.operation_ids(),
+        "the {} dispatch table is stale: run `cargo xtask generate`",
+        doc.name()
+    );
 
     let mut snapshot = String::new();
     let mut failures = Vec::new();
-    for id in OPERATIONS {
+    for &id in doc.operations() {
         // Whatever arrives is answered, so that a wrong method or path shows in the snapshot
         // instead of ending the call with wiremock's 404.
         for server in [&h.api, &h.upload] {
             server.reset().await;
-            Mock::given(any()).respond_with(example_response(id)).mount(server).await;
+            Mock::given(any()).respond_with(doc.example_response(id)).mount(server).await;
         }
-        let input = full_request_for(id);
-        let outcome = call(&h.client, id, &input).await;
+        let mut input = full_request_for(doc, id);
+        let keyed = doc.operation(id).idempotency_key.as_ref();
+        if keyed == Some(&IdempotencyKey::Header) {
+            // Left to the client, which makes one per call: the snapshot shows that it did.
+            input.params.remove(IDEMPOTENCY_KEY);
+        }
+        let outcome = doc.call(&h.client, id, &input).await;
         let mut sent = received(&h.api, "api").await;
         sent.extend(received(&h.upload, "upload").await);
         let [(host, request)] = sent.as_slice() else {
@@ -40,18 +69,27 @@ async fn every_operation_sends_what_the_spec_defines() {
             continue;
         };
         snapshot.push_str(&render(id, host, request));
-        failures.extend(check_request(id, request, &input).into_iter().map(|f| format!("{id}: {f}")));
+        let problems = check_request(doc, id, request, &input);
+        failures.extend(problems.into_iter().map(|f| format!("{id}: {f}")));
+        let key = request.headers.get(IDEMPOTENCY_KEY).map(|v| v.to_str().unwrap_or_default());
+        match (keyed, key) {
+            (Some(IdempotencyKey::Header), Some(key)) if is_uuid(key) => {}
+            (Some(IdempotencyKey::Header), key) => {
+                failures.push(format!("{id}: sent the idempotency key {key:?}, not a UUID"))
+            }
+            (_, Some(key)) => failures.push(format!("{id}: sent an idempotency key ({key}) it does not take")),
+            (_, None) => {}
+        }
         match outcome {
             Ok(reply) => failures.extend(
-                differences(&success_example(id), Some(&reply.body), "")
+                differences(&doc.success_example(id), Some(&reply.body), "")
                     .into_iter()
                     .map(|f| format!("{id}: the parsed reply {f}")),
             ),
             Err(e) => failures.push(format!("{id}: {e}")),
         }
     }
-    insta::assert_snapshot!("requests", snapshot);
-    assert!(failures.is_empty(), "{} problems:\n  {}", failures.len(), failures.join("\n  "));
+    (snapshot, failures)
 }
 
 async fn received(server: &MockServer, host: &'static str) -> Vec<(&'static str, Request)> {
@@ -60,21 +98,31 @@ async fn received(server: &MockServer, host: &'static str) -> Vec<(&'static str,
 }
 
 /// One request as a reviewer reads it: the operation, which configured host it went to, method,
-/// path with the query sorted, content type, the name of the credential header (never its
-/// value) and the body.
+/// path with the query sorted, content type (a multipart boundary left out, as it is random), the
+/// name of the credential header (never its value), whether an idempotency key was sent (its
+/// value is random; `drive` checks that it is a UUID), and the body.
 fn render(id: &str, host: &str, request: &Request) -> String {
     let mut query: Vec<&str> = request.url.query().into_iter().flat_map(|q| q.split('&')).collect();
     query.sort_unstable();
     let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
     let content_type = request.headers.get("content-type").map_or("-", |v| v.to_str().unwrap_or("<not text>"));
+    let form = multipart_boundary(content_type).map(|boundary| form_parts(&request.body, boundary));
+    let content_type = if form.is_some() { "multipart/form-data" } else { content_type };
     let credentials: Vec<&str> =
         ["X-Api-Key", "Authorization"].into_iter().filter(|name| request.headers.contains_key(*name)).collect();
     let credentials = if credentials.is_empty() { "-".to_owned() } else { credentials.join(", ") };
 
     let mut out = format!("## {id}\n{} {host} {}{query}\n", request.method, request.url.path());
     let _ = writeln!(out, "content-type: {content_type}\ncredential: {credentials}");
+    if request.headers.contains_key(IDEMPOTENCY_KEY) {
+        let _ = writeln!(out, "{IDEMPOTENCY_KEY}: <uuid>");
+    }
     match serde_json::from_slice::<Value>(&request.body) {
         _ if request.body.is_empty() => out.push_str("no body\n"),
+        _ if form.is_some() => {
+            let names: Vec<&str> = form.iter().flatten().map(|(name, _)| name.as_str()).collect();
+            let _ = writeln!(out, "<multipart form: {}>", names.join(", "));
+        }
         Ok(json) if content_type == "application/json" => {
             out.push_str(&serde_json::to_string_pretty(&json).expect("JSON prints"));
             out.push('\n');
@@ -85,11 +133,45 @@ fn render(id: &str, host: &str, request: &Request) -> String {
     out
 }
 
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<&str> {
+    let rest = content_type.strip_prefix("multipart/form-data")?;
+    rest.split(';').find_map(|part| part.trim().strip_prefix("boundary=")).map(|b| b.trim_matches('"'))
+}
+
+/// The parts of a multipart body, by the name their `Content-Disposition` gives, with their
+/// content; an unreadable part is left out (and then fails the checks that look for it).
+fn form_parts(body: &[u8], boundary: &str) -> Vec<(String, Vec<u8>)> {
+    let delimiter = format!("--{boundary}");
+    split(body, delimiter.as_bytes())
+        .into_iter()
+        .filter_map(|part| {
+            let part = part.strip_prefix(b"\r\n")?;
+            let end = part.windows(4).position(|w| w == b"\r\n\r\n")?;
+            let headers = String::from_utf8_lossy(&part[..end]);
+            let name = headers.split("name=\"").nth(1)?.split('"').next()?.to_owned();
+            let content = part[end + 4..].strip_suffix(b"\r\n")?;
+            Some((name, content.to_vec()))
+        })
+        .collect()
+}
+
+/// `bytes` cut at every occurrence of `delimiter`, the pieces between them.
+fn split<'a>(mut bytes: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
+    let mut pieces = Vec::new();
+    while let Some(at) = bytes.windows(delimiter.len()).position(|w| w == delimiter) {
+        pieces.push(&bytes[..at]);
+        bytes = &bytes[at + delimiter.len()..];
+    }
+    pieces.push(bytes);
+    pieces
+}
+
 /// What the snapshot cannot show a reviewer at a glance: the request takes the spec's method
 /// and path, the API key is the configured one, and every argument given reached the wire.
-fn check_request(id: &str, request: &Request, input: &heygen_tests::calls::Input) -> Vec<String> {
+fn check_request(doc: Doc, id: &str, request: &Request, input: &heygen_tests::calls::Input) -> Vec<String> {
     let mut problems = Vec::new();
-    let (method, template) = route(id);
+    let (method, template) = route(doc, id);
     if !request.method.as_str().eq_ignore_ascii_case(method) {
         problems.push(format!("sent {} where the spec says {method}", request.method));
     }
@@ -102,7 +184,7 @@ fn check_request(id: &str, request: &Request, input: &heygen_tests::calls::Input
     if request.headers.contains_key("authorization") {
         problems.push("sent an Authorization header from a client that has only an API key".to_owned());
     }
-    for (name, location) in parameters(id) {
+    for (name, location) in parameters(doc, id) {
         let present = match location.as_str() {
             "query" => request.url.query_pairs().any(|(key, _)| key == name.as_str()),
             "header" => request.headers.contains_key(name.as_str()),
@@ -120,10 +202,25 @@ fn check_request(id: &str, request: &Request, input: &heygen_tests::calls::Input
             Err(e) => problems.push(format!("the body is not JSON: {e}")),
         }
     }
-    if let Some(bytes) = &input.bytes
-        && request.body != *bytes
-    {
-        problems.push(format!("sent {} bytes, not the {} given", request.body.len(), bytes.len()));
+    if let Some(bytes) = &input.bytes {
+        let content_type = request.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        match multipart_boundary(content_type) {
+            // The generated form sends the bytes as the field `file`, as HeyGen's upload takes them.
+            Some(boundary) => {
+                let parts = form_parts(&request.body, boundary);
+                if !parts.iter().any(|(name, content)| name == "file" && content == bytes) {
+                    let names: Vec<&str> = parts.iter().map(|(name, _)| name.as_str()).collect();
+                    problems.push(format!(
+                        "sent the form fields {names:?}, without the {} bytes given as `file`",
+                        bytes.len()
+                    ));
+                }
+            }
+            None if request.body != *bytes => {
+                problems.push(format!("sent {} bytes, not the {} given", request.body.len(), bytes.len()))
+            }
+            None => {}
+        }
     }
     problems
 }
@@ -136,38 +233,4 @@ fn path_fits(path: &str, template: &str) -> bool {
         && sent.iter().zip(&spec).all(|(sent, spec)| {
             if spec.starts_with('{') && spec.ends_with('}') { !sent.is_empty() } else { sent == spec }
         })
-}
-
-/// Where `actual` lacks a value of `expected` or holds another one, by JSON pointer. Numbers
-/// compare by value (`1` and `1.0` are equal); a null or an empty array or object in `expected`
-/// may also be absent from `actual`, as typed values leave out empty optional fields.
-fn differences(expected: &Value, actual: Option<&Value>, at: &str) -> Vec<String> {
-    let here = if at.is_empty() { "/" } else { at };
-    match expected {
-        Value::Object(fields) if !fields.is_empty() => fields
-            .iter()
-            .flat_map(|(key, value)| differences(value, actual.and_then(|a| a.get(key)), &format!("{at}/{key}")))
-            .collect(),
-        Value::Array(items) if !items.is_empty() => {
-            let mut found: Vec<String> = items
-                .iter()
-                .enumerate()
-                .flat_map(|(i, value)| differences(value, actual.and_then(|a| a.get(i)), &format!("{at}/{i}")))
-                .collect();
-            let length = actual.and_then(Value::as_array).map(Vec::len);
-            if length.is_some_and(|length| length > items.len()) {
-                found.push(format!("has {} items at {here}, not {}", length.unwrap_or_default(), items.len()));
-            }
-            found
-        }
-        Value::Null | Value::Array(_) | Value::Object(_) if actual.is_none_or(|a| a.is_null() || a == expected) => {
-            Vec::new()
-        }
-        Value::Number(n) if actual.and_then(Value::as_f64) == n.as_f64() => Vec::new(),
-        _ if actual == Some(expected) => Vec::new(),
-        _ => vec![match actual {
-            Some(actual) => format!("has {actual} at {here}, not {expected}"),
-            None => format!("lacks {expected} at {here}"),
-        }],
-    }
 }

@@ -1,5 +1,6 @@
-//! `cargo xtask contract`: Stoplight Prism serves the spec, the `contract` test of heygen-tests
-//! drives every operation against it, and Prism is stopped whatever happens.
+//! `cargo xtask contract`: for each of our documents, Stoplight Prism serves it, the `contract`
+//! test of heygen-tests drives every operation of its client against it, and Prism is stopped
+//! whatever happens.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -10,23 +11,36 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
+use heygen_codegen::Document;
+
 /// How long Prism may take to start answering (it parses the whole spec first).
 const STARTUP: Duration = Duration::from_secs(90);
 const PRISM: &str = ".tools/npm/node_modules/.bin/prism";
 
+/// The documents, by the name the contract test knows them by (`HEYGEN_CONTRACT_DOCUMENT`).
+const DOCUMENTS: [(&str, Document); 2] = [("legacy", heygen_codegen::LEGACY), ("v3", heygen_codegen::V3)];
+
+/// Runs the contract of every document, each against its own Prism, even after one fails, so
+/// that one run reports on both.
 pub fn run(root: &Path) -> Result<(), String> {
     install(root)?;
+    let failures: Vec<String> =
+        DOCUMENTS.into_iter().filter_map(|(name, document)| run_document(root, name, document.spec).err()).collect();
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n\n")) }
+}
+
+fn run_document(root: &Path, name: &str, spec: &str) -> Result<(), String> {
     let port = free_port()?;
-    let log_path = root.join("target/contract/prism.log");
+    let log_path = root.join(format!("target/contract/prism-{name}.log"));
     std::fs::create_dir_all(log_path.parent().expect("a parent"))
         .map_err(|e| format!("cannot create target/contract: {e}"))?;
-    let mut prism = Prism::start(root, port, &log_path)?;
+    let mut prism = Prism::start(root, spec, port, &log_path)?;
     let started = Instant::now();
     prism.wait_until_ready()?;
-    eprintln!("Prism answers on port {port} after {:.1} s", started.elapsed().as_secs_f64());
-    let result = run_driver(root, port);
+    eprintln!("Prism serves {spec} on port {port} after {:.1} s", started.elapsed().as_secs_f64());
+    let result = run_driver(root, name, port);
     drop(prism);
-    result.map_err(|e| format!("{e}\nPrism's log: {}\n{}", log_path.display(), tail(&log_path, 40)))
+    result.map_err(|e| format!("{spec}: {e}\nPrism's log: {}\n{}", log_path.display(), tail(&log_path, 40)))
 }
 
 fn install(root: &Path) -> Result<(), String> {
@@ -47,14 +61,15 @@ fn free_port() -> Result<u16, String> {
     listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
-/// The test, run by cargo with Prism's address.
-fn run_driver(root: &Path, port: u16) -> Result<(), String> {
+/// The test, run by cargo with Prism's address and the document it serves.
+fn run_driver(root: &Path, document: &str, port: u16) -> Result<(), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
         .args(["test", "--quiet", "--package", "heygen-tests", "--test", "contract", "--"])
         .args(["--ignored", "--nocapture", "--test-threads=1"])
         .env("HEYGEN_CONTRACT_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("HEYGEN_CONTRACT_DOCUMENT", document)
         .status()
         .map_err(|e| format!("cannot run cargo test: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("the contract test failed ({status})")) }
@@ -71,13 +86,13 @@ struct Prism {
 }
 
 impl Prism {
-    fn start(root: &Path, port: u16, log: &Path) -> Result<Self, String> {
+    fn start(root: &Path, spec: &str, port: u16, log: &Path) -> Result<Self, String> {
         let out = File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
         // Its own process group, so a Ctrl-C in the terminal reaches us and we stop it.
         let child = Command::new(root.join(PRISM))
             .current_dir(root)
-            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string(), heygen_codegen::SPEC_PATH])
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string(), spec])
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)

@@ -62,15 +62,16 @@ enum Command {
         /// Where to write the 3.0.3 document [default: stdout].
         output: Option<PathBuf>,
     },
-    /// Contract test: drive every operation of the client against Stoplight Prism.
+    /// Contract test: drive every operation of both clients against Stoplight Prism.
     ///
-    /// Installs Prism into .tools/ if missing (tools/install.sh), starts `prism mock
-    /// spec/heygen.yaml` on a free loopback port, waits until it answers, then runs the
-    /// `contract` test of heygen-tests against it: every operation is called with a valid
-    /// request built from the spec (Prism answers 422 to one that does not match), and every
-    /// reply must parse into the client's types and hold the spec's example. Prints
-    /// `N/N operations validated`; exits non-zero on any mismatch, with Prism's log. Prism is
-    /// stopped by its pid when the run ends, fails, or is interrupted.
+    /// Installs Prism into .tools/ if missing (tools/install.sh), then for spec/heygen.yaml and
+    /// spec/heygen-v3.yaml in turn starts `prism mock <spec>` on a free loopback port, waits
+    /// until it answers, and runs the `contract` test of heygen-tests against it: every
+    /// operation is called with a valid request built from the spec (Prism answers 422 to one
+    /// that does not match), and every reply must parse into the client's types and hold the
+    /// spec's example. Prints `N/N operations validated` per document; exits non-zero on any
+    /// mismatch in either, with Prism's log. Each Prism is stopped by its pid when its run
+    /// ends, fails, or is interrupted.
     Contract,
     /// Benchmarks against OpenAPI Generator's Rust client, from the same spec: generation time
     /// (median of 5) and the compile cost of each crate with its dependencies prebuilt.

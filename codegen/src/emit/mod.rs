@@ -6,10 +6,12 @@
 //! - [`params`]: parameter structs for operations with many optional arguments, and
 //!   constructors for request bodies with required fields;
 //! - [`calls`]: the test drivers' dispatch table from `operationId` to a typed call;
-//! - [`surface`]: the API listing reviewers see.
+//! - [`surface`]: the API listing reviewers see;
+//! - [`migration`]: the v1/v2-to-v3 migration guide, from `x-replaced-by`.
 
 pub mod calls;
 pub mod facts;
+pub mod migration;
 pub mod params;
 pub mod surface;
 pub mod workflows;

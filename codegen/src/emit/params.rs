@@ -178,12 +178,23 @@ fn struct_tokens(bound: &Bound<'_>, params: &Params) -> TokenStream {
     }
 }
 
+/// The text of the doc attribute with progenitor's `Arguments:` list; later stages add docs of
+/// their own in attributes of their own, which stay as they are.
+fn arguments_doc(attr: &Attribute) -> Option<String> {
+    let syn::Meta::NameValue(nv) = &attr.meta else { return None };
+    let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value else { return None };
+    let text = s.value();
+    (attr.path().is_ident("doc") && text.contains(ARGUMENTS)).then_some(text)
+}
+
+const ARGUMENTS: &str = "\nArguments:\n";
+
 /// What progenitor's method docs say of each argument: the `- `name`: text` entries after its
 /// `Arguments:` line, by the argument's Rust name.
 fn argument_docs(attrs: &[Attribute]) -> HashMap<String, String> {
-    let text = doc_text(attrs);
     let mut out = HashMap::new();
-    let Some((_, list)) = text.split_once("\nArguments:\n") else { return out };
+    let Some(text) = attrs.iter().find_map(arguments_doc) else { return out };
+    let Some((_, list)) = text.split_once(ARGUMENTS) else { return out };
     let mut current: Option<(String, String)> = None;
     for line in list.lines() {
         if let Some(entry) = line.strip_prefix("- `")
@@ -202,22 +213,13 @@ fn argument_docs(attrs: &[Attribute]) -> HashMap<String, String> {
     out
 }
 
-fn doc_text(attrs: &[Attribute]) -> String {
-    let lines = attrs.iter().filter(|a| a.path().is_ident("doc")).filter_map(|a| match &a.meta {
-        syn::Meta::NameValue(nv) => match &nv.value {
-            Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
-            _ => None,
-        },
-        _ => None,
-    });
-    lines.collect::<Vec<_>>().join("\n")
-}
-
 /// The public method's docs: the struct's fields leave the `Arguments:` list, which names the
 /// struct instead.
-pub fn rewrite_docs(attrs: &mut Vec<Attribute>, params: &Params) {
-    let text = doc_text(attrs);
-    let Some((head, list)) = text.split_once("\nArguments:\n") else { return };
+pub fn rewrite_docs(attrs: &mut [Attribute], params: &Params) {
+    let Some((index, text)) = attrs.iter().enumerate().find_map(|(i, a)| Some((i, arguments_doc(a)?))) else {
+        return;
+    };
+    let Some((head, list)) = text.split_once(ARGUMENTS) else { return };
     let moved: HashSet<String> = params.fields.iter().map(|f| f.ident.to_string()).collect();
     let mut kept = Vec::new();
     let mut skipping = false;
@@ -233,9 +235,8 @@ pub fn rewrite_docs(attrs: &mut Vec<Attribute>, params: &Params) {
     }
     let (arg, name) = (&params.arg, &params.name);
     kept.push(format!("- `{arg}`: the optional arguments, see [`{MODULE}::{name}`]"));
-    let doc = format!("{head}\nArguments:\n{}\n", kept.join("\n"));
-    attrs.retain(|a| !a.path().is_ident("doc"));
-    attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+    let doc = format!("{head}{ARGUMENTS}{}\n", kept.join("\n"));
+    attrs[index] = syn::parse_quote!(#[doc = #doc]);
 }
 
 /// `new(required...)` for every struct of `types` that request bodies reach, has required

@@ -69,7 +69,7 @@ pub fn impl_block(methods: &[Method]) -> Option<syn::Item> {
 }
 
 fn deprecated(bound: &Bound<'_>) -> Option<TokenStream> {
-    bound.op.deprecated.then(|| quote! { #[deprecated(note = "HeyGen marks this endpoint as deprecated")] })
+    bound.op.deprecation().map(|note| quote! { #[deprecated(note = #note)] })
 }
 
 /// `let name = name.clone();` for the parameters a polling closure must own anew for each
@@ -217,9 +217,38 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
     let name = format_ident!("wait_for_{}", spec.job);
     let call = bound.ident();
     let op_id = &op.id;
-    let all = params::public_args(bound, params::plan(bound).as_ref());
-    let copies = owned_copies(&all);
-    let (names, types): (Vec<_>, Vec<_>) = all.into_iter().unzip();
+    // A status read that also pages (a batch) is polled from its first page: the cursor is no
+    // argument of the waiter, and left out of its parameters struct when it is there.
+    let cursor = op.workflows.iter().find_map(|w| match w {
+        Workflow::Pages(pages) => Some(Wire::Parameter(Location::Query, pages.cursor_param.clone())),
+        Workflow::Wait(_) => None,
+    });
+    let is_cursor = |name: &syn::Ident| bound.args.iter().any(|a| &a.ident == name && Some(&a.wire) == cursor.as_ref());
+    let params = params::plan(bound);
+    let all = params::public_args(bound, params.as_ref());
+    let kept: Vec<(syn::Ident, syn::Type)> = all.iter().filter(|(name, _)| !is_cursor(name)).cloned().collect();
+    let copies = owned_copies(&kept);
+    let (names, types): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
+    let call_args = all.iter().map(|(ident, _)| match &params {
+        _ if is_cursor(ident) => quote! { None },
+        Some(params) if ident == &params.arg && params.fields.iter().any(|f| Some(&f.wire) == cursor.as_ref()) => {
+            params::literal(None, params, |field| {
+                let name = &field.ident;
+                if Some(&field.wire) == cursor.as_ref() {
+                    quote! { None }
+                } else {
+                    quote! { #ident.#name }
+                }
+            })
+        }
+        _ => quote! { #ident },
+    });
+    let unused = params.as_ref().and_then(|p| {
+        p.fields
+            .iter()
+            .find(|f| Some(&f.wire) == cursor.as_ref())
+            .map(|f| format!(" `{}.{}` is not used: each poll reads the first page.", p.arg, f.ident))
+    });
     let status = borrow(&fields(file, bound, &spec.status)?);
     let result_fields = fields(file, bound, &spec.result)?;
     let (result, result_optional) = take(&result_fields);
@@ -245,9 +274,10 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
         "Waits until the job ends: polls `{op_id}` with growing intervals until the state is {} \
          (returns the result) or {} (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's \
          reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). \
-         Dropping the future cancels the wait.\n\nSends a `{}` request to `{}` on each poll",
+         Dropping the future cancels the wait.{}\n\nSends a `{}` request to `{}` on each poll",
         quoted(succeeded),
         quoted(failed),
+        unused.unwrap_or_default(),
         op.http_method(),
         op.path
     );
@@ -259,7 +289,7 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
             crate::rt::wait(#op_id, options, move || {
                 #copies
                 async move {
-                    let reply = self.#call(#(#names),*).await?.into_inner();
+                    let reply = self.#call(#(#call_args),*).await?.into_inner();
                     let status = crate::rt::text(#status);
                     let state = match status.as_str() {
                         #(#succeeded)|* => crate::rt::JobState::Succeeded,

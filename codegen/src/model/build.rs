@@ -15,7 +15,7 @@ use super::examples;
 use super::schema::{Component, Node, resolve};
 use super::{
     Api, Body, Credential, Host, IDEMPOTENCY_KEY, IDEMPOTENT, IdempotencyKey, Location, Operation, PAGINATION,
-    Pagination, Parameter, Success, WAITER, Waiter, Workflow,
+    Pagination, Parameter, REPLACED_BY, Replacement, Success, WAITER, Waiter, Workflow,
 };
 use crate::error::Problem;
 use crate::load::{LoadedSpec, escape_segment};
@@ -196,6 +196,7 @@ impl<'a> Builder<'a> {
         if marked.is_some_and(|value| !value.is_boolean()) {
             self.report(format!("{pointer}/{IDEMPOTENT}"), "must be true or false");
         }
+        let replaced_by = self.extension::<Replacement>(pointer, op, REPLACED_BY);
         let idempotency_key = self.idempotency_key(pointer, op);
         // With a key, HeyGen answers a repeat with the first reply: retrying is safe.
         let idempotent = idempotency_key.is_some()
@@ -250,6 +251,7 @@ impl<'a> Builder<'a> {
             credentials,
             idempotent,
             idempotency_key,
+            replaced_by,
             parameters,
             body,
             success,
@@ -303,18 +305,23 @@ impl<'a> Builder<'a> {
         found
     }
 
+    /// The extension `name` of `op`, parsed; a value that does not parse is reported.
+    fn extension<T: serde::de::DeserializeOwned>(
+        &mut self,
+        pointer: &str,
+        op: &'a openapiv3::Operation,
+        name: &str,
+    ) -> Option<T> {
+        let value = op.extensions.get(name)?;
+        serde_json::from_value(value.clone())
+            .map_err(|e| self.report(format!("{pointer}/{name}"), format!("invalid {name}: {e}")))
+            .ok()
+    }
+
     /// `x-idempotency-key`, parsed; a header key must also be a declared header parameter, so
     /// that callers can give their own.
     fn idempotency_key(&mut self, pointer: &str, op: &'a openapiv3::Operation) -> Option<IdempotencyKey> {
-        let value = op.extensions.get(IDEMPOTENCY_KEY)?;
-        let at = format!("{pointer}/{IDEMPOTENCY_KEY}");
-        match serde_json::from_value::<IdempotencyKey>(value.clone()) {
-            Ok(key) => Some(key),
-            Err(e) => {
-                self.report(at, format!("invalid {IDEMPOTENCY_KEY}: {e}"));
-                None
-            }
-        }
+        self.extension(pointer, op, IDEMPOTENCY_KEY)
     }
 
     fn operation_id(&mut self, pointer: &str, id: Option<&str>) {

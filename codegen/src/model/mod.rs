@@ -20,6 +20,8 @@ pub const IDEMPOTENT: &str = "x-idempotent";
 pub const PAGINATION: &str = "x-pagination";
 /// Spec extension that turns a job's status operation into a `wait_for_<job>` method.
 pub const WAITER: &str = "x-waiter";
+/// Spec extension, in the legacy document, naming an operation's v3 successors.
+pub const REPLACED_BY: &str = "x-replaced-by";
 /// Spec extension that marks an operation on which HeyGen honours an idempotency key.
 pub const IDEMPOTENCY_KEY: &str = "x-idempotency-key";
 
@@ -63,6 +65,8 @@ pub struct Operation {
     pub idempotent: bool,
     /// Where HeyGen takes an idempotency key for this operation, if it takes one.
     pub idempotency_key: Option<IdempotencyKey>,
+    /// What replaces this legacy operation in HeyGen's v3 API (`x-replaced-by`).
+    pub replaced_by: Option<Replacement>,
     /// Path-level and operation-level parameters, `$ref`s resolved, in declaration order
     /// (operation-level ones override path-level ones of the same name and place).
     pub parameters: Vec<Parameter>,
@@ -77,6 +81,19 @@ impl Operation {
     /// `GET`, `POST`, ...
     pub fn http_method(&self) -> String {
         self.method.to_uppercase()
+    }
+
+    /// The `#[deprecated]` note of its methods: its v3 successor when it has one, else HeyGen's
+    /// own deprecation.
+    pub fn deprecation(&self) -> Option<String> {
+        let successor = self.replaced_by.as_ref().and_then(|r| r.operations.first());
+        match (self.deprecated, successor) {
+            (_, Some(first)) => Some(format!(
+                "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::{first}` (see docs/migrating-to-v3.md)"
+            )),
+            (true, None) => Some("HeyGen marks this endpoint as deprecated".to_owned()),
+            (false, None) => None,
+        }
     }
 }
 
@@ -162,6 +179,18 @@ pub struct Body {
     /// A `multipart/form-data` form, which progenitor cannot generate: the method takes a
     /// `reqwest::multipart::Form`.
     pub multipart: bool,
+}
+
+/// `x-replaced-by`: the v3 operations that take over a legacy one (none, when v3 has no
+/// successor yet), with a note for the migration guide.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Replacement {
+    /// v3 `operationId`s, the main successor first.
+    pub operations: Vec<String>,
+    /// What changes for the caller, or why there is no successor.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// `x-idempotency-key`: where a key that makes retries safe goes. With one, HeyGen answers a

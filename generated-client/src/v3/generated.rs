@@ -1456,6 +1456,44 @@ A synthetic character generated from a description; needs no consent. To add a n
             value.parse()
         }
     }
+    ///The `event_data` of `avatar_video.fail` and `avatar_video_gif.fail`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AvatarVideoFailed {
+        ///The `callback_id` given when the video was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_id: ::std::option::Option<::std::string::String>,
+        ///Why it failed (`msg` here, `message` in translation events).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub msg: ::std::option::Option<::std::string::String>,
+        ///The video.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_id: ::std::option::Option<::std::string::String>,
+    }
+    ///The `event_data` of `avatar_video.success` and `avatar_video_gif.success`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AvatarVideoSucceeded {
+        ///The `callback_id` given when the video was created.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_id: ::std::option::Option<::std::string::String>,
+        ///The folder the video is in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder_id: ::std::option::Option<::std::string::String>,
+        ///A download link of the GIF preview, where one was asked for.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gif_download_url: ::std::option::Option<::std::string::String>,
+        ///A download link of the video (or of its GIF) that expires.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///The video.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_id: ::std::option::Option<::std::string::String>,
+        ///The video's page in HeyGen's web app.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_page_url: ::std::option::Option<::std::string::String>,
+        ///The video's public share page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_share_page_url: ::std::option::Option<::std::string::String>,
+    }
     ///A background-removal job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BackgroundRemoval {
@@ -3430,6 +3468,31 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
+    }
+    ///The `event_data` of `personalized_video`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PersonalizedVideoMade {
+        ///The contact the video was made for. HeyGen shows a string but does not document its structure, so it is free-form.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub contact_info: ::std::option::Option<::serde_json::Value>,
+        ///HTML that embeds the GIF, linked to the landing page, for emails.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gif_html: ::std::option::Option<::std::string::String>,
+        ///An animated GIF preview.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gif_url: ::std::option::Option<::std::string::String>,
+        ///The page where the contact watches the video.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub landing_page_url: ::std::option::Option<::std::string::String>,
+        ///The personalized-video project.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        ///The video made for the contact.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_id: ::std::option::Option<::std::string::String>,
+        ///A download link of the video.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_url: ::std::option::Option<::std::string::String>,
     }
     ///A proofread session for one target language.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -6510,6 +6573,38 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
             Self(value)
         }
     }
+    ///The `event_data` of `video_translate.fail`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VideoTranslateFailed {
+        ///The `callback_id` given when the translation was requested.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_id: ::std::option::Option<::std::string::String>,
+        ///Why it failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///The language the video was to be translated into.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_language: ::std::option::Option<::std::string::String>,
+        ///The translation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_translate_id: ::std::option::Option<::std::string::String>,
+    }
+    ///The `event_data` of `video_translate.success`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VideoTranslateSucceeded {
+        ///The `callback_id` given when the translation was requested.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_id: ::std::option::Option<::std::string::String>,
+        ///The language the video was translated into.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_language: ::std::option::Option<::std::string::String>,
+        ///A download link of the translated video that expires.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///The translation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_translate_id: ::std::option::Option<::std::string::String>,
+    }
     ///A translation job, which dubs one source video into one language.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VideoTranslation {
@@ -7652,6 +7747,180 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
             value.parse()
         }
     }
+    ///The JSON body HeyGen POSTs to a registered endpoint, chosen by `event_type`; `event_data` depends on it. Where HeyGen documents the fields of `event_data` they are typed (every one optional, since the pages added fields over time); elsewhere `event_data` is free-form. `heygen_client::v3::webhook` verifies a delivery and parses it into this type; an event type this version does not list stays whole in `Unknown`. The names of the `hyperframes_video.*` and `ai_clipping.*` events are inferred from HeyGen's other events (see docs/v3-webhooks-facts.md).
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[serde(tag = "event_type", content = "event_data")]
+    #[non_exhaustive]
+    pub enum WebhookDelivery {
+        /**AvatarVideoSuccess
+
+A video has rendered.*/
+        #[serde(rename = "avatar_video.success")]
+        AvatarVideoSuccess(AvatarVideoSucceeded),
+        /**AvatarVideoFail
+
+A video failed to render.*/
+        #[serde(rename = "avatar_video.fail")]
+        AvatarVideoFail(AvatarVideoFailed),
+        /**AvatarVideoGifSuccess
+
+A video's GIF preview is ready (same fields as `avatar_video.success`).*/
+        #[serde(rename = "avatar_video_gif.success")]
+        AvatarVideoGifSuccess(AvatarVideoSucceeded),
+        /**AvatarVideoGifFail
+
+A video's GIF preview failed (same fields as `avatar_video.fail`).*/
+        #[serde(rename = "avatar_video_gif.fail")]
+        AvatarVideoGifFail(AvatarVideoFailed),
+        /**AvatarVideoCaptionSuccess
+
+A video's captions are ready; fields not documented.*/
+        #[serde(rename = "avatar_video_caption.success")]
+        AvatarVideoCaptionSuccess(WebhookEventDetails),
+        /**AvatarVideoCaptionFail
+
+A video's captions failed; fields not documented.*/
+        #[serde(rename = "avatar_video_caption.fail")]
+        AvatarVideoCaptionFail(WebhookEventDetails),
+        /**VideoTranslateSuccess
+
+A translated video is ready.*/
+        #[serde(rename = "video_translate.success")]
+        VideoTranslateSuccess(VideoTranslateSucceeded),
+        /**VideoTranslateFail
+
+A translation failed.*/
+        #[serde(rename = "video_translate.fail")]
+        VideoTranslateFail(VideoTranslateFailed),
+        /**VideoTranslatePreflightValidationFailed
+
+A translation's input was refused before the work started; fields not documented.*/
+        #[serde(rename = "video_translate.preflight.validation_failed")]
+        VideoTranslatePreflightValidationFailed(WebhookEventDetails),
+        /**VideoTranslatePreflightDownloadFailed
+
+HeyGen could not fetch a translation's input URL; fields not documented.*/
+        #[serde(rename = "video_translate.preflight.download_failed")]
+        VideoTranslatePreflightDownloadFailed(WebhookEventDetails),
+        /**VideoAgentSuccess
+
+A Video Agent session finished its video; fields not documented.*/
+        #[serde(rename = "video_agent.success")]
+        VideoAgentSuccess(WebhookEventDetails),
+        /**VideoAgentFail
+
+A Video Agent session failed; fields not documented.*/
+        #[serde(rename = "video_agent.fail")]
+        VideoAgentFail(WebhookEventDetails),
+        /**PersonalizedVideo
+
+A personalized video has been made for one contact.*/
+        #[serde(rename = "personalized_video")]
+        PersonalizedVideo(PersonalizedVideoMade),
+        /**InstantAvatarSuccess
+
+An instant avatar is ready; fields not documented.*/
+        #[serde(rename = "instant_avatar.success")]
+        InstantAvatarSuccess(WebhookEventDetails),
+        /**InstantAvatarFail
+
+An instant avatar could not be made; fields not documented.*/
+        #[serde(rename = "instant_avatar.fail")]
+        InstantAvatarFail(WebhookEventDetails),
+        /**PhotoAvatarGenerationSuccess
+
+Photo avatar images were generated; fields not documented.*/
+        #[serde(rename = "photo_avatar_generation.success")]
+        PhotoAvatarGenerationSuccess(WebhookEventDetails),
+        /**PhotoAvatarGenerationFail
+
+Photo avatar generation failed; fields not documented.*/
+        #[serde(rename = "photo_avatar_generation.fail")]
+        PhotoAvatarGenerationFail(WebhookEventDetails),
+        /**PhotoAvatarTrainSuccess
+
+A photo avatar finished training; fields not documented.*/
+        #[serde(rename = "photo_avatar_train.success")]
+        PhotoAvatarTrainSuccess(WebhookEventDetails),
+        /**PhotoAvatarTrainFail
+
+A photo avatar's training failed; fields not documented.*/
+        #[serde(rename = "photo_avatar_train.fail")]
+        PhotoAvatarTrainFail(WebhookEventDetails),
+        /**PhotoAvatarAddMotionSuccess
+
+Motion was added to a photo avatar; fields not documented.*/
+        #[serde(rename = "photo_avatar_add_motion.success")]
+        PhotoAvatarAddMotionSuccess(WebhookEventDetails),
+        /**PhotoAvatarAddMotionFail
+
+Adding motion to a photo avatar failed; fields not documented.*/
+        #[serde(rename = "photo_avatar_add_motion.fail")]
+        PhotoAvatarAddMotionFail(WebhookEventDetails),
+        /**ProofreadCreationSuccess
+
+A translation proofread is ready for review; fields not documented.*/
+        #[serde(rename = "proofread_creation.success")]
+        ProofreadCreationSuccess(WebhookEventDetails),
+        /**ProofreadCreationFail
+
+A translation proofread could not be made; fields not documented.*/
+        #[serde(rename = "proofread_creation.fail")]
+        ProofreadCreationFail(WebhookEventDetails),
+        /**LiveAvatarSuccess
+
+A live avatar session ended normally; fields not documented.*/
+        #[serde(rename = "live_avatar.success")]
+        LiveAvatarSuccess(WebhookEventDetails),
+        /**LiveAvatarFail
+
+A live avatar session failed; fields not documented.*/
+        #[serde(rename = "live_avatar.fail")]
+        LiveAvatarFail(WebhookEventDetails),
+        /**HyperframesVideoSuccess
+
+A HyperFrames video has rendered; name inferred, fields not documented.*/
+        #[serde(rename = "hyperframes_video.success")]
+        HyperframesVideoSuccess(WebhookEventDetails),
+        /**HyperframesVideoFail
+
+A HyperFrames video failed; name inferred, fields not documented.*/
+        #[serde(rename = "hyperframes_video.fail")]
+        HyperframesVideoFail(WebhookEventDetails),
+        /**AiClippingSuccess
+
+An AI clipping job finished its clips; name inferred, fields not documented.*/
+        #[serde(rename = "ai_clipping.success")]
+        AiClippingSuccess(WebhookEventDetails),
+        /**AiClippingFail
+
+An AI clipping job failed; name inferred, fields not documented.*/
+        #[serde(rename = "ai_clipping.fail")]
+        AiClippingFail(WebhookEventDetails),
+        /**BatchFinished
+
+Every item of a batch (videos, translations, lipsyncs, asset completions) has ended; the batch's GET has the per-item results. Fields not documented.*/
+        #[serde(rename = "batch.finished")]
+        BatchFinished(WebhookEventDetails),
+        /// A kind this version of the client does not know yet, kept as sent.
+        #[serde(untagged)]
+        Unknown(::serde_json::Value),
+    }
+    impl ::std::convert::From<VideoTranslateSucceeded> for WebhookDelivery {
+        fn from(value: VideoTranslateSucceeded) -> Self {
+            Self::VideoTranslateSuccess(value)
+        }
+    }
+    impl ::std::convert::From<VideoTranslateFailed> for WebhookDelivery {
+        fn from(value: VideoTranslateFailed) -> Self {
+            Self::VideoTranslateFail(value)
+        }
+    }
+    impl ::std::convert::From<PersonalizedVideoMade> for WebhookDelivery {
+        fn from(value: PersonalizedVideoMade) -> Self {
+            Self::PersonalizedVideo(value)
+        }
+    }
     ///A registered webhook endpoint.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct WebhookEndpoint {
@@ -7757,11 +8026,40 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
     pub struct WebhookEvent {
         ///When the event was created, as an ISO 8601 string.
         pub created_at: ::std::string::String,
-        ///The event's details, whose fields depend on `event_type` (for video events `video_id`, `url`, `callback_id`, ...); see docs/v3-webhooks-facts.md.
+        ///The event's details, whose fields depend on `event_type` (for video events `video_id`, `url`, `callback_id`, ...), as a delivery carries them: `WebhookDelivery` types them (`heygen_client::v3::webhook::Delivery::from_event`).
         pub event_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The event's id.
         pub event_id: ::std::string::String,
         pub event_type: WebhookEventType,
+    }
+    ///The `event_data` of an event whose fields HeyGen does not document, as sent.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct WebhookEventDetails(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for WebhookEventDetails {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<WebhookEventDetails>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: WebhookEventDetails) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for WebhookEventDetails {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
     }
     ///The name of an event, such as `avatar_video.success`. The set grows over time, so it is an open string: `list_webhook_event_types` gives the current set. Names seen in HeyGen's pages and CLI: `avatar_video.success`/`.fail`, `avatar_video_gif.*`, `avatar_video_caption.*`, `video_translate.success`/`.fail`, `video_translate.preflight.validation_failed`, `video_translate.preflight.download_failed`, `video_agent.*`, `personalized_video`, `instant_avatar.*`, `photo_avatar_generation.*`, `photo_avatar_train.*`, `photo_avatar_add_motion.*`, `proofread_creation.*`, `live_avatar.*`, `hyperframes_video.*`, `ai_clipping.*` and `batch.finished`.
     #[derive(
@@ -8705,6 +9003,305 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
                         }
                     }
                     StrictVideoVoiceEngineSettings::Starfish => Self::Starfish,
+                },
+            )
+        }
+    }
+    #[derive(::serde::Deserialize)]
+    #[serde(tag = "event_type", content = "event_data")]
+    enum StrictWebhookDelivery {
+        /**AvatarVideoSuccess
+
+A video has rendered.*/
+        #[serde(rename = "avatar_video.success")]
+        AvatarVideoSuccess(AvatarVideoSucceeded),
+        /**AvatarVideoFail
+
+A video failed to render.*/
+        #[serde(rename = "avatar_video.fail")]
+        AvatarVideoFail(AvatarVideoFailed),
+        /**AvatarVideoGifSuccess
+
+A video's GIF preview is ready (same fields as `avatar_video.success`).*/
+        #[serde(rename = "avatar_video_gif.success")]
+        AvatarVideoGifSuccess(AvatarVideoSucceeded),
+        /**AvatarVideoGifFail
+
+A video's GIF preview failed (same fields as `avatar_video.fail`).*/
+        #[serde(rename = "avatar_video_gif.fail")]
+        AvatarVideoGifFail(AvatarVideoFailed),
+        /**AvatarVideoCaptionSuccess
+
+A video's captions are ready; fields not documented.*/
+        #[serde(rename = "avatar_video_caption.success")]
+        AvatarVideoCaptionSuccess(WebhookEventDetails),
+        /**AvatarVideoCaptionFail
+
+A video's captions failed; fields not documented.*/
+        #[serde(rename = "avatar_video_caption.fail")]
+        AvatarVideoCaptionFail(WebhookEventDetails),
+        /**VideoTranslateSuccess
+
+A translated video is ready.*/
+        #[serde(rename = "video_translate.success")]
+        VideoTranslateSuccess(VideoTranslateSucceeded),
+        /**VideoTranslateFail
+
+A translation failed.*/
+        #[serde(rename = "video_translate.fail")]
+        VideoTranslateFail(VideoTranslateFailed),
+        /**VideoTranslatePreflightValidationFailed
+
+A translation's input was refused before the work started; fields not documented.*/
+        #[serde(rename = "video_translate.preflight.validation_failed")]
+        VideoTranslatePreflightValidationFailed(WebhookEventDetails),
+        /**VideoTranslatePreflightDownloadFailed
+
+HeyGen could not fetch a translation's input URL; fields not documented.*/
+        #[serde(rename = "video_translate.preflight.download_failed")]
+        VideoTranslatePreflightDownloadFailed(WebhookEventDetails),
+        /**VideoAgentSuccess
+
+A Video Agent session finished its video; fields not documented.*/
+        #[serde(rename = "video_agent.success")]
+        VideoAgentSuccess(WebhookEventDetails),
+        /**VideoAgentFail
+
+A Video Agent session failed; fields not documented.*/
+        #[serde(rename = "video_agent.fail")]
+        VideoAgentFail(WebhookEventDetails),
+        /**PersonalizedVideo
+
+A personalized video has been made for one contact.*/
+        #[serde(rename = "personalized_video")]
+        PersonalizedVideo(PersonalizedVideoMade),
+        /**InstantAvatarSuccess
+
+An instant avatar is ready; fields not documented.*/
+        #[serde(rename = "instant_avatar.success")]
+        InstantAvatarSuccess(WebhookEventDetails),
+        /**InstantAvatarFail
+
+An instant avatar could not be made; fields not documented.*/
+        #[serde(rename = "instant_avatar.fail")]
+        InstantAvatarFail(WebhookEventDetails),
+        /**PhotoAvatarGenerationSuccess
+
+Photo avatar images were generated; fields not documented.*/
+        #[serde(rename = "photo_avatar_generation.success")]
+        PhotoAvatarGenerationSuccess(WebhookEventDetails),
+        /**PhotoAvatarGenerationFail
+
+Photo avatar generation failed; fields not documented.*/
+        #[serde(rename = "photo_avatar_generation.fail")]
+        PhotoAvatarGenerationFail(WebhookEventDetails),
+        /**PhotoAvatarTrainSuccess
+
+A photo avatar finished training; fields not documented.*/
+        #[serde(rename = "photo_avatar_train.success")]
+        PhotoAvatarTrainSuccess(WebhookEventDetails),
+        /**PhotoAvatarTrainFail
+
+A photo avatar's training failed; fields not documented.*/
+        #[serde(rename = "photo_avatar_train.fail")]
+        PhotoAvatarTrainFail(WebhookEventDetails),
+        /**PhotoAvatarAddMotionSuccess
+
+Motion was added to a photo avatar; fields not documented.*/
+        #[serde(rename = "photo_avatar_add_motion.success")]
+        PhotoAvatarAddMotionSuccess(WebhookEventDetails),
+        /**PhotoAvatarAddMotionFail
+
+Adding motion to a photo avatar failed; fields not documented.*/
+        #[serde(rename = "photo_avatar_add_motion.fail")]
+        PhotoAvatarAddMotionFail(WebhookEventDetails),
+        /**ProofreadCreationSuccess
+
+A translation proofread is ready for review; fields not documented.*/
+        #[serde(rename = "proofread_creation.success")]
+        ProofreadCreationSuccess(WebhookEventDetails),
+        /**ProofreadCreationFail
+
+A translation proofread could not be made; fields not documented.*/
+        #[serde(rename = "proofread_creation.fail")]
+        ProofreadCreationFail(WebhookEventDetails),
+        /**LiveAvatarSuccess
+
+A live avatar session ended normally; fields not documented.*/
+        #[serde(rename = "live_avatar.success")]
+        LiveAvatarSuccess(WebhookEventDetails),
+        /**LiveAvatarFail
+
+A live avatar session failed; fields not documented.*/
+        #[serde(rename = "live_avatar.fail")]
+        LiveAvatarFail(WebhookEventDetails),
+        /**HyperframesVideoSuccess
+
+A HyperFrames video has rendered; name inferred, fields not documented.*/
+        #[serde(rename = "hyperframes_video.success")]
+        HyperframesVideoSuccess(WebhookEventDetails),
+        /**HyperframesVideoFail
+
+A HyperFrames video failed; name inferred, fields not documented.*/
+        #[serde(rename = "hyperframes_video.fail")]
+        HyperframesVideoFail(WebhookEventDetails),
+        /**AiClippingSuccess
+
+An AI clipping job finished its clips; name inferred, fields not documented.*/
+        #[serde(rename = "ai_clipping.success")]
+        AiClippingSuccess(WebhookEventDetails),
+        /**AiClippingFail
+
+An AI clipping job failed; name inferred, fields not documented.*/
+        #[serde(rename = "ai_clipping.fail")]
+        AiClippingFail(WebhookEventDetails),
+        /**BatchFinished
+
+Every item of a batch (videos, translations, lipsyncs, asset completions) has ended; the batch's GET has the per-item results. Fields not documented.*/
+        #[serde(rename = "batch.finished")]
+        BatchFinished(WebhookEventDetails),
+    }
+    impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let kind = value.get("event_type").and_then(::serde_json::Value::as_str);
+            if !kind
+                .is_some_and(|kind| {
+                    [
+                        "avatar_video.success",
+                        "avatar_video.fail",
+                        "avatar_video_gif.success",
+                        "avatar_video_gif.fail",
+                        "avatar_video_caption.success",
+                        "avatar_video_caption.fail",
+                        "video_translate.success",
+                        "video_translate.fail",
+                        "video_translate.preflight.validation_failed",
+                        "video_translate.preflight.download_failed",
+                        "video_agent.success",
+                        "video_agent.fail",
+                        "personalized_video",
+                        "instant_avatar.success",
+                        "instant_avatar.fail",
+                        "photo_avatar_generation.success",
+                        "photo_avatar_generation.fail",
+                        "photo_avatar_train.success",
+                        "photo_avatar_train.fail",
+                        "photo_avatar_add_motion.success",
+                        "photo_avatar_add_motion.fail",
+                        "proofread_creation.success",
+                        "proofread_creation.fail",
+                        "live_avatar.success",
+                        "live_avatar.fail",
+                        "hyperframes_video.success",
+                        "hyperframes_video.fail",
+                        "ai_clipping.success",
+                        "ai_clipping.fail",
+                        "batch.finished",
+                    ]
+                        .contains(&kind)
+                })
+            {
+                return Ok(Self::Unknown(value));
+            }
+            let strict: StrictWebhookDelivery = ::serde_json::from_value(value)
+                .map_err(<D::Error as ::serde::de::Error>::custom)?;
+            Ok(
+                match strict {
+                    StrictWebhookDelivery::AvatarVideoSuccess(field0) => {
+                        Self::AvatarVideoSuccess(field0)
+                    }
+                    StrictWebhookDelivery::AvatarVideoFail(field0) => {
+                        Self::AvatarVideoFail(field0)
+                    }
+                    StrictWebhookDelivery::AvatarVideoGifSuccess(field0) => {
+                        Self::AvatarVideoGifSuccess(field0)
+                    }
+                    StrictWebhookDelivery::AvatarVideoGifFail(field0) => {
+                        Self::AvatarVideoGifFail(field0)
+                    }
+                    StrictWebhookDelivery::AvatarVideoCaptionSuccess(field0) => {
+                        Self::AvatarVideoCaptionSuccess(field0)
+                    }
+                    StrictWebhookDelivery::AvatarVideoCaptionFail(field0) => {
+                        Self::AvatarVideoCaptionFail(field0)
+                    }
+                    StrictWebhookDelivery::VideoTranslateSuccess(field0) => {
+                        Self::VideoTranslateSuccess(field0)
+                    }
+                    StrictWebhookDelivery::VideoTranslateFail(field0) => {
+                        Self::VideoTranslateFail(field0)
+                    }
+                    StrictWebhookDelivery::VideoTranslatePreflightValidationFailed(
+                        field0,
+                    ) => Self::VideoTranslatePreflightValidationFailed(field0),
+                    StrictWebhookDelivery::VideoTranslatePreflightDownloadFailed(
+                        field0,
+                    ) => Self::VideoTranslatePreflightDownloadFailed(field0),
+                    StrictWebhookDelivery::VideoAgentSuccess(field0) => {
+                        Self::VideoAgentSuccess(field0)
+                    }
+                    StrictWebhookDelivery::VideoAgentFail(field0) => {
+                        Self::VideoAgentFail(field0)
+                    }
+                    StrictWebhookDelivery::PersonalizedVideo(field0) => {
+                        Self::PersonalizedVideo(field0)
+                    }
+                    StrictWebhookDelivery::InstantAvatarSuccess(field0) => {
+                        Self::InstantAvatarSuccess(field0)
+                    }
+                    StrictWebhookDelivery::InstantAvatarFail(field0) => {
+                        Self::InstantAvatarFail(field0)
+                    }
+                    StrictWebhookDelivery::PhotoAvatarGenerationSuccess(field0) => {
+                        Self::PhotoAvatarGenerationSuccess(field0)
+                    }
+                    StrictWebhookDelivery::PhotoAvatarGenerationFail(field0) => {
+                        Self::PhotoAvatarGenerationFail(field0)
+                    }
+                    StrictWebhookDelivery::PhotoAvatarTrainSuccess(field0) => {
+                        Self::PhotoAvatarTrainSuccess(field0)
+                    }
+                    StrictWebhookDelivery::PhotoAvatarTrainFail(field0) => {
+                        Self::PhotoAvatarTrainFail(field0)
+                    }
+                    StrictWebhookDelivery::PhotoAvatarAddMotionSuccess(field0) => {
+                        Self::PhotoAvatarAddMotionSuccess(field0)
+                    }
+                    StrictWebhookDelivery::PhotoAvatarAddMotionFail(field0) => {
+                        Self::PhotoAvatarAddMotionFail(field0)
+                    }
+                    StrictWebhookDelivery::ProofreadCreationSuccess(field0) => {
+                        Self::ProofreadCreationSuccess(field0)
+                    }
+                    StrictWebhookDelivery::ProofreadCreationFail(field0) => {
+                        Self::ProofreadCreationFail(field0)
+                    }
+                    StrictWebhookDelivery::LiveAvatarSuccess(field0) => {
+                        Self::LiveAvatarSuccess(field0)
+                    }
+                    StrictWebhookDelivery::LiveAvatarFail(field0) => {
+                        Self::LiveAvatarFail(field0)
+                    }
+                    StrictWebhookDelivery::HyperframesVideoSuccess(field0) => {
+                        Self::HyperframesVideoSuccess(field0)
+                    }
+                    StrictWebhookDelivery::HyperframesVideoFail(field0) => {
+                        Self::HyperframesVideoFail(field0)
+                    }
+                    StrictWebhookDelivery::AiClippingSuccess(field0) => {
+                        Self::AiClippingSuccess(field0)
+                    }
+                    StrictWebhookDelivery::AiClippingFail(field0) => {
+                        Self::AiClippingFail(field0)
+                    }
+                    StrictWebhookDelivery::BatchFinished(field0) => {
+                        Self::BatchFinished(field0)
+                    }
                 },
             )
         }
@@ -15328,7 +15925,6 @@ Sends a `GET` request to `/v3/videos/batches/{batch_id}` on each poll*/
         &'a self,
         batch_id: &'a str,
         limit: Option<i64>,
-        token: Option<&'a str>,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoBatchDetail, crate::Error> {
         crate::rt::wait(
@@ -15338,7 +15934,7 @@ Sends a `GET` request to `/v3/videos/batches/{batch_id}` on each poll*/
                     let limit = limit.clone();
                     async move {
                         let reply = self
-                            .get_video_batch(batch_id, limit, token)
+                            .get_video_batch(batch_id, limit, None)
                             .await?
                             .into_inner();
                         let status = crate::rt::text(&reply.data.status);
@@ -15521,7 +16117,6 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` on each poll*/
         &'a self,
         batch_id: &'a str,
         limit: Option<i64>,
-        token: Option<&'a str>,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoBatchDetail, crate::Error> {
         crate::rt::wait(
@@ -15531,7 +16126,7 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` on each poll*/
                     let limit = limit.clone();
                     async move {
                         let reply = self
-                            .get_asset_batch(batch_id, limit, token)
+                            .get_asset_batch(batch_id, limit, None)
                             .await?
                             .into_inner();
                         let status = crate::rt::text(&reply.data.status);
@@ -16039,7 +16634,6 @@ Sends a `GET` request to `/v3/video-translations/batches/{batch_id}` on each pol
         &'a self,
         batch_id: &'a str,
         limit: Option<i64>,
-        token: Option<&'a str>,
         options: &crate::WaitOptions,
     ) -> Result<types::VideoTranslationBatch, crate::Error> {
         crate::rt::wait(
@@ -16049,7 +16643,7 @@ Sends a `GET` request to `/v3/video-translations/batches/{batch_id}` on each pol
                     let limit = limit.clone();
                     async move {
                         let reply = self
-                            .get_video_translation_batch(batch_id, limit, token)
+                            .get_video_translation_batch(batch_id, limit, None)
                             .await?
                             .into_inner();
                         let status = crate::rt::text(&reply.data.status);
@@ -16190,7 +16784,6 @@ Sends a `GET` request to `/v3/lipsyncs/batches/{batch_id}` on each poll*/
         &'a self,
         batch_id: &'a str,
         limit: Option<i64>,
-        token: Option<&'a str>,
         options: &crate::WaitOptions,
     ) -> Result<types::LipsyncBatch, crate::Error> {
         crate::rt::wait(
@@ -16200,7 +16793,7 @@ Sends a `GET` request to `/v3/lipsyncs/batches/{batch_id}` on each poll*/
                     let limit = limit.clone();
                     async move {
                         let reply = self
-                            .get_lipsync_batch(batch_id, limit, token)
+                            .get_lipsync_batch(batch_id, limit, None)
                             .await?
                             .into_inner();
                         let status = crate::rt::text(&reply.data.status);

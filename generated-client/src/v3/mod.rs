@@ -24,12 +24,32 @@
 //!   still runs is waited out;
 //! - paged lists get a `*_stream` method that follows `next_token` while `has_more`;
 //! - background jobs get `wait_for_*` methods.
+//!
+//! Beside the generated operations, hand-written helpers for files and batches:
+//! [`types::AssetInput::url`], [`asset_id`](types::AssetInput::asset_id),
+//! [`bytes`](types::AssetInput::bytes) and [`from_file`](types::AssetInput::from_file) build file
+//! inputs; [`Client::upload_asset_file`] uploads a file of any size (the direct upload,
+//! [`Client::direct_upload_file`], above [`MAX_UPLOAD_ASSET_BYTES`]); and
+//! [`Client::create_video_batch_and_wait`] and [`Client::upload_asset_files`] run batches of up
+//! to [`MAX_BATCH_ITEMS`] and return each item's [`BatchOutcome`].
+//! Webhook deliveries are verified and typed by [`webhook`].
 
 #[allow(dead_code, missing_docs, clippy::all)]
 #[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 
+mod assets;
+mod batch;
+mod upload;
+
+pub use assets::MAX_INLINE_BYTES;
+pub use batch::{BatchOutcome, MAX_BATCH_ITEMS};
 pub use generated::{Client, params, types};
+pub use upload::{
+    DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, PUT_OPERATION, UploadProgress, UploadProgressFn, UploadedAsset,
+};
+
+pub mod webhook;
 
 impl crate::Client {
     /// The v3 client with this client's configuration: the same credentials, hosts, timeouts,
