@@ -329,7 +329,7 @@ pub fn vec_item(ty: &Type) -> Option<&syn::Ident> {
     }
 }
 
-fn types_module(file: &syn::File) -> Option<&[Item]> {
+pub(crate) fn types_module(file: &syn::File) -> Option<&[Item]> {
     file.items.iter().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items.as_slice()),
         _ => None,

@@ -231,12 +231,26 @@ pub fn generate_spec_for(file: &Path, spec: &Spec, module: &str) -> Result<Gener
             .collect();
         SpecError::new(file, problems)
     })?;
+    let constructors = emit::params::body_constructors(&client, &bound);
     transform::apply(&mut client, &bound);
+    add_to_types(&mut client, constructors);
+    client.items.extend(emit::params::module(&bound));
     client.items.extend(syn::parse2::<syn::File>(emit::facts::tokens(&spec.api))?.items);
     client.items.extend(emit::workflows::impl_block(&workflows));
     let calls = syn::parse2(emit::calls::tokens(module, &bound))?;
     let surface = emit::surface::methods(&client, &bound, &workflows);
     Ok(Generated { client, calls, surface })
+}
+
+/// Appends `items` to the generated `types` module.
+fn add_to_types(client: &mut syn::File, items: Vec<syn::Item>) {
+    let types = client.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    });
+    if let Some((_, types)) = types {
+        types.extend(items);
+    }
 }
 
 /// The formatted client code for a validated spec.

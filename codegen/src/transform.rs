@@ -6,6 +6,8 @@
 //!   every tagged union keeps unknown kinds whole in `Unknown(Value)`, so new server values do
 //!   not break decoding (a known kind that does not match its schema is still an error);
 //! - methods of deprecated operations are `#[deprecated]`;
+//! - an operation's many optional arguments come in its parameters struct (see
+//!   [`crate::emit::params`]);
 //! - progenitor's `prelude` module goes (the crate exports `Client` itself).
 
 use proc_macro2::Span;
@@ -17,6 +19,7 @@ use syn::{
 };
 
 use crate::bind::{Bound, is_inherent_client_impl};
+use crate::emit::params;
 
 /// The hand-written items the transformed code calls, in `heygen-client`.
 const FINISH: &str = "crate::rt::finish";
@@ -105,11 +108,52 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
             FnArg::Receiver(_) => None,
         })
         .collect();
+    // Many optional arguments travel in the operation's parameters struct; the raw method still
+    // takes them one by one.
+    let args = match params::plan(bound) {
+        Some(params) => take_params(&mut public, &params, args),
+        None => args,
+    };
     let finish: syn::Path = syn::parse_str(FINISH).expect("a path");
     let status = op.success.as_ref().map_or(200, |s| s.status);
     let (raw_name, id) = (&raw.sig.ident, op.id.as_str());
     public.block = parse_quote!({ #finish(self.inner(), #id, #status, self.#raw_name(#args).await).await });
     (public, raw)
+}
+
+/// The public method takes `params` in place of the struct's fields; returns the raw method's
+/// arguments, those fields read from it.
+fn take_params(
+    public: &mut ImplItemFn,
+    params: &params::Params,
+    args: Punctuated<Expr, Token![,]>,
+) -> Punctuated<Expr, Token![,]> {
+    let arg = &params.arg;
+    let held = |expr: &Expr| params.fields.iter().find(|f| matches!(expr, Expr::Path(p) if p.path.is_ident(&f.ident)));
+    let args = args
+        .into_iter()
+        .map(|expr| match held(&expr) {
+            Some(field) => {
+                let ident = &field.ident;
+                parse_quote!(#arg.#ident)
+            }
+            None => expr,
+        })
+        .collect();
+    let inputs = std::mem::take(&mut public.sig.inputs);
+    public.sig.inputs = inputs
+        .into_iter()
+        .filter(|input| match input {
+            FnArg::Typed(typed) => {
+                !matches!(&*typed.pat, Pat::Ident(i) if params.fields.iter().any(|f| f.ident == i.ident))
+            }
+            FnArg::Receiver(_) => true,
+        })
+        .collect();
+    let ty = params.ty();
+    public.sig.inputs.push(parse_quote!(#arg: #ty));
+    params::rewrite_docs(&mut public.attrs, params);
+    args
 }
 
 /// progenitor cannot generate `multipart/form-data` bodies, so it gets the operation without its

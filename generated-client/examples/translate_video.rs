@@ -4,7 +4,6 @@
 mod common;
 
 use heygen_client::{Client, WaitOptions, types};
-use serde_json::json;
 
 fn main() -> std::process::ExitCode {
     common::main("translate_video <video_url> <output_language>", 2, |client, args| async move {
@@ -13,8 +12,11 @@ fn main() -> std::process::ExitCode {
 }
 
 pub async fn run(client: &Client, args: &[String], wait: &WaitOptions) -> common::Outcome {
-    let body: types::TranslateVideoRequest =
-        serde_json::from_value(json!({"video_url": args[0], "output_language": args[1]}))?;
+    // `new` takes the required fields; the rest are set by name, or left out.
+    let body = types::TranslateVideoRequest {
+        output_language: Some(args[1].clone()),
+        ..types::TranslateVideoRequest::new(&args[0])
+    };
     let job = client.translate_video(&body).await?.into_inner().data;
     let id = job.video_translate_id.ok_or("HeyGen returned no translation id")?;
     eprintln!("translation {id} started; waiting for it");

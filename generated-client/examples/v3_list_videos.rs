@@ -13,7 +13,7 @@ fn main() -> std::process::ExitCode {
 pub async fn run(client: &v3::Client) -> common::Outcome {
     let mut lines = Vec::new();
     // Pages are fetched as the stream is read, so the first videos print before the last page.
-    let mut videos = client.list_videos_stream(None, Some(100), None);
+    let mut videos = client.list_videos_stream(v3::params::ListVideosParams { limit: Some(100), ..Default::default() });
     while let Some(video) = videos.try_next().await? {
         lines.push(format!("{} {}", video.id, video.status));
     }

@@ -6988,6 +6988,309 @@ A pause.*/
             )
         }
     }
+    impl AddPhotoAvatarLooksRequest {
+        ///The required fields (`group_id`, `image_keys`) as given, every other one unset or at its default; set more with `AddPhotoAvatarLooksRequest { field: ..., ..AddPhotoAvatarLooksRequest::new(...) }`.
+        pub fn new(
+            group_id: impl ::std::convert::Into<::std::string::String>,
+            image_keys: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            Self {
+                generation_id: ::std::option::Option::None,
+                group_id: ::std::convert::Into::into(group_id),
+                image_keys: ::std::convert::Into::into(image_keys),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+    impl AddPhotoAvatarMotionRequest {
+        ///The required fields (`id`) as given, every other one unset or at its default; set more with `AddPhotoAvatarMotionRequest { field: ..., ..AddPhotoAvatarMotionRequest::new(...) }`.
+        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                id: ::std::convert::Into::into(id),
+                motion_type: ::std::option::Option::None,
+                prompt: ::std::option::Option::None,
+            }
+        }
+    }
+    impl CreateAvatarIvVideoRequest {
+        ///The required fields (`image_key`, `script`, `video_title`, `voice_id`) as given, every other one unset or at its default; set more with `CreateAvatarIvVideoRequest { field: ..., ..CreateAvatarIvVideoRequest::new(...) }`.
+        pub fn new(
+            image_key: impl ::std::convert::Into<::std::string::String>,
+            script: impl ::std::convert::Into<::std::string::String>,
+            video_title: impl ::std::convert::Into<::std::string::String>,
+            voice_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                audio_asset_id: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                custom_motion_prompt: ::std::option::Option::None,
+                enhance_custom_motion_prompt: ::std::option::Option::None,
+                fit: ::std::option::Option::None,
+                image_key: ::std::convert::Into::into(image_key),
+                script: ::std::convert::Into::into(script),
+                video_orientation: ::std::option::Option::None,
+                video_title: ::std::convert::Into::into(video_title),
+                voice_id: ::std::convert::Into::into(voice_id),
+            }
+        }
+    }
+    impl CreateAvatarVideoV2Request {
+        ///The required fields (`video_inputs`) as given, every other one unset or at its default; set more with `CreateAvatarVideoV2Request { field: ..., ..CreateAvatarVideoV2Request::new(...) }`.
+        pub fn new(
+            video_inputs: impl ::std::convert::Into<::std::vec::Vec<VideoInput>>,
+        ) -> Self {
+            Self {
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                caption: ::std::option::Option::None,
+                caption_mode: ::std::option::Option::None,
+                dimension: ::std::option::Option::None,
+                enable_watermark: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                fps: ::std::option::Option::None,
+                test: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                video_inputs: ::std::convert::Into::into(video_inputs),
+            }
+        }
+    }
+    impl CreateKnowledgeBaseRequest {
+        ///The required fields (`name`) as given, every other one unset or at its default; set more with `CreateKnowledgeBaseRequest { field: ..., ..CreateKnowledgeBaseRequest::new(...) }`.
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                name: ::std::convert::Into::into(name),
+                opening: ::std::option::Option::None,
+                prompt: ::std::option::Option::None,
+            }
+        }
+    }
+    impl CreatePhotoAvatarGroupRequest {
+        ///The required fields (`image_key`, `name`) as given, every other one unset or at its default; set more with `CreatePhotoAvatarGroupRequest { field: ..., ..CreatePhotoAvatarGroupRequest::new(...) }`.
+        pub fn new(
+            image_key: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                generation_id: ::std::option::Option::None,
+                image_key: ::std::convert::Into::into(image_key),
+                name: ::std::convert::Into::into(name),
+            }
+        }
+    }
+    impl CreateVideoAvatarRequest {
+        ///The required fields (`avatar_name`, `training_footage_url`, `video_consent_url`) as given, every other one unset or at its default; set more with `CreateVideoAvatarRequest { field: ..., ..CreateVideoAvatarRequest::new(...) }`.
+        pub fn new(
+            avatar_name: impl ::std::convert::Into<::std::string::String>,
+            training_footage_url: impl ::std::convert::Into<::std::string::String>,
+            video_consent_url: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                avatar_group_id: ::std::option::Option::None,
+                avatar_name: ::std::convert::Into::into(avatar_name),
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                training_footage_url: ::std::convert::Into::into(training_footage_url),
+                video_consent_url: ::std::convert::Into::into(video_consent_url),
+            }
+        }
+    }
+    impl CreateWebhookEndpointRequest {
+        ///The required fields (`url`) as given, every other one unset or at its default; set more with `CreateWebhookEndpointRequest { field: ..., ..CreateWebhookEndpointRequest::new(...) }`.
+        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                entity_id: ::std::option::Option::None,
+                events: ::std::option::Option::None,
+                url: ::std::convert::Into::into(url),
+            }
+        }
+    }
+    impl GenerateFromTemplateRequest {
+        ///The required fields (`variables`) as given, every other one unset or at its default; set more with `GenerateFromTemplateRequest { field: ..., ..GenerateFromTemplateRequest::new(...) }`.
+        pub fn new(
+            variables: impl ::std::convert::Into<
+                ::std::collections::BTreeMap<::std::string::String, TemplateVariable>,
+            >,
+        ) -> Self {
+            Self {
+                brand_voice_id: ::std::option::Option::None,
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                caption: ::std::option::Option::None,
+                dimension: ::std::option::Option::None,
+                enable_sharing: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                fps: ::std::option::Option::None,
+                include_gif: ::std::option::Option::None,
+                keep_text_vertically_centered: ::std::option::Option::None,
+                reorder_music: ::std::option::Option::None,
+                scene_ids: ::std::default::Default::default(),
+                subtitles: ::std::option::Option::None,
+                test: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                variables: ::std::convert::Into::into(variables),
+            }
+        }
+    }
+    impl GeneratePhotoAvatarLooksRequest {
+        ///The required fields (`group_id`, `prompt`) as given, every other one unset or at its default; set more with `GeneratePhotoAvatarLooksRequest { field: ..., ..GeneratePhotoAvatarLooksRequest::new(...) }`.
+        pub fn new(
+            group_id: impl ::std::convert::Into<::std::string::String>,
+            prompt: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                group_id: ::std::convert::Into::into(group_id),
+                orientation: ::std::option::Option::None,
+                pose: ::std::option::Option::None,
+                prompt: ::std::convert::Into::into(prompt),
+                style: ::std::option::Option::None,
+            }
+        }
+    }
+    impl GeneratePhotoAvatarPhotosRequest {
+        ///The required fields (`age`, `appearance`, `ethnicity`, `gender`, `name`, `orientation`, `pose`, `style`) as given, every other one unset or at its default; set more with `GeneratePhotoAvatarPhotosRequest { field: ..., ..GeneratePhotoAvatarPhotosRequest::new(...) }`.
+        pub fn new(
+            age: impl ::std::convert::Into<PhotoAvatarAge>,
+            appearance: impl ::std::convert::Into<
+                GeneratePhotoAvatarPhotosRequestAppearance,
+            >,
+            ethnicity: impl ::std::convert::Into<PhotoAvatarEthnicity>,
+            gender: impl ::std::convert::Into<PhotoAvatarGender>,
+            name: impl ::std::convert::Into<::std::string::String>,
+            orientation: impl ::std::convert::Into<PhotoAvatarOrientation>,
+            pose: impl ::std::convert::Into<PhotoAvatarPose>,
+            style: impl ::std::convert::Into<PhotoAvatarStyle>,
+        ) -> Self {
+            Self {
+                age: ::std::convert::Into::into(age),
+                appearance: ::std::convert::Into::into(appearance),
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                ethnicity: ::std::convert::Into::into(ethnicity),
+                gender: ::std::convert::Into::into(gender),
+                name: ::std::convert::Into::into(name),
+                orientation: ::std::convert::Into::into(orientation),
+                pose: ::std::convert::Into::into(pose),
+                style: ::std::convert::Into::into(style),
+            }
+        }
+    }
+    impl GenerateProofreadRequest {
+        ///The required fields (`video_url`) as given, every other one unset or at its default; set more with `GenerateProofreadRequest { field: ..., ..GenerateProofreadRequest::new(...) }`.
+        pub fn new(video_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                brand_voice_id: ::std::option::Option::None,
+                disable_music_track: ::std::option::Option::None,
+                enable_speech_enhancement: ::std::option::Option::None,
+                enable_video_stretching: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                output_language: ::std::option::Option::None,
+                output_languages: ::std::default::Default::default(),
+                speaker_num: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                video_url: ::std::convert::Into::into(video_url),
+            }
+        }
+    }
+    impl GenerateVoicePreviewRequest {
+        ///The required fields (`text`, `voice_id`) as given, every other one unset or at its default; set more with `GenerateVoicePreviewRequest { field: ..., ..GenerateVoicePreviewRequest::new(...) }`.
+        pub fn new(
+            text: impl ::std::convert::Into<::std::string::String>,
+            voice_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                generation_type: ::std::option::Option::None,
+                settings: ::std::option::Option::None,
+                text: ::std::convert::Into::into(text),
+                text_type: ::std::option::Option::None,
+                voice_id: ::std::convert::Into::into(voice_id),
+                with_timestamps: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SendStreamingTaskRequest {
+        ///The required fields (`session_id`, `text`) as given, every other one unset or at its default; set more with `SendStreamingTaskRequest { field: ..., ..SendStreamingTaskRequest::new(...) }`.
+        pub fn new(
+            session_id: impl ::std::convert::Into<::std::string::String>,
+            text: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                session_id: ::std::convert::Into::into(session_id),
+                task_mode: ::std::option::Option::None,
+                task_type: ::std::option::Option::None,
+                text: ::std::convert::Into::into(text),
+            }
+        }
+    }
+    impl StartStreamingSessionRequest {
+        ///The required fields (`session_id`) as given, every other one unset or at its default; set more with `StartStreamingSessionRequest { field: ..., ..StartStreamingSessionRequest::new(...) }`.
+        pub fn new(
+            session_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                sdp: ::std::option::Option::None,
+                session_id: ::std::convert::Into::into(session_id),
+            }
+        }
+    }
+    impl TextOverlay {
+        ///The required fields (`text`, `type_`) as given, every other one unset or at its default; set more with `TextOverlay { field: ..., ..TextOverlay::new(...) }`.
+        pub fn new(
+            text: impl ::std::convert::Into<::std::string::String>,
+            type_: impl ::std::convert::Into<TextOverlayType>,
+        ) -> Self {
+            Self {
+                color: ::std::option::Option::None,
+                font_family: ::std::option::Option::None,
+                font_size: ::std::option::Option::None,
+                font_weight: ::std::option::Option::None,
+                position: ::std::option::Option::None,
+                text: ::std::convert::Into::into(text),
+                type_: ::std::convert::Into::into(type_),
+            }
+        }
+    }
+    impl TranslateVideoRequest {
+        ///The required fields (`video_url`) as given, every other one unset or at its default; set more with `TranslateVideoRequest { field: ..., ..TranslateVideoRequest::new(...) }`.
+        pub fn new(video_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                brand_voice_id: ::std::option::Option::None,
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                enable_dynamic_duration: ::std::option::Option::None,
+                keep_the_same_format: ::std::option::Option::None,
+                mode: ::std::option::Option::None,
+                output_language: ::std::option::Option::None,
+                output_languages: ::std::default::Default::default(),
+                speaker_num: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                translate_audio_only: ::std::option::Option::None,
+                video_url: ::std::convert::Into::into(video_url),
+            }
+        }
+    }
+    impl UpdateWebhookEndpointRequest {
+        ///The required fields (`endpoint_id`) as given, every other one unset or at its default; set more with `UpdateWebhookEndpointRequest { field: ..., ..UpdateWebhookEndpointRequest::new(...) }`.
+        pub fn new(
+            endpoint_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                endpoint_id: ::std::convert::Into::into(endpoint_id),
+                events: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+            }
+        }
+    }
+    impl VideoInput {
+        ///The required fields (`voice`) as given, every other one unset or at its default; set more with `VideoInput { field: ..., ..VideoInput::new(...) }`.
+        pub fn new(voice: impl ::std::convert::Into<Voice>) -> Self {
+            Self {
+                background: ::std::option::Option::None,
+                character: ::std::option::Option::None,
+                text: ::std::option::Option::None,
+                voice: ::std::convert::Into::into(voice),
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for HeyGen API
@@ -7328,10 +7631,7 @@ HeyGen reference: <https://docs.heygen.com/reference/video-list>
 Sends a `GET` request to `/v1/video.list`
 
 Arguments:
-- `folder_id`: Only videos in this folder.
-- `limit`: Videos per page, at most 100.
-- `title`: Only videos whose title matches. Seen in third-party clients, not in HeyGen's field table.
-- `token`: Cursor from the previous page.
+- `params`: the optional arguments, see [`params::ListVideosParams`]
 */
     #[deprecated(
         note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_videos` (see docs/migrating-to-v3.md)"
@@ -7340,16 +7640,20 @@ Arguments:
 **Moving to v3:** [`v3::Client::list_videos`](crate::v3::Client::list_videos). Paging uses `token` and `next_token` with `has_more`.*/
     pub async fn list_videos<'a>(
         &'a self,
-        folder_id: Option<&'a str>,
-        limit: Option<i32>,
-        title: Option<&'a str>,
-        token: Option<&'a str>,
+        params: params::ListVideosParams<'a>,
     ) -> Result<ResponseValue<types::VideoListResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_videos",
                 200u16,
-                self.raw_list_videos(folder_id, limit, title, token).await,
+                self
+                    .raw_list_videos(
+                        params.folder_id,
+                        params.limit,
+                        params.title,
+                        params.token,
+                    )
+                    .await,
             )
             .await
     }
@@ -7724,10 +8028,7 @@ HeyGen reference: <https://docs.heygen.com/reference/list-assets>
 Sends a `GET` request to `/v1/asset/list`
 
 Arguments:
-- `file_type`: Only assets of this kind, such as `image`, `video` or `audio`.
-- `folder_id`: Only assets in this folder.
-- `limit`: Assets per page, at most 100.
-- `token`: Cursor from the previous page.
+- `params`: the optional arguments, see [`params::ListAssetsParams`]
 */
     #[deprecated(
         note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_assets` (see docs/migrating-to-v3.md)"
@@ -7736,16 +8037,20 @@ Arguments:
 **Moving to v3:** [`v3::Client::list_assets`](crate::v3::Client::list_assets).*/
     pub async fn list_assets<'a>(
         &'a self,
-        file_type: Option<&'a str>,
-        folder_id: Option<&'a str>,
-        limit: Option<i32>,
-        token: Option<&'a str>,
+        params: params::ListAssetsParams<'a>,
     ) -> Result<ResponseValue<types::AssetListResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_assets",
                 200u16,
-                self.raw_list_assets(file_type, folder_id, limit, token).await,
+                self
+                    .raw_list_assets(
+                        params.file_type,
+                        params.folder_id,
+                        params.limit,
+                        params.token,
+                    )
+                    .await,
             )
             .await
     }
@@ -9260,9 +9565,7 @@ HeyGen reference: <https://docs.heygen.com/reference/list-brand-voices>
 Sends a `GET` request to `/v1/brand_voice/list`
 
 Arguments:
-- `limit`: Glossaries per page, from 0 to 100; HeyGen uses 100.
-- `name_only`: Return only names. Known from third-party clients only.
-- `token`: Cursor from the previous page.
+- `params`: the optional arguments, see [`params::ListBrandVoicesParams`]
 */
     #[deprecated(
         note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_brand_glossaries` (see docs/migrating-to-v3.md)"
@@ -9271,15 +9574,15 @@ Arguments:
 **Moving to v3:** [`v3::Client::list_brand_glossaries`](crate::v3::Client::list_brand_glossaries). Brand voices are brand glossaries in v3 (`brand_glossary_id` is the old `brand_voice_id`).*/
     pub async fn list_brand_voices<'a>(
         &'a self,
-        limit: Option<i32>,
-        name_only: Option<bool>,
-        token: Option<&'a str>,
+        params: params::ListBrandVoicesParams<'a>,
     ) -> Result<ResponseValue<types::BrandVoiceListResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_brand_voices",
                 200u16,
-                self.raw_list_brand_voices(limit, name_only, token).await,
+                self
+                    .raw_list_brand_voices(params.limit, params.name_only, params.token)
+                    .await,
             )
             .await
     }
@@ -10344,30 +10647,26 @@ HeyGen reference: <https://docs.heygen.com/reference/list-folders>
 Sends a `GET` request to `/v1/folders`
 
 Arguments:
-- `is_trash`: List trashed folders instead of live ones.
-- `limit`: Folders per page, at most 100.
-- `name_filter`: Only folders whose name contains this text.
-- `parent_id`: Only folders directly under this folder.
-- `token`: Cursor from the previous page. HeyGen's page mentions a pagination token
-without naming the parameter; `token` is the name third-party clients use.
-
+- `params`: the optional arguments, see [`params::ListFoldersParams`]
 */
     /**
 **Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. Folders are not in the v3 surface covered here (HeyGen's CLI adds folder create and get; paths unverified).*/
     pub async fn list_folders<'a>(
         &'a self,
-        is_trash: Option<bool>,
-        limit: Option<i32>,
-        name_filter: Option<&'a str>,
-        parent_id: Option<&'a str>,
-        token: Option<&'a str>,
+        params: params::ListFoldersParams<'a>,
     ) -> Result<ResponseValue<types::FolderListResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_folders",
                 200u16,
                 self
-                    .raw_list_folders(is_trash, limit, name_filter, parent_id, token)
+                    .raw_list_folders(
+                        params.is_trash,
+                        params.limit,
+                        params.name_filter,
+                        params.parent_id,
+                        params.token,
+                    )
                     .await,
             )
             .await
@@ -10875,24 +11174,14 @@ HeyGen reference: <https://docs.heygen.com/reference/list-sessions-v2>
 Sends a `GET` request to `/v2/streaming.list`
 
 Arguments:
-- `date_from`: Only sessions created at or after this UTC time, written `YYYY-MM-DDTHH:MM:SSZ`. Known from third-party clients only.
-- `date_to`: Only sessions created before this UTC time, written `YYYY-MM-DDTHH:MM:SSZ`. Known from third-party clients only.
-- `page`: Page number, from 1. Known from third-party clients only.
-- `page_size`: Sessions per page (clients use up to 100). Known from third-party clients only.
-- `status`: Only sessions in this state. Known from third-party clients only.
-- `token`: The `next_pagination_token` of the previous page. Known from third-party clients only.
+- `params`: the optional arguments, see [`params::ListStreamingSessionHistoryParams`]
 */
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
     /**
 **Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet. The streaming avatar API has no v3 successor yet (HeyGen's later "Avatar Realtime" is unverified).*/
     pub async fn list_streaming_session_history<'a>(
         &'a self,
-        date_from: Option<&'a str>,
-        date_to: Option<&'a str>,
-        page: Option<i32>,
-        page_size: Option<i32>,
-        status: Option<&'a str>,
-        token: Option<&'a str>,
+        params: params::ListStreamingSessionHistoryParams<'a>,
     ) -> Result<ResponseValue<types::StreamingSessionHistoryResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
@@ -10900,12 +11189,12 @@ Arguments:
                 200u16,
                 self
                     .raw_list_streaming_session_history(
-                        date_from,
-                        date_to,
-                        page,
-                        page_size,
-                        status,
-                        token,
+                        params.date_from,
+                        params.date_to,
+                        params.page,
+                        params.page_size,
+                        params.status,
+                        params.token,
                     )
                     .await,
             )
@@ -11896,6 +12185,75 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
         }
     }
 }
+///Optional arguments of the operations that have more than 2, one struct per operation, named after its method. Build them with `..Default::default()`, so that a parameter added later does not break the call.
+pub mod params {
+    #[allow(unused_imports)]
+    use super::types;
+    ///The optional arguments of [`Client::list_videos`](super::Client::list_videos); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVideosParams<'a> {
+        ///Only videos in this folder.
+        pub folder_id: Option<&'a str>,
+        ///Videos per page, at most 100.
+        pub limit: Option<i32>,
+        ///Only videos whose title matches. Seen in third-party clients, not in HeyGen's field table.
+        pub title: Option<&'a str>,
+        ///Cursor from the previous page.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_assets`](super::Client::list_assets); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListAssetsParams<'a> {
+        ///Only assets of this kind, such as `image`, `video` or `audio`.
+        pub file_type: Option<&'a str>,
+        ///Only assets in this folder.
+        pub folder_id: Option<&'a str>,
+        ///Assets per page, at most 100.
+        pub limit: Option<i32>,
+        ///Cursor from the previous page.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_brand_voices`](super::Client::list_brand_voices); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListBrandVoicesParams<'a> {
+        ///Glossaries per page, from 0 to 100; HeyGen uses 100.
+        pub limit: Option<i32>,
+        ///Return only names. Known from third-party clients only.
+        pub name_only: Option<bool>,
+        ///Cursor from the previous page.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_folders`](super::Client::list_folders); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListFoldersParams<'a> {
+        ///List trashed folders instead of live ones.
+        pub is_trash: Option<bool>,
+        ///Folders per page, at most 100.
+        pub limit: Option<i32>,
+        ///Only folders whose name contains this text.
+        pub name_filter: Option<&'a str>,
+        ///Only folders directly under this folder.
+        pub parent_id: Option<&'a str>,
+        ///Cursor from the previous page. HeyGen's page mentions a pagination token without naming the parameter; `token` is the name third-party clients use.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_streaming_session_history`](super::Client::list_streaming_session_history); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListStreamingSessionHistoryParams<'a> {
+        ///Only sessions created at or after this UTC time, written `YYYY-MM-DDTHH:MM:SSZ`. Known from third-party clients only.
+        pub date_from: Option<&'a str>,
+        ///Only sessions created before this UTC time, written `YYYY-MM-DDTHH:MM:SSZ`. Known from third-party clients only.
+        pub date_to: Option<&'a str>,
+        ///Page number, from 1. Known from third-party clients only.
+        pub page: Option<i32>,
+        ///Sessions per page (clients use up to 100). Known from third-party clients only.
+        pub page_size: Option<i32>,
+        ///Only sessions in this state. Known from third-party clients only.
+        pub status: Option<&'a str>,
+        ///The `next_pagination_token` of the previous page. Known from third-party clients only.
+        pub token: Option<&'a str>,
+    }
+}
 /// What the runtime needs to know about each operation that the generated methods do not
 /// act on themselves. Internal: read by `crate::rt`.
 #[doc(hidden)]
@@ -12646,22 +13004,25 @@ Sends a `GET` request to `/v1/video_status.get` on each poll*/
     )]
     /**List videos, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v1/video.list` for each page*/
     pub fn list_videos_stream<'a>(
         &'a self,
-        folder_id: Option<&'a str>,
-        limit: Option<i32>,
-        title: Option<&'a str>,
+        params: params::ListVideosParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::VideoSummary, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_videos(folder_id, limit, title, cursor.as_deref())
+                    .list_videos(params::ListVideosParams {
+                        folder_id: params.folder_id,
+                        limit: params.limit,
+                        title: params.title,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((reply.data.videos, ::std::convert::Into::into(reply.data.token)))
@@ -12673,22 +13034,25 @@ Sends a `GET` request to `/v1/video.list` for each page*/
     )]
     /**List uploaded assets, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v1/asset/list` for each page*/
     pub fn list_assets_stream<'a>(
         &'a self,
-        file_type: Option<&'a str>,
-        folder_id: Option<&'a str>,
-        limit: Option<i32>,
+        params: params::ListAssetsParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::Asset, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_assets(file_type, folder_id, limit, cursor.as_deref())
+                    .list_assets(params::ListAssetsParams {
+                        file_type: params.file_type,
+                        folder_id: params.folder_id,
+                        limit: params.limit,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((reply.data.assets, ::std::convert::Into::into(reply.data.token)))
@@ -12808,22 +13172,24 @@ Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
     )]
     /**List brand voices (brand glossaries), as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v1/brand_voice/list` for each page*/
     pub fn list_brand_voices_stream<'a>(
         &'a self,
-        limit: Option<i32>,
-        name_only: Option<bool>,
+        params: params::ListBrandVoicesParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::BrandVoice, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
-            let name_only = name_only.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_brand_voices(limit, name_only, cursor.as_deref())
+                    .list_brand_voices(params::ListBrandVoicesParams {
+                        limit: params.limit,
+                        name_only: params.name_only,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((reply.data.list, ::std::convert::Into::into(reply.data.token)))
@@ -12904,30 +13270,26 @@ Sends a `GET` request to `/v2/video_translate/proofread/status/{proofread_id}` o
     }
     /**List folders, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `data.token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v1/folders` for each page*/
     pub fn list_folders_stream<'a>(
         &'a self,
-        is_trash: Option<bool>,
-        limit: Option<i32>,
-        name_filter: Option<&'a str>,
-        parent_id: Option<&'a str>,
+        params: params::ListFoldersParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::Folder, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let is_trash = is_trash.clone();
-            let limit = limit.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_folders(
-                        is_trash,
-                        limit,
-                        name_filter,
-                        parent_id,
-                        cursor.as_deref(),
-                    )
+                    .list_folders(params::ListFoldersParams {
+                        is_trash: params.is_trash,
+                        limit: params.limit,
+                        name_filter: params.name_filter,
+                        parent_id: params.parent_id,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((reply.data.folders, ::std::convert::Into::into(reply.data.token)))
@@ -12937,32 +13299,27 @@ Sends a `GET` request to `/v1/folders` for each page*/
     #[deprecated(note = "HeyGen marks this endpoint as deprecated")]
     /**List past streaming sessions, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `data.next_pagination_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `data.next_pagination_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v2/streaming.list` for each page*/
     pub fn list_streaming_session_history_stream<'a>(
         &'a self,
-        date_from: Option<&'a str>,
-        date_to: Option<&'a str>,
-        page: Option<i32>,
-        page_size: Option<i32>,
-        status: Option<&'a str>,
+        params: params::ListStreamingSessionHistoryParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::StreamingSessionRecord, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let page = page.clone();
-            let page_size = page_size.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_streaming_session_history(
-                        date_from,
-                        date_to,
-                        page,
-                        page_size,
-                        status,
-                        cursor.as_deref(),
-                    )
+                    .list_streaming_session_history(params::ListStreamingSessionHistoryParams {
+                        date_from: params.date_from,
+                        date_to: params.date_to,
+                        page: params.page,
+                        page_size: params.page_size,
+                        status: params.status,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((

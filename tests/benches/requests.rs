@@ -111,7 +111,7 @@ fn requests(c: &mut Criterion) {
     let mut large = c.benchmark_group("1 MB list (list_videos)");
     large.sample_size(30);
     large.bench_function("heygen-client", |b| {
-        b.to_async(&runtime).iter(|| async { f.client.list_videos(None, None, None, None).await.unwrap() })
+        b.to_async(&runtime).iter(|| async { f.client.list_videos(Default::default()).await.unwrap() })
     });
     large.bench_function("bare reqwest", |b| {
         b.to_async(&runtime).iter(|| bare_get::<types::VideoListResponse>(&f, "/v1/video.list"))

@@ -131,7 +131,12 @@ pub async fn call(
             let arg4: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_videos(arg1.as_deref(), arg2, arg3.as_deref(), arg4.as_deref())
+                .list_videos(heygen_client::params::ListVideosParams {
+                    folder_id: arg1.as_deref(),
+                    limit: arg2,
+                    title: arg3.as_deref(),
+                    token: arg4.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -185,7 +190,12 @@ pub async fn call(
             let arg4: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_assets(arg1.as_deref(), arg2.as_deref(), arg3, arg4.as_deref())
+                .list_assets(heygen_client::params::ListAssetsParams {
+                    file_type: arg1.as_deref(),
+                    folder_id: arg2.as_deref(),
+                    limit: arg3,
+                    token: arg4.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -377,7 +387,11 @@ pub async fn call(
             let arg3: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_brand_voices(arg1, arg2, arg3.as_deref())
+                .list_brand_voices(heygen_client::params::ListBrandVoicesParams {
+                    limit: arg1,
+                    name_only: arg2,
+                    token: arg3.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -517,13 +531,13 @@ pub async fn call(
             let arg5: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_folders(
-                    arg1,
-                    arg2,
-                    arg3.as_deref(),
-                    arg4.as_deref(),
-                    arg5.as_deref(),
-                )
+                .list_folders(heygen_client::params::ListFoldersParams {
+                    is_trash: arg1,
+                    limit: arg2,
+                    name_filter: arg3.as_deref(),
+                    parent_id: arg4.as_deref(),
+                    token: arg5.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -596,14 +610,14 @@ pub async fn call(
             let arg6: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_streaming_session_history(
-                    arg1.as_deref(),
-                    arg2.as_deref(),
-                    arg3,
-                    arg4,
-                    arg5.as_deref(),
-                    arg6.as_deref(),
-                )
+                .list_streaming_session_history(heygen_client::params::ListStreamingSessionHistoryParams {
+                    date_from: arg1.as_deref(),
+                    date_to: arg2.as_deref(),
+                    page: arg3,
+                    page_size: arg4,
+                    status: arg5.as_deref(),
+                    token: arg6.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))

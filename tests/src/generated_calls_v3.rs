@@ -110,7 +110,12 @@ pub async fn call(
             let arg4: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_videos(arg1.as_deref(), arg2, arg3.as_deref(), arg4.as_deref())
+                .list_videos(heygen_client::v3::params::ListVideosParams {
+                    folder_id: arg1.as_deref(),
+                    limit: arg2,
+                    title: arg3.as_deref(),
+                    token: arg4.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -195,7 +200,11 @@ pub async fn call(
             let arg3: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_video_agent_styles(arg1, arg2.as_deref(), arg3.as_deref())
+                .list_video_agent_styles(heygen_client::v3::params::ListVideoAgentStylesParams {
+                    limit: arg1,
+                    tag: arg2.as_deref(),
+                    token: arg3.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -251,7 +260,14 @@ pub async fn call(
                 .param("token")?;
             let arg4: ::std::string::String = input.param("username")?;
             let reply = client
-                .list_assets(arg1.as_deref(), arg2, arg3.as_deref(), &arg4)
+                .list_assets(
+                    &arg4,
+                    heygen_client::v3::params::ListAssetsParams {
+                        folder_id: arg1.as_deref(),
+                        limit: arg2,
+                        token: arg3.as_deref(),
+                    },
+                )
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -356,7 +372,16 @@ pub async fn call(
             let arg6: ::std::option::Option<::std::string::String> = input
                 .param("type")?;
             let reply = client
-                .search_assets(arg1, arg2, &arg3, arg4, arg5.as_deref(), arg6.as_deref())
+                .search_assets(
+                    &arg3,
+                    heygen_client::v3::params::SearchAssetsParams {
+                        limit: arg1,
+                        min_score: arg2,
+                        scope: arg4,
+                        token: arg5.as_deref(),
+                        type_: arg6.as_deref(),
+                    },
+                )
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -423,7 +448,11 @@ pub async fn call(
             let arg3: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_avatar_groups(arg1, arg2, arg3.as_deref())
+                .list_avatar_groups(heygen_client::v3::params::ListAvatarGroupsParams {
+                    limit: arg1,
+                    ownership: arg2,
+                    token: arg3.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -474,7 +503,13 @@ pub async fn call(
             let arg5: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_avatar_looks(arg1, arg2.as_deref(), arg3, arg4, arg5.as_deref())
+                .list_avatar_looks(heygen_client::v3::params::ListAvatarLooksParams {
+                    avatar_type: arg1,
+                    group_id: arg2.as_deref(),
+                    limit: arg3,
+                    ownership: arg4,
+                    token: arg5.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -516,14 +551,14 @@ pub async fn call(
                 .param("token")?;
             let arg6: Option<types::VoiceType> = input.param("type")?;
             let reply = client
-                .list_voices(
-                    arg1.as_deref(),
-                    arg2.as_deref(),
-                    arg3.as_deref(),
-                    arg4,
-                    arg5.as_deref(),
-                    arg6,
-                )
+                .list_voices(heygen_client::v3::params::ListVoicesParams {
+                    engine: arg1.as_deref(),
+                    gender: arg2.as_deref(),
+                    language: arg3.as_deref(),
+                    limit: arg4,
+                    token: arg5.as_deref(),
+                    type_: arg6,
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -576,7 +611,15 @@ pub async fn call(
                 .param("token")?;
             let arg5: Option<types::SoundType> = input.param("type")?;
             let reply = client
-                .search_sounds(arg1, arg2, &arg3, arg4.as_deref(), arg5)
+                .search_sounds(
+                    &arg3,
+                    heygen_client::v3::params::SearchSoundsParams {
+                        limit: arg1,
+                        min_score: arg2,
+                        token: arg4.as_deref(),
+                        type_: arg5,
+                    },
+                )
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))
@@ -644,12 +687,12 @@ pub async fn call(
             let arg4: ::std::option::Option<::std::string::String> = input
                 .param("token")?;
             let reply = client
-                .list_webhook_events(
-                    arg1.as_deref(),
-                    arg2.as_ref(),
-                    arg3,
-                    arg4.as_deref(),
-                )
+                .list_webhook_events(heygen_client::v3::params::ListWebhookEventsParams {
+                    entity_id: arg1.as_deref(),
+                    event_type: arg2.as_ref(),
+                    limit: arg3,
+                    token: arg4.as_deref(),
+                })
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))

@@ -342,7 +342,8 @@ async fn a_cursor_cycle_ends_the_list_with_each_page_fetched_once() {
     }));
     call("GET", "/v1/video.list").respond_with(pages).mount(&h.api).await;
 
-    let videos: Vec<_> = bounded(h.client.list_videos_stream(None, None, None).try_collect::<Vec<_>>()).await.unwrap();
+    let videos: Vec<_> =
+        bounded(h.client.list_videos_stream(Default::default()).try_collect::<Vec<_>>()).await.unwrap();
     let ids: Vec<_> = videos.iter().map(|v| v.video_id.as_str()).collect();
     assert_eq!(ids, ["v1", "v2", "v3"]);
     assert_eq!(h.api.received_requests().await.unwrap().len(), 3);
@@ -359,7 +360,8 @@ async fn empty_pages_with_fresh_cursors_do_not_page_forever() {
     }));
     call("GET", "/v1/video.list").respond_with(pages).mount(&h.api).await;
 
-    let videos: Vec<_> = bounded(h.client.list_videos_stream(None, None, None).try_collect::<Vec<_>>()).await.unwrap();
+    let videos: Vec<_> =
+        bounded(h.client.list_videos_stream(Default::default()).try_collect::<Vec<_>>()).await.unwrap();
     assert!(videos.is_empty());
     assert!(served.load(Ordering::SeqCst) <= 16, "{} pages fetched", served.load(Ordering::SeqCst));
 }

@@ -34,3 +34,24 @@ fn surface(doc: Doc) -> String {
     }
     heygen_codegen::emit::surface::render(&methods)
 }
+
+/// Issue 20: no method of either client takes more than two optional arguments positionally;
+/// an operation with more takes them in its parameters struct.
+#[test]
+fn no_method_takes_more_than_two_optional_arguments_positionally() {
+    let root = workspace_root();
+    for document in heygen_codegen::DOCUMENTS {
+        let source = std::fs::read_to_string(root.join(document.spec)).unwrap();
+        let spec = heygen_codegen::load_and_validate(std::path::Path::new(document.spec), &source).unwrap();
+        let generated =
+            heygen_codegen::generate_spec_for(std::path::Path::new(document.spec), &spec, document.module).unwrap();
+        let mut with_struct = 0;
+        for method in &generated.surface {
+            let positional_optional =
+                method.params.iter().filter(|p| !p.contains('.') && p.contains(": Option<")).count();
+            assert!(positional_optional <= 2, "{}: {} takes {positional_optional}", document.spec, method.name);
+            with_struct += usize::from(method.params.iter().any(|p| p.contains("Params")));
+        }
+        assert!(with_struct > 0, "{}: no method takes a parameters struct", document.spec);
+    }
+}

@@ -48,7 +48,7 @@ async fn trace_calls() -> String {
         entity_id: None,
     };
     h.client.create_webhook_endpoint(&webhook).await.unwrap();
-    let err = h.client.list_assets(None, None, None, None).await.unwrap_err();
+    let err = h.client.list_assets(Default::default()).await.unwrap_err();
     tracing::error!(%err, "logged by the application");
     let token_client = Client::builder().session_token(SESSION_TOKEN).base_url(h.api.uri()).build().unwrap();
     token_client

@@ -360,7 +360,7 @@ async fn a_very_large_reply_parses() {
     let video = success_example("list_videos")["data"]["videos"][0].clone();
     let body = json!({"code": 100, "data": {"videos": vec![video; 20_000], "token": null}});
     call("GET", "/v1/video.list").respond_with(ResponseTemplate::new(200).set_body_json(body)).mount(&h.api).await;
-    let reply = h.client.list_videos(None, None, None, None).await.unwrap();
+    let reply = h.client.list_videos(Default::default()).await.unwrap();
     assert_eq!(reply.data.videos.len(), 20_000);
 }
 

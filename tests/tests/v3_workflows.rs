@@ -72,8 +72,11 @@ async fn a_stream_follows_next_token_and_stops_where_has_more_is_false() {
         .mount(&h.api)
         .await;
 
-    let videos: Vec<v3::types::VideoDetail> =
-        client.list_videos_stream(None, Some(2), None).try_collect().await.unwrap();
+    let videos: Vec<v3::types::VideoDetail> = client
+        .list_videos_stream(v3::params::ListVideosParams { limit: Some(2), ..Default::default() })
+        .try_collect()
+        .await
+        .unwrap();
     let ids: Vec<&str> = videos.iter().map(|v| v.id.as_str()).collect();
     assert_eq!(ids, ["v1", "v2", "v3"]);
     let requests = h.api.received_requests().await.unwrap();

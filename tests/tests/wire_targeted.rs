@@ -1,13 +1,16 @@
 //! What `wire.rs` cannot check from the spec alone, because a person chose it: how a path
 //! parameter is percent-encoded, which host a raw upload goes to and with which `Content-Type`,
-//! how a field named after a Rust keyword travels, and how a typed enum maps to its wire value
-//! and back. A request that does not match its mock gets wiremock's 404, so the call fails.
+//! how a field named after a Rust keyword travels, how a typed enum maps to its wire value
+//! and back, and how a parameters struct and a body's constructor reach the wire. A request that does not match its mock gets wiremock's 404, so the call fails.
 
 use std::collections::BTreeMap;
 
-use heygen_client::types;
+use futures_util::TryStreamExt;
+use heygen_client::params::ListAssetsParams;
+use heygen_client::{types, v3};
 use heygen_tests::{Harness, assert_parsed_example, call, example_response};
 use serde_json::json;
+use wiremock::ResponseTemplate;
 use wiremock::matchers::{body_bytes, body_json, header, query_param};
 
 /// Characters that would end or split a path segment travel percent-encoded inside it: `/`,
@@ -80,7 +83,7 @@ async fn fields_named_type_travel_as_type() {
     h.client.delete_video(Some(types::DeletedVideoKind::VideoTranslate), "abc123").await.unwrap();
 
     call("GET", "/v1/video.list").respond_with(example_response("list_videos")).expect(1).mount(&h.api).await;
-    let reply = h.client.list_videos(None, None, None, None).await.unwrap().into_inner();
+    let reply = h.client.list_videos(Default::default()).await.unwrap().into_inner();
     assert_eq!(reply.data.videos[1].type_, Some(types::VideoKind::Translated));
 
     // A template variable is tagged by `type`, and a character's properties have their own
@@ -120,24 +123,7 @@ async fn fields_named_type_travel_as_type() {
             },
         ),
     ]);
-    let body = types::GenerateFromTemplateRequest {
-        variables,
-        brand_voice_id: None,
-        callback_id: None,
-        callback_url: None,
-        caption: None,
-        dimension: None,
-        enable_sharing: None,
-        folder_id: None,
-        fps: None,
-        include_gif: None,
-        keep_text_vertically_centered: None,
-        reorder_music: None,
-        scene_ids: vec![],
-        subtitles: None,
-        test: None,
-        title: None,
-    };
+    let body = types::GenerateFromTemplateRequest::new(variables);
     h.client.generate_video_from_template("22a48da453ef4c014a6a60d827a02f0b", &body).await.unwrap();
     let requests = h.api.received_requests().await.unwrap();
     let wire = String::from_utf8(requests.last().unwrap().body.clone()).unwrap();
@@ -163,7 +149,7 @@ async fn enum_values_map_both_ways() {
     assert_eq!(reply.data.project_type, Some(types::FolderProjectType::Video));
 
     call("GET", "/v1/folders").respond_with(example_response("list_folders")).expect(1).mount(&h.api).await;
-    let reply = h.client.list_folders(None, None, None, None, None).await.unwrap().into_inner();
+    let reply = h.client.list_folders(Default::default()).await.unwrap().into_inner();
     assert_eq!(reply.data.folders[0].project_type, Some(types::FolderProjectType::VideoTranslate));
 }
 
@@ -187,4 +173,88 @@ async fn dot_segment_path_arguments_are_refused_before_sending() {
         .await;
     h.client.delete_asset("%2e%2e").await.unwrap();
     assert_eq!(h.api.received_requests().await.unwrap().len(), 1, "only the encoded one was sent");
+}
+
+/// The query string of the last request `server` received, as sorted `name=value` pairs.
+async fn last_query(server: &wiremock::MockServer) -> Vec<String> {
+    let requests = server.received_requests().await.unwrap();
+    let url = &requests.last().expect("a request").url;
+    let mut pairs: Vec<String> = url.query_pairs().map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.sort();
+    pairs
+}
+
+/// A parameters struct sends the fields that are set, each under its wire name, and nothing for
+/// the ones left to `Default`.
+#[tokio::test]
+async fn a_parameters_struct_sends_only_the_fields_set() {
+    let h = Harness::start().await;
+    call("GET", "/v1/asset/list").respond_with(example_response("list_assets")).expect(1).mount(&h.api).await;
+    let params = ListAssetsParams { file_type: Some("image"), limit: Some(50), ..Default::default() };
+    h.client.list_assets(params).await.unwrap();
+    assert_eq!(last_query(&h.api).await, ["file_type=image", "limit=50"]);
+}
+
+/// A required argument stays positional before the struct (v3's `search_assets` takes `query`
+/// between optional ones in progenitor's order), and a field named after a keyword (`type_`)
+/// goes out under its wire name.
+#[tokio::test]
+async fn a_required_argument_stays_positional_beside_the_struct() {
+    let h = Harness::start().await;
+    let page = json!({"data": [], "has_more": false, "next_token": null});
+    call("GET", "/v3/assets/search")
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    let params = v3::params::SearchAssetsParams { type_: Some("icon"), limit: Some(5), ..Default::default() };
+    h.client.v3().search_assets("rocket", params).await.unwrap();
+    assert_eq!(last_query(&h.api).await, ["limit=5", "query=rocket", "type=icon"]);
+}
+
+/// A stream given a cursor in its parameters starts there, and follows the cursors the pages
+/// hand out from then on; the other fields go with every page.
+#[tokio::test]
+async fn a_stream_starts_at_the_cursor_in_its_parameters() {
+    let h = Harness::start().await;
+    let page = |ids: &[&str], token: Option<&str>| {
+        let assets: Vec<_> = ids.iter().map(|id| json!({"id": id, "name": id, "file_type": "image"})).collect();
+        ResponseTemplate::new(200).set_body_json(json!({"error": null, "data": {"assets": assets, "token": token}}))
+    };
+    call("GET", "/v1/asset/list")
+        .and(query_param("token", "saved"))
+        .and(query_param("file_type", "image"))
+        .respond_with(page(&["a"], Some("next")))
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    call("GET", "/v1/asset/list")
+        .and(query_param("token", "next"))
+        .and(query_param("file_type", "image"))
+        .respond_with(page(&["b"], None))
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    let params = ListAssetsParams { file_type: Some("image"), token: Some("saved"), ..Default::default() };
+    let assets: Vec<types::Asset> = h.client.list_assets_stream(params).try_collect().await.unwrap();
+    let ids: Vec<&str> = assets.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["a", "b"]);
+}
+
+/// A request body's `new` takes its required fields and leaves every other one out of the JSON;
+/// struct update syntax sets more.
+#[tokio::test]
+async fn a_body_built_with_new_sends_only_what_was_set() {
+    let h = Harness::start().await;
+    call("POST", "/v2/video_translate")
+        .and(body_json(json!({"video_url": "https://example.com/a.mp4", "output_language": "Spanish"})))
+        .respond_with(example_response("translate_video"))
+        .expect(1)
+        .mount(&h.api)
+        .await;
+    let body = types::TranslateVideoRequest {
+        output_language: Some("Spanish".into()),
+        ..types::TranslateVideoRequest::new("https://example.com/a.mp4")
+    };
+    h.client.translate_video(&body).await.unwrap();
 }

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
+use heygen_client::params::ListVideosParams;
 use heygen_client::webhook::{self, WebhookError};
 use heygen_client::{Error, WaitOptions, types};
 use heygen_tests::{Harness, call, spec, success_example};
@@ -135,8 +136,13 @@ async fn a_stream_follows_the_cursor_across_pages() {
         .expect(1)
         .mount(&h.api)
         .await;
-    let ids: Vec<String> =
-        h.client.list_videos_stream(None, Some(2), None).map_ok(|v| v.video_id).try_collect().await.unwrap();
+    let ids: Vec<String> = h
+        .client
+        .list_videos_stream(ListVideosParams { limit: Some(2), ..Default::default() })
+        .map_ok(|v| v.video_id)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(ids, ["a", "b", "c", "d"]);
 }
 
@@ -149,7 +155,7 @@ async fn pages_are_fetched_lazily() {
         .expect(1)
         .mount(&h.api)
         .await;
-    let first: Vec<_> = h.client.list_videos_stream(None, None, None).take(2).collect().await;
+    let first: Vec<_> = h.client.list_videos_stream(Default::default()).take(2).collect().await;
     assert_eq!(first.len(), 2, "the second page was never needed, so never asked for");
 }
 
@@ -162,7 +168,7 @@ async fn an_empty_list_is_an_empty_stream() {
         .expect(1)
         .mount(&h.api)
         .await;
-    let assets: Vec<_> = h.client.list_assets_stream(None, None, None).try_collect().await.unwrap();
+    let assets: Vec<_> = h.client.list_assets_stream(Default::default()).try_collect().await.unwrap();
     assert!(assets.is_empty());
 }
 
@@ -180,7 +186,7 @@ async fn an_error_mid_way_is_yielded_then_ends_the_stream() {
         .expect(1)
         .mount(&h.api)
         .await;
-    let items: Vec<_> = h.client.list_videos_stream(None, None, None).collect().await;
+    let items: Vec<_> = h.client.list_videos_stream(Default::default()).collect().await;
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].as_ref().unwrap().video_id, "a");
     assert!(matches!(&items[1], Err(Error::Api(e)) if e.status == 500));
@@ -198,7 +204,7 @@ async fn a_repeated_cursor_ends_the_stream() {
         .expect(2)
         .mount(&h.api)
         .await;
-    let folders: Vec<_> = h.client.list_folders_stream(None, None, None, None).try_collect().await.unwrap();
+    let folders: Vec<_> = h.client.list_folders_stream(Default::default()).try_collect().await.unwrap();
     assert_eq!(folders.len(), 2, "the first page, then the page the cursor points at, then stop");
 }
 

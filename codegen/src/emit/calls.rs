@@ -12,6 +12,7 @@ use quote::{format_ident, quote};
 use syn::{GenericArgument, PathArguments, Type};
 
 use crate::bind::{Arg, Bound};
+use crate::emit::params;
 
 /// What the generated file needs from its crate, `heygen-tests`.
 const INPUT: &str = "crate::calls::Input";
@@ -23,7 +24,7 @@ const REPLY: &str = "crate::calls::Reply";
 pub fn tokens(module: &str, operations: &[Bound<'_>]) -> TokenStream {
     let module: syn::Path = syn::parse_str(module).expect("a module path");
     let ids: Vec<&str> = operations.iter().map(|b| b.op.id.as_str()).collect();
-    let arms = operations.iter().map(arm);
+    let arms = operations.iter().map(|bound| arm(&module, bound));
     let (input, call_error, reply): (syn::Path, syn::Path, syn::Path) = (
         syn::parse_str(INPUT).expect("a path"),
         syn::parse_str(CALL_ERROR).expect("a path"),
@@ -52,15 +53,26 @@ pub fn tokens(module: &str, operations: &[Bound<'_>]) -> TokenStream {
 }
 
 /// One match arm: read each argument, call the method, wrap the reply.
-fn arm(bound: &Bound<'_>) -> TokenStream {
+fn arm(module: &syn::Path, bound: &Bound<'_>) -> TokenStream {
     let generics: Vec<String> = bound.method.sig.generics.type_params().map(|p| p.ident.to_string()).collect();
-    let (reads, args): (Vec<_>, Vec<_>) = bound
+    let (reads, passes): (Vec<_>, Vec<_>) = bound
         .args
         .iter()
         .enumerate()
-        // Numbered by position in the signature, `&self` being 0.
+        // Numbered by position in progenitor's signature, `&self` being 0.
         .map(|(index, arg)| conversion(arg, &generics, &format_ident!("arg{}", index + 1)))
         .unzip();
+    // Arguments held by the operation's parameters struct are passed in it, after the others.
+    let params = params::plan(bound);
+    let held = |arg: &Arg| params.as_ref().is_some_and(|p| p.holds(arg));
+    let mut args: Vec<TokenStream> =
+        bound.args.iter().zip(&passes).filter(|(arg, _)| !held(arg)).map(|(_, pass)| pass.clone()).collect();
+    if let Some(params) = &params {
+        args.push(params::literal(Some(module), params, |field| {
+            let index = bound.args.iter().position(|a| a.ident == field.ident).expect("a field is an argument");
+            passes[index].clone()
+        }));
+    }
     let (id, name) = (&bound.op.id, bound.ident());
     let reply: syn::Path = syn::parse_str(REPLY).expect("a path");
     let call_error: syn::Path = syn::parse_str(CALL_ERROR).expect("a path");

@@ -6,7 +6,7 @@ use quote::ToTokens;
 use syn::{FnArg, ImplItemFn};
 
 use crate::bind::{self, Bound};
-use crate::emit::workflows;
+use crate::emit::{params, workflows};
 
 /// One method as the generated client exposes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,18 +33,26 @@ pub fn methods(file: &syn::File, operations: &[Bound<'_>], workflows: &[workflow
         let bound = operations.iter().find(|b| b.op.id == w.operation)?;
         Some((find(&w.name)?, http(bound)))
     });
-    ops.chain(flows).map(|(method, http)| surface(method, http)).collect()
+    ops.chain(flows).map(|(method, http)| surface(file, method, http)).collect()
 }
 
-fn surface(method: &ImplItemFn, http: String) -> MethodSurface {
+fn surface(file: &syn::File, method: &ImplItemFn, http: String) -> MethodSurface {
+    // A parameters struct is listed with its fields (`params.limit: Option<i32>`), so that a
+    // parameter added or changed in it shows as a change of the method.
     let params = method
         .sig
         .inputs
         .iter()
         .filter_map(|arg| match arg {
-            FnArg::Typed(arg) => Some(format!("{}: {}", tidy(&arg.pat), tidy(&arg.ty))),
+            FnArg::Typed(arg) => {
+                let name = tidy(&arg.pat);
+                let fields = params::field_listing(file, &arg.ty).unwrap_or_default();
+                let fields = fields.into_iter().map(|field| format!("{name}.{field}")).collect::<Vec<_>>();
+                Some(std::iter::once(format!("{name}: {}", tidy(&arg.ty))).chain(fields))
+            }
             FnArg::Receiver(_) => None,
         })
+        .flatten()
         .collect();
     let output = match &method.sig.output {
         syn::ReturnType::Default => "()".to_owned(),

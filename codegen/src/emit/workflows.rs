@@ -24,6 +24,7 @@ use quote::{format_ident, quote};
 use syn::parse_quote;
 
 use crate::bind::{self, Bound, Field, Wire};
+use crate::emit::params;
 use crate::model::{Location, Pagination, Waiter, Workflow};
 
 /// A workflow method, and the name it has.
@@ -134,18 +135,28 @@ fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Resu
     let name = format_ident!("{}_stream", bound.ident());
     let call = bound.ident();
     let cursor = Wire::Parameter(Location::Query, spec.cursor_param.clone());
-    let all: Vec<(syn::Ident, syn::Type, bool)> =
-        bound.args.iter().map(|a| (a.ident.clone(), a.ty.clone(), a.wire == cursor)).collect();
-    let kept: Vec<(syn::Ident, syn::Type)> =
-        all.iter().filter(|(_, _, is_cursor)| !is_cursor).map(|(n, t, _)| (n.clone(), t.clone())).collect();
+    let params = params::plan(bound);
+    let is_cursor = |name: &syn::Ident| bound.args.iter().any(|a| &a.ident == name && a.wire == cursor);
+    let all = params::public_args(bound, params.as_ref());
+    // A cursor in the parameters struct stays there: when set, the stream starts from it.
+    let kept: Vec<(syn::Ident, syn::Type)> = all.iter().filter(|(name, _)| !is_cursor(name)).cloned().collect();
     let (kept_names, kept_types): (Vec<_>, Vec<_>) = kept.iter().cloned().unzip();
     let copies = owned_copies(&kept);
-    let args = all.iter().map(|(ident, _, is_cursor)| {
-        if *is_cursor {
-            quote! { cursor.as_deref() }
-        } else {
-            quote! { #ident }
-        }
+    let args = all.iter().map(|(ident, _)| match &params {
+        _ if is_cursor(ident) => quote! { cursor.as_deref() },
+        Some(params) if ident == &params.arg => params::literal(None, params, |field| {
+            let name = &field.ident;
+            if field.wire == cursor {
+                quote! { cursor.as_deref().or(#ident.#name) }
+            } else {
+                quote! { #ident.#name }
+            }
+        }),
+        _ => quote! { #ident },
+    });
+    let start = params.as_ref().and_then(|p| p.fields.iter().find(|f| f.wire == cursor)).map(|field| {
+        let arg = params.as_ref().map(|p| p.arg.to_string()).unwrap_or_default();
+        format!(" When `{arg}.{}` is set, the stream starts at that cursor instead of the first page.", field.ident)
     });
     let item_fields = fields(file, bound, &spec.items)?;
     let (items, items_optional) = take(&item_fields);
@@ -174,12 +185,13 @@ fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Resu
     };
     let doc = format!(
         "{}, as a stream of every item across all pages.\n\nPages are fetched lazily, one request per page, \
-         following `{}`; the stream ends after the last page, and an error ends it after being yielded.\n\n\
+         following `{}`; the stream ends after the last page, and an error ends it after being yielded.{}\n\n\
          Sends a `{}` request to `{}` for each page",
         op.summary.trim_end_matches('.'),
         spec.next_cursor,
+        start.unwrap_or_default(),
         op.http_method(),
-        op.path
+        op.path,
     );
     let deprecated = deprecated(bound);
     let tokens = quote! {
@@ -206,26 +218,36 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
     let call = bound.ident();
     let op_id = &op.id;
     // A status read that also pages (a batch) is polled from its first page: the cursor is no
-    // argument of the waiter.
+    // argument of the waiter, and left out of its parameters struct when it is there.
     let cursor = op.workflows.iter().find_map(|w| match w {
         Workflow::Pages(pages) => Some(Wire::Parameter(Location::Query, pages.cursor_param.clone())),
         Workflow::Wait(_) => None,
     });
-    let kept: Vec<(syn::Ident, syn::Type)> = bound
-        .args
-        .iter()
-        .filter(|a| Some(&a.wire) != cursor.as_ref())
-        .map(|a| (a.ident.clone(), a.ty.clone()))
-        .collect();
+    let is_cursor = |name: &syn::Ident| bound.args.iter().any(|a| &a.ident == name && Some(&a.wire) == cursor.as_ref());
+    let params = params::plan(bound);
+    let all = params::public_args(bound, params.as_ref());
+    let kept: Vec<(syn::Ident, syn::Type)> = all.iter().filter(|(name, _)| !is_cursor(name)).cloned().collect();
     let copies = owned_copies(&kept);
     let (names, types): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
-    let call_args = bound.args.iter().map(|a| {
-        let ident = &a.ident;
-        if Some(&a.wire) == cursor.as_ref() {
-            quote! { None }
-        } else {
-            quote! { #ident }
+    let call_args = all.iter().map(|(ident, _)| match &params {
+        _ if is_cursor(ident) => quote! { None },
+        Some(params) if ident == &params.arg && params.fields.iter().any(|f| Some(&f.wire) == cursor.as_ref()) => {
+            params::literal(None, params, |field| {
+                let name = &field.ident;
+                if Some(&field.wire) == cursor.as_ref() {
+                    quote! { None }
+                } else {
+                    quote! { #ident.#name }
+                }
+            })
         }
+        _ => quote! { #ident },
+    });
+    let unused = params.as_ref().and_then(|p| {
+        p.fields
+            .iter()
+            .find(|f| Some(&f.wire) == cursor.as_ref())
+            .map(|f| format!(" `{}.{}` is not used: each poll reads the first page.", p.arg, f.ident))
     });
     let status = borrow(&fields(file, bound, &spec.status)?);
     let result_fields = fields(file, bound, &spec.result)?;
@@ -252,9 +274,10 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
         "Waits until the job ends: polls `{op_id}` with growing intervals until the state is {} \
          (returns the result) or {} (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's \
          reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). \
-         Dropping the future cancels the wait.\n\nSends a `{}` request to `{}` on each poll",
+         Dropping the future cancels the wait.{}\n\nSends a `{}` request to `{}` on each poll",
         quoted(succeeded),
         quoted(failed),
+        unused.unwrap_or_default(),
         op.http_method(),
         op.path
     );

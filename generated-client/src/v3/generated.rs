@@ -9306,6 +9306,359 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
             )
         }
     }
+    impl AiClippingCreateRequest {
+        ///The required fields (`video`) as given, every other one unset or at its default; set more with `AiClippingCreateRequest { field: ..., ..AiClippingCreateRequest::new(...) }`.
+        pub fn new(video: impl ::std::convert::Into<RemoteAssetInput>) -> Self {
+            Self {
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                input_language: ::std::option::Option::None,
+                output_settings: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                video: ::std::convert::Into::into(video),
+            }
+        }
+    }
+    impl BackgroundRemovalCreateRequest {
+        ///The required fields (`video`) as given, every other one unset or at its default; set more with `BackgroundRemovalCreateRequest { field: ..., ..BackgroundRemovalCreateRequest::new(...) }`.
+        pub fn new(video: impl ::std::convert::Into<AssetInput>) -> Self {
+            Self {
+                layers: ::std::default::Default::default(),
+                request_id: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                video: ::std::convert::Into::into(video),
+            }
+        }
+    }
+    impl CreateAssetUploadBatchRequest {
+        ///The required fields (`files`) as given, every other one unset or at its default; set more with `CreateAssetUploadBatchRequest { field: ..., ..CreateAssetUploadBatchRequest::new(...) }`.
+        pub fn new(
+            files: impl ::std::convert::Into<::std::vec::Vec<CreateAssetUploadRequest>>,
+        ) -> Self {
+            Self {
+                callback_url: ::std::option::Option::None,
+                files: ::std::convert::Into::into(files),
+                title: ::std::option::Option::None,
+            }
+        }
+    }
+    impl CreateAssetUploadRequest {
+        ///The required fields (`content_type`, `filename`, `size_bytes`) as given, every other one unset or at its default; set more with `CreateAssetUploadRequest { field: ..., ..CreateAssetUploadRequest::new(...) }`.
+        pub fn new(
+            content_type: impl ::std::convert::Into<::std::string::String>,
+            filename: impl ::std::convert::Into<::std::string::String>,
+            size_bytes: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            Self {
+                checksum_sha256: ::std::option::Option::None,
+                content_type: ::std::convert::Into::into(content_type),
+                filename: ::std::convert::Into::into(filename),
+                size_bytes: ::std::convert::Into::into(size_bytes),
+            }
+        }
+    }
+    impl CreateVideoAgentSessionRequest {
+        ///The required fields (`prompt`) as given, every other one unset or at its default; set more with `CreateVideoAgentSessionRequest { field: ..., ..CreateVideoAgentSessionRequest::new(...) }`.
+        pub fn new(
+            prompt: impl ::std::convert::Into<CreateVideoAgentSessionRequestPrompt>,
+        ) -> Self {
+            Self {
+                auto_proceed: ::std::default::Default::default(),
+                avatar_id: ::std::option::Option::None,
+                brand_glossary_id: ::std::option::Option::None,
+                brand_kit_id: ::std::option::Option::None,
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                files: ::std::option::Option::None,
+                incognito_mode: ::std::default::Default::default(),
+                mode: defaults::create_video_agent_session_request_mode(),
+                orientation: ::std::option::Option::None,
+                prompt: ::std::convert::Into::into(prompt),
+                skip_agentic_stop: ::std::default::Default::default(),
+                style_id: ::std::option::Option::None,
+                voice_id: ::std::option::Option::None,
+            }
+        }
+    }
+    impl CreateVideoBatchRequest {
+        ///The required fields (`videos`) as given, every other one unset or at its default; set more with `CreateVideoBatchRequest { field: ..., ..CreateVideoBatchRequest::new(...) }`.
+        pub fn new(
+            videos: impl ::std::convert::Into<::std::vec::Vec<CreateVideoRequest>>,
+        ) -> Self {
+            Self {
+                callback_url: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                videos: ::std::convert::Into::into(videos),
+            }
+        }
+    }
+    impl GenerateTemplateVideoRequest {
+        ///The required fields (`variables`) as given, every other one unset or at its default; set more with `GenerateTemplateVideoRequest { field: ..., ..GenerateTemplateVideoRequest::new(...) }`.
+        pub fn new(
+            variables: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            Self {
+                brand_glossary_id: ::std::option::Option::None,
+                brand_voice_id: ::std::option::Option::None,
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                caption: ::std::default::Default::default(),
+                dimension: ::std::option::Option::None,
+                enable_sharing: ::std::default::Default::default(),
+                folder_id: ::std::option::Option::None,
+                fps: defaults::generate_template_video_request_fps(),
+                include_gif: ::std::default::Default::default(),
+                keep_text_vertically_centered: ::std::default::Default::default(),
+                reorder_music: defaults::default_bool::<true>(),
+                scene_ids: ::std::option::Option::None,
+                subtitles: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                variables: ::std::convert::Into::into(variables),
+            }
+        }
+    }
+    impl LipsyncBatchCreateRequest {
+        ///The required fields (`lipsyncs`) as given, every other one unset or at its default; set more with `LipsyncBatchCreateRequest { field: ..., ..LipsyncBatchCreateRequest::new(...) }`.
+        pub fn new(
+            lipsyncs: impl ::std::convert::Into<::std::vec::Vec<LipsyncCreateRequest>>,
+        ) -> Self {
+            Self {
+                callback_url: ::std::option::Option::None,
+                lipsyncs: ::std::convert::Into::into(lipsyncs),
+                title: ::std::option::Option::None,
+            }
+        }
+    }
+    impl LipsyncCreateRequest {
+        ///The required fields (`audio`, `video`) as given, every other one unset or at its default; set more with `LipsyncCreateRequest { field: ..., ..LipsyncCreateRequest::new(...) }`.
+        pub fn new(
+            audio: impl ::std::convert::Into<RemoteAssetInput>,
+            video: impl ::std::convert::Into<RemoteAssetInput>,
+        ) -> Self {
+            Self {
+                audio: ::std::convert::Into::into(audio),
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                disable_music_track: ::std::default::Default::default(),
+                enable_caption: ::std::default::Default::default(),
+                enable_dynamic_duration: defaults::default_bool::<true>(),
+                enable_speech_enhancement: ::std::default::Default::default(),
+                enable_watermark: ::std::default::Default::default(),
+                end_time: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                fps_mode: ::std::option::Option::None,
+                keep_the_same_format: ::std::option::Option::None,
+                mode: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                video: ::std::convert::Into::into(video),
+            }
+        }
+    }
+    impl ProofreadCreateRequest {
+        ///The required fields (`output_languages`, `title`, `video`) as given, every other one unset or at its default; set more with `ProofreadCreateRequest { field: ..., ..ProofreadCreateRequest::new(...) }`.
+        pub fn new(
+            output_languages: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            title: impl ::std::convert::Into<::std::string::String>,
+            video: impl ::std::convert::Into<RemoteAssetInput>,
+        ) -> Self {
+            Self {
+                brand_glossary_id: ::std::option::Option::None,
+                brand_voice_id: ::std::option::Option::None,
+                disable_music_track: ::std::default::Default::default(),
+                enable_speech_enhancement: ::std::default::Default::default(),
+                enable_video_stretching: ::std::default::Default::default(),
+                folder_id: ::std::option::Option::None,
+                keep_the_same_format: ::std::default::Default::default(),
+                mode: ::std::option::Option::None,
+                output_languages: ::std::convert::Into::into(output_languages),
+                speaker_num: ::std::option::Option::None,
+                srt: ::std::option::Option::None,
+                title: ::std::convert::Into::into(title),
+                video: ::std::convert::Into::into(video),
+            }
+        }
+    }
+    impl SendVideoAgentMessageRequest {
+        ///The required fields (`message`) as given, every other one unset or at its default; set more with `SendVideoAgentMessageRequest { field: ..., ..SendVideoAgentMessageRequest::new(...) }`.
+        pub fn new(
+            message: impl ::std::convert::Into<SendVideoAgentMessageRequestMessage>,
+        ) -> Self {
+            Self {
+                auto_proceed: ::std::default::Default::default(),
+                avatar_id: ::std::option::Option::None,
+                brand_kit_id: ::std::option::Option::None,
+                files: ::std::option::Option::None,
+                message: ::std::convert::Into::into(message),
+                skip_agentic_stop: ::std::default::Default::default(),
+                voice_id: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechRequest {
+        ///The required fields (`text`, `voice_id`) as given, every other one unset or at its default; set more with `SpeechRequest { field: ..., ..SpeechRequest::new(...) }`.
+        pub fn new(
+            text: impl ::std::convert::Into<SpeechRequestText>,
+            voice_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                input_type: ::std::option::Option::None,
+                language: ::std::option::Option::None,
+                locale: ::std::option::Option::None,
+                speed: defaults::speech_request_speed(),
+                text: ::std::convert::Into::into(text),
+                voice_id: ::std::convert::Into::into(voice_id),
+            }
+        }
+    }
+    impl StudioAvatarInput {
+        ///The required fields (`avatar_id`, `type_`) as given, every other one unset or at its default; set more with `StudioAvatarInput { field: ..., ..StudioAvatarInput::new(...) }`.
+        pub fn new(
+            avatar_id: impl ::std::convert::Into<::std::string::String>,
+            type_: impl ::std::convert::Into<StudioAvatarInputType>,
+        ) -> Self {
+            Self {
+                audio_asset_id: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                avatar_id: ::std::convert::Into::into(avatar_id),
+                background: ::std::option::Option::None,
+                engine: ::std::option::Option::None,
+                expressiveness: ::std::option::Option::None,
+                motion_prompt: ::std::option::Option::None,
+                script: ::std::option::Option::None,
+                type_: ::std::convert::Into::into(type_),
+                voice_id: ::std::option::Option::None,
+                voice_settings: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TemplateSubtitles {
+        ///The required fields (`preset_name`) as given, every other one unset or at its default; set more with `TemplateSubtitles { field: ..., ..TemplateSubtitles::new(...) }`.
+        pub fn new(
+            preset_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                alignment: ::std::option::Option::None,
+                disable_highlight: ::std::option::Option::None,
+                font_size: ::std::option::Option::None,
+                position: ::std::option::Option::None,
+                preset_name: ::std::convert::Into::into(preset_name),
+            }
+        }
+    }
+    impl VideoBackground {
+        ///The required fields (`type_`) as given, every other one unset or at its default; set more with `VideoBackground { field: ..., ..VideoBackground::new(...) }`.
+        pub fn new(type_: impl ::std::convert::Into<VideoBackgroundType>) -> Self {
+            Self {
+                asset_id: ::std::option::Option::None,
+                type_: ::std::convert::Into::into(type_),
+                url: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+    impl VideoTranslationBatchCreateRequest {
+        ///The required fields (`video_translations`) as given, every other one unset or at its default; set more with `VideoTranslationBatchCreateRequest { field: ..., ..VideoTranslationBatchCreateRequest::new(...) }`.
+        pub fn new(
+            video_translations: impl ::std::convert::Into<
+                ::std::vec::Vec<VideoTranslationCreateRequest>,
+            >,
+        ) -> Self {
+            Self {
+                callback_url: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                video_translations: ::std::convert::Into::into(video_translations),
+            }
+        }
+    }
+    impl VideoTranslationCreateRequest {
+        ///The required fields (`output_languages`, `video`) as given, every other one unset or at its default; set more with `VideoTranslationCreateRequest { field: ..., ..VideoTranslationCreateRequest::new(...) }`.
+        pub fn new(
+            output_languages: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            video: impl ::std::convert::Into<RemoteAssetInput>,
+        ) -> Self {
+            Self {
+                audio: ::std::option::Option::None,
+                brand_glossary_id: ::std::option::Option::None,
+                brand_voice_id: ::std::option::Option::None,
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                disable_music_track: ::std::default::Default::default(),
+                enable_caption: ::std::default::Default::default(),
+                enable_dynamic_duration: defaults::default_bool::<true>(),
+                enable_speech_enhancement: ::std::default::Default::default(),
+                enable_watermark: ::std::default::Default::default(),
+                end_time: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                fps_mode: ::std::option::Option::None,
+                input_language: ::std::option::Option::None,
+                keep_the_same_format: ::std::option::Option::None,
+                mode: ::std::option::Option::None,
+                output_languages: ::std::convert::Into::into(output_languages),
+                speaker_num: ::std::option::Option::None,
+                srt: ::std::option::Option::None,
+                srt_role: ::std::option::Option::None,
+                start_time: ::std::option::Option::None,
+                stock_voice_config: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                translate_audio_only: ::std::default::Default::default(),
+                video: ::std::convert::Into::into(video),
+            }
+        }
+    }
+    impl VideoWatermark {
+        ///The required fields (`image`) as given, every other one unset or at its default; set more with `VideoWatermark { field: ..., ..VideoWatermark::new(...) }`.
+        pub fn new(image: impl ::std::convert::Into<AssetInput>) -> Self {
+            Self {
+                image: ::std::convert::Into::into(image),
+                opacity: defaults::video_watermark_opacity(),
+                placement: ::std::option::Option::None,
+                scale: defaults::video_watermark_scale(),
+            }
+        }
+    }
+    impl VoiceCloneRequest {
+        ///The required fields (`audio`, `voice_name`) as given, every other one unset or at its default; set more with `VoiceCloneRequest { field: ..., ..VoiceCloneRequest::new(...) }`.
+        pub fn new(
+            audio: impl ::std::convert::Into<AssetInput>,
+            voice_name: impl ::std::convert::Into<VoiceCloneRequestVoiceName>,
+        ) -> Self {
+            Self {
+                audio: ::std::convert::Into::into(audio),
+                language: ::std::option::Option::None,
+                remove_background_noise: defaults::default_bool::<true>(),
+                voice_name: ::std::convert::Into::into(voice_name),
+            }
+        }
+    }
+    impl VoiceDesignRequest {
+        ///The required fields (`prompt`) as given, every other one unset or at its default; set more with `VoiceDesignRequest { field: ..., ..VoiceDesignRequest::new(...) }`.
+        pub fn new(prompt: impl ::std::convert::Into<VoiceDesignRequestPrompt>) -> Self {
+            Self {
+                gender: ::std::option::Option::None,
+                locale: ::std::option::Option::None,
+                prompt: ::std::convert::Into::into(prompt),
+                seed: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl WebhookEndpointCreateRequest {
+        ///The required fields (`url`) as given, every other one unset or at its default; set more with `WebhookEndpointCreateRequest { field: ..., ..WebhookEndpointCreateRequest::new(...) }`.
+        pub fn new(url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                entity_id: ::std::option::Option::None,
+                events: ::std::option::Option::None,
+                url: ::std::convert::Into::into(url),
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for HeyGen API v3 (heygen-rs)
@@ -9382,23 +9735,24 @@ One page of the videos in the account, generated and translated alike (a transla
 Sends a `GET` request to `/v3/videos`
 
 Arguments:
-- `folder_id`: Only videos in this folder.
-- `limit`: How many videos one page holds.
-- `title`: Only videos whose title contains this text.
-- `token`: The `next_token` of the previous page; absent for the first page.
+- `params`: the optional arguments, see [`params::ListVideosParams`]
 */
     pub async fn list_videos<'a>(
         &'a self,
-        folder_id: Option<&'a str>,
-        limit: Option<i64>,
-        title: Option<&'a str>,
-        token: Option<&'a str>,
+        params: params::ListVideosParams<'a>,
     ) -> Result<ResponseValue<types::ListVideosResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_videos",
                 200u16,
-                self.raw_list_videos(folder_id, limit, title, token).await,
+                self
+                    .raw_list_videos(
+                        params.folder_id,
+                        params.limit,
+                        params.title,
+                        params.token,
+                    )
+                    .await,
             )
             .await
     }
@@ -9918,21 +10272,19 @@ Styles are ready-made visual templates (scene layout, script shape, pacing); pas
 Sends a `GET` request to `/v3/video-agents/styles`
 
 Arguments:
-- `limit`: How many styles one page holds.
-- `tag`: Only styles with this tag.
-- `token`: The `next_token` of the previous page; absent for the first page.
+- `params`: the optional arguments, see [`params::ListVideoAgentStylesParams`]
 */
     pub async fn list_video_agent_styles<'a>(
         &'a self,
-        limit: Option<i64>,
-        tag: Option<&'a str>,
-        token: Option<&'a str>,
+        params: params::ListVideoAgentStylesParams<'a>,
     ) -> Result<ResponseValue<types::ListVideoAgentStylesResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_video_agent_styles",
                 200u16,
-                self.raw_list_video_agent_styles(limit, tag, token).await,
+                self
+                    .raw_list_video_agent_styles(params.limit, params.tag, params.token)
+                    .await,
             )
             .await
     }
@@ -10288,23 +10640,26 @@ One page of the assets a workspace member uploaded, optionally from one folder. 
 Sends a `GET` request to `/v3/assets`
 
 Arguments:
-- `folder_id`: Only assets in this folder.
-- `limit`: How many assets one page holds.
-- `token`: The `next_token` of the previous page; absent for the first page.
 - `username`: The username whose assets to list (required while the endpoint is in beta).
+- `params`: the optional arguments, see [`params::ListAssetsParams`]
 */
     pub async fn list_assets<'a>(
         &'a self,
-        folder_id: Option<&'a str>,
-        limit: Option<i64>,
-        token: Option<&'a str>,
         username: &'a str,
+        params: params::ListAssetsParams<'a>,
     ) -> Result<ResponseValue<types::ListAssetsResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_assets",
                 200u16,
-                self.raw_list_assets(folder_id, limit, token, username).await,
+                self
+                    .raw_list_assets(
+                        params.folder_id,
+                        params.limit,
+                        params.token,
+                        username,
+                    )
+                    .await,
             )
             .await
     }
@@ -10892,28 +11247,27 @@ Semantic search over public images and icons that HeyGen re-hosts: describe what
 Sends a `GET` request to `/v3/assets/search`
 
 Arguments:
-- `limit`: How many results one page holds.
-- `min_score`: Leave out results whose similarity score is below this value.
 - `query`: What to look for, in plain words, such as `minimalist rocket icon`.
-- `scope`: Which library to search, `public` or `personal` (seen in one CLI version only).
-- `token`: The `next_token` of the previous page; absent for the first page.
-- `type_`: Kinds to include, separated by commas (`image`, `icon`); all kinds when absent.
+- `params`: the optional arguments, see [`params::SearchAssetsParams`]
 */
     pub async fn search_assets<'a>(
         &'a self,
-        limit: Option<i64>,
-        min_score: Option<f64>,
         query: &'a str,
-        scope: Option<types::SearchAssetsScope>,
-        token: Option<&'a str>,
-        type_: Option<&'a str>,
+        params: params::SearchAssetsParams<'a>,
     ) -> Result<ResponseValue<types::SearchAssetsResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "search_assets",
                 200u16,
                 self
-                    .raw_search_assets(limit, min_score, query, scope, token, type_)
+                    .raw_search_assets(
+                        params.limit,
+                        params.min_score,
+                        query,
+                        params.scope,
+                        params.token,
+                        params.type_,
+                    )
                     .await,
             )
             .await
@@ -11324,21 +11678,19 @@ HeyGen reference: <https://developers.heygen.com/reference/list-avatar-groups>
 Sends a `GET` request to `/v3/avatars`
 
 Arguments:
-- `limit`: Groups per page.
-- `ownership`: `public` for HeyGen's stock characters, `private` for the account's own; absent for both.
-- `token`: The `next_token` of the previous page; absent for the first page.
+- `params`: the optional arguments, see [`params::ListAvatarGroupsParams`]
 */
     pub async fn list_avatar_groups<'a>(
         &'a self,
-        limit: Option<i64>,
-        ownership: Option<types::AvatarOwnership>,
-        token: Option<&'a str>,
+        params: params::ListAvatarGroupsParams<'a>,
     ) -> Result<ResponseValue<types::ListAvatarGroupsResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_avatar_groups",
                 200u16,
-                self.raw_list_avatar_groups(limit, ownership, token).await,
+                self
+                    .raw_list_avatar_groups(params.limit, params.ownership, params.token)
+                    .await,
             )
             .await
     }
@@ -11635,19 +11987,11 @@ HeyGen reference: <https://developers.heygen.com/reference/list-avatar-looks>
 Sends a `GET` request to `/v3/avatars/looks`
 
 Arguments:
-- `avatar_type`: Only looks of this kind; absent for all kinds.
-- `group_id`: Only the looks of this avatar group.
-- `limit`: Looks per page.
-- `ownership`: `public` for HeyGen's stock looks, `private` for the account's own; absent for both.
-- `token`: The `next_token` of the previous page; absent for the first page.
+- `params`: the optional arguments, see [`params::ListAvatarLooksParams`]
 */
     pub async fn list_avatar_looks<'a>(
         &'a self,
-        avatar_type: Option<types::AvatarLookType>,
-        group_id: Option<&'a str>,
-        limit: Option<i64>,
-        ownership: Option<types::AvatarOwnership>,
-        token: Option<&'a str>,
+        params: params::ListAvatarLooksParams<'a>,
     ) -> Result<ResponseValue<types::ListAvatarLooksResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
@@ -11655,11 +11999,11 @@ Arguments:
                 200u16,
                 self
                     .raw_list_avatar_looks(
-                        avatar_type,
-                        group_id,
-                        limit,
-                        ownership,
-                        token,
+                        params.avatar_type,
+                        params.group_id,
+                        params.limit,
+                        params.ownership,
+                        params.token,
                     )
                     .await,
             )
@@ -11892,27 +12236,26 @@ Pages through voices: HeyGen's shared library by default, or the account's clone
 Sends a `GET` request to `/v3/voices`
 
 Arguments:
-- `engine`: Only voices that work with this voice engine, such as `starfish`.
-- `gender`: Only voices of this gender (`male` or `female`).
-- `language`: Only voices of this language, by name (`English`, `Spanish`).
-- `limit`: Voices per page.
-- `token`: The `next_token` of the previous page; absent for the first page.
-- `type_`: `public` for the shared library (the default), `private` for the account's cloned voices.
+- `params`: the optional arguments, see [`params::ListVoicesParams`]
 */
     pub async fn list_voices<'a>(
         &'a self,
-        engine: Option<&'a str>,
-        gender: Option<&'a str>,
-        language: Option<&'a str>,
-        limit: Option<i64>,
-        token: Option<&'a str>,
-        type_: Option<types::VoiceType>,
+        params: params::ListVoicesParams<'a>,
     ) -> Result<ResponseValue<types::ListVoicesResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_voices",
                 200u16,
-                self.raw_list_voices(engine, gender, language, limit, token, type_).await,
+                self
+                    .raw_list_voices(
+                        params.engine,
+                        params.gender,
+                        params.language,
+                        params.limit,
+                        params.token,
+                        params.type_,
+                    )
+                    .await,
             )
             .await
     }
@@ -12250,25 +12593,27 @@ HeyGen reference: <https://developers.heygen.com/reference/search-background-mus
 Sends a `GET` request to `/v3/audio/sounds`
 
 Arguments:
-- `limit`: Tracks per page.
-- `min_score`: The lowest similarity (0 to 1) a track may have to be listed.
 - `query`: What to find, in plain language (`tense cinematic riser`, `whoosh for a scene change`).
-- `token`: The `next_token` of the previous page; absent for the first page.
-- `type_`: The catalogue to search.
+- `params`: the optional arguments, see [`params::SearchSoundsParams`]
 */
     pub async fn search_sounds<'a>(
         &'a self,
-        limit: Option<i64>,
-        min_score: Option<f64>,
         query: &'a types::SearchSoundsQuery,
-        token: Option<&'a str>,
-        type_: Option<types::SoundType>,
+        params: params::SearchSoundsParams<'a>,
     ) -> Result<ResponseValue<types::SearchSoundsResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "search_sounds",
                 200u16,
-                self.raw_search_sounds(limit, min_score, query, token, type_).await,
+                self
+                    .raw_search_sounds(
+                        params.limit,
+                        params.min_score,
+                        query,
+                        params.token,
+                        params.type_,
+                    )
+                    .await,
             )
             .await
     }
@@ -12683,23 +13028,24 @@ Pages through the events HeyGen has sent to the account's endpoints, optionally 
 Sends a `GET` request to `/v3/webhooks/events`
 
 Arguments:
-- `entity_id`: Only events about this resource.
-- `event_type`: Only events of this type.
-- `limit`: Events per page.
-- `token`: The `next_token` of the previous page; absent for the first page.
+- `params`: the optional arguments, see [`params::ListWebhookEventsParams`]
 */
     pub async fn list_webhook_events<'a>(
         &'a self,
-        entity_id: Option<&'a str>,
-        event_type: Option<&'a types::WebhookEventType>,
-        limit: Option<i64>,
-        token: Option<&'a str>,
+        params: params::ListWebhookEventsParams<'a>,
     ) -> Result<ResponseValue<types::ListWebhookEventsResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "list_webhook_events",
                 200u16,
-                self.raw_list_webhook_events(entity_id, event_type, limit, token).await,
+                self
+                    .raw_list_webhook_events(
+                        params.entity_id,
+                        params.event_type,
+                        params.limit,
+                        params.token,
+                    )
+                    .await,
             )
             .await
     }
@@ -14553,6 +14899,121 @@ Arguments:
         }
     }
 }
+///Optional arguments of the operations that have more than 2, one struct per operation, named after its method. Build them with `..Default::default()`, so that a parameter added later does not break the call.
+pub mod params {
+    #[allow(unused_imports)]
+    use super::types;
+    ///The optional arguments of [`Client::list_videos`](super::Client::list_videos); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVideosParams<'a> {
+        ///Only videos in this folder.
+        pub folder_id: Option<&'a str>,
+        ///How many videos one page holds.
+        pub limit: Option<i64>,
+        ///Only videos whose title contains this text.
+        pub title: Option<&'a str>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_video_agent_styles`](super::Client::list_video_agent_styles); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVideoAgentStylesParams<'a> {
+        ///How many styles one page holds.
+        pub limit: Option<i64>,
+        ///Only styles with this tag.
+        pub tag: Option<&'a str>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_assets`](super::Client::list_assets); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListAssetsParams<'a> {
+        ///Only assets in this folder.
+        pub folder_id: Option<&'a str>,
+        ///How many assets one page holds.
+        pub limit: Option<i64>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::search_assets`](super::Client::search_assets); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct SearchAssetsParams<'a> {
+        ///How many results one page holds.
+        pub limit: Option<i64>,
+        ///Leave out results whose similarity score is below this value.
+        pub min_score: Option<f64>,
+        ///Which library to search, `public` or `personal` (seen in one CLI version only).
+        pub scope: Option<types::SearchAssetsScope>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+        ///Kinds to include, separated by commas (`image`, `icon`); all kinds when absent.
+        pub type_: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_avatar_groups`](super::Client::list_avatar_groups); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListAvatarGroupsParams<'a> {
+        ///Groups per page.
+        pub limit: Option<i64>,
+        ///`public` for HeyGen's stock characters, `private` for the account's own; absent for both.
+        pub ownership: Option<types::AvatarOwnership>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_avatar_looks`](super::Client::list_avatar_looks); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListAvatarLooksParams<'a> {
+        ///Only looks of this kind; absent for all kinds.
+        pub avatar_type: Option<types::AvatarLookType>,
+        ///Only the looks of this avatar group.
+        pub group_id: Option<&'a str>,
+        ///Looks per page.
+        pub limit: Option<i64>,
+        ///`public` for HeyGen's stock looks, `private` for the account's own; absent for both.
+        pub ownership: Option<types::AvatarOwnership>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+    }
+    ///The optional arguments of [`Client::list_voices`](super::Client::list_voices); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListVoicesParams<'a> {
+        ///Only voices that work with this voice engine, such as `starfish`.
+        pub engine: Option<&'a str>,
+        ///Only voices of this gender (`male` or `female`).
+        pub gender: Option<&'a str>,
+        ///Only voices of this language, by name (`English`, `Spanish`).
+        pub language: Option<&'a str>,
+        ///Voices per page.
+        pub limit: Option<i64>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+        ///`public` for the shared library (the default), `private` for the account's cloned voices.
+        pub type_: Option<types::VoiceType>,
+    }
+    ///The optional arguments of [`Client::search_sounds`](super::Client::search_sounds); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct SearchSoundsParams<'a> {
+        ///Tracks per page.
+        pub limit: Option<i64>,
+        ///The lowest similarity (0 to 1) a track may have to be listed.
+        pub min_score: Option<f64>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+        ///The catalogue to search.
+        pub type_: Option<types::SoundType>,
+    }
+    ///The optional arguments of [`Client::list_webhook_events`](super::Client::list_webhook_events); `None` leaves one out.
+    #[derive(Clone, Debug, Default)]
+    pub struct ListWebhookEventsParams<'a> {
+        ///Only events about this resource.
+        pub entity_id: Option<&'a str>,
+        ///Only events of this type.
+        pub event_type: Option<&'a types::WebhookEventType>,
+        ///Events per page.
+        pub limit: Option<i64>,
+        ///The `next_token` of the previous page; absent for the first page.
+        pub token: Option<&'a str>,
+    }
+}
 /// What the runtime needs to know about each operation that the generated methods do not
 /// act on themselves. Internal: read by `crate::rt`.
 #[doc(hidden)]
@@ -15365,22 +15826,25 @@ impl ClientHooks<crate::rt::ClientState> for Client {
 impl Client {
     /**List the account's videos, newest first, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/videos` for each page*/
     pub fn list_videos_stream<'a>(
         &'a self,
-        folder_id: Option<&'a str>,
-        limit: Option<i64>,
-        title: Option<&'a str>,
+        params: params::ListVideosParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::VideoDetail, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_videos(folder_id, limit, title, cursor.as_deref())
+                    .list_videos(params::ListVideosParams {
+                        folder_id: params.folder_id,
+                        limit: params.limit,
+                        title: params.title,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((
@@ -15516,21 +15980,24 @@ Sends a `GET` request to `/v3/video-agents` for each page*/
     }
     /**List the curated styles the Video Agent can follow, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/video-agents/styles` for each page*/
     pub fn list_video_agent_styles_stream<'a>(
         &'a self,
-        limit: Option<i64>,
-        tag: Option<&'a str>,
+        params: params::ListVideoAgentStylesParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::VideoAgentStyle, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_video_agent_styles(limit, tag, cursor.as_deref())
+                    .list_video_agent_styles(params::ListVideoAgentStylesParams {
+                        limit: params.limit,
+                        tag: params.tag,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((
@@ -15578,22 +16045,28 @@ Sends a `GET` request to `/v3/video-agents/{session_id}` on each poll*/
     }
     /**List a user's assets (beta), as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/assets` for each page*/
     pub fn list_assets_stream<'a>(
         &'a self,
-        folder_id: Option<&'a str>,
-        limit: Option<i64>,
         username: &'a str,
+        params: params::ListAssetsParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::AssetListItem, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_assets(folder_id, limit, cursor.as_deref(), username)
+                    .list_assets(
+                        username,
+                        params::ListAssetsParams {
+                            folder_id: params.folder_id,
+                            limit: params.limit,
+                            token: cursor.as_deref().or(params.token),
+                        },
+                    )
                     .await?
                     .into_inner();
                 Ok((
@@ -15670,32 +16143,29 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` on each poll*/
     }
     /**Search HeyGen's public image and icon library by description, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/assets/search` for each page*/
     pub fn search_assets_stream<'a>(
         &'a self,
-        limit: Option<i64>,
-        min_score: Option<f64>,
         query: &'a str,
-        scope: Option<types::SearchAssetsScope>,
-        type_: Option<&'a str>,
+        params: params::SearchAssetsParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::AssetSearchResult, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
-            let min_score = min_score.clone();
-            let scope = scope.clone();
+            let params = params.clone();
             async move {
                 let reply = self
                     .search_assets(
-                        limit,
-                        min_score,
                         query,
-                        scope,
-                        cursor.as_deref(),
-                        type_,
+                        params::SearchAssetsParams {
+                            limit: params.limit,
+                            min_score: params.min_score,
+                            scope: params.scope,
+                            token: cursor.as_deref().or(params.token),
+                            type_: params.type_,
+                        },
                     )
                     .await?
                     .into_inner();
@@ -15799,22 +16269,24 @@ Sends a `GET` request to `/v3/brand-glossaries` for each page*/
     }
     /**List avatar groups, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/avatars` for each page*/
     pub fn list_avatar_groups_stream<'a>(
         &'a self,
-        limit: Option<i64>,
-        ownership: Option<types::AvatarOwnership>,
+        params: params::ListAvatarGroupsParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::AvatarGroup, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
-            let ownership = ownership.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_avatar_groups(limit, ownership, cursor.as_deref())
+                    .list_avatar_groups(params::ListAvatarGroupsParams {
+                        limit: params.limit,
+                        ownership: params.ownership,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((
@@ -15863,31 +16335,26 @@ Sends a `GET` request to `/v3/avatars/{group_id}` on each poll*/
     }
     /**List avatar looks, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/avatars/looks` for each page*/
     pub fn list_avatar_looks_stream<'a>(
         &'a self,
-        avatar_type: Option<types::AvatarLookType>,
-        group_id: Option<&'a str>,
-        limit: Option<i64>,
-        ownership: Option<types::AvatarOwnership>,
+        params: params::ListAvatarLooksParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::AvatarLook, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let avatar_type = avatar_type.clone();
-            let limit = limit.clone();
-            let ownership = ownership.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_avatar_looks(
-                        avatar_type,
-                        group_id,
-                        limit,
-                        ownership,
-                        cursor.as_deref(),
-                    )
+                    .list_avatar_looks(params::ListAvatarLooksParams {
+                        avatar_type: params.avatar_type,
+                        group_id: params.group_id,
+                        limit: params.limit,
+                        ownership: params.ownership,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((
@@ -15903,32 +16370,27 @@ Sends a `GET` request to `/v3/avatars/looks` for each page*/
     }
     /**List voices, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/voices` for each page*/
     pub fn list_voices_stream<'a>(
         &'a self,
-        engine: Option<&'a str>,
-        gender: Option<&'a str>,
-        language: Option<&'a str>,
-        limit: Option<i64>,
-        type_: Option<types::VoiceType>,
+        params: params::ListVoicesParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::Voice, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
-            let type_ = type_.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_voices(
-                        engine,
-                        gender,
-                        language,
-                        limit,
-                        cursor.as_deref(),
-                        type_,
-                    )
+                    .list_voices(params::ListVoicesParams {
+                        engine: params.engine,
+                        gender: params.gender,
+                        language: params.language,
+                        limit: params.limit,
+                        token: cursor.as_deref().or(params.token),
+                        type_: params.type_,
+                    })
                     .await?
                     .into_inner();
                 Ok((
@@ -15974,25 +16436,29 @@ Sends a `GET` request to `/v3/voices/{voice_id}` on each poll*/
     }
     /**Search background music and sound effects, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/audio/sounds` for each page*/
     pub fn search_sounds_stream<'a>(
         &'a self,
-        limit: Option<i64>,
-        min_score: Option<f64>,
         query: &'a types::SearchSoundsQuery,
-        type_: Option<types::SoundType>,
+        params: params::SearchSoundsParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::Sound, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
-            let min_score = min_score.clone();
-            let type_ = type_.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .search_sounds(limit, min_score, query, cursor.as_deref(), type_)
+                    .search_sounds(
+                        query,
+                        params::SearchSoundsParams {
+                            limit: params.limit,
+                            min_score: params.min_score,
+                            token: cursor.as_deref().or(params.token),
+                            type_: params.type_,
+                        },
+                    )
                     .await?
                     .into_inner();
                 Ok((
@@ -16037,22 +16503,25 @@ Sends a `GET` request to `/v3/webhooks/endpoints` for each page*/
     }
     /**List delivered webhook events, as a stream of every item across all pages.
 
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
+Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
 
 Sends a `GET` request to `/v3/webhooks/events` for each page*/
     pub fn list_webhook_events_stream<'a>(
         &'a self,
-        entity_id: Option<&'a str>,
-        event_type: Option<&'a types::WebhookEventType>,
-        limit: Option<i64>,
+        params: params::ListWebhookEventsParams<'a>,
     ) -> impl ::futures_core::Stream<
         Item = Result<types::WebhookEvent, crate::Error>,
     > + Unpin + 'a {
         crate::rt::by_cursor(move |cursor: Option<String>| {
-            let limit = limit.clone();
+            let params = params.clone();
             async move {
                 let reply = self
-                    .list_webhook_events(entity_id, event_type, limit, cursor.as_deref())
+                    .list_webhook_events(params::ListWebhookEventsParams {
+                        entity_id: params.entity_id,
+                        event_type: params.event_type,
+                        limit: params.limit,
+                        token: cursor.as_deref().or(params.token),
+                    })
                     .await?
                     .into_inner();
                 Ok((

@@ -44,7 +44,7 @@ mod upload;
 
 pub use assets::MAX_INLINE_BYTES;
 pub use batch::{BatchOutcome, MAX_BATCH_ITEMS};
-pub use generated::{Client, types};
+pub use generated::{Client, params, types};
 pub use upload::{
     DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, PUT_OPERATION, UploadProgress, UploadProgressFn, UploadedAsset,
 };

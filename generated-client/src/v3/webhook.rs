@@ -34,6 +34,7 @@ use http::HeaderMap;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use super::params::ListWebhookEventsParams;
 use super::{Client, types};
 pub use crate::webhook::{DEFAULT_TOLERANCE, SIGNATURE_HEADERS, TIMESTAMP_HEADER, WebhookError};
 
@@ -293,7 +294,8 @@ pub fn catch_up<'a, S: SeenEvents>(
     since: Option<SystemTime>,
     seen: &'a S,
 ) -> impl Stream<Item = Result<Delivery, CatchUpError>> + Unpin + 'a {
-    let log = client.list_webhook_events_stream(None, event_type, Some(100));
+    let params = ListWebhookEventsParams { event_type, limit: Some(100), ..Default::default() };
+    let log = client.list_webhook_events_stream(params);
     Box::pin(
         log.filter(move |event| {
             let before = match (event, since) {

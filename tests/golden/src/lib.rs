@@ -19,6 +19,8 @@ pub mod nullable_fields;
 #[rustfmt::skip]
 pub mod one_of;
 #[rustfmt::skip]
+pub mod params;
+#[rustfmt::skip]
 pub mod raw_upload;
 #[rustfmt::skip]
 pub mod workflows;

@@ -118,6 +118,15 @@ pub mod types {
             )
         }
     }
+    impl Scene {
+        ///The required fields (`voice`) as given, every other one unset or at its default; set more with `Scene { field: ..., ..Scene::new(...) }`.
+        pub fn new(voice: impl ::std::convert::Into<Voice>) -> Self {
+            Self {
+                code: ::std::option::Option::None,
+                voice: ::std::convert::Into::into(voice),
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for oneOf

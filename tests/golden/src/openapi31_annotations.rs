@@ -120,6 +120,19 @@ pub mod types {
             }
         }
     }
+    impl Speech {
+        ///The required fields (`text`) as given, every other one unset or at its default; set more with `Speech { field: ..., ..Speech::new(...) }`.
+        pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                audio: ::std::option::Option::None,
+                extra: ::std::default::Default::default(),
+                pitch: ::std::option::Option::None,
+                speed: ::std::option::Option::None,
+                text: ::std::convert::Into::into(text),
+                voice: defaults::speech_voice(),
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Annotations and bounds

@@ -1,0 +1,458 @@
+//! Params: parameter structs for operations with many optional arguments, and constructors for
+//! request bodies with required fields, so that calls name what they set.
+//!
+//! progenitor's positional methods take every optional query or header parameter as an
+//! `Option`, in alphabetical order: `list_assets(Some("image"), None, Some(50), None)` cannot be
+//! read, two `Option<&str>` side by side can be swapped and still compile, and a new parameter
+//! breaks every call. An operation with more than [`MAX_POSITIONAL_OPTIONAL`] optional arguments
+//! gets a struct named after it instead, `params::ListAssetsParams`, whose fields are those
+//! arguments as progenitor bound them (same names, same owned or borrowed types) and which
+//! derives `Default`; its method takes the required arguments positionally, then the struct:
+//!
+//! ```ignore
+//! client.list_assets(ListAssetsParams { file_type: Some("image"), limit: Some(50), ..Default::default() })
+//! ```
+//!
+//! The `*_stream` and `wait_for_*` methods of the operation take the same struct; a stream
+//! starts from the struct's cursor field when it is set.
+//!
+//! typify derives `Default` for every struct whose fields all have defaults. A request struct
+//! with required fields gets `new(required...)` with everything else unset (or at its documented
+//! default), to be completed with struct update syntax:
+//! `types::CreateAvatarVideoV2Request { title: Some(..), ..types::CreateAvatarVideoV2Request::new(inputs) }`.
+
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::visit::Visit;
+use syn::{Attribute, Expr, Item, Type};
+
+use crate::bind::{self, Arg, Bound};
+
+/// The most optional arguments a generated method takes positionally.
+pub const MAX_POSITIONAL_OPTIONAL: usize = 2;
+/// The module of the generated file that holds the structs.
+pub const MODULE: &str = "params";
+
+/// The parameters struct of one operation.
+pub struct Params {
+    /// `ListAssetsParams`.
+    pub name: syn::Ident,
+    /// The method's argument that takes the struct.
+    pub arg: syn::Ident,
+    /// The optional arguments it holds, in the method's order.
+    pub fields: Vec<Arg>,
+    /// The lifetimes its fields borrow for (progenitor's `'a`), in order of appearance.
+    lifetimes: Vec<syn::Lifetime>,
+}
+
+impl Params {
+    /// `params::ListAssetsParams<'a>`: the type as written in the generated file.
+    pub fn ty(&self) -> Type {
+        let (module, name, lifetimes) = (format_ident!("{MODULE}"), &self.name, &self.lifetimes);
+        if lifetimes.is_empty() {
+            syn::parse_quote!(#module::#name)
+        } else {
+            syn::parse_quote!(#module::#name<#(#lifetimes),*>)
+        }
+    }
+
+    /// Whether `arg` is one of the struct's fields.
+    pub fn holds(&self, arg: &Arg) -> bool {
+        self.fields.iter().any(|f| f.ident == arg.ident)
+    }
+}
+
+/// The operation's struct, when its method would otherwise take more than
+/// [`MAX_POSITIONAL_OPTIONAL`] optional arguments.
+pub fn plan(bound: &Bound<'_>) -> Option<Params> {
+    let fields: Vec<Arg> = bound.args.iter().filter(|a| is_optional(&a.ty)).cloned().collect();
+    if fields.len() <= MAX_POSITIONAL_OPTIONAL {
+        return None;
+    }
+    let mut lifetimes = Lifetimes::default();
+    for field in &fields {
+        lifetimes.visit_type(&field.ty);
+    }
+    // The argument is `params` unless a positional argument already has that name.
+    let taken = |name: &str| bound.args.iter().any(|a| !is_optional(&a.ty) && a.ident == name);
+    let arg = if taken("params") { format_ident!("optional_params") } else { format_ident!("params") };
+    Some(Params {
+        name: format_ident!("{}Params", pascal_case(&bound.ident().to_string())),
+        arg,
+        fields,
+        lifetimes: lifetimes.0,
+    })
+}
+
+/// The arguments of the public method after `&self`: the positional ones in order, then the
+/// struct when there is one.
+pub fn public_args(bound: &Bound<'_>, params: Option<&Params>) -> Vec<(syn::Ident, Type)> {
+    let mut args: Vec<(syn::Ident, Type)> = bound
+        .args
+        .iter()
+        .filter(|a| !params.is_some_and(|p| p.holds(a)))
+        .map(|a| (a.ident.clone(), a.ty.clone()))
+        .collect();
+    if let Some(params) = params {
+        args.push((params.arg.clone(), params.ty()));
+    }
+    args
+}
+
+/// `Option<T>`: an argument the caller may leave out.
+fn is_optional(ty: &Type) -> bool {
+    bind::generic_arg(ty, "Option").is_some()
+}
+
+#[derive(Default)]
+struct Lifetimes(Vec<syn::Lifetime>);
+
+impl Visit<'_> for Lifetimes {
+    fn visit_lifetime(&mut self, lifetime: &syn::Lifetime) {
+        if !self.0.contains(lifetime) {
+            self.0.push(lifetime.clone());
+        }
+    }
+}
+
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The `params` module with every operation's struct; none when no operation needs one.
+pub fn module(operations: &[Bound<'_>]) -> Option<Item> {
+    let structs: Vec<TokenStream> =
+        operations.iter().filter_map(|bound| plan(bound).map(|params| struct_tokens(bound, &params))).collect();
+    if structs.is_empty() {
+        return None;
+    }
+    let module = format_ident!("{MODULE}");
+    let doc = format!(
+        "Optional arguments of the operations that have more than {MAX_POSITIONAL_OPTIONAL}, one struct per \
+         operation, named after its method. Build them with `..Default::default()`, so that a \
+         parameter added later does not break the call."
+    );
+    Some(syn::parse_quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #[allow(unused_imports)]
+            use super::types;
+            #(#structs)*
+        }
+    })
+}
+
+fn struct_tokens(bound: &Bound<'_>, params: &Params) -> TokenStream {
+    let docs = argument_docs(&bound.method.attrs);
+    let fields = params.fields.iter().map(|field| {
+        let (ident, ty) = (&field.ident, &field.ty);
+        let doc = docs.get(&ident.to_string()).cloned().unwrap_or_else(|| match &field.wire {
+            bind::Wire::Parameter(location, name) => format!("The `{name}` {} parameter.", location.as_str()),
+            bind::Wire::Body => "The request body.".to_owned(),
+        });
+        quote! {
+            #[doc = #doc]
+            pub #ident: #ty,
+        }
+    });
+    let (name, lifetimes) = (&params.name, &params.lifetimes);
+    let generics = (!lifetimes.is_empty()).then(|| quote!(<#(#lifetimes),*>));
+    let doc = format!(
+        "The optional arguments of [`Client::{method}`](super::Client::{method}); `None` leaves one out.",
+        method = bound.ident()
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, Default)]
+        pub struct #name #generics {
+            #(#fields)*
+        }
+    }
+}
+
+/// The text of the doc attribute with progenitor's `Arguments:` list; later stages add docs of
+/// their own in attributes of their own, which stay as they are.
+fn arguments_doc(attr: &Attribute) -> Option<String> {
+    let syn::Meta::NameValue(nv) = &attr.meta else { return None };
+    let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value else { return None };
+    let text = s.value();
+    (attr.path().is_ident("doc") && text.contains(ARGUMENTS)).then_some(text)
+}
+
+const ARGUMENTS: &str = "\nArguments:\n";
+
+/// What progenitor's method docs say of each argument: the `- `name`: text` entries after its
+/// `Arguments:` line, by the argument's Rust name.
+fn argument_docs(attrs: &[Attribute]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let Some(text) = attrs.iter().find_map(arguments_doc) else { return out };
+    let Some((_, list)) = text.split_once(ARGUMENTS) else { return out };
+    let mut current: Option<(String, String)> = None;
+    for line in list.lines() {
+        if let Some(entry) = line.strip_prefix("- `")
+            && let Some((name, text)) = entry.split_once("`: ")
+        {
+            out.extend(current.take());
+            current = Some((name.to_owned(), text.trim().to_owned()));
+        } else if let Some((_, text)) = &mut current
+            && !line.trim().is_empty()
+        {
+            text.push(' ');
+            text.push_str(line.trim());
+        }
+    }
+    out.extend(current);
+    out
+}
+
+/// The public method's docs: the struct's fields leave the `Arguments:` list, which names the
+/// struct instead.
+pub fn rewrite_docs(attrs: &mut [Attribute], params: &Params) {
+    let Some((index, text)) = attrs.iter().enumerate().find_map(|(i, a)| Some((i, arguments_doc(a)?))) else {
+        return;
+    };
+    let Some((head, list)) = text.split_once(ARGUMENTS) else { return };
+    let moved: HashSet<String> = params.fields.iter().map(|f| f.ident.to_string()).collect();
+    let mut kept = Vec::new();
+    let mut skipping = false;
+    for line in list.lines() {
+        if let Some(entry) = line.strip_prefix("- `")
+            && let Some((name, _)) = entry.split_once("`: ")
+        {
+            skipping = moved.contains(name);
+        }
+        if !skipping {
+            kept.push(line.to_owned());
+        }
+    }
+    let (arg, name) = (&params.arg, &params.name);
+    kept.push(format!("- `{arg}`: the optional arguments, see [`{MODULE}::{name}`]"));
+    let doc = format!("{head}{ARGUMENTS}{}\n", kept.join("\n"));
+    attrs[index] = syn::parse_quote!(#[doc = #doc]);
+}
+
+/// `new(required...)` for every struct of `types` that request bodies reach, has required
+/// fields, and lacks `Default`; as items to add to the `types` module.
+pub fn body_constructors(file: &syn::File, operations: &[Bound<'_>]) -> Vec<Item> {
+    let Some(types) = bind::types_module(file) else { return Vec::new() };
+    let by_name: HashMap<String, &Item> = types.iter().filter_map(|item| Some((type_name(item)?, item))).collect();
+    let with_default: HashSet<String> = types.iter().filter_map(default_impl).collect();
+    // Every type a request body reaches, walking field types from the body types.
+    let mut queue: VecDeque<String> = operations
+        .iter()
+        .flat_map(|b| &b.args)
+        .filter(|a| a.wire == bind::Wire::Body)
+        .flat_map(|a| named_types(&a.ty))
+        .collect();
+    let mut reached = BTreeSet::new();
+    while let Some(name) = queue.pop_front() {
+        let Some(item) = by_name.get(&name) else { continue };
+        if !reached.insert(name) {
+            continue;
+        }
+        let mut walk = Paths::default();
+        walk.visit_item(item);
+        queue.extend(walk.0);
+    }
+    reached
+        .iter()
+        .filter(|name| !with_default.contains(*name))
+        .filter_map(|name| match by_name.get(name) {
+            Some(Item::Struct(s)) => constructor(s),
+            _ => None,
+        })
+        .collect()
+}
+
+fn type_name(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The type an item gives `Default`, by derive or by impl.
+fn default_impl(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) if derives(&s.attrs, "Default") => Some(s.ident.to_string()),
+        Item::Impl(block)
+            if block
+                .trait_
+                .as_ref()
+                .is_some_and(|(path, _)| path.segments.last().is_some_and(|s| s.ident == "Default")) =>
+        {
+            match &*block.self_ty {
+                Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn derives(attrs: &[Attribute], name: &str) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|meta| {
+            found |= meta.path.segments.last().is_some_and(|s| s.ident == name);
+            Ok(())
+        });
+        found
+    })
+}
+
+/// The last segment of every path in `ty` (`VideoInput` in `Vec<VideoInput>`).
+fn named_types(ty: &Type) -> Vec<String> {
+    let mut walk = Paths::default();
+    walk.visit_type(ty);
+    walk.0
+}
+
+#[derive(Default)]
+struct Paths(Vec<String>);
+
+impl Visit<'_> for Paths {
+    fn visit_path(&mut self, path: &syn::Path) {
+        if let Some(last) = path.segments.last() {
+            self.0.push(last.ident.to_string());
+        }
+        syn::visit::visit_path(self, path);
+    }
+    // Attributes and impl bodies name serde helpers and std items, not field types.
+    fn visit_attribute(&mut self, _: &Attribute) {}
+}
+
+/// `impl X { pub fn new(required...) -> Self }`, for a struct with both required fields and
+/// fields that have a default.
+fn constructor(s: &syn::ItemStruct) -> Option<Item> {
+    let syn::Fields::Named(fields) = &s.fields else { return None };
+    let mut required = Vec::new();
+    let mut inits = Vec::new();
+    for field in &fields.named {
+        let ident = field.ident.as_ref()?;
+        let value = if is_optional(&field.ty) {
+            quote!(::std::option::Option::None)
+        } else if is_flattened_map(field) {
+            // The properties a schema leaves open (`additionalProperties`): none by default.
+            quote!(::std::default::Default::default())
+        } else {
+            match serde_default(&field.attrs) {
+                Some(None) => quote!(::std::default::Default::default()),
+                Some(Some(function)) => quote!(#function()),
+                None => {
+                    required.push(field);
+                    quote!(::std::convert::Into::into(#ident))
+                }
+            }
+        };
+        inits.push(quote!(#ident: #value));
+    }
+    if required.is_empty() || required.len() == fields.named.len() {
+        return None;
+    }
+    let params = required.iter().map(|f| {
+        let (ident, ty) = (&f.ident, &f.ty);
+        quote!(#ident: impl ::std::convert::Into<#ty>)
+    });
+    let names: Vec<String> = required.iter().filter_map(|f| f.ident.as_ref()).map(|i| format!("`{i}`")).collect();
+    let doc = format!(
+        "The required fields ({}) as given, every other one unset or at its default; set more with \
+         `{name} {{ field: ..., ..{name}::new(...) }}`.",
+        names.join(", "),
+        name = s.ident,
+    );
+    let name = &s.ident;
+    Some(syn::parse_quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    })
+}
+
+/// `#[serde(flatten)]` on a map: typify's home for `additionalProperties`.
+fn is_flattened_map(field: &syn::Field) -> bool {
+    let flattened = field.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|meta| {
+            found |= meta.path.is_ident("flatten");
+            if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<Expr>()?;
+            }
+            Ok(())
+        });
+        found
+    });
+    let map = matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| ["BTreeMap", "HashMap", "Map"].contains(&s.ident.to_string().as_str())));
+    flattened && map
+}
+
+/// `Some(None)` for `#[serde(default)]`, `Some(Some(path))` for `#[serde(default = "path")]`.
+fn serde_default(attrs: &[Attribute]) -> Option<Option<syn::ExprPath>> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                found = Some(if meta.input.peek(syn::Token![=]) {
+                    let path: syn::LitStr = meta.value()?.parse()?;
+                    Some(path.parse()?)
+                } else {
+                    None
+                });
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<Expr>()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+/// The struct's type as a caller sees it, for the surface listing: `name: Type` of each field.
+pub fn field_listing(file: &syn::File, ty: &Type) -> Option<Vec<String>> {
+    let Type::Path(path) = ty else { return None };
+    let segments: Vec<&syn::PathSegment> = path.path.segments.iter().collect();
+    let [module, name] = segments.as_slice() else { return None };
+    if module.ident != MODULE {
+        return None;
+    }
+    let items = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == MODULE => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    })?;
+    let fields = items.iter().find_map(|item| match item {
+        Item::Struct(s) if s.ident == name.ident => Some(&s.fields),
+        _ => None,
+    })?;
+    Some(
+        fields
+            .iter()
+            .filter_map(|f| Some(format!("{}: {}", f.ident.as_ref()?, crate::emit::surface::tidy(&f.ty))))
+            .collect(),
+    )
+}
+
+/// A struct literal of the operation's struct with every field given by `value`, its type
+/// reached through `module` (the generated file's own module when `None`).
+pub fn literal(module: Option<&syn::Path>, params: &Params, value: impl Fn(&Arg) -> TokenStream) -> TokenStream {
+    let (inner, name) = (format_ident!("{MODULE}"), &params.name);
+    let fields = params.fields.iter().map(|f| {
+        let (ident, value) = (&f.ident, value(f));
+        quote!(#ident: #value)
+    });
+    match module {
+        Some(module) => quote!(#module::#inner::#name { #(#fields),* }),
+        None => quote!(#inner::#name { #(#fields),* }),
+    }
+}
