@@ -120,6 +120,10 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
         let file = Path::new(document.spec);
         let spec = load_and_validate(file, &read(&path)?)?;
         files.extend(generate_files_of(file, &spec, &document)?);
+        if document.spec == V3_SPEC_PATH {
+            let contents = model::required::markdown(&spec.json);
+            files.push(GeneratedFile { path: model::required::PATH.into(), contents });
+        }
         models.push(spec);
     }
     if let [legacy, v3] = models.as_slice() {

@@ -19,6 +19,8 @@ pub async fn run(client: &v3::Client, args: &[String], wait: &WaitOptions) -> co
     let audio = types::AssetInput::from_file(&args[0]).await?;
     let body: types::VoiceCloneRequest = serde_json::from_value(json!({"audio": audio, "voice_name": args[1]}))?;
     let voice_id = client.clone_voice(&body).await?.into_inner().data.voice_clone_id;
+    // HeyGen does not promise the id in this reply (docs/v3-required-fields.md).
+    let voice_id = voice_id.ok_or("HeyGen's reply carries no voice_clone_id")?;
     eprintln!("cloning voice {voice_id}");
     // HeyGen says `complete` (not `completed`) for a ready clone; the waiter knows.
     client.wait_for_voice_clone(&voice_id, wait).await?;

@@ -22,6 +22,6 @@ pub async fn run(client: &v3::Client, args: &[String]) -> common::Outcome {
         }
     });
     let asset = client.direct_upload_file(&args[0], &options).await?;
-    eprintln!("stored as {} ({} bytes, {:?})", asset.mime_type, asset.size_bytes, asset.status);
+    eprintln!("stored as {:?} ({:?} bytes, {:?})", asset.mime_type, asset.size_bytes, asset.status);
     Ok(vec![asset.asset_id])
 }

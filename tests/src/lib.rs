@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod capture;
 pub mod corpus;
+pub mod heygen_doc;
 pub mod mutate;
 pub mod requests;
 

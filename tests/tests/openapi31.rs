@@ -75,6 +75,16 @@ fn later_problems_name_the_source_line() {
     assert!(message.contains(&format!(":{}: /paths/~1v1~1thing/get/operationId", line_of("operationId: getThing"))));
 }
 
+/// The v3 rule for `required` in replies: a required reply field without evidence, evidence
+/// that is neither `heygen` nor `bodies`, and evidence for a field that is not required are each
+/// reported at their line; a union's tag (`type`) needs none.
+#[test]
+fn required_reply_fields_need_evidence() {
+    let message = error_for("required_without_evidence");
+    insta::assert_snapshot!(message);
+    assert!(!message.contains("`type`"), "a union's tag needs no evidence: {message}");
+}
+
 /// A 3.0 document is untouched: the stage runs only for 3.1.
 #[test]
 fn a_30_document_is_not_downgraded() {

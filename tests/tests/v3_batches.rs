@@ -93,7 +93,7 @@ async fn a_finished_batch_comes_back_with_every_item_across_pages() {
     assert_eq!(done, ["v0", "v2"]);
     let failed: Vec<_> = outcome.failed().collect();
     assert_eq!(failed.len(), 1);
-    assert_eq!(failed[0].item_index, 1);
+    assert_eq!(failed[0].item_index, Some(1));
     assert_eq!(failed[0].error.as_ref().unwrap()["message"], "no such voice");
     assert!(!outcome.all_succeeded());
 }

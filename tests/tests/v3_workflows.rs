@@ -109,8 +109,8 @@ async fn a_batch_reads_its_items_page_by_page_inside_data() {
     call("GET", path).and(query_param("token", "p2")).respond_with(page(&[2], false, None)).mount(&h.api).await;
 
     let items: Vec<v3::types::VideoBatchItem> = client.get_video_batch_stream("b-1", None).try_collect().await.unwrap();
-    let indexes: Vec<i64> = items.iter().map(|item| item.item_index).collect();
-    assert_eq!(indexes, [0, 1, 2]);
+    let indexes: Vec<Option<i64>> = items.iter().map(|item| item.item_index).collect();
+    assert_eq!(indexes, [Some(0), Some(1), Some(2)]);
     assert_eq!(h.api.received_requests().await.unwrap().len(), 2);
 }
 

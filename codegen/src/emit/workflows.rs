@@ -170,12 +170,14 @@ fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Resu
         .and_then(|f| bind::vec_item(&f.ty))
         .ok_or_else(|| format!("`{}` is not a list in the generated type", spec.items))?;
     let (next, _) = take(&fields(file, bound, &spec.next_cursor)?);
-    // A reply that says there are no more pages ends the stream, whatever its cursor.
+    // A reply that says there are no more pages ends the stream, whatever its cursor. HeyGen
+    // does not promise `has_more`: a reply without it is read by its cursor alone, so it ends the
+    // stream only when it has no `next_token` either.
     let next = match &spec.has_more {
         Some(path) => {
             let (has_more, optional) = take(&fields(file, bound, path)?);
             let has_more = if optional {
-                quote! { #has_more.unwrap_or(false) }
+                quote! { #has_more.unwrap_or(true) }
             } else {
                 has_more
             };

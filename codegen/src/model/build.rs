@@ -33,13 +33,18 @@ pub struct Rules {
     /// Whether every operation must link its reference page (HeyGen has no page for many v3
     /// operations yet; those that have one link it).
     pub reference_required: bool,
+    /// Whether every required reply field must carry its evidence (`x-required-evidence`, see
+    /// [`super::required`]).
+    pub required_evidence: bool,
 }
 
 impl Rules {
     /// The legacy (v1/v2) document: OpenAPI 3.0, every operation on docs.heygen.com.
-    pub const LEGACY: Rules = Rules { reference_prefix: REFERENCE_PREFIX, reference_required: true };
+    pub const LEGACY: Rules =
+        Rules { reference_prefix: REFERENCE_PREFIX, reference_required: true, required_evidence: false };
     /// The v3 document: written in HeyGen's OpenAPI 3.1 dialect, pages on developers.heygen.com.
-    pub const V3: Rules = Rules { reference_prefix: V3_REFERENCE_PREFIX, reference_required: false };
+    pub const V3: Rules =
+        Rules { reference_prefix: V3_REFERENCE_PREFIX, reference_required: false, required_evidence: true };
 
     /// The rules for `spec`: the v3 rules for a document written in OpenAPI 3.1 (HeyGen's v3
     /// dialect), the legacy rules otherwise.
@@ -99,6 +104,9 @@ pub fn build(spec: &LoadedSpec) -> (Api, Vec<Problem>) {
     check.component_schemas();
     check.references(&spec.json, String::new());
     check.problems.extend(examples::check(spec));
+    if rules.required_evidence {
+        check.problems.extend(super::required::check(spec));
+    }
     let mut problems = check.problems;
     problems.sort_by(|a, b| (a.line, &a.pointer).cmp(&(b.line, &b.pointer)));
     (api, problems)

@@ -23,7 +23,7 @@ const OPEN_MARKER: &str = "unknown";
 
 pub fn check(spec: &LoadedSpec) -> Vec<Problem> {
     let mut walk = Walk { root: &spec.json, seen: BTreeMap::new(), reachable: BTreeSet::new() };
-    for (schema_pointer, schema, examples) in success_responses(&spec.json) {
+    for (_, schema_pointer, schema, examples) in success_responses(&spec.json) {
         walk.reach(schema, &schema_pointer);
         for (example_pointer, example) in examples {
             walk.example(schema, &schema_pointer, example, &example_pointer, 0);
@@ -69,14 +69,19 @@ pub fn check(spec: &LoadedSpec) -> Vec<Problem> {
     problems
 }
 
-/// The schema of every success response, with its pointer and its examples (pointer, value).
-fn success_responses(root: &Value) -> Vec<(String, &Value, Vec<(String, &Value)>)> {
+/// A success response's schema: its operation's id (`path` without one), its pointer, the schema
+/// and its examples (pointer, value).
+pub(super) type SuccessSchema<'a> = (String, String, &'a Value, Vec<(String, &'a Value)>);
+
+/// The schema of every success response, with its operation, pointer and examples.
+pub(super) fn success_responses(root: &Value) -> Vec<SuccessSchema<'_>> {
     let mut found = Vec::new();
     let Some(paths) = root["paths"].as_object() else { return found };
     for (path, item) in paths {
         let Some(methods) = item.as_object() else { continue };
         for (method, operation) in methods {
             let Some(responses) = operation.get("responses").and_then(Value::as_object) else { continue };
+            let id = operation.get("operationId").and_then(Value::as_str).unwrap_or(path).to_owned();
             for (status, response) in responses.iter().filter(|(status, _)| status.starts_with('2')) {
                 let mut pointer = format!("/paths/{}/{method}/responses/{status}", escape_segment(path));
                 let mut response = response;
@@ -97,7 +102,7 @@ fn success_responses(root: &Value) -> Vec<(String, &Value, Vec<(String, &Value)>
                             examples.push((format!("{media_pointer}/examples/{}/value", escape_segment(name)), value));
                         }
                     }
-                    found.push((format!("{media_pointer}/schema"), schema, examples));
+                    found.push((id.clone(), format!("{media_pointer}/schema"), schema, examples));
                 }
             }
         }
@@ -229,7 +234,7 @@ impl<'a> Walk<'a> {
 }
 
 /// Follows a local `$ref` (repeatedly); `None` when `schema` is not a reference.
-fn resolve_ref<'a>(root: &'a Value, schema: &'a Value) -> Option<(String, &'a Value)> {
+pub(super) fn resolve_ref<'a>(root: &'a Value, schema: &'a Value) -> Option<(String, &'a Value)> {
     let mut current = schema;
     let mut target = None;
     for _ in 0..MAX_DEPTH {
@@ -243,7 +248,7 @@ fn resolve_ref<'a>(root: &'a Value, schema: &'a Value) -> Option<(String, &'a Va
 
 /// A one-value enum property is a union variant's tag: the union cannot decode without it, so it
 /// is required by construction, whatever the examples show.
-fn is_tag(schema: &Value, property: &str) -> bool {
+pub(super) fn is_tag(schema: &Value, property: &str) -> bool {
     schema
         .get("properties")
         .and_then(|p| p.get(property))
@@ -252,11 +257,11 @@ fn is_tag(schema: &Value, property: &str) -> bool {
         .is_some_and(|values| values.len() == 1)
 }
 
-fn required(schema: &Value) -> impl Iterator<Item = &str> {
+pub(super) fn required(schema: &Value) -> impl Iterator<Item = &str> {
     schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
 }
 
-fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
+pub(super) fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
     schema.get("properties").and_then(Value::as_object).into_iter().flatten()
 }
 

@@ -7,6 +7,7 @@
 
 mod build;
 mod examples;
+pub mod required;
 pub(crate) mod schema;
 
 use serde::Deserialize;

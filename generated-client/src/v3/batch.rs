@@ -40,19 +40,23 @@ pub struct BatchOutcome {
 }
 
 impl BatchOutcome {
-    fn new(detail: VideoBatchDetail, items: Vec<VideoBatchItem>) -> Self {
-        let VideoBatchDetail { batch_id, status, title, counts_by_status, .. } = detail;
-        BatchOutcome { batch_id, status, title, counts_by_status, items }
+    fn new(
+        batch_id: &str,
+        (status, detail): (VideoBatchDetailStatus, VideoBatchDetail),
+        items: Vec<VideoBatchItem>,
+    ) -> Self {
+        let VideoBatchDetail { title, counts_by_status, .. } = detail;
+        BatchOutcome { batch_id: batch_id.to_owned(), status, title, counts_by_status, items }
     }
 
     /// The items that ended `completed`.
     pub fn succeeded(&self) -> impl Iterator<Item = &VideoBatchItem> {
-        self.items.iter().filter(|item| item.status == VideoBatchItemStatus::Completed)
+        self.items.iter().filter(|item| item.status == Some(VideoBatchItemStatus::Completed))
     }
 
     /// The items that did not: `failed` ones, with HeyGen's `error` object when it sent one.
     pub fn failed(&self) -> impl Iterator<Item = &VideoBatchItem> {
-        self.items.iter().filter(|item| item.status != VideoBatchItemStatus::Completed)
+        self.items.iter().filter(|item| item.status != Some(VideoBatchItemStatus::Completed))
     }
 
     /// Whether every item ended `completed`.
@@ -75,7 +79,8 @@ impl Client {
     ) -> Result<BatchOutcome, Error> {
         check_batch_size("create_video_batch", request.videos.len())?;
         let created = self.create_video_batch(request).await?.into_inner().data;
-        self.wait_for_video_batch_items(&created.batch_id, options).await
+        let batch_id = super::needed(created.batch_id.clone(), "create_video_batch", "batch_id", &created)?;
+        self.wait_for_video_batch_items(&batch_id, options).await
     }
 
     /// Waits until a video batch has finished (`completed` or `failed`), then returns every
@@ -90,7 +95,7 @@ impl Client {
         let poll = || async move { Ok(self.get_video_batch(batch_id, Some(1), None).await?.into_inner().data) };
         let detail = wait_batch("get_video_batch", options, poll).await?;
         let items = self.get_video_batch_stream(batch_id, Some(ITEMS_PER_PAGE)).try_collect().await?;
-        Ok(BatchOutcome::new(detail, items))
+        Ok(BatchOutcome::new(batch_id, detail, items))
     }
 
     /// Uploads up to [`MAX_BATCH_ITEMS`] files as one batch and waits until HeyGen has taken
@@ -142,9 +147,10 @@ impl Client {
         for ((slot, path), size) in batch.items.iter().zip(paths).zip(sizes) {
             self.put_upload(slot, Source::File(path.as_ref()), size, options).await?;
         }
-        let complete = types::CompleteAssetUploadBatchRequest { batch_id: batch.batch_id.clone() };
+        let batch_id = super::needed(batch.batch_id.clone(), OPERATION, "batch_id", &batch)?;
+        let complete = types::CompleteAssetUploadBatchRequest { batch_id: batch_id.clone() };
         self.complete_asset_upload_batch(&complete).await?;
-        self.wait_for_asset_batch_items(&batch.batch_id, wait).await
+        self.wait_for_asset_batch_items(&batch_id, wait).await
     }
 
     /// Waits until an upload batch has been taken in (`completed` or `failed`), then returns
@@ -158,7 +164,7 @@ impl Client {
         let poll = || async move { Ok(self.get_asset_batch(batch_id, Some(1), None).await?.into_inner().data) };
         let detail = wait_batch("get_asset_batch", options, poll).await?;
         let items = self.get_asset_batch_stream(batch_id, Some(ITEMS_PER_PAGE)).try_collect().await?;
-        Ok(BatchOutcome::new(detail, items))
+        Ok(BatchOutcome::new(batch_id, detail, items))
     }
 }
 
@@ -173,12 +179,13 @@ fn check_batch_size(operation: &'static str, items: usize) -> Result<(), Error> 
     })
 }
 
-/// Polls a batch until it has ended either way.
+/// Polls a batch until it has ended either way; returns its final state and detail. A poll
+/// without a state cannot be judged and ends the wait as a decode error.
 async fn wait_batch<F, Fut>(
     operation: &'static str,
     options: &WaitOptions,
     mut poll: F,
-) -> Result<VideoBatchDetail, Error>
+) -> Result<(VideoBatchDetailStatus, VideoBatchDetail), Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<VideoBatchDetail, Error>>,
@@ -187,11 +194,12 @@ where
         let detail = poll();
         async move {
             let detail = detail.await?;
-            let state = match detail.status {
+            let status = super::needed(detail.status.clone(), operation, "status", &detail)?;
+            let state = match status {
                 VideoBatchDetailStatus::Completed | VideoBatchDetailStatus::Failed => JobState::Succeeded,
                 _ => JobState::Running,
             };
-            Ok((detail.status.to_string(), state, detail))
+            Ok((status.to_string(), state, (status, detail)))
         }
     })
     .await

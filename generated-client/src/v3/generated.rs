@@ -218,7 +218,7 @@ pub mod types {
         }
     }
     ///One produced clip; its details fill in once it is `completed`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AiClippingClip {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aspect_ratio: ::std::option::Option<AiClippingAspectRatio>,
@@ -228,8 +228,10 @@ pub mod types {
         ///Why the clip failed (HeyGen does not fill it in yet).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_message: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
-        pub status: AiClippingClipStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<AiClippingClipStatus>,
         ///Presigned link to a still of the clip; it expires.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub thumbnail_url: ::std::option::Option<::std::string::String>,
@@ -448,7 +450,7 @@ pub mod types {
         }
     }
     ///An AI clipping job and the clips it has produced.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AiClippingJob {
         ///The `callback_id` given at creation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -462,7 +464,8 @@ pub mod types {
         ///Why the job failed, when `status` is `failed`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub failure_message: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///The spoken language, as given or detected.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input_language: ::std::option::Option<::std::string::String>,
@@ -475,7 +478,8 @@ pub mod types {
         ///Length of the source video in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source_duration: ::std::option::Option<f64>,
-        pub status: AiClippingJobStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<AiClippingJobStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
@@ -648,53 +652,65 @@ pub mod types {
         pub param: ::std::option::Option<::std::string::String>,
     }
     ///An asset's metadata.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Asset {
         ///Its folder; null at the workspace root.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub folder_id: ::std::option::Option<::std::string::String>,
         ///The asset's id.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Its display name.
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///The username of the uploader.
-        pub owner: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub owner: ::std::option::Option<::std::string::String>,
         ///The workspace it belongs to.
-        pub space_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub space_id: ::std::option::Option<::std::string::String>,
         ///Its kind, such as `image`, `video`, `audio` or `font`; other values may come.
-        #[serde(rename = "type")]
-        pub type_: ::std::string::String,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
         ///When it was uploaded, in Unix seconds.
-        pub uploaded_at: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uploaded_at: ::std::option::Option<i64>,
         ///A public link; null when none can be made.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`AssetBatchRef`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AssetBatchRef {
         ///The batch whose files are being ingested.
-        pub batch_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
     }
     ///The finished asset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AssetCompleted {
         ///The asset's id, now usable.
-        pub asset_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub asset_id: ::std::option::Option<::std::string::String>,
         ///The type detected from the stored bytes.
-        pub mime_type: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mime_type: ::std::option::Option<::std::string::String>,
         ///The stored size in bytes.
-        pub size_bytes: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub size_bytes: ::std::option::Option<i64>,
         ///The asset's state, such as `processing`; other values may come.
-        pub status: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
         ///A public link to the file.
-        pub url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     ///`AssetDeleted`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AssetDeleted {
         ///The deleted asset's id.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
     }
     ///A file given by URL, by the id of an uploaded asset, or inline as base64.
     #[derive(::serde::Serialize, Clone, Debug)]
@@ -726,13 +742,14 @@ pub mod types {
         Unknown(::serde_json::Value),
     }
     ///An asset in a list; HeyGen publishes no example, so only `id` is relied on.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AssetListItem {
         ///Its folder; null at the workspace root.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub folder_id: ::std::option::Option<::std::string::String>,
         ///The asset's id.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Its display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -759,7 +776,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub height: ::std::option::Option<i64>,
         ///An opaque id for this hit.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Whether the file has visible transparency, when known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_transparent: ::std::option::Option<bool>,
@@ -767,15 +785,31 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub orientation: ::std::option::Option<::std::string::String>,
         ///Semantic similarity; higher is closer.
-        pub score: f64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub score: ::std::option::Option<f64>,
         ///`image` (a photo) or `icon` (usually a transparent cut-out); other values may come.
         #[serde(rename = "type", default = "defaults::asset_search_result_type")]
         pub type_: AssetSearchResultType,
         ///A stable public link to the file.
-        pub url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
         ///Width in pixels, when known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub width: ::std::option::Option<i64>,
+    }
+    impl ::std::default::Default for AssetSearchResult {
+        fn default() -> Self {
+            Self {
+                height: Default::default(),
+                id: Default::default(),
+                is_transparent: Default::default(),
+                orientation: Default::default(),
+                score: Default::default(),
+                type_: defaults::asset_search_result_type(),
+                url: Default::default(),
+                width: Default::default(),
+            }
+        }
     }
     ///`image` (a photo) or `icon` (usually a transparent cut-out); other values may come.
     #[derive(
@@ -842,30 +876,41 @@ pub mod types {
         }
     }
     ///The batch and its upload slots, in the order the files were given.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AssetUploadBatch {
         ///Pass to `complete_asset_upload_batch` once every file is uploaded.
-        pub batch_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<AssetUploadSlot>,
     }
     ///Where and how to `PUT` one file.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AssetUploadSlot {
         ///The future asset's id, usable once the upload is completed.
-        pub asset_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub asset_id: ::std::option::Option<::std::string::String>,
         ///How long `upload_url` stays valid.
-        pub expires_in_seconds: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_in_seconds: ::std::option::Option<i64>,
         ///The most bytes this upload may have.
-        pub max_bytes: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_bytes: ::std::option::Option<i64>,
         ///Always `pending_upload` at this point.
-        pub status: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
         ///Headers the `PUT` must carry exactly as given.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
         pub upload_headers: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,
         >,
         ///The presigned URL to `PUT` the raw bytes to.
-        pub upload_url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upload_url: ::std::option::Option<::std::string::String>,
     }
     ///The stored file.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1100,7 +1145,8 @@ A synthetic character generated from a description; needs no consent. To add a n
     ///One look of an avatar group; its `id` is the `avatar_id` that video creation takes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AvatarLook {
-        pub avatar_type: AvatarLookType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_type: ::std::option::Option<AvatarLookType>,
         ///The voice used when a video gives none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default_voice_id: ::std::option::Option<::std::string::String>,
@@ -1495,7 +1541,7 @@ A synthetic character generated from a description; needs no consent. To add a n
         pub video_share_page_url: ::std::option::Option<::std::string::String>,
     }
     ///A background-removal job.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BackgroundRemoval {
         ///When the job completed, in Unix seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1509,10 +1555,12 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///Why the job failed, when `status` is `failed`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub layers: ::std::option::Option<BackgroundRemovalLayers>,
-        pub status: BackgroundRemovalStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<BackgroundRemovalStatus>,
     }
     ///The `video` to process (by URL, asset id or inline base64) and options.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1681,22 +1729,27 @@ A synthetic character generated from a description; needs no consent. To add a n
         }
     }
     ///A list of term mappings (formerly a "brand voice").
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BrandGlossary {
         ///Pass as `brand_glossary_id` (legacy name `brand_voice_id`) to apply it.
-        pub brand_glossary_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand_glossary_id: ::std::option::Option<::std::string::String>,
         ///When it was created, as a UTC date-time string.
-        pub created_at: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
         ///The glossary's name.
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///When it last changed, as a UTC date-time string.
-        pub updated_at: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///A set of brand colours, fonts and logos.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BrandKit {
         ///Pass to the Video Agent as `brand_kit_id`.
-        pub brand_kit_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand_kit_id: ::std::option::Option<::std::string::String>,
         ///Brand colours as hex codes such as `#FF5733`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub colors: ::std::vec::Vec<::std::string::String>,
@@ -1704,7 +1757,8 @@ A synthetic character generated from a description; needs no consent. To add a n
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub logo_url: ::std::option::Option<::std::string::String>,
         ///The kit's name.
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     ///`CloneVoiceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1712,10 +1766,11 @@ A synthetic character generated from a description; needs no consent. To add a n
         pub data: CloneVoiceResponseData,
     }
     ///`CloneVoiceResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CloneVoiceResponseData {
         ///The new voice's id, to poll with `get_voice`.
-        pub voice_clone_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_clone_id: ::std::option::Option<::std::string::String>,
     }
     ///`CompleteAssetUploadBatchRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1746,10 +1801,11 @@ A synthetic character generated from a description; needs no consent. To add a n
         pub data: CreateAiClippingJobResponseData,
     }
     ///`CreateAiClippingJobResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateAiClippingJobResponseData {
         ///The job id; poll it with `get_ai_clipping_job`.
-        pub ai_clipping_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ai_clipping_id: ::std::option::Option<::std::string::String>,
     }
     ///`CreateAssetUploadBatchRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1824,10 +1880,11 @@ A synthetic character generated from a description; needs no consent. To add a n
         pub data: CreateLipsyncBatchResponseData,
     }
     ///`CreateLipsyncBatchResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateLipsyncBatchResponseData {
         ///The id to read the batch with.
-        pub batch_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
     }
     ///`CreateLipsyncResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2458,10 +2515,11 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         pub data: CreateVideoTranslationBatchResponseData,
     }
     ///`CreateVideoTranslationBatchResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateVideoTranslationBatchResponseData {
         ///The id to read the batch with.
-        pub batch_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
     }
     ///`CreateVideoTranslationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2489,7 +2547,7 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub email: ::std::option::Option<::std::string::String>,
         ///First name.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
         ///Last name.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -2572,10 +2630,11 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         pub data: DeleteAiClippingJobResponseData,
     }
     ///`DeleteAiClippingJobResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DeleteAiClippingJobResponseData {
         ///The id of the deleted job.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
     }
     ///`DeleteAssetResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2612,12 +2671,14 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         pub data: DeleteBackgroundRemovalResponseData,
     }
     ///`DeleteBackgroundRemovalResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DeleteBackgroundRemovalResponseData {
         ///Always true.
-        pub deleted: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deleted: ::std::option::Option<bool>,
         ///The id of the deleted job.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
     }
     ///`DeleteLipsyncResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2652,16 +2713,22 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         pub data: DeleteVoiceResponseData,
     }
     ///`DeleteVoiceResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DeleteVoiceResponseData {
         ///The deleted voice's id.
-        pub voice_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_id: ::std::option::Option<::std::string::String>,
     }
     ///`DeleteWebhookEndpointResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DeleteWebhookEndpointResponse {
         ///Empty on success.
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Null on success; HeyGen's document shows it beside `data` in this reply. (A reply whose `error` is not null is an `Error::Api`.)
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
     }
     ///`DesignVoiceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2920,25 +2987,35 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         pub video_url: ::std::option::Option<::std::string::String>,
     }
     ///`LipsyncBatch`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LipsyncBatch {
-        pub batch_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
         ///Number of items in each item status (keys are item statuses).
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
         pub counts_by_status: ::std::collections::BTreeMap<::std::string::String, u64>,
         ///When the batch was created, in Unix seconds.
-        pub created_at: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
         ///Whether more items follow.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///One page of items, in submission order.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<LipsyncBatchItem>,
         ///The `token` for the next page of items; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
-        pub status: LipsyncBatchStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<LipsyncBatchStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///How many items the batch holds.
-        pub total_items: u64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_items: ::std::option::Option<u64>,
     }
     ///`LipsyncBatchCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2953,7 +3030,7 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         pub title: ::std::option::Option<::std::string::String>,
     }
     ///`LipsyncBatchItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LipsyncBatchItem {
         ///HeyGen's details of the failure, when the item failed; the shape is not documented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2961,8 +3038,10 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///Position of the item in the batch, from 0.
-        pub item_index: u64,
-        pub status: LipsyncBatchItemStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub item_index: ::std::option::Option<u64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<LipsyncBatchItemStatus>,
         ///The item's lipsync job id, once the job exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_id: ::std::option::Option<::std::string::String>,
@@ -3211,7 +3290,7 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         }
     }
     ///`LipsyncStatusEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LipsyncStatusEntry {
         ///The batch the entry was expanded from, when it was named through `batch_ids`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3225,7 +3304,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub item_index: ::std::option::Option<i64>,
         ///`queued`, `processing`, `completed`, `failed`, or `not_found` for an id that is unknown or not the caller's. HeyGen says the values follow its video statuses, so others (such as `pending`) may come.
-        pub status: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
         ///The lipsync job id; null for a batch item whose job does not exist yet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_id: ::std::option::Option<::std::string::String>,
@@ -3241,7 +3321,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListAiClippingJobsResponse {
         pub data: ::std::vec::Vec<AiClippingJob>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3251,7 +3332,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListAssetStatusesResponse {
         pub data: ::std::vec::Vec<VideoStatusEntry>,
         ///Whether more entries exist.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///A cursor HeyGen returns, though this operation takes none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3261,7 +3343,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListAssetsResponse {
         pub data: ::std::vec::Vec<AssetListItem>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Pass as `token` for the next page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3271,7 +3354,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListAvatarGroupsResponse {
         pub data: ::std::vec::Vec<AvatarGroup>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3281,7 +3365,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListAvatarLooksResponse {
         pub data: ::std::vec::Vec<AvatarLook>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3291,7 +3376,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListBackgroundRemovalsResponse {
         pub data: ::std::vec::Vec<BackgroundRemoval>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3301,7 +3387,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListBrandGlossariesResponse {
         pub data: ::std::vec::Vec<BrandGlossary>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Pass as `token` for the next page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3311,7 +3398,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListBrandKitsResponse {
         pub data: ::std::vec::Vec<BrandKit>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Pass as `token` for the next page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3332,7 +3420,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListLipsyncsResponse {
         pub data: ::std::vec::Vec<Lipsync>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3342,7 +3431,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListTemplatesResponse {
         pub data: ::std::vec::Vec<TemplateSummary>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Pass as `token` for the next page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3352,7 +3442,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListVideoAgentSessionVideosResponse {
         pub data: ::std::vec::Vec<VideoDetail>,
         ///Whether more videos exist.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///A cursor HeyGen returns, though this operation takes none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3362,7 +3453,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListVideoAgentSessionsResponse {
         pub data: ::std::vec::Vec<VideoAgentSessionSummary>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Pass as `token` for the next page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3372,7 +3464,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListVideoAgentStylesResponse {
         pub data: ::std::vec::Vec<VideoAgentStyle>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Pass as `token` for the next page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3382,15 +3475,20 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListVideoStatusesResponse {
         pub data: ::std::vec::Vec<VideoStatusEntry>,
         ///Whether more entries exist.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///A cursor HeyGen returns, though this operation takes none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
     }
-    ///`ListVideoTranslationLanguagesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    ///The languages, inside `data` (HeyGen's document) or at the top (a shape HeyGen's pages also show); neither is required, as a body of either shape lacks the other.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVideoTranslationLanguagesResponse {
-        pub data: ListVideoTranslationLanguagesResponseData,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<ListVideoTranslationLanguagesResponseData>,
+        ///The same list, when HeyGen sends it without `data`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub languages: ::std::vec::Vec<::std::string::String>,
     }
     ///`ListVideoTranslationLanguagesResponseData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -3414,7 +3512,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListVideoTranslationsResponse {
         pub data: ::std::vec::Vec<VideoTranslation>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3424,7 +3523,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListVideosResponse {
         pub data: ::std::vec::Vec<VideoDetail>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Pass as `token` for the next page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3434,7 +3534,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListVoicesResponse {
         pub data: ::std::vec::Vec<Voice>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3444,7 +3545,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListWebhookEndpointsResponse {
         pub data: ::std::vec::Vec<WebhookEndpoint>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3454,7 +3556,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListWebhookEventTypesResponse {
         pub data: ::std::vec::Vec<WebhookEventTypeInfo>,
         ///Always false in practice; the whole set comes at once.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Always null in practice.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3464,7 +3567,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct ListWebhookEventsResponse {
         pub data: ::std::vec::Vec<WebhookEvent>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3676,7 +3780,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct SearchAssetsResponse {
         pub data: ::std::vec::Vec<AssetSearchResult>,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///Pass as `token` for the next page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3800,9 +3905,10 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     ///`SearchSoundsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SearchSoundsResponse {
-        pub data: ::std::vec::Vec<Sound>,
+        pub data: SoundResults,
         ///Whether another page follows.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///The `token` for the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
@@ -3896,23 +4002,57 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         pub data: VideoAgentRun,
     }
     ///One track of the audio catalogue.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Sound {
         ///A time-limited download URL; fetch the search again rather than caching it.
-        pub audio_url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_url: ::std::option::Option<::std::string::String>,
         ///The description the track was indexed under.
-        pub description: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///The track's length in seconds, when known.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<f64>,
         ///The track's id.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///The track's display name.
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///How close the track is to the query, from 0 to 1.
-        pub score: f64,
-        #[serde(rename = "type")]
-        pub type_: SoundType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub score: ::std::option::Option<f64>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<SoundType>,
+    }
+    ///One page of tracks, in either shape HeyGen documents: a list, or an object holding the list and the paging fields.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
+    pub enum SoundResults {
+        Array(::std::vec::Vec<Sound>),
+        SoundResultsPage(SoundResultsPage),
+    }
+    impl ::std::convert::From<::std::vec::Vec<Sound>> for SoundResults {
+        fn from(value: ::std::vec::Vec<Sound>) -> Self {
+            Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<SoundResultsPage> for SoundResults {
+        fn from(value: SoundResultsPage) -> Self {
+            Self::SoundResultsPage(value)
+        }
+    }
+    ///The tracks of one page with the paging fields beside them, inside `data`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SoundResultsPage {
+        ///Whether another page follows.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub items: ::std::vec::Vec<Sound>,
+        ///The `token` for the next page; null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_token: ::std::option::Option<::std::string::String>,
     }
     ///Which audio catalogue: background `music` or `sound_effects`. HeyGen warns that more kinds may come; the client decodes unknown values.
     #[derive(
@@ -4109,13 +4249,16 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         }
     }
     ///When one word is spoken.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SpeechWordTimestamp {
         ///End, in seconds from the beginning of the audio.
-        pub end: f64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end: ::std::option::Option<f64>,
         ///Start, in seconds from the beginning of the audio.
-        pub start: f64,
-        pub word: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub word: ::std::option::Option<::std::string::String>,
     }
     ///Nothing; send an empty object.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4394,7 +4537,7 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         Unknown(::serde_json::Value),
     }
     ///A template with its variables, scenes and bindable elements. Timestamps are Unix seconds.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Template {
         ///Its shape, such as `16:9`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4406,9 +4549,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub elements: ::std::option::Option<::std::vec::Vec<TemplateElement>>,
         ///The template's id.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Its name.
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///A counter that grows with every save of the draft or its variables (renames and deletion leave it alone); compare two reads to see whether the template changed. Only for workspaces with template authoring access.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub revision: ::std::option::Option<i64>,
@@ -4440,7 +4585,7 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         pub width: i64,
     }
     ///An element of the template's draft that a variable can be bound to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TemplateElement {
         ///The variable kinds that can be bound to it.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4448,9 +4593,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current: ::std::option::Option<TemplateElementValue>,
         ///The element's id, stable for the template's life.
-        pub element_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub element_id: ::std::option::Option<::std::string::String>,
         ///The element's kind; other values may come.
-        pub element_type: TemplateElementElementType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub element_type: ::std::option::Option<TemplateElementElementType>,
         ///Its scene; null for elements spanning scenes, such as background audio.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scene_id: ::std::option::Option<::std::string::String>,
@@ -4718,10 +4865,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         }
     }
     ///One scene of a template.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TemplateScene {
         ///The id to use in `scene_ids`.
-        pub scene_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scene_id: ::std::option::Option<::std::string::String>,
         ///The scene's script, placeholders left in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub script: ::std::option::Option<::std::string::String>,
@@ -4730,12 +4878,14 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         pub variables: ::std::vec::Vec<TemplateSceneVariable>,
     }
     ///`TemplateSceneVariable`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TemplateSceneVariable {
         ///The variable's name, a key of the template's `variables`.
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///`text`, `image`, `video`, `audio`, `character` or `voice`; other values may come.
-        pub variable_type: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub variable_type: ::std::option::Option<::std::string::String>,
     }
     ///Where subtitles sit, instead of the preset's place.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4773,7 +4923,7 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         pub preset_name: ::std::string::String,
     }
     ///A template in a list. Timestamps are Unix seconds.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TemplateSummary {
         ///Its shape, such as `16:9`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4782,9 +4932,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<i64>,
         ///The template's id.
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Its name.
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///A preview picture.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub thumbnail_url: ::std::option::Option<::std::string::String>,
@@ -5020,10 +5172,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         }
     }
     ///One message of a session's conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoAgentMessage {
         ///The text.
-        pub content: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<::std::string::String>,
         ///When it was written, in Unix seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<i64>,
@@ -5031,7 +5184,8 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ///Who wrote it, `user` or `model`.
-        pub role: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
         ///`text`, `resource` (points at resources) or `error`; other values may come.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<VideoAgentMessageType>,
@@ -5100,7 +5254,7 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         }
     }
     ///Something a session produced or was given.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoAgentResource {
         ///When it was made, in Unix seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5114,9 +5268,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub preview_url: ::std::option::Option<::std::string::String>,
         ///The resource's id.
-        pub resource_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_id: ::std::option::Option<::std::string::String>,
         ///Its kind, such as `image`, `video`, `draft`, `avatar` or `voice`; other values may come.
-        pub resource_type: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_type: ::std::option::Option<::std::string::String>,
         ///`generated` or `user_uploaded`; other values may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source_type: ::std::option::Option<::std::string::String>,
@@ -5128,21 +5284,24 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///The run a message started.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoAgentRun {
         ///The id of the agent's run that handles the message.
-        pub run_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub run_id: ::std::option::Option<::std::string::String>,
         ///The session's id.
-        pub session_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub session_id: ::std::option::Option<::std::string::String>,
         ///The session's title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
     ///A session's state and latest conversation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoAgentSession {
         ///When the session began, in Unix seconds.
-        pub created_at: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
         ///The latest visible messages, at most 40, newest first.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub messages: ::std::vec::Vec<VideoAgentMessage>,
@@ -5150,9 +5309,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         #[serde(default)]
         pub progress: i64,
         ///The session's id.
-        pub session_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub session_id: ::std::option::Option<::std::string::String>,
         ///`thinking`, `waiting_for_input` or `reviewing` (the caller's turn, in chat mode), `generating`, `completed` or `failed`. HeyGen's April 2026 document still named the first state `processing`; other values may come.
-        pub status: VideoAgentSessionStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VideoAgentSessionStatus>,
         ///The title the agent gave the session.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -5161,10 +5322,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         pub video_id: ::std::option::Option<::std::string::String>,
     }
     ///`VideoAgentSessionRef`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoAgentSessionRef {
         ///The session's id.
-        pub session_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub session_id: ::std::option::Option<::std::string::String>,
     }
     ///The new session.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -5323,12 +5485,14 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         }
     }
     ///One session in a list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoAgentSessionSummary {
         ///When the session began, in Unix seconds.
-        pub created_at: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
         ///The session's id.
-        pub session_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub session_id: ::std::option::Option<::std::string::String>,
         ///The title the agent gave the session.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -5570,33 +5734,44 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         }
     }
     ///The new batch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoBatchCreated {
         ///The id to follow with `get_video_batch`.
-        pub batch_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
     }
     ///A batch and one page of its items, in submission order, with the paging fields inside. Asset upload batches share this shape; there `video_id` holds the asset id.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoBatchDetail {
         ///The batch's id.
-        pub batch_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
         ///How many items are in each state, keyed by state.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
         pub counts_by_status: ::std::collections::BTreeMap<::std::string::String, i64>,
         ///When the batch was created, in Unix seconds.
-        pub created_at: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
         ///Whether more items follow this page.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<VideoBatchItem>,
         ///Pass as `token` for the next page of items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
         ///`processing` until every item has finished, then `completed` or `failed`.
-        pub status: VideoBatchDetailStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VideoBatchDetailStatus>,
         ///The batch's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///How many items were submitted.
-        pub total_items: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_items: ::std::option::Option<i64>,
     }
     ///`processing` until every item has finished, then `completed` or `failed`.
     #[derive(
@@ -5662,7 +5837,7 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
         }
     }
     ///One submitted item of a batch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoBatchItem {
         ///What went wrong, for `failed` items; HeyGen does not document its fields.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5670,9 +5845,11 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///Its position in the submitted list, from 0.
-        pub item_index: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub item_index: ::std::option::Option<i64>,
         ///`queued`, `processing`, `completed` or `failed`.
-        pub status: VideoBatchItemStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VideoBatchItemStatus>,
         ///The item's video (or, in an asset batch, asset) id, once it exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_id: ::std::option::Option<::std::string::String>,
@@ -6461,7 +6638,7 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
         }
     }
     ///The state of one video (or, from `list_asset_statuses`, one asset).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoStatusEntry {
         ///The batch the entry came from, when it was named by batch.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6475,7 +6652,8 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub item_index: ::std::option::Option<i64>,
         ///`queued`, `processing`, `completed`, `failed`, or `not_found` for an unknown or foreign id; other values may come.
-        pub status: VideoStatusEntryStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VideoStatusEntryStatus>,
         ///The video's (or asset's) id; null for a batch item not created yet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_id: ::std::option::Option<::std::string::String>,
@@ -6647,25 +6825,35 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
         pub vtt_caption_url: ::std::option::Option<::std::string::String>,
     }
     ///`VideoTranslationBatch`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoTranslationBatch {
-        pub batch_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch_id: ::std::option::Option<::std::string::String>,
         ///Number of items in each item status (keys are item statuses).
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
         pub counts_by_status: ::std::collections::BTreeMap<::std::string::String, u64>,
         ///When the batch was created, in Unix seconds.
-        pub created_at: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<i64>,
         ///Whether more items follow.
-        pub has_more: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub has_more: ::std::option::Option<bool>,
         ///One page of items, in submission order.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<VideoTranslationBatchItem>,
         ///The `token` for the next page of items; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_token: ::std::option::Option<::std::string::String>,
-        pub status: VideoTranslationBatchStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VideoTranslationBatchStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///How many items the batch holds.
-        pub total_items: u64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_items: ::std::option::Option<u64>,
     }
     ///`VideoTranslationBatchCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -6680,7 +6868,7 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
         pub video_translations: ::std::vec::Vec<VideoTranslationCreateRequest>,
     }
     ///`VideoTranslationBatchItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoTranslationBatchItem {
         ///HeyGen's details of the failure, when the item failed; the shape is not documented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6688,8 +6876,10 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
         ///Position of the item in the batch, from 0 (after multi-language expansion).
-        pub item_index: u64,
-        pub status: VideoTranslationBatchItemStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub item_index: ::std::option::Option<u64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VideoTranslationBatchItemStatus>,
         ///The item's translation job id, once the job exists.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_id: ::std::option::Option<::std::string::String>,
@@ -7146,7 +7336,7 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
         }
     }
     ///`VideoTranslationStatusEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VideoTranslationStatusEntry {
         ///The batch the entry was expanded from, when it was named through `batch_ids`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7160,7 +7350,8 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub item_index: ::std::option::Option<i64>,
         ///`queued`, `processing`, `completed`, `failed`, or `not_found` for an id that is unknown or not the caller's. HeyGen says the values follow its video statuses, so others (such as `pending`) may come.
-        pub status: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
         ///The translation job id; null for a batch item whose job does not exist yet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_id: ::std::option::Option<::std::string::String>,
@@ -7657,7 +7848,7 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
         }
     }
     ///One voice, with the state of its cloning when it is a clone.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VoiceDetail {
         ///When the voice was created, in Unix seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7684,9 +7875,11 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
         #[serde(default)]
         pub support_interactive_avatar: bool,
         ///Whether SSML pauses work with this voice.
-        pub support_pause: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub support_pause: ::std::option::Option<bool>,
         ///The voice's id.
-        pub voice_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_id: ::std::option::Option<::std::string::String>,
     }
     ///`public` for HeyGen's shared library, `private` for the account's cloned voices.
     #[derive(
@@ -12586,7 +12779,7 @@ Arguments:
     }
     /**Search background music and sound effects
 
-Searches HeyGen's audio catalogue by meaning: describe the music or the effect wanted in plain language and get tracks ranked by similarity, each with a time-limited download URL (fetch it again rather than keeping it). `type` picks the catalogue: background music (the default) or, since June 2026, sound effects; HeyGen warns that more kinds may follow. Tracks scoring below `min_score` are left out.
+Searches HeyGen's audio catalogue by meaning: describe the music or the effect wanted in plain language and get tracks ranked by similarity, each with a time-limited download URL (fetch it again rather than keeping it). `type` picks the catalogue: background music (the default) or, since June 2026, sound effects; HeyGen warns that more kinds may follow. Tracks scoring below `min_score` are left out. HeyGen's pages show the page in two shapes: the tracks as `data` with `has_more` and `next_token` beside it, or `data: {items, has_more, next_token}`; both decode (`SearchSoundsResponse::sounds` reads either), and `search_sounds_stream` (written by hand for that reason) follows either.
 
 HeyGen reference: <https://developers.heygen.com/reference/search-background-music>
 
@@ -13392,7 +13585,7 @@ Arguments:
     }
     /**List the languages a video can be translated into
 
-Returns every target language HeyGen can translate into, as the display names that `output_languages` takes (for example `Spanish (Spain)`). Not paged.
+Returns every target language HeyGen can translate into, as the display names that `output_languages` takes (for example `Spanish (Spain)`). Not paged. HeyGen's pages show the reply both as `{data: {languages}}` and as `{languages}` without `data`; both decode, and `ListVideoTranslationLanguagesResponse::languages` reads either.
 
 Sends a `GET` request to `/v3/video-translations/languages`
 
@@ -15849,7 +16042,7 @@ Sends a `GET` request to `/v3/videos` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -15909,7 +16102,7 @@ Sends a `GET` request to `/v3/videos/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
+                    if reply.data.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.data.next_token)
                     } else {
                         None
@@ -15969,7 +16162,7 @@ Sends a `GET` request to `/v3/video-agents` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16002,7 +16195,7 @@ Sends a `GET` request to `/v3/video-agents/styles` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16071,7 +16264,7 @@ Sends a `GET` request to `/v3/assets` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16101,7 +16294,7 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
+                    if reply.data.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.data.next_token)
                     } else {
                         None
@@ -16171,7 +16364,7 @@ Sends a `GET` request to `/v3/assets/search` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16200,7 +16393,7 @@ Sends a `GET` request to `/v3/templates` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16229,7 +16422,7 @@ Sends a `GET` request to `/v3/brand-kits` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16258,7 +16451,7 @@ Sends a `GET` request to `/v3/brand-glossaries` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16291,7 +16484,7 @@ Sends a `GET` request to `/v3/avatars` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16359,7 +16552,7 @@ Sends a `GET` request to `/v3/avatars/looks` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16395,7 +16588,7 @@ Sends a `GET` request to `/v3/voices` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16434,44 +16627,6 @@ Sends a `GET` request to `/v3/voices/{voice_id}` on each poll*/
             )
             .await
     }
-    /**Search background music and sound effects, as a stream of every item across all pages.
-
-Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded. When `params.token` is set, the stream starts at that cursor instead of the first page.
-
-Sends a `GET` request to `/v3/audio/sounds` for each page*/
-    pub fn search_sounds_stream<'a>(
-        &'a self,
-        query: &'a types::SearchSoundsQuery,
-        params: params::SearchSoundsParams<'a>,
-    ) -> impl ::futures_core::Stream<
-        Item = Result<types::Sound, crate::Error>,
-    > + Unpin + 'a {
-        crate::rt::by_cursor(move |cursor: Option<String>| {
-            let params = params.clone();
-            async move {
-                let reply = self
-                    .search_sounds(
-                        query,
-                        params::SearchSoundsParams {
-                            limit: params.limit,
-                            min_score: params.min_score,
-                            token: cursor.as_deref().or(params.token),
-                            type_: params.type_,
-                        },
-                    )
-                    .await?
-                    .into_inner();
-                Ok((
-                    reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
-                ))
-            }
-        })
-    }
     /**List webhook endpoints, as a stream of every item across all pages.
 
 Pages are fetched lazily, one request per page, following `next_token`; the stream ends after the last page, and an error ends it after being yielded.
@@ -16492,7 +16647,7 @@ Sends a `GET` request to `/v3/webhooks/endpoints` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16526,7 +16681,7 @@ Sends a `GET` request to `/v3/webhooks/events` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16555,7 +16710,7 @@ Sends a `GET` request to `/v3/video-translations` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16618,7 +16773,7 @@ Sends a `GET` request to `/v3/video-translations/batches/{batch_id}` for each pa
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
+                    if reply.data.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.data.next_token)
                     } else {
                         None
@@ -16708,7 +16863,7 @@ Sends a `GET` request to `/v3/lipsyncs` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16768,7 +16923,7 @@ Sends a `GET` request to `/v3/lipsyncs/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
+                    if reply.data.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.data.next_token)
                     } else {
                         None
@@ -16828,7 +16983,7 @@ Sends a `GET` request to `/v3/background-removals` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None
@@ -16890,7 +17045,7 @@ Sends a `GET` request to `/v3/ai-clipping` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
+                    if reply.has_more.unwrap_or(true) {
                         ::std::convert::Into::into(reply.next_token)
                     } else {
                         None

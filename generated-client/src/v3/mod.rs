@@ -40,6 +40,7 @@ mod generated;
 
 mod assets;
 mod batch;
+mod shapes;
 mod upload;
 
 pub use assets::MAX_INLINE_BYTES;
@@ -50,6 +51,31 @@ pub use upload::{
 };
 
 pub mod webhook;
+
+/// A reply field a workflow cannot go on without, which HeyGen does not promise (see
+/// `docs/v3-required-fields.md`): its absence is an [`Error::Decode`](crate::Error::Decode)
+/// naming the field and carrying the reply, so whatever the call created stays visible.
+pub(crate) fn needed<T>(
+    value: Option<T>,
+    operation: &'static str,
+    field: &str,
+    reply: &impl serde::Serialize,
+) -> Result<T, crate::Error> {
+    value.ok_or_else(|| {
+        crate::Error::Decode(crate::error::DecodeError {
+            operation,
+            status: reqwest::StatusCode::OK,
+            reason: format!("the reply has no `{field}`, which the next step needs"),
+            // Redacted as logs are: a slot's presigned link must not leak through an error.
+            body: serde_json::to_value(reply)
+                .map(|mut value| {
+                    crate::redact::redact_value(&mut value);
+                    value.to_string()
+                })
+                .unwrap_or_default(),
+        })
+    })
+}
 
 impl crate::Client {
     /// The v3 client with this client's configuration: the same credentials, hosts, timeouts,

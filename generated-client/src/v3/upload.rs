@@ -46,12 +46,13 @@ const MIN_PUT_TIMEOUT: Duration = Duration::from_secs(300);
 pub struct UploadedAsset {
     /// The id to pass wherever a file is taken ([`types::AssetInput::asset_id`]).
     pub asset_id: String,
-    /// A public link to the file.
-    pub url: String,
-    /// The type HeyGen detected from the bytes.
-    pub mime_type: String,
-    /// The stored size in bytes.
-    pub size_bytes: i64,
+    /// A public link to the file. Always there after a one-request upload; HeyGen does not
+    /// promise it on completing a direct upload.
+    pub url: Option<String>,
+    /// The type HeyGen detected from the bytes (as for `url`).
+    pub mime_type: Option<String>,
+    /// The stored size in bytes (as for `url`).
+    pub size_bytes: Option<i64>,
     /// After a direct upload, the asset's state as HeyGen reported it on completion (it may
     /// read `processing` for a while); `None` after a one-request upload, which is ready when
     /// it returns.
@@ -169,9 +170,9 @@ impl Client {
         let data = reply.into_inner().data;
         Ok(UploadedAsset {
             asset_id: data.asset_id,
-            url: data.url,
-            mime_type: data.mime_type,
-            size_bytes: data.size_bytes,
+            url: Some(data.url),
+            mime_type: Some(data.mime_type),
+            size_bytes: Some(data.size_bytes),
             status: None,
         })
     }
@@ -226,15 +227,16 @@ impl Client {
             size_bytes,
         };
         let slot = self.create_asset_upload(None, &request).await?.into_inner().data;
+        let asset_id = super::needed(slot.asset_id.clone(), "create_asset_upload", "asset_id", &slot)?;
         self.put_upload(&slot, source, size, options).await?;
         let complete = types::CompleteAssetUploadRequest { checksum_sha256: checksum };
-        let done = self.complete_asset_upload(&slot.asset_id, &complete).await?.into_inner().data;
+        let done = self.complete_asset_upload(&asset_id, &complete).await?.into_inner().data;
         Ok(UploadedAsset {
-            asset_id: done.asset_id,
+            asset_id: done.asset_id.unwrap_or(asset_id),
             url: done.url,
             mime_type: done.mime_type,
             size_bytes: done.size_bytes,
-            status: Some(done.status),
+            status: done.status,
         })
     }
 
@@ -247,13 +249,15 @@ impl Client {
         size: u64,
         options: &DirectUploadOptions,
     ) -> Result<(), Error> {
-        if u64::try_from(slot.max_bytes).is_ok_and(|max| size > max) {
+        // No limit given: HeyGen's storage host refuses what is too large.
+        if let Some(max) = slot.max_bytes.and_then(|max| u64::try_from(max).ok()).filter(|max| size > *max) {
             return Err(Error::InvalidRequest {
                 operation: PUT_OPERATION,
-                message: format!("the file has {size} bytes; HeyGen takes at most {} this way", slot.max_bytes),
+                message: format!("the file has {size} bytes; HeyGen takes at most {max} this way"),
             });
         }
-        let url = presigned_url(&slot.upload_url)?;
+        let upload_url = super::needed(slot.upload_url.as_deref(), "create_asset_upload", "upload_url", slot)?;
+        let url = presigned_url(upload_url)?;
         let headers = slot_headers(slot, size)?;
         let timeout = options.put_timeout_for(size);
         retrying(self.inner(), || {
