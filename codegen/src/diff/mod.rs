@@ -15,6 +15,7 @@
 mod http;
 mod render;
 mod rust;
+pub mod triage;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
