@@ -172,3 +172,28 @@ async fn an_upload_batch_puts_each_file_in_its_slot_then_completes_and_waits() {
     assert_eq!(ids, ["as_a", "as_b"]);
     assert!(storage.received_requests().await.unwrap().iter().all(|r| !r.headers.contains_key("x-api-key")));
 }
+
+/// HeyGen does not promise a created batch's `batch_id` (see docs/v3-required-fields.md): a
+/// reply without it ends in `Error::Decode` naming the field (not a wait on an empty id); a
+/// poll without a state ends the wait the same way.
+#[tokio::test]
+async fn a_created_batch_or_a_poll_without_its_fields_is_a_decode_error_by_name() {
+    let h = Harness::start().await;
+    let created = call("POST", "/v3/videos/batches")
+        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"data": {"title": "launch"}})))
+        .expect(1)
+        .mount_as_scoped(&h.api)
+        .await;
+    let err = h.client.v3().create_video_batch_and_wait(&batch_of(1), &fast_wait()).await.unwrap_err();
+    let Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
+    assert_eq!(decode.operation, "create_video_batch");
+    assert!(decode.reason.contains("`batch_id`"), "{decode:?}");
+    drop(created);
+
+    call("GET", "/v3/videos/batches/b1")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {"batch_id": "b1"}})))
+        .mount(&h.api)
+        .await;
+    let err = h.client.v3().wait_for_video_batch_items("b1", &fast_wait()).await.unwrap_err();
+    assert!(matches!(&err, Error::Decode(d) if d.reason.contains("`status`")), "{err:?}");
+}

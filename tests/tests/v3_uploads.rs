@@ -274,3 +274,46 @@ async fn slots_that_cannot_be_used_are_refused_before_any_byte_is_sent() {
     assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
     assert_eq!(h.api.received_requests().await.unwrap().len(), before);
 }
+
+/// HeyGen does not promise the fields of a direct upload's slot or completion (see
+/// docs/v3-required-fields.md): a slot without `upload_url` ends in `Error::Decode` naming it,
+/// before any byte is sent and with the slot's secrets redacted; a completion that says only
+/// `{}` still gives the asset, by the slot's id.
+#[tokio::test]
+async fn a_slot_or_completion_missing_fields_is_handled_by_name() {
+    let h = Harness::start().await;
+    let storage = MockServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("clip.mp4");
+    std::fs::write(&file, pattern(1000)).unwrap();
+    let options = DirectUploadOptions::default();
+
+    let mut no_url = slot(&storage, 1_000_000);
+    no_url["data"].as_object_mut().unwrap().remove("upload_url");
+    no_url["data"]["upload_headers"]["x-amz-security-token"] = json!("tok-s3cr3t");
+    let create = call("POST", "/v3/assets/direct-uploads")
+        .respond_with(ResponseTemplate::new(200).set_body_json(no_url))
+        .up_to_n_times(1)
+        .mount_as_scoped(&h.api)
+        .await;
+    let err = h.client.v3().direct_upload_file(&file, &options).await.unwrap_err();
+    let Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
+    assert!(decode.reason.contains("`upload_url`"), "{}", decode.reason);
+    assert!(decode.body.contains("as_big"), "the reply stays visible: {}", decode.body);
+    assert!(!decode.body.contains("tok-s3cr3t") && !format!("{err:?}").contains("tok-s3cr3t"));
+    assert!(storage.received_requests().await.unwrap().is_empty());
+    drop(create);
+
+    call("POST", "/v3/assets/direct-uploads")
+        .respond_with(ResponseTemplate::new(200).set_body_json(slot(&storage, 1_000_000)))
+        .mount(&h.api)
+        .await;
+    Mock::given(method("PUT")).respond_with(ResponseTemplate::new(200)).mount(&storage).await;
+    call("POST", "/v3/assets/as_big/complete")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {}})))
+        .mount(&h.api)
+        .await;
+    let asset = h.client.v3().direct_upload_file(&file, &options).await.unwrap();
+    assert_eq!(asset.asset_id, "as_big");
+    assert_eq!((asset.url, asset.mime_type, asset.size_bytes, asset.status), (None, None, None, None));
+}

@@ -22,7 +22,8 @@
 //!   passes one), sent again with every retry of that call, so a create retried after a timeout,
 //!   a 5xx or a lost connection cannot make a second, charged job; a 409 while the first attempt
 //!   still runs is waited out;
-//! - paged lists get a `*_stream` method that follows `next_token` while `has_more`;
+//! - paged lists get a `*_stream` method that follows `next_token` while `has_more` (a page
+//!   without `has_more`, which HeyGen does not promise, is read by its `next_token` alone);
 //! - background jobs get `wait_for_*` methods.
 //!
 //! Beside the generated operations, hand-written helpers for files and batches:
