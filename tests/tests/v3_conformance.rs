@@ -107,6 +107,7 @@ async fn replies_drawn_from_heygens_schemas_decode_and_keep_every_value() {
             }
         }
     }
+    eprintln!("{checked} replies drawn from HeyGen's document went through the client");
     assert!(checked > 100, "only {checked} bodies drawn");
     assert!(failures.is_empty(), "{} of {checked} drawn replies failed:\n  {}", failures.len(), failures.join("\n  "));
 }
@@ -144,6 +145,7 @@ async fn requests_drawn_from_heygens_schemas_type_check_and_go_out_whole() {
             }
         }
     }
+    eprintln!("{checked} requests drawn from HeyGen's document went out");
     assert!(checked > 20, "only {checked} request bodies drawn");
     assert!(failures.is_empty(), "{} of {checked} drawn requests failed:\n  {}", failures.len(), failures.join("\n  "));
 }
@@ -182,6 +184,7 @@ async fn heygens_error_examples_become_api_errors_with_its_message() {
             }
         }
     }
+    eprintln!("{checked} of HeyGen's error examples became Error::Api");
     assert!(checked > 100, "only {checked} error examples");
     assert!(failures.is_empty(), "{} of {checked} error examples failed:\n  {}", failures.len(), failures.join("\n  "));
 }
