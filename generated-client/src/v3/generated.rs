@@ -1462,6 +1462,9 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The `callback_id` given when the video was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_id: ::std::option::Option<::std::string::String>,
+        ///Why it failed, under the name HeyGen's skill reference for webhooks (heygen-com/skills) shows; read it where `msg` is absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
         ///Why it failed (`msg` here, `message` in translation events).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1475,12 +1478,18 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The `callback_id` given when the video was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_id: ::std::option::Option<::std::string::String>,
+        ///The video's length in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<f64>,
         ///The folder the video is in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub folder_id: ::std::option::Option<::std::string::String>,
         ///A download link of the GIF preview, where one was asked for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gif_download_url: ::std::option::Option<::std::string::String>,
+        ///A link to the video's thumbnail that expires.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thumbnail_url: ::std::option::Option<::std::string::String>,
         ///A download link of the video (or of its GIF) that expires.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -1493,6 +1502,9 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The video's public share page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_share_page_url: ::std::option::Option<::std::string::String>,
+        ///A download link of the video that expires; HeyGen's skill reference for webhooks (heygen-com/skills) shows it beside `video_id`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_url: ::std::option::Option<::std::string::String>,
     }
     ///A background-removal job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
