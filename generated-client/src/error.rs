@@ -116,6 +116,52 @@ pub enum Error {
         /// The retry's request id, when HeyGen sent one.
         request_id: Option<String>,
     },
+    /// A helper of several steps (create, upload, complete, wait) failed after HeyGen had
+    /// created something that may already cost money or hold a file: `created` names it, so the
+    /// caller can resume (wait again, complete again) instead of creating it anew. `source` is
+    /// the step that failed.
+    #[error("{source} (after creating {created})")]
+    AfterCreate {
+        /// What HeyGen had created when the step failed.
+        created: Created,
+        /// The failing step.
+        source: Box<Error>,
+    },
+}
+
+/// What a helper of several steps had created before one of them failed
+/// ([`Error::AfterCreate`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Created {
+    /// A video batch (`create_video_batch`): wait for it with
+    /// `v3::Client::wait_for_video_batch_items`.
+    VideoBatch {
+        /// The batch's id.
+        batch_id: String,
+    },
+    /// A reserved direct upload (`create_asset_upload`): its bytes may or may not be stored; it
+    /// is usable once `complete_asset_upload` succeeds for it.
+    Asset {
+        /// The asset's id.
+        asset_id: String,
+    },
+    /// A batch of reserved direct uploads (`create_asset_upload_batch`); follow it with
+    /// `complete_asset_upload_batch` and `v3::Client::wait_for_asset_batch_items`.
+    AssetBatch {
+        /// The batch's id.
+        batch_id: String,
+    },
+}
+
+impl fmt::Display for Created {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Created::VideoBatch { batch_id } => write!(f, "video batch {batch_id}"),
+            Created::Asset { asset_id } => write!(f, "asset {asset_id}"),
+            Created::AssetBatch { batch_id } => write!(f, "upload batch {batch_id}"),
+        }
+    }
 }
 
 impl Error {
@@ -134,6 +180,49 @@ impl Error {
             | Error::Redirected { operation, .. }
             | Error::BodyTooLarge { operation, .. }
             | Error::AlreadyDeleted { operation, .. } => operation,
+            Error::AfterCreate { source, .. } => source.operation(),
+        }
+    }
+
+    /// What a helper of several steps had created before it failed ([`Error::AfterCreate`]).
+    pub fn created(&self) -> Option<&Created> {
+        match self {
+            Error::AfterCreate { created, .. } => Some(created),
+            _ => None,
+        }
+    }
+
+    /// The failing step itself: the error inside [`Error::AfterCreate`], else this error. Match
+    /// on it to handle a failure the same way whether or not something was created first.
+    pub fn step(&self) -> &Error {
+        match self {
+            Error::AfterCreate { source, .. } => source.step(),
+            other => other,
+        }
+    }
+
+    /// The id of the batch a helper had created before it failed, if any.
+    pub fn batch_id(&self) -> Option<&str> {
+        match self.created()? {
+            Created::VideoBatch { batch_id } | Created::AssetBatch { batch_id } => Some(batch_id),
+            Created::Asset { .. } => None,
+        }
+    }
+
+    /// The id of the asset a direct upload had reserved before it failed, if any.
+    pub fn asset_id(&self) -> Option<&str> {
+        match self.created()? {
+            Created::Asset { asset_id } => Some(asset_id),
+            _ => None,
+        }
+    }
+
+    /// This error, marked as having happened after HeyGen created `created`.
+    pub(crate) fn after_create(self, created: Created) -> Self {
+        match self {
+            // The first thing created is the one to resume from.
+            already @ Error::AfterCreate { .. } => already,
+            source => Error::AfterCreate { created, source: Box::new(source) },
         }
     }
 
@@ -144,6 +233,7 @@ impl Error {
             Error::Decode(e) => Some(e.status),
             Error::Redirected { status, .. } => Some(*status),
             Error::AlreadyDeleted { .. } => Some(StatusCode::NOT_FOUND),
+            Error::AfterCreate { source, .. } => source.status(),
             _ => None,
         }
     }

@@ -51,7 +51,7 @@ pub mod webhook;
 pub use config::{
     BuildError, ClientBuilder, ClientState, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
 };
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, Created, DecodeError, Error};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, params, types};
 pub use retry::RetryPolicy;
 pub use upload::asset_content_type;
