@@ -132,12 +132,8 @@ impl Client {
         let request = types::CreateAssetUploadBatchRequest { callback_url: None, files, title: None };
         let batch = self.create_asset_upload_batch(None, &request).await?.into_inner().data;
         if batch.items.len() != paths.len() {
-            return Err(Error::Decode(DecodeError {
-                operation: OPERATION,
-                status: reqwest::StatusCode::OK,
-                reason: format!("{} upload slots for {} files", batch.items.len(), paths.len()),
-                body: String::new(),
-            }));
+            let reason = format!("{} upload slots for {} files", batch.items.len(), paths.len());
+            return Err(Error::Decode(DecodeError::new(OPERATION, reqwest::StatusCode::OK, reason, String::new())));
         }
         for ((slot, path), size) in batch.items.iter().zip(paths).zip(sizes) {
             self.put_upload(slot, Source::File(path.as_ref()), size, options).await?;

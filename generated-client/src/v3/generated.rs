@@ -9660,7 +9660,7 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for HeyGen API v3 (heygen-rs)
 
 HeyGen's v3 REST API, written by hand for heygen-rs from HeyGen's reference pages. Every success body is a JSON object with a top-level `data`; every error body is `{error: {code, message, param, doc_url}}`.
@@ -9751,8 +9751,7 @@ Arguments:
                         params.limit,
                         params.title,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -9817,7 +9816,7 @@ Arguments:
                 self.inner(),
                 "create_video",
                 200u16,
-                self.raw_create_video(idempotency_key, body).await,
+                self.raw_create_video(idempotency_key, body),
             )
             .await
     }
@@ -9878,7 +9877,7 @@ Arguments:
                 self.inner(),
                 "get_video",
                 200u16,
-                self.raw_get_video(video_id).await,
+                self.raw_get_video(video_id),
             )
             .await
     }
@@ -9934,7 +9933,7 @@ Arguments:
                 self.inner(),
                 "delete_video",
                 200u16,
-                self.raw_delete_video(video_id).await,
+                self.raw_delete_video(video_id),
             )
             .await
     }
@@ -9988,7 +9987,7 @@ Sends a `POST` request to `/v3/videos/batches`
                 self.inner(),
                 "create_video_batch",
                 202u16,
-                self.raw_create_video_batch(body).await,
+                self.raw_create_video_batch(body),
             )
             .await
     }
@@ -10047,7 +10046,7 @@ Arguments:
                 self.inner(),
                 "get_video_batch",
                 200u16,
-                self.raw_get_video_batch(batch_id, limit, token).await,
+                self.raw_get_video_batch(batch_id, limit, token),
             )
             .await
     }
@@ -10109,7 +10108,7 @@ Arguments:
                 self.inner(),
                 "list_video_statuses",
                 200u16,
-                self.raw_list_video_statuses(batch_ids, video_ids).await,
+                self.raw_list_video_statuses(batch_ids, video_ids),
             )
             .await
     }
@@ -10170,7 +10169,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_sessions",
                 200u16,
-                self.raw_list_video_agent_sessions(limit, token).await,
+                self.raw_list_video_agent_sessions(limit, token),
             )
             .await
     }
@@ -10227,7 +10226,7 @@ Sends a `POST` request to `/v3/video-agents`
                 self.inner(),
                 "create_video_agent_session",
                 200u16,
-                self.raw_create_video_agent_session(body).await,
+                self.raw_create_video_agent_session(body),
             )
             .await
     }
@@ -10282,9 +10281,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_styles",
                 200u16,
-                self
-                    .raw_list_video_agent_styles(params.limit, params.tag, params.token)
-                    .await,
+                self.raw_list_video_agent_styles(params.limit, params.tag, params.token),
             )
             .await
     }
@@ -10345,7 +10342,7 @@ Arguments:
                 self.inner(),
                 "get_video_agent_session",
                 200u16,
-                self.raw_get_video_agent_session(session_id).await,
+                self.raw_get_video_agent_session(session_id),
             )
             .await
     }
@@ -10405,7 +10402,7 @@ Arguments:
                 self.inner(),
                 "send_video_agent_message",
                 200u16,
-                self.raw_send_video_agent_message(session_id, body).await,
+                self.raw_send_video_agent_message(session_id, body),
             )
             .await
     }
@@ -10467,7 +10464,7 @@ Arguments:
                 self.inner(),
                 "get_video_agent_resource",
                 200u16,
-                self.raw_get_video_agent_resource(session_id, resource_id).await,
+                self.raw_get_video_agent_resource(session_id, resource_id),
             )
             .await
     }
@@ -10529,7 +10526,7 @@ Arguments:
                 self.inner(),
                 "stop_video_agent_session",
                 200u16,
-                self.raw_stop_video_agent_session(session_id, body).await,
+                self.raw_stop_video_agent_session(session_id, body),
             )
             .await
     }
@@ -10593,7 +10590,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_session_videos",
                 200u16,
-                self.raw_list_video_agent_session_videos(session_id).await,
+                self.raw_list_video_agent_session_videos(session_id),
             )
             .await
     }
@@ -10658,8 +10655,7 @@ Arguments:
                         params.limit,
                         params.token,
                         username,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -10723,7 +10719,7 @@ Arguments:
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(idempotency_key, body).await,
+                self.raw_upload_asset(idempotency_key, body),
             )
             .await
     }
@@ -10782,7 +10778,7 @@ Arguments:
                 self.inner(),
                 "get_asset",
                 200u16,
-                self.raw_get_asset(asset_id).await,
+                self.raw_get_asset(asset_id),
             )
             .await
     }
@@ -10838,7 +10834,7 @@ Arguments:
                 self.inner(),
                 "delete_asset",
                 200u16,
-                self.raw_delete_asset(asset_id).await,
+                self.raw_delete_asset(asset_id),
             )
             .await
     }
@@ -10898,7 +10894,7 @@ Arguments:
                 self.inner(),
                 "create_asset_upload",
                 200u16,
-                self.raw_create_asset_upload(idempotency_key, body).await,
+                self.raw_create_asset_upload(idempotency_key, body),
             )
             .await
     }
@@ -10961,7 +10957,7 @@ Arguments:
                 self.inner(),
                 "complete_asset_upload",
                 200u16,
-                self.raw_complete_asset_upload(asset_id, body).await,
+                self.raw_complete_asset_upload(asset_id, body),
             )
             .await
     }
@@ -11022,7 +11018,7 @@ Arguments:
                 self.inner(),
                 "create_asset_upload_batch",
                 200u16,
-                self.raw_create_asset_upload_batch(idempotency_key, body).await,
+                self.raw_create_asset_upload_batch(idempotency_key, body),
             )
             .await
     }
@@ -11079,7 +11075,7 @@ Sends a `POST` request to `/v3/assets/complete/batches`
                 self.inner(),
                 "complete_asset_upload_batch",
                 202u16,
-                self.raw_complete_asset_upload_batch(body).await,
+                self.raw_complete_asset_upload_batch(body),
             )
             .await
     }
@@ -11138,7 +11134,7 @@ Arguments:
                 self.inner(),
                 "get_asset_batch",
                 200u16,
-                self.raw_get_asset_batch(batch_id, limit, token).await,
+                self.raw_get_asset_batch(batch_id, limit, token),
             )
             .await
     }
@@ -11200,7 +11196,7 @@ Arguments:
                 self.inner(),
                 "list_asset_statuses",
                 200u16,
-                self.raw_list_asset_statuses(asset_ids, batch_ids).await,
+                self.raw_list_asset_statuses(asset_ids, batch_ids),
             )
             .await
     }
@@ -11267,8 +11263,7 @@ Arguments:
                         params.scope,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -11335,7 +11330,7 @@ Arguments:
                 self.inner(),
                 "list_templates",
                 200u16,
-                self.raw_list_templates(limit, token).await,
+                self.raw_list_templates(limit, token),
             )
             .await
     }
@@ -11392,7 +11387,7 @@ Arguments:
                 self.inner(),
                 "get_template",
                 200u16,
-                self.raw_get_template(template_id).await,
+                self.raw_get_template(template_id),
             )
             .await
     }
@@ -11452,9 +11447,7 @@ Arguments:
                 self.inner(),
                 "generate_template_video",
                 200u16,
-                self
-                    .raw_generate_template_video(template_id, idempotency_key, body)
-                    .await,
+                self.raw_generate_template_video(template_id, idempotency_key, body),
             )
             .await
     }
@@ -11518,7 +11511,7 @@ Arguments:
                 self.inner(),
                 "list_brand_kits",
                 200u16,
-                self.raw_list_brand_kits(limit, token).await,
+                self.raw_list_brand_kits(limit, token),
             )
             .await
     }
@@ -11577,7 +11570,7 @@ Arguments:
                 self.inner(),
                 "list_brand_glossaries",
                 200u16,
-                self.raw_list_brand_glossaries(limit, token).await,
+                self.raw_list_brand_glossaries(limit, token),
             )
             .await
     }
@@ -11633,7 +11626,7 @@ Sends a `GET` request to `/v3/users/me`
                 self.inner(),
                 "get_current_user",
                 200u16,
-                self.raw_get_current_user().await,
+                self.raw_get_current_user(),
             )
             .await
     }
@@ -11688,9 +11681,7 @@ Arguments:
                 self.inner(),
                 "list_avatar_groups",
                 200u16,
-                self
-                    .raw_list_avatar_groups(params.limit, params.ownership, params.token)
-                    .await,
+                self.raw_list_avatar_groups(params.limit, params.ownership, params.token),
             )
             .await
     }
@@ -11753,7 +11744,7 @@ Arguments:
                 self.inner(),
                 "create_avatar",
                 200u16,
-                self.raw_create_avatar(idempotency_key, body).await,
+                self.raw_create_avatar(idempotency_key, body),
             )
             .await
     }
@@ -11814,7 +11805,7 @@ Arguments:
                 self.inner(),
                 "get_avatar_group",
                 200u16,
-                self.raw_get_avatar_group(group_id).await,
+                self.raw_get_avatar_group(group_id),
             )
             .await
     }
@@ -11870,7 +11861,7 @@ Arguments:
                 self.inner(),
                 "delete_avatar_group",
                 200u16,
-                self.raw_delete_avatar_group(group_id).await,
+                self.raw_delete_avatar_group(group_id),
             )
             .await
     }
@@ -11932,7 +11923,7 @@ Arguments:
                 self.inner(),
                 "create_avatar_consent",
                 200u16,
-                self.raw_create_avatar_consent(group_id, idempotency_key, body).await,
+                self.raw_create_avatar_consent(group_id, idempotency_key, body),
             )
             .await
     }
@@ -12004,8 +11995,7 @@ Arguments:
                         params.limit,
                         params.ownership,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12070,7 +12060,7 @@ Arguments:
                 self.inner(),
                 "get_avatar_look",
                 200u16,
-                self.raw_get_avatar_look(look_id).await,
+                self.raw_get_avatar_look(look_id),
             )
             .await
     }
@@ -12128,7 +12118,7 @@ Arguments:
                 self.inner(),
                 "delete_avatar_look",
                 200u16,
-                self.raw_delete_avatar_look(look_id).await,
+                self.raw_delete_avatar_look(look_id),
             )
             .await
     }
@@ -12188,7 +12178,7 @@ Arguments:
                 self.inner(),
                 "update_avatar_look",
                 200u16,
-                self.raw_update_avatar_look(look_id, body).await,
+                self.raw_update_avatar_look(look_id, body),
             )
             .await
     }
@@ -12254,8 +12244,7 @@ Arguments:
                         params.limit,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12320,7 +12309,7 @@ Sends a `POST` request to `/v3/voices`
                 self.inner(),
                 "design_voice",
                 200u16,
-                self.raw_design_voice(body).await,
+                self.raw_design_voice(body),
             )
             .await
     }
@@ -12375,7 +12364,7 @@ Sends a `POST` request to `/v3/voices/clone`
                 self.inner(),
                 "clone_voice",
                 200u16,
-                self.raw_clone_voice(body).await,
+                self.raw_clone_voice(body),
             )
             .await
     }
@@ -12430,7 +12419,7 @@ Sends a `POST` request to `/v3/voices/speech`
                 self.inner(),
                 "create_speech",
                 200u16,
-                self.raw_create_speech(body).await,
+                self.raw_create_speech(body),
             )
             .await
     }
@@ -12487,7 +12476,7 @@ Arguments:
                 self.inner(),
                 "get_voice",
                 200u16,
-                self.raw_get_voice(voice_id).await,
+                self.raw_get_voice(voice_id),
             )
             .await
     }
@@ -12545,7 +12534,7 @@ Arguments:
                 self.inner(),
                 "delete_voice",
                 200u16,
-                self.raw_delete_voice(voice_id).await,
+                self.raw_delete_voice(voice_id),
             )
             .await
     }
@@ -12612,8 +12601,7 @@ Arguments:
                         query,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12678,7 +12666,7 @@ Arguments:
                 self.inner(),
                 "list_webhook_endpoints",
                 200u16,
-                self.raw_list_webhook_endpoints(limit, token).await,
+                self.raw_list_webhook_endpoints(limit, token),
             )
             .await
     }
@@ -12739,7 +12727,7 @@ Arguments:
                 self.inner(),
                 "create_webhook_endpoint",
                 200u16,
-                self.raw_create_webhook_endpoint(idempotency_key, body).await,
+                self.raw_create_webhook_endpoint(idempotency_key, body),
             )
             .await
     }
@@ -12798,7 +12786,7 @@ Arguments:
                 self.inner(),
                 "delete_webhook_endpoint",
                 200u16,
-                self.raw_delete_webhook_endpoint(endpoint_id).await,
+                self.raw_delete_webhook_endpoint(endpoint_id),
             )
             .await
     }
@@ -12859,7 +12847,7 @@ Arguments:
                 self.inner(),
                 "update_webhook_endpoint",
                 200u16,
-                self.raw_update_webhook_endpoint(endpoint_id, body).await,
+                self.raw_update_webhook_endpoint(endpoint_id, body),
             )
             .await
     }
@@ -12925,9 +12913,7 @@ Arguments:
                 self.inner(),
                 "rotate_webhook_endpoint_secret",
                 200u16,
-                self
-                    .raw_rotate_webhook_endpoint_secret(endpoint_id, idempotency_key)
-                    .await,
+                self.raw_rotate_webhook_endpoint_secret(endpoint_id, idempotency_key),
             )
             .await
     }
@@ -12985,7 +12971,7 @@ Sends a `GET` request to `/v3/webhooks/event-types`
                 self.inner(),
                 "list_webhook_event_types",
                 200u16,
-                self.raw_list_webhook_event_types().await,
+                self.raw_list_webhook_event_types(),
             )
             .await
     }
@@ -13044,8 +13030,7 @@ Arguments:
                         params.event_type,
                         params.limit,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -13108,7 +13093,7 @@ Arguments:
                 self.inner(),
                 "list_video_translations",
                 200u16,
-                self.raw_list_video_translations(limit, token).await,
+                self.raw_list_video_translations(limit, token),
             )
             .await
     }
@@ -13169,7 +13154,7 @@ Arguments:
                 self.inner(),
                 "create_video_translation",
                 200u16,
-                self.raw_create_video_translation(idempotency_key, body).await,
+                self.raw_create_video_translation(idempotency_key, body),
             )
             .await
     }
@@ -13228,7 +13213,7 @@ Arguments:
                 self.inner(),
                 "get_video_translation",
                 200u16,
-                self.raw_get_video_translation(video_translation_id).await,
+                self.raw_get_video_translation(video_translation_id),
             )
             .await
     }
@@ -13287,7 +13272,7 @@ Arguments:
                 self.inner(),
                 "delete_video_translation",
                 200u16,
-                self.raw_delete_video_translation(video_translation_id).await,
+                self.raw_delete_video_translation(video_translation_id),
             )
             .await
     }
@@ -13348,7 +13333,7 @@ Arguments:
                 self.inner(),
                 "update_video_translation",
                 200u16,
-                self.raw_update_video_translation(video_translation_id, body).await,
+                self.raw_update_video_translation(video_translation_id, body),
             )
             .await
     }
@@ -13407,7 +13392,7 @@ Sends a `GET` request to `/v3/video-translations/languages`
                 self.inner(),
                 "list_video_translation_languages",
                 200u16,
-                self.raw_list_video_translation_languages().await,
+                self.raw_list_video_translation_languages(),
             )
             .await
     }
@@ -13465,7 +13450,7 @@ Arguments:
                 self.inner(),
                 "create_video_translation_batch",
                 202u16,
-                self.raw_create_video_translation_batch(idempotency_key, body).await,
+                self.raw_create_video_translation_batch(idempotency_key, body),
             )
             .await
     }
@@ -13528,7 +13513,7 @@ Arguments:
                 self.inner(),
                 "get_video_translation_batch",
                 200u16,
-                self.raw_get_video_translation_batch(batch_id, limit, token).await,
+                self.raw_get_video_translation_batch(batch_id, limit, token),
             )
             .await
     }
@@ -13598,8 +13583,7 @@ Arguments:
                     .raw_list_video_translation_statuses(
                         batch_ids,
                         video_translation_ids,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -13665,7 +13649,7 @@ Arguments:
                 self.inner(),
                 "create_proofread",
                 200u16,
-                self.raw_create_proofread(idempotency_key, body).await,
+                self.raw_create_proofread(idempotency_key, body),
             )
             .await
     }
@@ -13726,7 +13710,7 @@ Arguments:
                 self.inner(),
                 "get_proofread",
                 200u16,
-                self.raw_get_proofread(proofread_id).await,
+                self.raw_get_proofread(proofread_id),
             )
             .await
     }
@@ -13789,9 +13773,7 @@ Arguments:
                 self.inner(),
                 "generate_proofread_video",
                 200u16,
-                self
-                    .raw_generate_proofread_video(proofread_id, idempotency_key, body)
-                    .await,
+                self.raw_generate_proofread_video(proofread_id, idempotency_key, body),
             )
             .await
     }
@@ -13854,7 +13836,7 @@ Arguments:
                 self.inner(),
                 "get_proofread_srt",
                 200u16,
-                self.raw_get_proofread_srt(proofread_id).await,
+                self.raw_get_proofread_srt(proofread_id),
             )
             .await
     }
@@ -13913,7 +13895,7 @@ Arguments:
                 self.inner(),
                 "replace_proofread_srt",
                 200u16,
-                self.raw_replace_proofread_srt(proofread_id, body).await,
+                self.raw_replace_proofread_srt(proofread_id, body),
             )
             .await
     }
@@ -13974,7 +13956,7 @@ Arguments:
                 self.inner(),
                 "list_lipsyncs",
                 200u16,
-                self.raw_list_lipsyncs(limit, token).await,
+                self.raw_list_lipsyncs(limit, token),
             )
             .await
     }
@@ -14035,7 +14017,7 @@ Arguments:
                 self.inner(),
                 "create_lipsync",
                 200u16,
-                self.raw_create_lipsync(idempotency_key, body).await,
+                self.raw_create_lipsync(idempotency_key, body),
             )
             .await
     }
@@ -14096,7 +14078,7 @@ Arguments:
                 self.inner(),
                 "get_lipsync",
                 200u16,
-                self.raw_get_lipsync(lipsync_id).await,
+                self.raw_get_lipsync(lipsync_id),
             )
             .await
     }
@@ -14152,7 +14134,7 @@ Arguments:
                 self.inner(),
                 "delete_lipsync",
                 200u16,
-                self.raw_delete_lipsync(lipsync_id).await,
+                self.raw_delete_lipsync(lipsync_id),
             )
             .await
     }
@@ -14210,7 +14192,7 @@ Arguments:
                 self.inner(),
                 "update_lipsync",
                 200u16,
-                self.raw_update_lipsync(lipsync_id, body).await,
+                self.raw_update_lipsync(lipsync_id, body),
             )
             .await
     }
@@ -14270,7 +14252,7 @@ Arguments:
                 self.inner(),
                 "create_lipsync_batch",
                 202u16,
-                self.raw_create_lipsync_batch(idempotency_key, body).await,
+                self.raw_create_lipsync_batch(idempotency_key, body),
             )
             .await
     }
@@ -14333,7 +14315,7 @@ Arguments:
                 self.inner(),
                 "get_lipsync_batch",
                 200u16,
-                self.raw_get_lipsync_batch(batch_id, limit, token).await,
+                self.raw_get_lipsync_batch(batch_id, limit, token),
             )
             .await
     }
@@ -14396,7 +14378,7 @@ Arguments:
                 self.inner(),
                 "list_lipsync_statuses",
                 200u16,
-                self.raw_list_lipsync_statuses(batch_ids, lipsync_ids).await,
+                self.raw_list_lipsync_statuses(batch_ids, lipsync_ids),
             )
             .await
     }
@@ -14455,7 +14437,7 @@ Arguments:
                 self.inner(),
                 "list_background_removals",
                 200u16,
-                self.raw_list_background_removals(limit, token).await,
+                self.raw_list_background_removals(limit, token),
             )
             .await
     }
@@ -14510,7 +14492,7 @@ Sends a `POST` request to `/v3/background-removals`
                 self.inner(),
                 "create_background_removal",
                 200u16,
-                self.raw_create_background_removal(body).await,
+                self.raw_create_background_removal(body),
             )
             .await
     }
@@ -14565,7 +14547,7 @@ Arguments:
                 self.inner(),
                 "get_background_removal",
                 200u16,
-                self.raw_get_background_removal(job_id).await,
+                self.raw_get_background_removal(job_id),
             )
             .await
     }
@@ -14622,7 +14604,7 @@ Arguments:
                 self.inner(),
                 "delete_background_removal",
                 200u16,
-                self.raw_delete_background_removal(job_id).await,
+                self.raw_delete_background_removal(job_id),
             )
             .await
     }
@@ -14683,7 +14665,7 @@ Arguments:
                 self.inner(),
                 "list_ai_clipping_jobs",
                 200u16,
-                self.raw_list_ai_clipping_jobs(limit, token).await,
+                self.raw_list_ai_clipping_jobs(limit, token),
             )
             .await
     }
@@ -14744,7 +14726,7 @@ Arguments:
                 self.inner(),
                 "create_ai_clipping_job",
                 202u16,
-                self.raw_create_ai_clipping_job(idempotency_key, body).await,
+                self.raw_create_ai_clipping_job(idempotency_key, body),
             )
             .await
     }
@@ -14803,7 +14785,7 @@ Arguments:
                 self.inner(),
                 "get_ai_clipping_job",
                 200u16,
-                self.raw_get_ai_clipping_job(job_id).await,
+                self.raw_get_ai_clipping_job(job_id),
             )
             .await
     }
@@ -14859,7 +14841,7 @@ Arguments:
                 self.inner(),
                 "delete_ai_clipping_job",
                 200u16,
-                self.raw_delete_ai_clipping_job(job_id).await,
+                self.raw_delete_ai_clipping_job(job_id),
             )
             .await
     }
@@ -14897,6 +14879,14 @@ Arguments:
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 ///Optional arguments of the operations that have more than 2, one struct per operation, named after its method. Build them with `..Default::default()`, so that a parameter added later does not break the call.
@@ -15849,11 +15839,11 @@ Sends a `GET` request to `/v3/videos` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_videos",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -15909,11 +15899,11 @@ Sends a `GET` request to `/v3/videos/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_video_batch",
+                        Some(reply.data.has_more),
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -15969,11 +15959,11 @@ Sends a `GET` request to `/v3/video-agents` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_agent_sessions",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16002,11 +15992,11 @@ Sends a `GET` request to `/v3/video-agents/styles` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_agent_styles",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16071,11 +16061,11 @@ Sends a `GET` request to `/v3/assets` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_assets",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16101,11 +16091,11 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_asset_batch",
+                        Some(reply.data.has_more),
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16171,11 +16161,11 @@ Sends a `GET` request to `/v3/assets/search` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "search_assets",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16200,11 +16190,11 @@ Sends a `GET` request to `/v3/templates` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_templates",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16229,11 +16219,11 @@ Sends a `GET` request to `/v3/brand-kits` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_brand_kits",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16258,11 +16248,11 @@ Sends a `GET` request to `/v3/brand-glossaries` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_brand_glossaries",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16291,11 +16281,11 @@ Sends a `GET` request to `/v3/avatars` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_avatar_groups",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16359,11 +16349,11 @@ Sends a `GET` request to `/v3/avatars/looks` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_avatar_looks",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16395,11 +16385,11 @@ Sends a `GET` request to `/v3/voices` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_voices",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16463,11 +16453,11 @@ Sends a `GET` request to `/v3/audio/sounds` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "search_sounds",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16492,11 +16482,11 @@ Sends a `GET` request to `/v3/webhooks/endpoints` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_webhook_endpoints",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16526,11 +16516,11 @@ Sends a `GET` request to `/v3/webhooks/events` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_webhook_events",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16555,11 +16545,11 @@ Sends a `GET` request to `/v3/video-translations` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_translations",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16618,11 +16608,11 @@ Sends a `GET` request to `/v3/video-translations/batches/{batch_id}` for each pa
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_video_translation_batch",
+                        Some(reply.data.has_more),
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16708,11 +16698,11 @@ Sends a `GET` request to `/v3/lipsyncs` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_lipsyncs",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16768,11 +16758,11 @@ Sends a `GET` request to `/v3/lipsyncs/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_lipsync_batch",
+                        Some(reply.data.has_more),
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16828,11 +16818,11 @@ Sends a `GET` request to `/v3/background-removals` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_background_removals",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16890,11 +16880,11 @@ Sends a `GET` request to `/v3/ai-clipping` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_ai_clipping_jobs",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })

@@ -20,7 +20,7 @@ use super::Client;
 use super::assets::media_type;
 use super::types::{self, AssetUploadSlot};
 use crate::error::{ApiError, Reported, kept_body, request_id, without_query};
-use crate::hooks::{Call, Failure, new_idempotency_key, send, span};
+use crate::hooks::{Call, Failure, send, span};
 use crate::retry::retry_after;
 use crate::{ClientInfo as _, ClientState, Error, RetryPolicy};
 
@@ -159,13 +159,10 @@ impl Client {
             let size = bytes.len() as u64;
             return self.direct_upload(Source::Memory(&bytes), size, content_type, None, &options).await;
         }
-        let key = new_idempotency_key();
-        let key = key.as_str();
-        let reply = retrying(self.inner(), || {
-            let form = multipart_form(&bytes, file_name, content_type.as_deref());
-            async move { self.upload_asset(Some(key), form?).await }
-        })
-        .await?;
+        // One form, one key: the runtime reads the form into memory once and sends those same
+        // bytes (boundary included) under the same key on every attempt.
+        let form = multipart_form(&bytes, file_name, content_type.as_deref())?;
+        let reply = self.upload_asset(None, form).await?;
         let data = reply.into_inner().data;
         Ok(UploadedAsset {
             asset_id: data.asset_id,
