@@ -314,8 +314,10 @@ impl ApiError {
     }
 
     /// An earlier request with the same idempotency key is still running (409,
-    /// `request_in_progress`). The client waits these out itself; this is what remains when its
-    /// retries ran out. A 409 with another code is a conflict with the resource's state.
+    /// `request_in_progress`). The client waits these out itself
+    /// ([`InProgressPolicy`](crate::InProgressPolicy)); this is what remains when that wait ran
+    /// out: call again later with [`Error::idempotency_key`]. A 409 with another code is a
+    /// conflict with the resource's state, and final.
     pub fn is_request_in_progress(&self) -> bool {
         self.has_code("request_in_progress")
     }

@@ -16,7 +16,8 @@ use crate::Error;
 pub struct WaitOptions {
     /// Give up after this long with [`Error::WaitTimeout`] (default 30 minutes).
     pub timeout: Duration,
-    /// Wait before the second poll; it grows by half with each poll (default 5 s).
+    /// Wait before the second poll; it grows by half with each poll (default 5 s). Never less
+    /// than [`MIN_POLL_INTERVAL`]; a 429's `Retry-After` replaces it for the poll that follows.
     pub interval: Duration,
     /// The longest wait between polls (default 30 s).
     pub max_interval: Duration,
