@@ -16,7 +16,7 @@ use crate::retry::retry_after;
 
 /// Called by each generated method with its operation id, its declared success status and the
 /// call itself (progenitor's method, not yet run): runs it in a scope that records its
-/// idempotency key ([`crate::call`]), so that every error of a keyed call carries the key.
+/// idempotency key (`call.rs`), so that every error of a keyed call carries the key.
 ///
 /// The call is boxed before anything else, so that the future returned here is small whatever
 /// the operation: a caller's future that holds many calls must not grow by each one's size.
