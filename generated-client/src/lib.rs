@@ -29,6 +29,7 @@
 #[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 
+mod call;
 mod config;
 mod download;
 mod envelope;
@@ -53,9 +54,9 @@ pub use config::{
 };
 pub use error::{ApiError, Created, DecodeError, Error};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, params, types};
-pub use retry::RetryPolicy;
+pub use retry::{InProgressPolicy, RetryPolicy};
 pub use upload::asset_content_type;
-pub use waiter::{Progress, ProgressFn, WaitOptions};
+pub use waiter::{MAX_POLLS_WITHOUT_STATUS, MIN_POLL_INTERVAL, Progress, ProgressFn, WaitOptions};
 
 /// The README's Rust snippets, compiled as doctests so they stay true.
 #[cfg(doctest)]

@@ -26,7 +26,13 @@ fn create_video_body() -> v3::types::CreateVideoRequest {
 }
 
 async fn harness() -> Harness {
-    Harness::start_with(|builder| builder.retry_policy(quick_retries())).await
+    // `request_in_progress` is waited out on its own budget, from 1 s by default: quicker here.
+    let in_progress = heygen_client::InProgressPolicy {
+        initial_backoff: std::time::Duration::from_millis(10),
+        max_backoff: std::time::Duration::from_millis(50),
+        ..Default::default()
+    };
+    Harness::start_with(|builder| builder.retry_policy(quick_retries()).in_progress_policy(in_progress)).await
 }
 
 fn v3_client_for(url: &str) -> v3::Client {

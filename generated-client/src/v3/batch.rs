@@ -157,13 +157,9 @@ impl Client {
         let batch = self.create_asset_upload_batch(None, &request).await?.into_inner().data;
         if batch.items.len() != paths.len() {
             let batch_id = batch.batch_id.clone();
-            return Err(Error::Decode(DecodeError {
-                operation: OPERATION,
-                status: reqwest::StatusCode::OK,
-                reason: format!("{} upload slots for {} files", batch.items.len(), paths.len()),
-                body: String::new(),
-            })
-            .after_create(Created::AssetBatch { batch_id }));
+            let reason = format!("{} upload slots for {} files", batch.items.len(), paths.len());
+            return Err(Error::Decode(DecodeError::new(OPERATION, reqwest::StatusCode::OK, reason, String::new()))
+                .after_create(Created::AssetBatch { batch_id }));
         }
         let after = |error: Error| error.after_create(Created::AssetBatch { batch_id: batch.batch_id.clone() });
         for ((slot, path), stamp) in batch.items.iter().zip(paths).zip(stamps) {

@@ -20,7 +20,7 @@ use super::Client;
 use super::assets::media_type;
 use super::types::{self, AssetUploadSlot};
 use crate::error::{ApiError, Created, Reported, kept_body, request_id, without_query};
-use crate::hooks::{Call, Failure, new_idempotency_key, send, span};
+use crate::hooks::{Call, Failure, send, span};
 use crate::retry::retry_after;
 use crate::{ClientInfo as _, ClientState, Error, RetryPolicy};
 
@@ -173,13 +173,10 @@ impl Client {
             let size = bytes.len() as u64;
             return self.direct_upload(Source::Memory(&bytes), size, content_type, None, &options).await;
         }
-        let key = new_idempotency_key();
-        let key = key.as_str();
-        let reply = retrying(self.inner(), || {
-            let form = multipart_form(&bytes, file_name, content_type.as_deref());
-            async move { self.upload_asset(Some(key), form?).await }
-        })
-        .await?;
+        // One form, one key: the runtime reads the form into memory once and sends those same
+        // bytes (boundary included) under the same key on every attempt.
+        let form = multipart_form(&bytes, file_name, content_type.as_deref())?;
+        let reply = self.upload_asset(None, form).await?;
         let data = reply.into_inner().data;
         Ok(UploadedAsset {
             asset_id: data.asset_id,
@@ -426,8 +423,8 @@ fn multipart_form(
 }
 
 /// Runs `attempt` until it succeeds, fails in a way another attempt cannot mend, or the
-/// client's retries are used up. Only for requests that are safe to repeat: one carrying an
-/// idempotency key, or a `PUT` of the same bytes.
+/// client's retries are used up. Only for the storage `PUT` of the same bytes (HeyGen's own calls
+/// are retried by the runtime, which alone knows the 409 `request_in_progress` rule).
 pub(super) async fn retrying<T, F, Fut>(state: &ClientState, mut attempt: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
@@ -457,8 +454,8 @@ fn retry_delay(policy: &RetryPolicy, error: &Error, tries: u32) -> Option<Durati
         Error::Api(e) if e.status == reqwest::StatusCode::BAD_REQUEST && is_storage_timeout(&e.body) => {
             Some(policy.backoff(tries))
         }
-        // 409: a keyed request whose first attempt still runs.
-        Error::Api(e) if matches!(e.status.as_u16(), 409 | 429 | 500 | 502 | 503 | 504) => match e.retry_after {
+        // A storage conflict (409) is final, like every 409 but HeyGen's `request_in_progress`.
+        Error::Api(e) if matches!(e.status.as_u16(), 429 | 500 | 502 | 503 | 504) => match e.retry_after {
             Some(wait) if wait > policy.max_retry_after => None,
             Some(wait) => Some(wait),
             None => Some(policy.backoff(tries)),
