@@ -1508,6 +1508,9 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The `callback_id` given when the video was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_id: ::std::option::Option<::std::string::String>,
+        ///Why it failed, under the name HeyGen's skill reference for webhooks (heygen-com/skills) shows; read it where `msg` is absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
         ///Why it failed (`msg` here, `message` in translation events).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1521,12 +1524,18 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The `callback_id` given when the video was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_id: ::std::option::Option<::std::string::String>,
+        ///The video's length in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<f64>,
         ///The folder the video is in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub folder_id: ::std::option::Option<::std::string::String>,
         ///A download link of the GIF preview, where one was asked for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gif_download_url: ::std::option::Option<::std::string::String>,
+        ///A link to the video's thumbnail that expires.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thumbnail_url: ::std::option::Option<::std::string::String>,
         ///A download link of the video (or of its GIF) that expires.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -1539,6 +1548,9 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The video's public share page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_share_page_url: ::std::option::Option<::std::string::String>,
+        ///A download link of the video that expires; HeyGen's skill reference for webhooks (heygen-com/skills) shows it beside `video_id`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_url: ::std::option::Option<::std::string::String>,
     }
     ///A background-removal job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -2537,20 +2549,20 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub struct CreateWebhookEndpointResponse {
         pub data: WebhookEndpoint,
     }
-    ///The account and the billing object that applies to it.
+    ///The account and the billing object that applies to it. HeyGen's document requires `email`, `first_name` and `last_name`, but HeyGen's own CLI test replies leave them out, so only `username` is required here.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CurrentUser {
         ///Which one of `wallet`, `subscription` and `usage_based` is filled in; other values may come.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_type: ::std::option::Option<CurrentUserBillingType>,
         ///The account's email address.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         ///First name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub first_name: ::std::option::Option<::std::string::String>,
         ///Last name.
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub last_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subscription: ::std::option::Option<UserSubscription>,
@@ -9853,7 +9865,7 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for HeyGen API v3 (heygen-rs)
 
 HeyGen's v3 REST API, written by hand for heygen-rs from HeyGen's reference pages. Every success body is a JSON object with a top-level `data`; every error body is `{error: {code, message, param, doc_url}}`.
@@ -9944,8 +9956,7 @@ Arguments:
                         params.limit,
                         params.title,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -10010,7 +10021,7 @@ Arguments:
                 self.inner(),
                 "create_video",
                 200u16,
-                self.raw_create_video(idempotency_key, body).await,
+                self.raw_create_video(idempotency_key, body),
             )
             .await
     }
@@ -10071,7 +10082,7 @@ Arguments:
                 self.inner(),
                 "get_video",
                 200u16,
-                self.raw_get_video(video_id).await,
+                self.raw_get_video(video_id),
             )
             .await
     }
@@ -10127,7 +10138,7 @@ Arguments:
                 self.inner(),
                 "delete_video",
                 200u16,
-                self.raw_delete_video(video_id).await,
+                self.raw_delete_video(video_id),
             )
             .await
     }
@@ -10168,34 +10179,42 @@ Arguments:
     }
     /**Start up to 100 video renders in one call
 
-Submits up to 100 video requests, each shaped like a `create_video` body, and returns a batch id straight away; the videos are then created one by one in the background. Follow them with `get_video_batch` (per-item video ids and states) or `list_video_statuses`. `callback_url` is called once, when every item has finished. The destination folder is set once for the whole batch with `folder_id`; a `folder_id` inside an item is not supported. HeyGen documents neither the status code nor the body of this reply: the 202 and the `batch_id` follow the sibling batch endpoints (translations, lipsyncs, asset completion), and whether `Idempotency-Key` is honoured here is not documented either.
+Submits up to 100 video requests, each shaped like a `create_video` body, and returns a batch id straight away; the videos are then created one by one in the background. Follow them with `get_video_batch` (per-item video ids and states) or `list_video_statuses`. `callback_url` is called once, when every item has finished. The destination folder is set once for the whole batch with `folder_id`; a `folder_id` inside an item is not supported. HeyGen documents neither the status code nor the body of this reply: the 202 and the `batch_id` follow the sibling batch endpoints (translations, lipsyncs, asset completion), and whether `Idempotency-Key` is honoured here is not documented either; the client sends one anyway, as it does for the sibling batch creates that document it, since a batch of 100 charged renders is the costliest call to repeat by accident.
 
 Sends a `POST` request to `/v3/videos/batches`
 
+Arguments:
+- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
+- `body`
 */
     pub async fn create_video_batch<'a>(
         &'a self,
+        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_video_batch",
                 202u16,
-                self.raw_create_video_batch(body).await,
+                self.raw_create_video_batch(idempotency_key, body),
             )
             .await
     }
     async fn raw_create_video_batch<'a>(
         &'a self,
+        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, Error<()>> {
         let url = format!("{}/v3/videos/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10240,7 +10259,7 @@ Arguments:
                 self.inner(),
                 "get_video_batch",
                 200u16,
-                self.raw_get_video_batch(batch_id, limit, token).await,
+                self.raw_get_video_batch(batch_id, limit, token),
             )
             .await
     }
@@ -10302,7 +10321,7 @@ Arguments:
                 self.inner(),
                 "list_video_statuses",
                 200u16,
-                self.raw_list_video_statuses(batch_ids, video_ids).await,
+                self.raw_list_video_statuses(batch_ids, video_ids),
             )
             .await
     }
@@ -10363,7 +10382,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_sessions",
                 200u16,
-                self.raw_list_video_agent_sessions(limit, token).await,
+                self.raw_list_video_agent_sessions(limit, token),
             )
             .await
     }
@@ -10420,7 +10439,7 @@ Sends a `POST` request to `/v3/video-agents`
                 self.inner(),
                 "create_video_agent_session",
                 200u16,
-                self.raw_create_video_agent_session(body).await,
+                self.raw_create_video_agent_session(body),
             )
             .await
     }
@@ -10475,9 +10494,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_styles",
                 200u16,
-                self
-                    .raw_list_video_agent_styles(params.limit, params.tag, params.token)
-                    .await,
+                self.raw_list_video_agent_styles(params.limit, params.tag, params.token),
             )
             .await
     }
@@ -10538,7 +10555,7 @@ Arguments:
                 self.inner(),
                 "get_video_agent_session",
                 200u16,
-                self.raw_get_video_agent_session(session_id).await,
+                self.raw_get_video_agent_session(session_id),
             )
             .await
     }
@@ -10598,7 +10615,7 @@ Arguments:
                 self.inner(),
                 "send_video_agent_message",
                 200u16,
-                self.raw_send_video_agent_message(session_id, body).await,
+                self.raw_send_video_agent_message(session_id, body),
             )
             .await
     }
@@ -10660,7 +10677,7 @@ Arguments:
                 self.inner(),
                 "get_video_agent_resource",
                 200u16,
-                self.raw_get_video_agent_resource(session_id, resource_id).await,
+                self.raw_get_video_agent_resource(session_id, resource_id),
             )
             .await
     }
@@ -10722,7 +10739,7 @@ Arguments:
                 self.inner(),
                 "stop_video_agent_session",
                 200u16,
-                self.raw_stop_video_agent_session(session_id, body).await,
+                self.raw_stop_video_agent_session(session_id, body),
             )
             .await
     }
@@ -10786,7 +10803,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_session_videos",
                 200u16,
-                self.raw_list_video_agent_session_videos(session_id).await,
+                self.raw_list_video_agent_session_videos(session_id),
             )
             .await
     }
@@ -10851,8 +10868,7 @@ Arguments:
                         params.limit,
                         params.token,
                         username,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -10916,7 +10932,7 @@ Arguments:
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(idempotency_key, body).await,
+                self.raw_upload_asset(idempotency_key, body),
             )
             .await
     }
@@ -10975,7 +10991,7 @@ Arguments:
                 self.inner(),
                 "get_asset",
                 200u16,
-                self.raw_get_asset(asset_id).await,
+                self.raw_get_asset(asset_id),
             )
             .await
     }
@@ -11031,7 +11047,7 @@ Arguments:
                 self.inner(),
                 "delete_asset",
                 200u16,
-                self.raw_delete_asset(asset_id).await,
+                self.raw_delete_asset(asset_id),
             )
             .await
     }
@@ -11091,7 +11107,7 @@ Arguments:
                 self.inner(),
                 "create_asset_upload",
                 200u16,
-                self.raw_create_asset_upload(idempotency_key, body).await,
+                self.raw_create_asset_upload(idempotency_key, body),
             )
             .await
     }
@@ -11154,7 +11170,7 @@ Arguments:
                 self.inner(),
                 "complete_asset_upload",
                 200u16,
-                self.raw_complete_asset_upload(asset_id, body).await,
+                self.raw_complete_asset_upload(asset_id, body),
             )
             .await
     }
@@ -11215,7 +11231,7 @@ Arguments:
                 self.inner(),
                 "create_asset_upload_batch",
                 200u16,
-                self.raw_create_asset_upload_batch(idempotency_key, body).await,
+                self.raw_create_asset_upload_batch(idempotency_key, body),
             )
             .await
     }
@@ -11272,7 +11288,7 @@ Sends a `POST` request to `/v3/assets/complete/batches`
                 self.inner(),
                 "complete_asset_upload_batch",
                 202u16,
-                self.raw_complete_asset_upload_batch(body).await,
+                self.raw_complete_asset_upload_batch(body),
             )
             .await
     }
@@ -11331,7 +11347,7 @@ Arguments:
                 self.inner(),
                 "get_asset_batch",
                 200u16,
-                self.raw_get_asset_batch(batch_id, limit, token).await,
+                self.raw_get_asset_batch(batch_id, limit, token),
             )
             .await
     }
@@ -11393,7 +11409,7 @@ Arguments:
                 self.inner(),
                 "list_asset_statuses",
                 200u16,
-                self.raw_list_asset_statuses(asset_ids, batch_ids).await,
+                self.raw_list_asset_statuses(asset_ids, batch_ids),
             )
             .await
     }
@@ -11460,8 +11476,7 @@ Arguments:
                         params.scope,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -11528,7 +11543,7 @@ Arguments:
                 self.inner(),
                 "list_templates",
                 200u16,
-                self.raw_list_templates(limit, token).await,
+                self.raw_list_templates(limit, token),
             )
             .await
     }
@@ -11585,7 +11600,7 @@ Arguments:
                 self.inner(),
                 "get_template",
                 200u16,
-                self.raw_get_template(template_id).await,
+                self.raw_get_template(template_id),
             )
             .await
     }
@@ -11645,9 +11660,7 @@ Arguments:
                 self.inner(),
                 "generate_template_video",
                 200u16,
-                self
-                    .raw_generate_template_video(template_id, idempotency_key, body)
-                    .await,
+                self.raw_generate_template_video(template_id, idempotency_key, body),
             )
             .await
     }
@@ -11711,7 +11724,7 @@ Arguments:
                 self.inner(),
                 "list_brand_kits",
                 200u16,
-                self.raw_list_brand_kits(limit, token).await,
+                self.raw_list_brand_kits(limit, token),
             )
             .await
     }
@@ -11770,7 +11783,7 @@ Arguments:
                 self.inner(),
                 "list_brand_glossaries",
                 200u16,
-                self.raw_list_brand_glossaries(limit, token).await,
+                self.raw_list_brand_glossaries(limit, token),
             )
             .await
     }
@@ -11826,7 +11839,7 @@ Sends a `GET` request to `/v3/users/me`
                 self.inner(),
                 "get_current_user",
                 200u16,
-                self.raw_get_current_user().await,
+                self.raw_get_current_user(),
             )
             .await
     }
@@ -11881,9 +11894,7 @@ Arguments:
                 self.inner(),
                 "list_avatar_groups",
                 200u16,
-                self
-                    .raw_list_avatar_groups(params.limit, params.ownership, params.token)
-                    .await,
+                self.raw_list_avatar_groups(params.limit, params.ownership, params.token),
             )
             .await
     }
@@ -11946,7 +11957,7 @@ Arguments:
                 self.inner(),
                 "create_avatar",
                 200u16,
-                self.raw_create_avatar(idempotency_key, body).await,
+                self.raw_create_avatar(idempotency_key, body),
             )
             .await
     }
@@ -12007,7 +12018,7 @@ Arguments:
                 self.inner(),
                 "get_avatar_group",
                 200u16,
-                self.raw_get_avatar_group(group_id).await,
+                self.raw_get_avatar_group(group_id),
             )
             .await
     }
@@ -12063,7 +12074,7 @@ Arguments:
                 self.inner(),
                 "delete_avatar_group",
                 200u16,
-                self.raw_delete_avatar_group(group_id).await,
+                self.raw_delete_avatar_group(group_id),
             )
             .await
     }
@@ -12125,7 +12136,7 @@ Arguments:
                 self.inner(),
                 "create_avatar_consent",
                 200u16,
-                self.raw_create_avatar_consent(group_id, idempotency_key, body).await,
+                self.raw_create_avatar_consent(group_id, idempotency_key, body),
             )
             .await
     }
@@ -12197,8 +12208,7 @@ Arguments:
                         params.limit,
                         params.ownership,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12263,7 +12273,7 @@ Arguments:
                 self.inner(),
                 "get_avatar_look",
                 200u16,
-                self.raw_get_avatar_look(look_id).await,
+                self.raw_get_avatar_look(look_id),
             )
             .await
     }
@@ -12321,7 +12331,7 @@ Arguments:
                 self.inner(),
                 "delete_avatar_look",
                 200u16,
-                self.raw_delete_avatar_look(look_id).await,
+                self.raw_delete_avatar_look(look_id),
             )
             .await
     }
@@ -12381,7 +12391,7 @@ Arguments:
                 self.inner(),
                 "update_avatar_look",
                 200u16,
-                self.raw_update_avatar_look(look_id, body).await,
+                self.raw_update_avatar_look(look_id, body),
             )
             .await
     }
@@ -12447,8 +12457,7 @@ Arguments:
                         params.limit,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12513,7 +12522,7 @@ Sends a `POST` request to `/v3/voices`
                 self.inner(),
                 "design_voice",
                 200u16,
-                self.raw_design_voice(body).await,
+                self.raw_design_voice(body),
             )
             .await
     }
@@ -12568,7 +12577,7 @@ Sends a `POST` request to `/v3/voices/clone`
                 self.inner(),
                 "clone_voice",
                 200u16,
-                self.raw_clone_voice(body).await,
+                self.raw_clone_voice(body),
             )
             .await
     }
@@ -12623,7 +12632,7 @@ Sends a `POST` request to `/v3/voices/speech`
                 self.inner(),
                 "create_speech",
                 200u16,
-                self.raw_create_speech(body).await,
+                self.raw_create_speech(body),
             )
             .await
     }
@@ -12680,7 +12689,7 @@ Arguments:
                 self.inner(),
                 "get_voice",
                 200u16,
-                self.raw_get_voice(voice_id).await,
+                self.raw_get_voice(voice_id),
             )
             .await
     }
@@ -12738,7 +12747,7 @@ Arguments:
                 self.inner(),
                 "delete_voice",
                 200u16,
-                self.raw_delete_voice(voice_id).await,
+                self.raw_delete_voice(voice_id),
             )
             .await
     }
@@ -12805,8 +12814,7 @@ Arguments:
                         query,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12871,7 +12879,7 @@ Arguments:
                 self.inner(),
                 "list_webhook_endpoints",
                 200u16,
-                self.raw_list_webhook_endpoints(limit, token).await,
+                self.raw_list_webhook_endpoints(limit, token),
             )
             .await
     }
@@ -12932,7 +12940,7 @@ Arguments:
                 self.inner(),
                 "create_webhook_endpoint",
                 200u16,
-                self.raw_create_webhook_endpoint(idempotency_key, body).await,
+                self.raw_create_webhook_endpoint(idempotency_key, body),
             )
             .await
     }
@@ -12991,7 +12999,7 @@ Arguments:
                 self.inner(),
                 "delete_webhook_endpoint",
                 200u16,
-                self.raw_delete_webhook_endpoint(endpoint_id).await,
+                self.raw_delete_webhook_endpoint(endpoint_id),
             )
             .await
     }
@@ -13052,7 +13060,7 @@ Arguments:
                 self.inner(),
                 "update_webhook_endpoint",
                 200u16,
-                self.raw_update_webhook_endpoint(endpoint_id, body).await,
+                self.raw_update_webhook_endpoint(endpoint_id, body),
             )
             .await
     }
@@ -13118,9 +13126,7 @@ Arguments:
                 self.inner(),
                 "rotate_webhook_endpoint_secret",
                 200u16,
-                self
-                    .raw_rotate_webhook_endpoint_secret(endpoint_id, idempotency_key)
-                    .await,
+                self.raw_rotate_webhook_endpoint_secret(endpoint_id, idempotency_key),
             )
             .await
     }
@@ -13178,7 +13184,7 @@ Sends a `GET` request to `/v3/webhooks/event-types`
                 self.inner(),
                 "list_webhook_event_types",
                 200u16,
-                self.raw_list_webhook_event_types().await,
+                self.raw_list_webhook_event_types(),
             )
             .await
     }
@@ -13237,8 +13243,7 @@ Arguments:
                         params.event_type,
                         params.limit,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -13301,7 +13306,7 @@ Arguments:
                 self.inner(),
                 "list_video_translations",
                 200u16,
-                self.raw_list_video_translations(limit, token).await,
+                self.raw_list_video_translations(limit, token),
             )
             .await
     }
@@ -13362,7 +13367,7 @@ Arguments:
                 self.inner(),
                 "create_video_translation",
                 200u16,
-                self.raw_create_video_translation(idempotency_key, body).await,
+                self.raw_create_video_translation(idempotency_key, body),
             )
             .await
     }
@@ -13421,7 +13426,7 @@ Arguments:
                 self.inner(),
                 "get_video_translation",
                 200u16,
-                self.raw_get_video_translation(video_translation_id).await,
+                self.raw_get_video_translation(video_translation_id),
             )
             .await
     }
@@ -13480,7 +13485,7 @@ Arguments:
                 self.inner(),
                 "delete_video_translation",
                 200u16,
-                self.raw_delete_video_translation(video_translation_id).await,
+                self.raw_delete_video_translation(video_translation_id),
             )
             .await
     }
@@ -13541,7 +13546,7 @@ Arguments:
                 self.inner(),
                 "update_video_translation",
                 200u16,
-                self.raw_update_video_translation(video_translation_id, body).await,
+                self.raw_update_video_translation(video_translation_id, body),
             )
             .await
     }
@@ -13600,7 +13605,7 @@ Sends a `GET` request to `/v3/video-translations/languages`
                 self.inner(),
                 "list_video_translation_languages",
                 200u16,
-                self.raw_list_video_translation_languages().await,
+                self.raw_list_video_translation_languages(),
             )
             .await
     }
@@ -13658,7 +13663,7 @@ Arguments:
                 self.inner(),
                 "create_video_translation_batch",
                 202u16,
-                self.raw_create_video_translation_batch(idempotency_key, body).await,
+                self.raw_create_video_translation_batch(idempotency_key, body),
             )
             .await
     }
@@ -13721,7 +13726,7 @@ Arguments:
                 self.inner(),
                 "get_video_translation_batch",
                 200u16,
-                self.raw_get_video_translation_batch(batch_id, limit, token).await,
+                self.raw_get_video_translation_batch(batch_id, limit, token),
             )
             .await
     }
@@ -13791,8 +13796,7 @@ Arguments:
                     .raw_list_video_translation_statuses(
                         batch_ids,
                         video_translation_ids,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -13858,7 +13862,7 @@ Arguments:
                 self.inner(),
                 "create_proofread",
                 200u16,
-                self.raw_create_proofread(idempotency_key, body).await,
+                self.raw_create_proofread(idempotency_key, body),
             )
             .await
     }
@@ -13919,7 +13923,7 @@ Arguments:
                 self.inner(),
                 "get_proofread",
                 200u16,
-                self.raw_get_proofread(proofread_id).await,
+                self.raw_get_proofread(proofread_id),
             )
             .await
     }
@@ -13982,9 +13986,7 @@ Arguments:
                 self.inner(),
                 "generate_proofread_video",
                 200u16,
-                self
-                    .raw_generate_proofread_video(proofread_id, idempotency_key, body)
-                    .await,
+                self.raw_generate_proofread_video(proofread_id, idempotency_key, body),
             )
             .await
     }
@@ -14047,7 +14049,7 @@ Arguments:
                 self.inner(),
                 "get_proofread_srt",
                 200u16,
-                self.raw_get_proofread_srt(proofread_id).await,
+                self.raw_get_proofread_srt(proofread_id),
             )
             .await
     }
@@ -14106,7 +14108,7 @@ Arguments:
                 self.inner(),
                 "replace_proofread_srt",
                 200u16,
-                self.raw_replace_proofread_srt(proofread_id, body).await,
+                self.raw_replace_proofread_srt(proofread_id, body),
             )
             .await
     }
@@ -14167,7 +14169,7 @@ Arguments:
                 self.inner(),
                 "list_lipsyncs",
                 200u16,
-                self.raw_list_lipsyncs(limit, token).await,
+                self.raw_list_lipsyncs(limit, token),
             )
             .await
     }
@@ -14228,7 +14230,7 @@ Arguments:
                 self.inner(),
                 "create_lipsync",
                 200u16,
-                self.raw_create_lipsync(idempotency_key, body).await,
+                self.raw_create_lipsync(idempotency_key, body),
             )
             .await
     }
@@ -14289,7 +14291,7 @@ Arguments:
                 self.inner(),
                 "get_lipsync",
                 200u16,
-                self.raw_get_lipsync(lipsync_id).await,
+                self.raw_get_lipsync(lipsync_id),
             )
             .await
     }
@@ -14345,7 +14347,7 @@ Arguments:
                 self.inner(),
                 "delete_lipsync",
                 200u16,
-                self.raw_delete_lipsync(lipsync_id).await,
+                self.raw_delete_lipsync(lipsync_id),
             )
             .await
     }
@@ -14403,7 +14405,7 @@ Arguments:
                 self.inner(),
                 "update_lipsync",
                 200u16,
-                self.raw_update_lipsync(lipsync_id, body).await,
+                self.raw_update_lipsync(lipsync_id, body),
             )
             .await
     }
@@ -14463,7 +14465,7 @@ Arguments:
                 self.inner(),
                 "create_lipsync_batch",
                 202u16,
-                self.raw_create_lipsync_batch(idempotency_key, body).await,
+                self.raw_create_lipsync_batch(idempotency_key, body),
             )
             .await
     }
@@ -14526,7 +14528,7 @@ Arguments:
                 self.inner(),
                 "get_lipsync_batch",
                 200u16,
-                self.raw_get_lipsync_batch(batch_id, limit, token).await,
+                self.raw_get_lipsync_batch(batch_id, limit, token),
             )
             .await
     }
@@ -14589,7 +14591,7 @@ Arguments:
                 self.inner(),
                 "list_lipsync_statuses",
                 200u16,
-                self.raw_list_lipsync_statuses(batch_ids, lipsync_ids).await,
+                self.raw_list_lipsync_statuses(batch_ids, lipsync_ids),
             )
             .await
     }
@@ -14648,7 +14650,7 @@ Arguments:
                 self.inner(),
                 "list_background_removals",
                 200u16,
-                self.raw_list_background_removals(limit, token).await,
+                self.raw_list_background_removals(limit, token),
             )
             .await
     }
@@ -14703,7 +14705,7 @@ Sends a `POST` request to `/v3/background-removals`
                 self.inner(),
                 "create_background_removal",
                 200u16,
-                self.raw_create_background_removal(body).await,
+                self.raw_create_background_removal(body),
             )
             .await
     }
@@ -14758,7 +14760,7 @@ Arguments:
                 self.inner(),
                 "get_background_removal",
                 200u16,
-                self.raw_get_background_removal(job_id).await,
+                self.raw_get_background_removal(job_id),
             )
             .await
     }
@@ -14815,7 +14817,7 @@ Arguments:
                 self.inner(),
                 "delete_background_removal",
                 200u16,
-                self.raw_delete_background_removal(job_id).await,
+                self.raw_delete_background_removal(job_id),
             )
             .await
     }
@@ -14876,7 +14878,7 @@ Arguments:
                 self.inner(),
                 "list_ai_clipping_jobs",
                 200u16,
-                self.raw_list_ai_clipping_jobs(limit, token).await,
+                self.raw_list_ai_clipping_jobs(limit, token),
             )
             .await
     }
@@ -14937,7 +14939,7 @@ Arguments:
                 self.inner(),
                 "create_ai_clipping_job",
                 202u16,
-                self.raw_create_ai_clipping_job(idempotency_key, body).await,
+                self.raw_create_ai_clipping_job(idempotency_key, body),
             )
             .await
     }
@@ -14996,7 +14998,7 @@ Arguments:
                 self.inner(),
                 "get_ai_clipping_job",
                 200u16,
-                self.raw_get_ai_clipping_job(job_id).await,
+                self.raw_get_ai_clipping_job(job_id),
             )
             .await
     }
@@ -15052,7 +15054,7 @@ Arguments:
                 self.inner(),
                 "delete_ai_clipping_job",
                 200u16,
-                self.raw_delete_ai_clipping_job(job_id).await,
+                self.raw_delete_ai_clipping_job(job_id),
             )
             .await
     }
@@ -15090,6 +15092,14 @@ Arguments:
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 ///Optional arguments of the operations that have more than 2, one struct per operation, named after its method. Build them with `..Default::default()`, so that a parameter added later does not break the call.
@@ -15232,7 +15242,7 @@ pub mod operations {
             path: "/v3/assets/{asset_id}/complete",
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
-            idempotent: false,
+            idempotent: true,
             idempotency_key: None,
         },
         crate::rt::Operation {
@@ -15241,7 +15251,7 @@ pub mod operations {
             path: "/v3/assets/complete/batches",
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
-            idempotent: false,
+            idempotent: true,
             idempotency_key: None,
         },
         crate::rt::Operation {
@@ -15358,8 +15368,8 @@ pub mod operations {
             path: "/v3/videos/batches",
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
-            idempotent: false,
-            idempotency_key: None,
+            idempotent: true,
+            idempotency_key: Some(crate::rt::IdempotencyKey::Header),
         },
         crate::rt::Operation {
             id: "create_video_translation",
@@ -16042,11 +16052,11 @@ Sends a `GET` request to `/v3/videos` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_videos",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16102,11 +16112,11 @@ Sends a `GET` request to `/v3/videos/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_video_batch",
+                        reply.data.has_more,
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16162,11 +16172,11 @@ Sends a `GET` request to `/v3/video-agents` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_agent_sessions",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16195,11 +16205,11 @@ Sends a `GET` request to `/v3/video-agents/styles` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_agent_styles",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16264,11 +16274,11 @@ Sends a `GET` request to `/v3/assets` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_assets",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16294,11 +16304,11 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_asset_batch",
+                        reply.data.has_more,
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16364,11 +16374,11 @@ Sends a `GET` request to `/v3/assets/search` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "search_assets",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16393,11 +16403,11 @@ Sends a `GET` request to `/v3/templates` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_templates",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16422,11 +16432,11 @@ Sends a `GET` request to `/v3/brand-kits` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_brand_kits",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16451,11 +16461,11 @@ Sends a `GET` request to `/v3/brand-glossaries` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_brand_glossaries",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16484,11 +16494,11 @@ Sends a `GET` request to `/v3/avatars` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_avatar_groups",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16552,11 +16562,11 @@ Sends a `GET` request to `/v3/avatars/looks` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_avatar_looks",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16588,11 +16598,11 @@ Sends a `GET` request to `/v3/voices` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_voices",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16647,11 +16657,11 @@ Sends a `GET` request to `/v3/webhooks/endpoints` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_webhook_endpoints",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16681,11 +16691,11 @@ Sends a `GET` request to `/v3/webhooks/events` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_webhook_events",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16710,11 +16720,11 @@ Sends a `GET` request to `/v3/video-translations` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_translations",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16773,11 +16783,11 @@ Sends a `GET` request to `/v3/video-translations/batches/{batch_id}` for each pa
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_video_translation_batch",
+                        reply.data.has_more,
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16863,11 +16873,11 @@ Sends a `GET` request to `/v3/lipsyncs` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_lipsyncs",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16923,11 +16933,11 @@ Sends a `GET` request to `/v3/lipsyncs/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_lipsync_batch",
+                        reply.data.has_more,
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16983,11 +16993,11 @@ Sends a `GET` request to `/v3/background-removals` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_background_removals",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -17045,11 +17055,11 @@ Sends a `GET` request to `/v3/ai-clipping` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more.unwrap_or(true) {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_ai_clipping_jobs",
+                        reply.has_more,
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
