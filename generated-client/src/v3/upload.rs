@@ -477,9 +477,11 @@ fn retry_delay(policy: &RetryPolicy, error: &Error, tries: u32) -> Option<Durati
     }
 }
 
-/// Whether a storage host's error body is S3's retryable `RequestTimeout`.
+/// Whether a storage host's error body is S3's retryable `RequestTimeout`: the body as S3 sent
+/// it, or as the error keeps it (the redaction rule keeps only `Code: …; Message: …` of XML).
 fn is_storage_timeout(body: &str) -> bool {
     body.contains("<Code>RequestTimeout</Code>")
+        || body.split(';').next().map(str::trim) == Some("Code: RequestTimeout")
 }
 
 /// The file's size and modification time, from its metadata; it must be a regular file.
