@@ -1,9 +1,10 @@
 //! Every path of heygen-client this crate uses, in one place: when the client's public surface
 //! moves (the v3 client becoming the crate's root `Client`), only this module changes.
 
-pub use heygen_client::WaitOptions;
+pub use heygen_client::v3::webhook;
 pub use heygen_client::v3::webhook::{EVENT_ID_HEADER, SIGNATURE_HEADERS, TIMESTAMP_HEADER, sign};
-pub use heygen_client::v3::{Client, MAX_UPLOAD_ASSET_BYTES, types};
+pub use heygen_client::v3::{Client, MAX_UPLOAD_ASSET_BYTES, params, types};
+pub use heygen_client::{Error, WaitOptions};
 
 /// A client of the v3 API at `base_url` (a [`FakeHeyGen`](crate::FakeHeyGen)'s
 /// [`url`](crate::FakeHeyGen::url)) with `api_key`, and the client's defaults otherwise.

@@ -7,6 +7,7 @@ mod error;
 mod faults;
 mod jobs;
 mod multipart;
+mod receiver;
 mod replies;
 mod routes;
 mod state;
@@ -24,6 +25,7 @@ pub use clock::Pace;
 pub use error::ApiFailure;
 pub use faults::{Fault, FaultKind};
 pub use jobs::{JobKind, JobRequest, Timing};
+pub use receiver::{Received, WebhookReceiver};
 pub use state::Call;
 pub use webhooks::DeliveryRecord;
 
