@@ -230,3 +230,22 @@ pub fn background_removal(request_id: Option<&str>) -> types::BackgroundRemovalC
 pub fn status_of<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).unwrap()["status"].as_str().unwrap_or_default().to_owned()
 }
+
+/// A POST of a typed body to the fake without the client (no retries, no key of its own), with
+/// `key` as `Idempotency-Key`.
+pub async fn raw_post<T: serde::Serialize>(
+    fake: &heygen_mock::FakeHeyGen,
+    path: &str,
+    key: Option<&str>,
+    body: &T,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", fake.url()))
+        .header("x-api-key", "test")
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(body).unwrap());
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    request.send().await.unwrap()
+}
