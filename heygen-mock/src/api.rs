@@ -3,7 +3,7 @@
 
 pub use heygen_client::v3::webhook;
 pub use heygen_client::v3::webhook::{EVENT_ID_HEADER, SIGNATURE_HEADERS, TIMESTAMP_HEADER, sign};
-pub use heygen_client::v3::{Client, MAX_UPLOAD_ASSET_BYTES, params, types};
+pub use heygen_client::v3::{Client, DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, params, types};
 pub use heygen_client::{Error, WaitOptions};
 
 /// A client of the v3 API at `base_url` (a [`FakeHeyGen`](crate::FakeHeyGen)'s

@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
 use http::header;
 
 use crate::error::ApiFailure;
@@ -157,7 +158,11 @@ async fn cut(response: Response) -> Response {
     };
     parts.headers.insert(header::CONTENT_LENGTH, bytes.len().into());
     let half = bytes.slice(..bytes.len() / 2);
-    let chunks: [Result<bytes::Bytes, std::io::Error>; 2] =
-        [Ok(half), Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "cut by a fault"))];
-    Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+    let first = futures_util::stream::once(async move { Ok::<_, std::io::Error>(half) });
+    // The pause lets the head and the first half go out before the connection is dropped.
+    let cut = futures_util::stream::once(async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "cut by a fault"))
+    });
+    Response::from_parts(parts, Body::from_stream(first.chain(cut)))
 }
