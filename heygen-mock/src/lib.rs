@@ -10,6 +10,7 @@ mod multipart;
 mod receiver;
 mod replies;
 mod routes;
+pub mod samples;
 mod state;
 mod webhooks;
 // Typed per-operation stubs generated from the client's operation model (issue 28, item 1)
@@ -31,6 +32,13 @@ pub use webhooks::DeliveryRecord;
 
 use jobs::FailRule;
 use state::{Config, Shared};
+
+/// What the fake serves: `(operationId, method, path template)` for each route, HeyGen's v3
+/// routes first, then the fake's stand-ins for HeyGen's storage (`put_asset_upload`, the
+/// presigned `PUT`; `fetch_file`, downloads).
+pub fn served_operations() -> Vec<(&'static str, &'static str, &'static str)> {
+    routes::ROUTES.to_vec()
+}
 
 /// The key [`FakeHeyGen::client`] sends when the fake takes any key.
 const DEFAULT_API_KEY: &str = "fake-api-key";

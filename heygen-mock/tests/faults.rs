@@ -13,7 +13,7 @@ use heygen_mock::{FakeHeyGen, Fault, JobKind};
 async fn a_429_with_retry_after_is_waited_out_by_the_client() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
-    let id = common::create_video(&client, None, &common::avatar_video("a")).await.unwrap();
+    let id = common::create_video(&client, None, &heygen_mock::samples::avatar_video("a")).await.unwrap();
     fake.inject(Fault::rate_limited(Duration::ZERO).on("get_video").times(1));
     client.get_video(&id).await.unwrap();
     assert_eq!(fake.calls_to("get_video"), 2);
@@ -24,7 +24,7 @@ async fn a_429_asking_for_longer_than_the_client_waits_fails_at_once_with_the_wa
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
     fake.inject(Fault::rate_limited(Duration::from_secs(3600)).on("create_video"));
-    let error = common::create_video(&client, None, &common::avatar_video("a")).await.unwrap_err();
+    let error = common::create_video(&client, None, &heygen_mock::samples::avatar_video("a")).await.unwrap_err();
     match &error {
         Error::Api(api) => {
             assert_eq!(api.status, 429);
@@ -40,7 +40,7 @@ async fn a_429_asking_for_longer_than_the_client_waits_fails_at_once_with_the_wa
 async fn a_503_on_one_operation_is_retried_and_leaves_the_others_alone() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
-    common::create_video(&client, None, &common::avatar_video("a")).await.unwrap();
+    common::create_video(&client, None, &heygen_mock::samples::avatar_video("a")).await.unwrap();
     fake.inject(Fault::server_error(503).on("list_videos").times(1));
     let videos: Vec<_> = client.list_videos_stream(params::ListVideosParams::default()).try_collect().await.unwrap();
     assert_eq!(videos.len(), 1);
@@ -53,7 +53,7 @@ async fn a_create_whose_reply_is_cut_never_makes_a_second_video() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
     fake.inject(Fault::cut_body().on("create_video").times(1));
-    let outcome = common::create_video(&client, None, &common::avatar_video("a")).await;
+    let outcome = common::create_video(&client, None, &heygen_mock::samples::avatar_video("a")).await;
     // The render started; whether the client gave up or repeated the call under its key, there
     // is one video, and an id it returns is that video's.
     assert_eq!(fake.job_count(JobKind::Video), 1);
@@ -67,7 +67,7 @@ async fn a_create_whose_reply_is_cut_never_makes_a_second_video() {
 async fn a_cut_body_stops_halfway_through_the_declared_length() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
-    let id = common::create_video(&client, None, &common::avatar_video("a")).await.unwrap();
+    let id = common::create_video(&client, None, &heygen_mock::samples::avatar_video("a")).await.unwrap();
     fake.inject(Fault::cut_body().on("get_video").times(1));
     let url = format!("{}/v3/videos/{id}", fake.url());
     let reply = reqwest::Client::new().get(&url).header("x-api-key", "k").send().await.unwrap();
@@ -81,7 +81,7 @@ async fn a_cut_body_stops_halfway_through_the_declared_length() {
 async fn latency_delays_the_reply() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
-    let id = common::create_video(&client, None, &common::avatar_video("a")).await.unwrap();
+    let id = common::create_video(&client, None, &heygen_mock::samples::avatar_video("a")).await.unwrap();
     fake.inject(Fault::latency(Duration::from_millis(200)).on("get_video").times(1));
     let started = Instant::now();
     client.get_video(&id).await.unwrap();
@@ -94,7 +94,7 @@ async fn latency_delays_the_reply() {
 #[tokio::test]
 async fn every_call_needs_a_key_and_a_fixed_key_refuses_others() {
     let fake = FakeHeyGen::builder().api_key("the-key").start().await.unwrap();
-    let reply = common::raw_post(&fake, "/v3/videos", None, &common::avatar_video("a")).await;
+    let reply = common::raw_post(&fake, "/v3/videos", None, &heygen_mock::samples::avatar_video("a")).await;
     assert_eq!(reply.status(), 401, "raw_post sends another key");
-    common::create_video(&fake.client(), None, &common::avatar_video("a")).await.unwrap();
+    common::create_video(&fake.client(), None, &heygen_mock::samples::avatar_video("a")).await.unwrap();
 }

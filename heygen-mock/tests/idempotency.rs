@@ -15,16 +15,17 @@ const HOUR: Duration = Duration::from_secs(60 * 60);
 async fn a_repeat_within_24_hours_replays_the_first_reply_even_with_another_body() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
-    let first = common::create_video(&client, Some("order-1"), &common::avatar_video("a")).await.unwrap();
-    let again = common::create_video(&client, Some("order-1"), &common::avatar_video("b")).await.unwrap();
+    let first = common::create_video(&client, Some("order-1"), &heygen_mock::samples::avatar_video("a")).await.unwrap();
+    let again = common::create_video(&client, Some("order-1"), &heygen_mock::samples::avatar_video("b")).await.unwrap();
     assert_eq!(first, again);
     fake.advance(23 * HOUR);
-    let later = common::create_video(&client, Some("order-1"), &common::avatar_video("a")).await.unwrap();
+    let later = common::create_video(&client, Some("order-1"), &heygen_mock::samples::avatar_video("a")).await.unwrap();
     assert_eq!(first, later);
     assert_eq!(fake.job_count(JobKind::Video), 1);
 
     fake.advance(2 * HOUR);
-    let after_the_window = common::create_video(&client, Some("order-1"), &common::avatar_video("a")).await.unwrap();
+    let after_the_window =
+        common::create_video(&client, Some("order-1"), &heygen_mock::samples::avatar_video("a")).await.unwrap();
     assert_ne!(first, after_the_window);
     assert_eq!(fake.job_count(JobKind::Video), 2);
 }
@@ -33,7 +34,7 @@ async fn a_repeat_within_24_hours_replays_the_first_reply_even_with_another_body
 async fn the_same_key_on_another_path_is_another_key() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
-    common::create_video(&client, Some("shared-key"), &common::avatar_video("a")).await.unwrap();
+    common::create_video(&client, Some("shared-key"), &heygen_mock::samples::avatar_video("a")).await.unwrap();
     common::create_lipsync(&client, Some("shared-key")).await.unwrap();
     assert_eq!((fake.job_count(JobKind::Video), fake.job_count(JobKind::Lipsync)), (1, 1));
 }
@@ -41,7 +42,7 @@ async fn the_same_key_on_another_path_is_another_key() {
 #[tokio::test]
 async fn a_repeat_while_the_first_is_in_flight_gets_409_request_in_progress() {
     let fake = FakeHeyGen::builder().create_latency(Duration::from_millis(300)).start().await.unwrap();
-    let body = common::avatar_video("slow");
+    let body = heygen_mock::samples::avatar_video("slow");
     let (first, second) = tokio::join!(common::raw_post(&fake, "/v3/videos", Some("k-409"), &body), async {
         tokio::time::sleep(Duration::from_millis(50)).await;
         common::raw_post(&fake, "/v3/videos", Some("k-409"), &body).await
@@ -62,7 +63,7 @@ async fn a_repeat_while_the_first_is_in_flight_gets_409_request_in_progress() {
 async fn the_client_waits_out_a_409_and_gets_the_same_video() {
     let fake = FakeHeyGen::builder().create_latency(Duration::from_millis(200)).start().await.unwrap();
     let client = fake.client();
-    let body = common::avatar_video("twice");
+    let body = heygen_mock::samples::avatar_video("twice");
     let (a, b) = tokio::join!(common::create_video(&client, Some("k-twice"), &body), async {
         tokio::time::sleep(Duration::from_millis(30)).await;
         common::create_video(&client, Some("k-twice"), &body).await
@@ -80,7 +81,7 @@ async fn a_background_removal_is_deduplicated_by_its_request_id_not_the_header()
         let client = client.clone();
         async move {
             client
-                .create_background_removal(&common::background_removal(request_id))
+                .create_background_removal(&heygen_mock::samples::background_removal(request_id))
                 .await
                 .unwrap()
                 .into_inner()
@@ -92,8 +93,13 @@ async fn a_background_removal_is_deduplicated_by_its_request_id_not_the_header()
     assert_ne!(create(None).await, create(None).await);
     // HeyGen ignores `Idempotency-Key` here.
     for _ in 0..2 {
-        let reply =
-            common::raw_post(&fake, "/v3/background-removals", Some("h-1"), &common::background_removal(None)).await;
+        let reply = common::raw_post(
+            &fake,
+            "/v3/background-removals",
+            Some("h-1"),
+            &heygen_mock::samples::background_removal(None),
+        )
+        .await;
         assert_eq!(reply.status(), 200);
     }
     assert_eq!(fake.job_count(JobKind::BackgroundRemoval), 5);
@@ -102,7 +108,9 @@ async fn a_background_removal_is_deduplicated_by_its_request_id_not_the_header()
 #[tokio::test]
 async fn a_key_heygen_would_refuse_is_a_400_naming_the_header() {
     let fake = FakeHeyGen::start().await;
-    let reply = common::raw_post(&fake, "/v3/videos", Some("no spaces allowed"), &common::avatar_video("a")).await;
+    let reply =
+        common::raw_post(&fake, "/v3/videos", Some("no spaces allowed"), &heygen_mock::samples::avatar_video("a"))
+            .await;
     assert_eq!(reply.status(), 400);
     let error: types::ErrorBody = serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap();
     assert_eq!(

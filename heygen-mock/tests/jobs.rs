@@ -14,8 +14,12 @@ const LATER: Duration = Duration::from_secs(60);
 async fn every_kind_of_video_renders() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
-    let requests =
-        [common::avatar_video("a"), common::image_video(), common::cinematic_video(), common::studio_video()];
+    let requests = [
+        heygen_mock::samples::avatar_video("a"),
+        heygen_mock::samples::image_video(),
+        heygen_mock::samples::cinematic_video(),
+        heygen_mock::samples::studio_video(),
+    ];
     let mut ids = Vec::new();
     for request in &requests {
         ids.push(common::create_video(&client, None, request).await.unwrap());
@@ -40,13 +44,16 @@ async fn a_translation_makes_one_job_per_language_which_runs_then_completes() {
         .await
         .unwrap();
 
-    let created = client.create_video_translation(None, &common::translation(&["Spanish", "French"])).await.unwrap();
+    let created = client
+        .create_video_translation(None, &heygen_mock::samples::translation(&["Spanish", "French"]))
+        .await
+        .unwrap();
     let ids = created.into_inner().data.video_translation_ids;
     assert_eq!(ids.len(), 2);
     assert_eq!(common::status_of(&client.get_video_translation(&ids[0]).await.unwrap().into_inner().data), "pending");
     fake.advance(Duration::from_secs(2));
     assert_eq!(common::status_of(&client.get_video_translation(&ids[0]).await.unwrap().into_inner().data), "running");
-    common::create_video(&client, None, &common::avatar_video("not listened for")).await.unwrap();
+    common::create_video(&client, None, &heygen_mock::samples::avatar_video("not listened for")).await.unwrap();
     fake.advance(LATER);
     for (id, language) in ids.iter().zip(["Spanish", "French"]) {
         let done = client.wait_for_video_translation(id, &common::fast_wait()).await.unwrap();
@@ -70,8 +77,14 @@ async fn lipsyncs_voice_clones_and_background_removals_complete() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
     let lipsync = common::create_lipsync(&client, None).await.unwrap();
-    let voice = client.clone_voice(&common::voice_clone()).await.unwrap().into_inner().data.voice_clone_id;
-    let removal = client.create_background_removal(&common::background_removal(None)).await.unwrap().into_inner().data;
+    let voice =
+        client.clone_voice(&heygen_mock::samples::voice_clone()).await.unwrap().into_inner().data.voice_clone_id;
+    let removal = client
+        .create_background_removal(&heygen_mock::samples::background_removal(None))
+        .await
+        .unwrap()
+        .into_inner()
+        .data;
     assert_eq!(common::status_of(&removal), "pending");
     assert_eq!(common::status_of(&client.get_voice(&voice).await.unwrap().into_inner().data), "processing");
     fake.advance(LATER);
@@ -90,11 +103,13 @@ async fn failure_rules_pick_jobs_by_kind_by_count_and_by_request() {
     let client = fake.client();
     fake.fail_next_of(JobKind::Lipsync, 1);
     fake.fail_when(|request| matches!(request, JobRequest::VideoTranslation { output_language: "French", .. }));
-    let video = common::create_video(&client, None, &common::avatar_video("fine")).await.unwrap();
+    let video = common::create_video(&client, None, &heygen_mock::samples::avatar_video("fine")).await.unwrap();
     let doomed_lipsync = common::create_lipsync(&client, None).await.unwrap();
     let next_lipsync = common::create_lipsync(&client, None).await.unwrap();
-    let translations =
-        client.create_video_translation(None, &common::translation(&["Spanish", "French"])).await.unwrap();
+    let translations = client
+        .create_video_translation(None, &heygen_mock::samples::translation(&["Spanish", "French"]))
+        .await
+        .unwrap();
     let [spanish, french] = <[String; 2]>::try_from(translations.into_inner().data.video_translation_ids).unwrap();
     fake.advance(LATER);
 
@@ -115,7 +130,7 @@ async fn with_a_wall_clock_pace_jobs_finish_and_are_announced_on_their_own() {
     let client = fake.client();
     let receiver = WebhookReceiver::start().await;
     common::create_endpoint(&client, receiver.url()).await;
-    let id = common::create_video(&client, None, &common::avatar_video("paced")).await.unwrap();
+    let id = common::create_video(&client, None, &heygen_mock::samples::avatar_video("paced")).await.unwrap();
     // No request and no `advance`: the fake's own timer announces the end.
     assert!(receiver.next(Duration::from_secs(5)).await.is_some());
     client.wait_for_video(&id, &common::fast_wait()).await.unwrap();
@@ -125,7 +140,7 @@ async fn with_a_wall_clock_pace_jobs_finish_and_are_announced_on_their_own() {
 async fn an_unknown_or_deleted_job_is_a_404_not_found() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
-    let id = common::create_video(&client, None, &common::avatar_video("short-lived")).await.unwrap();
+    let id = common::create_video(&client, None, &heygen_mock::samples::avatar_video("short-lived")).await.unwrap();
     client.delete_video(&id).await.unwrap();
     for missing in [id.as_str(), "video_never"] {
         let error = client.get_video(missing).await.unwrap_err();

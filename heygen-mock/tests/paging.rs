@@ -12,7 +12,9 @@ async fn the_clients_stream_follows_next_token_through_every_page() {
     let client = fake.client();
     let mut created = Vec::new();
     for n in 0..23 {
-        created.push(common::create_video(&client, None, &common::avatar_video(&format!("v{n}"))).await.unwrap());
+        created.push(
+            common::create_video(&client, None, &heygen_mock::samples::avatar_video(&format!("v{n}"))).await.unwrap(),
+        );
     }
     let listed: Vec<String> = client
         .list_videos_stream(params::ListVideosParams { limit: Some(10), ..Default::default() })
@@ -30,7 +32,7 @@ async fn a_page_says_whether_more_follow_and_a_foreign_token_is_refused() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
     for n in 0..3 {
-        common::create_video(&client, None, &common::avatar_video(&format!("v{n}"))).await.unwrap();
+        common::create_video(&client, None, &heygen_mock::samples::avatar_video(&format!("v{n}"))).await.unwrap();
     }
     let first = client
         .list_videos(params::ListVideosParams { limit: Some(2), ..Default::default() })
@@ -62,7 +64,7 @@ async fn a_title_filter_narrows_the_list() {
     let fake = FakeHeyGen::start().await;
     let client = fake.client();
     for title in ["launch day", "recap", "launch week"] {
-        common::create_video(&client, None, &common::avatar_video(title)).await.unwrap();
+        common::create_video(&client, None, &heygen_mock::samples::avatar_video(title)).await.unwrap();
     }
     let page = client
         .list_videos(params::ListVideosParams { title: Some("launch"), ..Default::default() })

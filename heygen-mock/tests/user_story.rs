@@ -16,7 +16,7 @@ async fn create_a_video_wait_for_it_receive_its_signed_webhook_and_fetch_the_fil
     let receiver = WebhookReceiver::start().await;
     let (_, secret) = common::create_endpoint(&client, receiver.url()).await;
 
-    let video_id = common::create_video(&client, None, &common::avatar_video("launch")).await.unwrap();
+    let video_id = common::create_video(&client, None, &heygen_mock::samples::avatar_video("launch")).await.unwrap();
     let read = || async { client.get_video(&video_id).await.unwrap().into_inner().data };
     assert_eq!(common::status_of(&read().await), "pending");
     fake.advance(Duration::from_secs(2));
@@ -54,7 +54,7 @@ async fn a_failed_render_ends_the_wait_and_sends_the_fail_event() {
     let (_, secret) = common::create_endpoint(&client, receiver.url()).await;
     fake.fail_next(1);
 
-    let video_id = common::create_video(&client, None, &common::image_video()).await.unwrap();
+    let video_id = common::create_video(&client, None, &heygen_mock::samples::image_video()).await.unwrap();
     fake.advance(Duration::from_secs(60));
     let error = client.wait_for_video(&video_id, &common::fast_wait()).await.unwrap_err();
     assert!(matches!(&error, Error::JobFailed { reason: Some(_), .. }), "{error:?}");
@@ -71,7 +71,7 @@ async fn a_creates_own_callback_url_gets_the_event_with_its_callback_id() {
     let fake = FakeHeyGen::builder().callback_secret("whsec_for_callbacks").start().await.unwrap();
     let client = fake.client();
     let receiver = WebhookReceiver::start().await;
-    let request = common::avatar_video_with("mine", Some((receiver.url(), "order-17")));
+    let request = heygen_mock::samples::avatar_video_with("mine", Some((receiver.url(), "order-17")));
     common::create_video(&client, None, &request).await.unwrap();
     fake.advance(Duration::from_secs(60));
 
