@@ -36,8 +36,9 @@ impl Clock {
             Pace::Manual => advanced,
             Pace::Wall(factor) => {
                 let factor = if factor.is_finite() && factor > 0.0 { factor } else { 1.0 };
-                let run = self.started.elapsed().mul_f64(factor);
-                advanced.saturating_add(run)
+                // `mul_f64` panics on overflow; a huge pace saturates instead.
+                let run = Duration::try_from_secs_f64(self.started.elapsed().as_secs_f64() * factor);
+                advanced.saturating_add(run.unwrap_or(Duration::MAX))
             }
         }
     }
@@ -54,7 +55,9 @@ impl Clock {
 
     /// Fake time `at` as an RFC 3339 UTC time, as HeyGen writes `created_at` of endpoints and events.
     pub(crate) fn rfc3339(&self, at: Duration) -> String {
-        let unix = u64::try_from(self.unix(at)).unwrap_or(0);
+        // Clamped to the last second RFC 3339 can write (9999-12-31T23:59:59Z), so a clock
+        // advanced by centuries still gives a valid time.
+        let unix = u64::try_from(self.unix(at)).unwrap_or(0).min(253_402_300_799);
         humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(unix)).to_string()
     }
 }

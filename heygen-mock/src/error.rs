@@ -68,7 +68,7 @@ impl IntoResponse for ApiFailure {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = crate::routes::json(status, &self.body());
         if let Some(wait) = self.retry_after {
-            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let secs = wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0));
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response

@@ -16,7 +16,7 @@ use crate::replies::View;
 use crate::webhooks::{DeliveryRecord, Outgoing};
 
 /// The fake's settings; [`FakeHeyGen::builder`](crate::FakeHeyGen::builder) sets them.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Config {
     pub pace: Pace,
     pub timing: Timing,
@@ -34,6 +34,23 @@ pub(crate) struct Config {
     pub callback_secret: String,
     /// The largest direct upload accepted.
     pub max_upload_bytes: u64,
+}
+
+impl std::fmt::Debug for Config {
+    /// Without the API key and the callback secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("pace", &self.pace)
+            .field("timing", &self.timing)
+            .field("create_latency", &self.create_latency)
+            .field("idempotency_window", &self.idempotency_window)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("webhook_retries", &self.webhook_retries)
+            .field("webhook_timeout", &self.webhook_timeout)
+            .field("callback_secret", &"<redacted>")
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .finish()
+    }
 }
 
 impl Default for Config {

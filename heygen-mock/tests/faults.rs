@@ -98,3 +98,21 @@ async fn every_call_needs_a_key_and_a_fixed_key_refuses_others() {
     assert_eq!(reply.status(), 401, "raw_post sends another key");
     common::create_video(&fake.client(), None, &heygen_mock::samples::avatar_video("a")).await.unwrap();
 }
+
+#[tokio::test]
+async fn extreme_settings_and_clock_moves_do_not_panic_and_hide_the_secrets() {
+    let builder = FakeHeyGen::builder()
+        .api_key("the-secret-key")
+        .callback_secret("whsec_hidden")
+        .pace(heygen_mock::Pace::Wall(1e300));
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("the-secret-key") && !shown.contains("whsec_hidden"), "{shown}");
+    let fake = builder.start().await.unwrap();
+    let client = fake.client();
+    fake.advance(Duration::MAX);
+    let id = common::create_video(&client, None, &heygen_mock::samples::avatar_video("far future")).await.unwrap();
+    fake.advance(Duration::MAX);
+    client.get_video(&id).await.unwrap();
+    fake.inject(Fault::rate_limited(Duration::MAX).on("get_video").times(1));
+    assert!(client.get_video(&id).await.is_err(), "a wait beyond the client's ceiling is not waited out");
+}
