@@ -104,9 +104,13 @@ pub(crate) async fn layer(
     let path = request.uri().path().to_owned();
     let key = request.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let api = path.starts_with("/v3/");
+    shared.lock().calls.push(Call { operation, method: request.method().to_string(), path, idempotency_key: key });
+    // A refused request uses up no fault.
+    if api && let Err(failure) = authenticate(&shared, request.headers()) {
+        return failure.into_response();
+    }
     let fault = {
         let mut state = shared.lock();
-        state.calls.push(Call { operation, method: request.method().to_string(), path, idempotency_key: key });
         let fault = state.faults.iter_mut().find(|fault| fault.matches(operation)).map(|fault| {
             if let Some(remaining) = &mut fault.remaining {
                 *remaining -= 1;
@@ -116,9 +120,6 @@ pub(crate) async fn layer(
         state.faults.retain(|fault| fault.remaining != Some(0));
         fault
     };
-    if api && let Err(failure) = authenticate(&shared, request.headers()) {
-        return failure.into_response();
-    }
     shared.tick();
     match fault {
         None => next.run(request).await,

@@ -44,11 +44,7 @@ async fn a_translation_makes_one_job_per_language_which_runs_then_completes() {
         .await
         .unwrap();
 
-    let created = client
-        .create_video_translation(None, &heygen_mock::samples::translation(&["Spanish", "French"]))
-        .await
-        .unwrap();
-    let ids = created.into_inner().data.video_translation_ids;
+    let ids = common::create_translation(&client, &["Spanish", "French"]).await;
     assert_eq!(ids.len(), 2);
     assert_eq!(common::status_of(&client.get_video_translation(&ids[0]).await.unwrap().into_inner().data), "pending");
     fake.advance(Duration::from_secs(2));
@@ -106,11 +102,8 @@ async fn failure_rules_pick_jobs_by_kind_by_count_and_by_request() {
     let video = common::create_video(&client, None, &heygen_mock::samples::avatar_video("fine")).await.unwrap();
     let doomed_lipsync = common::create_lipsync(&client, None).await.unwrap();
     let next_lipsync = common::create_lipsync(&client, None).await.unwrap();
-    let translations = client
-        .create_video_translation(None, &heygen_mock::samples::translation(&["Spanish", "French"]))
-        .await
-        .unwrap();
-    let [spanish, french] = <[String; 2]>::try_from(translations.into_inner().data.video_translation_ids).unwrap();
+    let translations = common::create_translation(&client, &["Spanish", "French"]).await;
+    let [spanish, french] = <[String; 2]>::try_from(translations).unwrap();
     fake.advance(LATER);
 
     let wait = common::fast_wait();

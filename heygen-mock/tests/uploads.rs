@@ -75,7 +75,7 @@ async fn the_presigned_put_and_complete_refuse_what_storage_and_heygen_refuse() 
         size_bytes: NonZeroU64::new(1_000).unwrap(),
         checksum_sha256: None,
     };
-    let slot = client.create_asset_upload(None, &request).await.unwrap().into_inner().data;
+    let slot = common::create_asset_upload(&client, &request).await;
     let http = reqwest::Client::new();
     let put = |url: String, content_type: &'static str, body: Vec<u8>| {
         let http = http.clone();

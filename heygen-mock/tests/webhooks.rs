@@ -65,7 +65,7 @@ async fn after_a_rotation_deliveries_verify_with_the_new_secret_only() {
     let client = fake.client();
     let receiver = WebhookReceiver::start().await;
     let (endpoint, old) = common::create_endpoint(&client, receiver.url()).await;
-    let new = client.rotate_webhook_endpoint_secret(&endpoint, None).await.unwrap().into_inner().data.secret;
+    let new = common::rotate_secret(&client, &endpoint).await;
     assert_ne!(old, new);
     common::create_video(&client, None, &heygen_mock::samples::avatar_video("a")).await.unwrap();
     fake.advance(LATER);

@@ -1,5 +1,5 @@
-//! What the tests share: typed requests for every kind of job, and the few client calls whose
-//! signatures are about to change (the idempotency key's place), each written once.
+//! What the tests share: the client calls whose signatures are about to change (the place of
+//! the idempotency key), each written once, and a few checks.
 #![allow(dead_code)] // each test file uses a part
 
 use std::time::Duration;
@@ -29,6 +29,22 @@ pub async fn create_video(
 /// `create_lipsync` with an optional idempotency key.
 pub async fn create_lipsync(client: &Client, key: Option<&str>) -> Result<String, Error> {
     Ok(client.create_lipsync(key, &heygen_mock::samples::lipsync()).await?.into_inner().data.lipsync_id)
+}
+
+/// `create_video_translation` of the sample request into `languages`: one id per language.
+pub async fn create_translation(client: &Client, languages: &[&str]) -> Vec<String> {
+    let request = heygen_mock::samples::translation(languages);
+    client.create_video_translation(None, &request).await.unwrap().into_inner().data.video_translation_ids
+}
+
+/// `create_asset_upload`: the slot to `PUT` the bytes to.
+pub async fn create_asset_upload(client: &Client, request: &types::CreateAssetUploadRequest) -> types::AssetUploadSlot {
+    client.create_asset_upload(None, request).await.unwrap().into_inner().data
+}
+
+/// `rotate_webhook_endpoint_secret`: the new secret.
+pub async fn rotate_secret(client: &Client, endpoint_id: &str) -> String {
+    client.rotate_webhook_endpoint_secret(endpoint_id, None).await.unwrap().into_inner().data.secret
 }
 
 /// `create_webhook_endpoint` for every event type; its id and secret.
