@@ -32,7 +32,7 @@ async fn a_429_asking_for_longer_than_the_client_waits_fails_at_once_with_the_wa
         }
         other => panic!("expected a 429, got {other:?}"),
     }
-    assert_eq!(common::error_body(&error).error.code, "rate_limit_exceeded");
+    assert_eq!(common::error_body(&error).code, "rate_limit_exceeded");
     assert_eq!(fake.job_count(JobKind::Video), 0);
 }
 

@@ -6,7 +6,6 @@ mod common;
 
 use std::time::Duration;
 
-use heygen_mock::api::types;
 use heygen_mock::{FakeHeyGen, JobKind};
 
 const HOUR: Duration = Duration::from_secs(60 * 60);
@@ -48,8 +47,7 @@ async fn a_repeat_while_the_first_is_in_flight_gets_409_request_in_progress() {
         common::raw_post(&fake, "/v3/videos", Some("k-409"), &body).await
     });
     assert_eq!(second.status(), 409);
-    let error: types::ErrorBody = serde_json::from_slice(&second.bytes().await.unwrap()).unwrap();
-    assert_eq!(error.error.code, "request_in_progress");
+    assert_eq!(common::reported(&second.bytes().await.unwrap()).code, "request_in_progress");
     assert_eq!(first.status(), 200);
     let first_body = first.bytes().await.unwrap();
 
@@ -112,10 +110,7 @@ async fn a_key_heygen_would_refuse_is_a_400_naming_the_header() {
         common::raw_post(&fake, "/v3/videos", Some("no spaces allowed"), &heygen_mock::samples::avatar_video("a"))
             .await;
     assert_eq!(reply.status(), 400);
-    let error: types::ErrorBody = serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap();
-    assert_eq!(
-        (error.error.code.as_str(), error.error.param.as_deref()),
-        ("invalid_parameter", Some("Idempotency-Key"))
-    );
+    let error = common::reported(&reply.bytes().await.unwrap());
+    assert_eq!((error.code.as_str(), error.param.as_deref()), ("invalid_parameter", Some("Idempotency-Key")));
     assert_eq!(fake.job_count(JobKind::Video), 0);
 }

@@ -138,7 +138,7 @@ async fn an_unknown_or_deleted_job_is_a_404_not_found() {
     for missing in [id.as_str(), "video_never"] {
         let error = client.get_video(missing).await.unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
-        assert_eq!(common::error_body(&error).error.code, "not_found");
+        assert_eq!(common::error_body(&error).code, "not_found");
     }
     assert_eq!(fake.job_count(JobKind::Video), 0);
 }

@@ -56,7 +56,7 @@ async fn a_page_says_whether_more_follow_and_a_foreign_token_is_refused() {
         .await
         .unwrap_err();
     let body = common::error_body(&error);
-    assert_eq!((body.error.code.as_str(), body.error.param.as_deref()), ("invalid_parameter", Some("token")));
+    assert_eq!((body.code.as_str(), body.param.as_deref()), ("invalid_parameter", Some("token")));
 }
 
 #[tokio::test]

@@ -4,7 +4,6 @@
 mod common;
 
 use heygen_mock::FakeHeyGen;
-use heygen_mock::api::types;
 use yaml_rust2::{Yaml, YamlLoader};
 
 /// `(operationId, METHOD, path)` of every operation in the v3 spec.
@@ -43,7 +42,7 @@ async fn a_path_the_fake_does_not_serve_is_heygens_404() {
     let fake = FakeHeyGen::start().await;
     let reply = common::raw_post(&fake, "/v3/avatars", None, &heygen_mock::samples::voice_clone()).await;
     assert_eq!(reply.status(), 404);
-    let body: types::ErrorBody = serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap();
-    assert_eq!(body.error.code, "not_found");
-    assert!(body.error.message.contains("/v3/avatars"));
+    let body = common::reported(&reply.bytes().await.unwrap());
+    assert_eq!(body.code, "not_found");
+    assert!(body.message.contains("/v3/avatars"));
 }

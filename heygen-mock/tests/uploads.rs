@@ -95,11 +95,11 @@ async fn the_presigned_put_and_complete_refuse_what_storage_and_heygen_refuse() 
     assert_eq!(put(slot.upload_url.clone(), "image/png", bytes.clone()).await, 403, "the signed type is checked");
     assert_eq!(put(slot.upload_url.clone(), "video/mp4", bytes[..999].to_vec()).await, 400, "the size is checked");
     let early = complete(None).await.unwrap_err();
-    assert_eq!(common::error_body(&early).error.code, "invalid_parameter", "nothing to complete yet");
+    assert_eq!(common::error_body(&early).code, "invalid_parameter", "nothing to complete yet");
 
     assert_eq!(put(slot.upload_url.clone(), "video/mp4", bytes.clone()).await, 200);
     let wrong = complete(Some("00".repeat(32))).await.unwrap_err();
-    assert_eq!(common::error_body(&wrong).error.param.as_deref(), Some("checksum_sha256"));
+    assert_eq!(common::error_body(&wrong).param.as_deref(), Some("checksum_sha256"));
     let done = complete(Some(hex::encode(Sha256::digest(&bytes)))).await.unwrap().into_inner().data;
     assert_eq!(done.size_bytes, 1_000);
     let again = complete(None).await.unwrap().into_inner().data;

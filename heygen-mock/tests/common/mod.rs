@@ -54,10 +54,30 @@ pub async fn create_endpoint(client: &Client, url: &str) -> (String, String) {
     (endpoint.endpoint_id, endpoint.secret.expect("the create reply shows the secret"))
 }
 
-/// HeyGen's error body of a failed call, as the client's type.
-pub fn error_body(error: &Error) -> types::ErrorBody {
+/// What an error body says, read from the client's type (whatever Rust types hold its fields).
+#[derive(Debug, PartialEq)]
+pub struct Reported {
+    pub code: String,
+    pub message: String,
+    pub param: Option<String>,
+}
+
+/// HeyGen's error body `bytes`, which must decode as the client's `ErrorBody`.
+pub fn reported(bytes: &[u8]) -> Reported {
+    let body: types::ErrorBody = serde_json::from_slice(bytes).expect("HeyGen's error body");
+    let error = &serde_json::to_value(&body).unwrap()["error"];
+    let text = |field: &str| error[field].as_str().map(str::to_owned);
+    Reported {
+        code: text("code").unwrap_or_default(),
+        message: text("message").unwrap_or_default(),
+        param: text("param"),
+    }
+}
+
+/// HeyGen's error body of a failed call.
+pub fn error_body(error: &Error) -> Reported {
     match error {
-        Error::Api(api) => serde_json::from_str(&api.body).expect("HeyGen's error body"),
+        Error::Api(api) => reported(api.body.as_bytes()),
         other => panic!("expected an API error, got {other}"),
     }
 }
