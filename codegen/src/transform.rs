@@ -28,9 +28,14 @@ const ERROR: &str = "crate::Error";
 pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
     // progenitor's `prelude` re-exports `Client`, which the crate exports itself.
     file.items.retain(|item| !matches!(item, Item::Mod(m) if m.ident == "prelude"));
+    let mut has_client = false;
     for item in &mut file.items {
         match item {
             Item::Impl(block) if is_inherent_client_impl(block) => check_operation_methods(block, operations),
+            Item::Struct(client) if client.ident == "Client" => {
+                drop_derived_debug(client);
+                has_client = true;
+            }
             Item::Mod(module) if module.ident == "types" => {
                 if let Some((_, items)) = &mut module.content {
                     open_enums(items);
@@ -38,6 +43,37 @@ pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
             }
             _ => {}
         }
+    }
+    // progenitor derives `Debug` for `Client`, which prints its reqwest client, whose `Debug`
+    // shows the default headers of a caller's own client (`ClientBuilder::http_client`): their
+    // credentials. Ours shows the base URL and the client state (whose `Debug` hides secrets).
+    if !has_client {
+        return;
+    }
+    file.items.push(parse_quote! {
+        impl ::std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("baseurl", &self.baseurl)
+                    .field("inner", &self.inner)
+                    .finish_non_exhaustive()
+            }
+        }
+    });
+}
+
+/// Takes `Debug` out of the derives of `client`.
+fn drop_derived_debug(client: &mut syn::ItemStruct) {
+    for attr in &mut client.attrs {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(derived) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) else {
+            continue;
+        };
+        let kept: Punctuated<syn::Path, Token![,]> =
+            derived.into_iter().filter(|path| !path.segments.last().is_some_and(|s| s.ident == "Debug")).collect();
+        *attr = parse_quote!(#[derive(#kept)]);
     }
 }
 
@@ -117,7 +153,9 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
     let finish: syn::Path = syn::parse_str(FINISH).expect("a path");
     let status = op.success.as_ref().map_or(200, |s| s.status);
     let (raw_name, id) = (&raw.sig.ident, op.id.as_str());
-    public.block = parse_quote!({ #finish(self.inner(), #id, #status, self.#raw_name(#args).await).await });
+    // The call goes to `finish` unrun, so that `finish` runs it in the scope that records its
+    // idempotency key for its errors.
+    public.block = parse_quote!({ #finish(self.inner(), #id, #status, self.#raw_name(#args)).await });
     (public, raw)
 }
 

@@ -20,7 +20,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use heygen_client::v3::types::WebhookDelivery;
-use heygen_client::v3::webhook::{Delivery, RecentEvents, SeenEvents, Verifier, WebhookError};
+use heygen_client::v3::webhook::{Delivery, HandleError, RecentEvents, Verifier, WebhookError};
 
 /// What every request shares: the secrets and the ids already handled.
 pub struct Receiver {
@@ -35,25 +35,27 @@ pub fn app(receiver: Arc<Receiver>) -> Router {
 }
 
 async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    match receiver.verifier.verify_once(&headers, &body, &receiver.seen).await {
-        // A repeat was handled before: a 2xx tells HeyGen to stop sending it.
-        Ok(None) => StatusCode::OK,
-        Ok(Some(delivery)) => match handle(&delivery) {
-            Ok(()) => StatusCode::OK,
-            Err(error) => {
-                eprintln!("handling {} failed: {error}", delivery.event_type);
-                // Forget it so that HeyGen's retry is handled, not dropped as a repeat.
-                if let Some(id) = &delivery.event_id {
-                    let _ = SeenEvents::forget(&receiver.seen, id).await;
-                }
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        },
-        // Neither the reason nor the body goes back to the sender.
-        Err(WebhookError::MissingSignature | WebhookError::InvalidSignature | WebhookError::StaleTimestamp { .. }) => {
-            StatusCode::UNAUTHORIZED
+    // The event is recorded as handled only once `handle` succeeded.
+    let handled = receiver.verifier.handle_once(&headers, &body, &receiver.seen, |d| async move { handle(&d) }).await;
+    match handled {
+        // Handled now, or a repeat of one handled before: a 2xx tells HeyGen to stop sending it.
+        Ok(_) => StatusCode::OK,
+        // Another delivery of it is being handled: HeyGen sends it again later.
+        Err(HandleError::Webhook(WebhookError::InProgress)) => StatusCode::CONFLICT,
+        Err(HandleError::Handler(error)) => {
+            // Released by `handle_once`: HeyGen's retry is handled, not dropped as a repeat.
+            eprintln!("handling a delivery failed: {error}");
+            StatusCode::INTERNAL_SERVER_ERROR
         }
-        Err(WebhookError::Malformed(_)) => StatusCode::BAD_REQUEST,
+        // Neither the reason nor the body goes back to the sender.
+        Err(HandleError::Webhook(
+            WebhookError::MissingSignature
+            | WebhookError::InvalidSignature
+            | WebhookError::StaleTimestamp { .. }
+            | WebhookError::TooManySignatures { .. },
+        )) => StatusCode::UNAUTHORIZED,
+        Err(HandleError::Webhook(WebhookError::BodyTooLarge { .. })) => StatusCode::PAYLOAD_TOO_LARGE,
+        Err(HandleError::Webhook(WebhookError::Malformed(_))) => StatusCode::BAD_REQUEST,
         Err(error) => {
             eprintln!("webhook: {error}");
             StatusCode::INTERNAL_SERVER_ERROR

@@ -7,7 +7,7 @@ use reqwest::header::{HeaderValue, USER_AGENT};
 
 use crate::Client;
 use crate::generated::operations::SERVERS;
-use crate::retry::RetryPolicy;
+use crate::retry::{InProgressPolicy, RetryPolicy};
 use crate::rt::{Credential, Host};
 
 /// Environment variable holding the API key.
@@ -37,6 +37,8 @@ pub struct ClientState {
     /// default port, no trailing slash.
     pub(crate) base_urls: Vec<reqwest::Url>,
     pub(crate) retry: RetryPolicy,
+    /// How keyed calls wait out `409 request_in_progress`.
+    pub(crate) in_progress: InProgressPolicy,
     /// The largest reply body read, in bytes.
     pub(crate) max_body_bytes: usize,
     /// What each request gets when the reqwest client is the caller's, which cannot be
@@ -50,6 +52,7 @@ impl fmt::Debug for ClientState {
             .field("credentials", &self.credentials)
             .field("base_urls", &self.base_urls.iter().map(reqwest::Url::as_str).collect::<Vec<_>>())
             .field("retry", &self.retry)
+            .field("in_progress", &self.in_progress)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("caller_http", &self.caller_http)
             .finish()
@@ -168,6 +171,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    in_progress: InProgressPolicy,
     max_body_bytes: usize,
     allow_insecure_http: bool,
     http_client: Option<reqwest::Client>,
@@ -181,6 +185,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("in_progress", &self.in_progress)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
             // Not its Debug output: that shows the caller's default headers, secrets included.
@@ -197,6 +202,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
+            in_progress: InProgressPolicy::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             allow_insecure_http: false,
             http_client: None,
@@ -253,6 +259,15 @@ impl ClientBuilder {
     /// The whole retry policy: count and backoff (see [`RetryPolicy`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// How a call sent with an idempotency key (a v3 create, `upload_asset`, ...) waits while
+    /// HeyGen answers `409 request_in_progress` (see [`InProgressPolicy`]; default: up to 2
+    /// minutes in all, from 1 s between attempts). These waits do not count against
+    /// [`max_retries`](Self::max_retries); any other 409 is final.
+    pub fn in_progress_policy(mut self, policy: InProgressPolicy) -> Self {
+        self.in_progress = policy;
         self
     }
 
@@ -337,8 +352,8 @@ impl ClientBuilder {
             }
         };
         let api_base = base_text(&base_urls[Host::Api as usize]).to_owned();
-        let (retry, max_body_bytes) = (self.retry, self.max_body_bytes);
-        let state = ClientState { credentials, base_urls, retry, max_body_bytes, caller_http };
+        let (retry, in_progress, max_body_bytes) = (self.retry, self.in_progress, self.max_body_bytes);
+        let state = ClientState { credentials, base_urls, retry, in_progress, max_body_bytes, caller_http };
         Ok(Client::new_with_client(&api_base, http, state))
     }
 }

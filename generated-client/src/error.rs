@@ -1,5 +1,10 @@
 //! The one error type every operation returns. No variant holds a secret: the API key and
-//! session token travel only in request headers, which are never part of an error.
+//! session token travel only in request headers, which are never part of an error, and reply
+//! text an error keeps goes through the same redaction as the logs (`redact.rs`).
+//!
+//! An error of a call sent with an idempotency key keeps that key
+//! ([`Error::idempotency_key`]): calling again with it replays the first attempt's outcome
+//! instead of starting a second, charged job.
 
 use std::fmt;
 
@@ -21,18 +26,23 @@ pub enum Error {
     #[error(transparent)]
     Decode(#[from] DecodeError),
     /// The request did not finish within the configured timeout.
-    #[error("{operation}: timed out")]
+    #[error("{operation}: timed out{}", key_note(idempotency_key))]
     Timeout {
         /// The failing operation's `operationId`.
         operation: &'static str,
+        /// The idempotency key the call was sent with, for a keyed call (see
+        /// [`Error::idempotency_key`]).
+        idempotency_key: Option<String>,
     },
     /// The request could not be sent, or the reply could not be read (DNS, refused or reset connection).
-    #[error("{operation}: connection failed: {source}")]
+    #[error("{operation}: connection failed: {source}{}", key_note(idempotency_key))]
     Connection {
         /// The failing operation's `operationId`.
         operation: &'static str,
         /// reqwest's error, without the URL's query string.
         source: reqwest::Error,
+        /// The idempotency key the call was sent with, for a keyed call.
+        idempotency_key: Option<String>,
     },
     /// The request could not be built: a parameter that is not a valid header value, or
     /// credentials the operation does not accept. Nothing was sent.
@@ -86,7 +96,7 @@ pub enum Error {
     /// The server answered with a redirect. API calls never follow one, so that the credentials
     /// cannot be carried to another host or over plain HTTP. `location` is the target's origin
     /// (scheme, host, port) only, when the reply named one.
-    #[error("{operation}: the server redirected ({status}){}; redirects are not followed", location.as_ref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    #[error("{operation}: the server redirected ({status}){}; redirects are not followed{}", location.as_ref().map(|l| format!(" to {l}")).unwrap_or_default(), key_note(idempotency_key))]
     Redirected {
         /// The failing operation's `operationId`.
         operation: &'static str,
@@ -94,15 +104,44 @@ pub enum Error {
         status: StatusCode,
         /// The target's origin, when the reply named one.
         location: Option<String>,
+        /// The idempotency key the call was sent with, for a keyed call.
+        idempotency_key: Option<String>,
     },
     /// The reply's body was larger than the client's limit
     /// ([`ClientBuilder::max_body_bytes`](crate::ClientBuilder::max_body_bytes)); reading stopped there.
-    #[error("{operation}: the reply is larger than the limit of {limit} bytes")]
+    #[error("{operation}: the reply is larger than the limit of {limit} bytes{}", key_note(idempotency_key))]
     BodyTooLarge {
         /// The failing operation's `operationId`.
         operation: &'static str,
         /// The limit in bytes.
         limit: usize,
+        /// The idempotency key the call was sent with, for a keyed call.
+        idempotency_key: Option<String>,
+    },
+    /// The idempotency key given for a call breaks HeyGen's rule (1 to 255 characters of
+    /// `A-Z a-z 0-9 _ : . -`). Nothing was sent.
+    #[error("{operation}: invalid idempotency key: {reason}")]
+    InvalidIdempotencyKey {
+        /// The operation's `operationId`.
+        operation: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A paged list said it had more pages (`has_more: true`) but gave no cursor to fetch them
+    /// with: the items so far are not the whole list.
+    #[error("{operation}: the server said there are more pages but sent no cursor; the list is incomplete")]
+    IncompletePages {
+        /// The list operation's `operationId`.
+        operation: &'static str,
+    },
+    /// A `wait_for_*` method stopped because the job's status was missing from several replies
+    /// in a row: without it the job's state cannot be told.
+    #[error("{operation}: the reply had no status in {polls} polls in a row")]
+    MissingStatus {
+        /// The status operation's `operationId`.
+        operation: &'static str,
+        /// The polls in a row without a status.
+        polls: u32,
     },
     /// A delete was sent again after its first reply was lost, and the retry found nothing to
     /// delete (404): the earlier attempt most likely deleted it. Treat it as deleted unless the
@@ -116,6 +155,52 @@ pub enum Error {
         /// The retry's request id, when HeyGen sent one.
         request_id: Option<String>,
     },
+    /// A helper of several steps (create, upload, complete, wait) failed after HeyGen had
+    /// created something that may already cost money or hold a file: `created` names it, so the
+    /// caller can resume (wait again, complete again) instead of creating it anew. `source` is
+    /// the step that failed.
+    #[error("{source} (after creating {created})")]
+    AfterCreate {
+        /// What HeyGen had created when the step failed.
+        created: Created,
+        /// The failing step.
+        source: Box<Error>,
+    },
+}
+
+/// What a helper of several steps had created before one of them failed
+/// ([`Error::AfterCreate`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Created {
+    /// A video batch (`create_video_batch`): wait for it with
+    /// `v3::Client::wait_for_video_batch_items`.
+    VideoBatch {
+        /// The batch's id.
+        batch_id: String,
+    },
+    /// A reserved direct upload (`create_asset_upload`): its bytes may or may not be stored; it
+    /// is usable once `complete_asset_upload` succeeds for it.
+    Asset {
+        /// The asset's id.
+        asset_id: String,
+    },
+    /// A batch of reserved direct uploads (`create_asset_upload_batch`); follow it with
+    /// `complete_asset_upload_batch` and `v3::Client::wait_for_asset_batch_items`.
+    AssetBatch {
+        /// The batch's id.
+        batch_id: String,
+    },
+}
+
+impl fmt::Display for Created {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Created::VideoBatch { batch_id } => write!(f, "video batch {batch_id}"),
+            Created::Asset { asset_id } => write!(f, "asset {asset_id}"),
+            Created::AssetBatch { batch_id } => write!(f, "upload batch {batch_id}"),
+        }
+    }
 }
 
 impl Error {
@@ -124,7 +209,7 @@ impl Error {
         match self {
             Error::Api(e) => e.operation,
             Error::Decode(e) => e.operation,
-            Error::Timeout { operation }
+            Error::Timeout { operation, .. }
             | Error::Connection { operation, .. }
             | Error::InvalidRequest { operation, .. }
             | Error::JobFailed { operation, .. }
@@ -133,8 +218,108 @@ impl Error {
             | Error::File { operation, .. }
             | Error::Redirected { operation, .. }
             | Error::BodyTooLarge { operation, .. }
+            | Error::InvalidIdempotencyKey { operation, .. }
+            | Error::IncompletePages { operation }
+            | Error::MissingStatus { operation, .. }
             | Error::AlreadyDeleted { operation, .. } => operation,
+            Error::AfterCreate { source, .. } => source.operation(),
         }
+    }
+
+    /// What a helper of several steps had created before it failed ([`Error::AfterCreate`]).
+    pub fn created(&self) -> Option<&Created> {
+        match self {
+            Error::AfterCreate { created, .. } => Some(created),
+            _ => None,
+        }
+    }
+
+    /// The failing step itself: the error inside [`Error::AfterCreate`], else this error. Match
+    /// on it to handle a failure the same way whether or not something was created first.
+    pub fn step(&self) -> &Error {
+        match self {
+            Error::AfterCreate { source, .. } => source.step(),
+            other => other,
+        }
+    }
+
+    /// The id of the batch a helper had created before it failed, if any.
+    pub fn batch_id(&self) -> Option<&str> {
+        match self.created()? {
+            Created::VideoBatch { batch_id } | Created::AssetBatch { batch_id } => Some(batch_id),
+            Created::Asset { .. } => None,
+        }
+    }
+
+    /// The id of the asset a direct upload had reserved before it failed, if any.
+    pub fn asset_id(&self) -> Option<&str> {
+        match self.created()? {
+            Created::Asset { asset_id } => Some(asset_id),
+            _ => None,
+        }
+    }
+
+    /// This error, marked as having happened after HeyGen created `created`.
+    pub(crate) fn after_create(self, created: Created) -> Self {
+        match self {
+            // The first thing created is the one to resume from.
+            already @ Error::AfterCreate { .. } => already,
+            source => Error::AfterCreate { created, source: Box::new(source) },
+        }
+    }
+
+    /// The idempotency key a keyed call (a create, `upload_asset`, ...) was sent with, whether
+    /// the caller gave it or the client made it; `None` for other calls and for errors raised
+    /// before anything was sent.
+    ///
+    /// Whatever the error (a timeout, a lost connection, a 5xx, a `request_in_progress` that
+    /// outlasted the client's wait, a reply that did not decode), HeyGen may have acted on the
+    /// call. Calling the same operation again with this key (HeyGen keeps keys for 24 hours)
+    /// returns the first attempt's job instead of creating and charging a second one:
+    ///
+    /// ```no_run
+    /// # async fn run(client: heygen_client::v3::Client, request: heygen_client::v3::types::CreateVideoRequest) -> Result<(), heygen_client::Error> {
+    /// let video = match client.create_video(None, &request).await {
+    ///     Ok(video) => video,
+    ///     // Resume under the same key: HeyGen replays the first attempt's reply.
+    ///     Err(error) => match error.idempotency_key() {
+    ///         Some(key) => client.create_video(Some(key), &request).await?,
+    ///         None => return Err(error),
+    ///     },
+    /// };
+    /// # let _ = video;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.idempotency_key.as_deref(),
+            Error::Decode(e) => e.idempotency_key.as_deref(),
+            Error::Timeout { idempotency_key, .. }
+            | Error::Connection { idempotency_key, .. }
+            | Error::Redirected { idempotency_key, .. }
+            | Error::BodyTooLarge { idempotency_key, .. } => idempotency_key.as_deref(),
+            // The failing step's own key; what the helper created is in `created()`.
+            Error::AfterCreate { source, .. } => source.idempotency_key(),
+            _ => None,
+        }
+    }
+
+    /// This error with `key` as the idempotency key it was sent with, in every variant that
+    /// can come out of a call after it was sent.
+    pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Self {
+        let Some(key) = key else { return self };
+        let slot = match &mut self {
+            Error::Api(e) => &mut e.idempotency_key,
+            Error::Decode(e) => &mut e.idempotency_key,
+            Error::Timeout { idempotency_key, .. }
+            | Error::Connection { idempotency_key, .. }
+            | Error::Redirected { idempotency_key, .. }
+            | Error::BodyTooLarge { idempotency_key, .. } => idempotency_key,
+            _ => return self,
+        };
+        slot.get_or_insert_with(|| key.to_owned());
+        self
     }
 
     /// The HTTP status, when HeyGen answered.
@@ -144,6 +329,7 @@ impl Error {
             Error::Decode(e) => Some(e.status),
             Error::Redirected { status, .. } => Some(*status),
             Error::AlreadyDeleted { .. } => Some(StatusCode::NOT_FOUND),
+            Error::AfterCreate { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -154,9 +340,9 @@ impl Error {
     /// The URL it names loses its query string: a signed link carries its credential there.
     pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
         if source.is_timeout() {
-            Error::Timeout { operation }
+            Error::Timeout { operation, idempotency_key: None }
         } else {
-            Error::Connection { operation, source: without_query(source) }
+            Error::Connection { operation, source: without_query(source), idempotency_key: None }
         }
     }
 }
@@ -186,6 +372,8 @@ pub struct ApiError {
     /// wait is longer than [`RetryPolicy::max_retry_after`](crate::RetryPolicy::max_retry_after)
     /// fails at once with it, so that the caller can schedule the call again.
     pub retry_after: Option<std::time::Duration>,
+    /// The idempotency key of a keyed call (see [`Error::idempotency_key`]).
+    pub idempotency_key: Option<String>,
 }
 
 impl ApiError {
@@ -199,7 +387,8 @@ impl ApiError {
         retry_after: Option<std::time::Duration>,
     ) -> Self {
         let Reported { code, message, param, doc_url } = reported;
-        ApiError { operation, status, code, message, param, doc_url, request_id, body, retry_after }
+        let idempotency_key = None;
+        ApiError { operation, status, code, message, param, doc_url, request_id, body, retry_after, idempotency_key }
     }
 
     /// Whether HeyGen's code is `code`, in any case: HeyGen spells some codes in capitals
@@ -217,8 +406,10 @@ impl ApiError {
     }
 
     /// An earlier request with the same idempotency key is still running (409,
-    /// `request_in_progress`). The client waits these out itself; this is what remains when its
-    /// retries ran out. A 409 with another code is a conflict with the resource's state.
+    /// `request_in_progress`). The client waits these out itself
+    /// ([`InProgressPolicy`](crate::InProgressPolicy)); this is what remains when that wait ran
+    /// out: call again later with [`Error::idempotency_key`]. A 409 with another code is a
+    /// conflict with the resource's state, and final.
     pub fn is_request_in_progress(&self) -> bool {
         self.has_code("request_in_progress")
     }
@@ -253,7 +444,7 @@ impl fmt::Display for ApiError {
         if let Some(wait) = self.retry_after {
             write!(f, " (retry after {}s)", wait.as_secs())?;
         }
-        Ok(())
+        f.write_str(&key_note(&self.idempotency_key))
     }
 }
 
@@ -282,8 +473,16 @@ pub struct DecodeError {
     pub status: StatusCode,
     /// What did not match, from the JSON decoder.
     pub reason: String,
-    /// The body as received (at most 64 KiB).
+    /// The body as received (at most 64 KiB), secrets redacted.
     pub body: String,
+    /// The idempotency key of a keyed call (see [`Error::idempotency_key`]).
+    pub idempotency_key: Option<String>,
+}
+
+impl DecodeError {
+    pub(crate) fn new(operation: &'static str, status: StatusCode, reason: String, body: String) -> Self {
+        DecodeError { operation, status, reason, body, idempotency_key: None }
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -292,7 +491,7 @@ impl fmt::Display for DecodeError {
         if !self.body.is_empty() {
             write!(f, "; body: {}", excerpt(&self.body))?;
         }
-        Ok(())
+        f.write_str(&key_note(&self.idempotency_key))
     }
 }
 
@@ -308,10 +507,13 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
 }
 
-/// The body as text, cut to [`MAX_KEPT_BODY`] bytes at a character boundary.
+/// The body as text, cut to [`MAX_KEPT_BODY`] bytes at a character boundary, with secrets taken
+/// out by the logs' rule ([`crate::redact::redact_text`]): a reply that failed to decode may hold
+/// a token, a webhook secret or a presigned URL, and a storage host's XML error echoes the
+/// signed request.
 pub(crate) fn kept_body(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_KEPT_BODY)]);
-    text.trim_end_matches('\u{FFFD}').to_owned()
+    crate::redact::redact_text(text.trim_end_matches('\u{FFFD}'))
 }
 
 /// What HeyGen said about a failure, in either envelope: the older `{code, message}` (or `msg`,
@@ -422,6 +624,11 @@ pub(crate) fn parse_error_body(bytes: &[u8]) -> Option<Reported> {
         Nested::Nothing | Nested::Other => Reported { code: fields.code, message, ..Reported::default() },
     };
     (reported.code.is_some() || reported.message.is_some()).then_some(reported)
+}
+
+/// How an error's text names the idempotency key to resume with.
+fn key_note(key: &Option<String>) -> String {
+    key.as_ref().map(|key| format!(" (idempotency key {key})")).unwrap_or_default()
 }
 
 fn excerpt(body: &str) -> String {

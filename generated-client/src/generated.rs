@@ -7292,7 +7292,7 @@ A pause.*/
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for HeyGen API
 
 HeyGen's REST API (reference version 4.0.8), maintained by hand for heygen-rs.
@@ -7393,7 +7393,7 @@ Sends a `POST` request to `/v2/video/generate`
                 self.inner(),
                 "create_avatar_video_v2",
                 200u16,
-                self.raw_create_avatar_video_v2(body).await,
+                self.raw_create_avatar_video_v2(body),
             )
             .await
     }
@@ -7458,7 +7458,7 @@ Arguments:
                 self.inner(),
                 "get_video_status",
                 200u16,
-                self.raw_get_video_status(video_id).await,
+                self.raw_get_video_status(video_id),
             )
             .await
     }
@@ -7520,7 +7520,7 @@ Sends a `POST` request to `/v1/video.webm`
                 self.inner(),
                 "create_webm_video",
                 200u16,
-                self.raw_create_webm_video(body).await,
+                self.raw_create_webm_video(body),
             )
             .await
     }
@@ -7583,7 +7583,7 @@ Sends a `POST` request to `/v2/video/av4/generate`
                 self.inner(),
                 "create_avatar_iv_video",
                 200u16,
-                self.raw_create_avatar_iv_video(body).await,
+                self.raw_create_avatar_iv_video(body),
             )
             .await
     }
@@ -7652,8 +7652,7 @@ Arguments:
                         params.limit,
                         params.title,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -7719,7 +7718,7 @@ Sends a `POST` request to `/v1/video/share`
                 self.inner(),
                 "share_video",
                 200u16,
-                self.raw_share_video(body).await,
+                self.raw_share_video(body),
             )
             .await
     }
@@ -7785,7 +7784,7 @@ Arguments:
                 self.inner(),
                 "delete_video",
                 200u16,
-                self.raw_delete_video(type_, video_id).await,
+                self.raw_delete_video(type_, video_id),
             )
             .await
     }
@@ -7848,7 +7847,7 @@ Sends a `GET` request to `/v2/user/remaining_quota`
                 self.inner(),
                 "get_remaining_quota",
                 200u16,
-                self.raw_get_remaining_quota().await,
+                self.raw_get_remaining_quota(),
             )
             .await
     }
@@ -7905,7 +7904,7 @@ Sends a `GET` request to `/v1/user/me`
                 self.inner(),
                 "get_current_user",
                 200u16,
-                self.raw_get_current_user().await,
+                self.raw_get_current_user(),
             )
             .await
     }
@@ -7972,7 +7971,7 @@ Arguments:
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(content_type, body).await,
+                self.raw_upload_asset(content_type, body),
             )
             .await
     }
@@ -8049,8 +8048,7 @@ Arguments:
                         params.folder_id,
                         params.limit,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -8120,7 +8118,7 @@ Arguments:
                 self.inner(),
                 "delete_asset",
                 200u16,
-                self.raw_delete_asset(asset_id).await,
+                self.raw_delete_asset(asset_id),
             )
             .await
     }
@@ -8185,7 +8183,7 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
                 self.inner(),
                 "generate_photo_avatar_photos",
                 200u16,
-                self.raw_generate_photo_avatar_photos(body).await,
+                self.raw_generate_photo_avatar_photos(body),
             )
             .await
     }
@@ -8251,7 +8249,7 @@ Arguments:
                 self.inner(),
                 "get_photo_avatar_generation",
                 200u16,
-                self.raw_get_photo_avatar_generation(generation_id).await,
+                self.raw_get_photo_avatar_generation(generation_id),
             )
             .await
     }
@@ -8317,7 +8315,7 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
                 self.inner(),
                 "create_photo_avatar_group",
                 200u16,
-                self.raw_create_photo_avatar_group(body).await,
+                self.raw_create_photo_avatar_group(body),
             )
             .await
     }
@@ -8381,7 +8379,7 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
                 self.inner(),
                 "add_looks_to_photo_avatar_group",
                 200u16,
-                self.raw_add_looks_to_photo_avatar_group(body).await,
+                self.raw_add_looks_to_photo_avatar_group(body),
             )
             .await
     }
@@ -8442,7 +8440,7 @@ Sends a `POST` request to `/v2/photo_avatar/train`
                 self.inner(),
                 "train_photo_avatar_group",
                 200u16,
-                self.raw_train_photo_avatar_group(body).await,
+                self.raw_train_photo_avatar_group(body),
             )
             .await
     }
@@ -8506,7 +8504,7 @@ Arguments:
                 self.inner(),
                 "get_photo_avatar_training_status",
                 200u16,
-                self.raw_get_photo_avatar_training_status(group_id).await,
+                self.raw_get_photo_avatar_training_status(group_id),
             )
             .await
     }
@@ -8567,7 +8565,7 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
                 self.inner(),
                 "generate_photo_avatar_looks",
                 200u16,
-                self.raw_generate_photo_avatar_looks(body).await,
+                self.raw_generate_photo_avatar_looks(body),
             )
             .await
     }
@@ -8627,7 +8625,7 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
                 self.inner(),
                 "add_photo_avatar_motion",
                 200u16,
-                self.raw_add_photo_avatar_motion(body).await,
+                self.raw_add_photo_avatar_motion(body),
             )
             .await
     }
@@ -8687,7 +8685,7 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
                 self.inner(),
                 "add_photo_avatar_sound_effect",
                 200u16,
-                self.raw_add_photo_avatar_sound_effect(body).await,
+                self.raw_add_photo_avatar_sound_effect(body),
             )
             .await
     }
@@ -8752,7 +8750,7 @@ Arguments:
                 self.inner(),
                 "get_photo_avatar_details",
                 200u16,
-                self.raw_get_photo_avatar_details(id).await,
+                self.raw_get_photo_avatar_details(id),
             )
             .await
     }
@@ -8818,7 +8816,7 @@ Arguments:
                 self.inner(),
                 "delete_photo_avatar",
                 200u16,
-                self.raw_delete_photo_avatar(id).await,
+                self.raw_delete_photo_avatar(id),
             )
             .await
     }
@@ -8879,7 +8877,7 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
                 self.inner(),
                 "upscale_photo_avatar",
                 200u16,
-                self.raw_upscale_photo_avatar(body).await,
+                self.raw_upscale_photo_avatar(body),
             )
             .await
     }
@@ -8944,7 +8942,7 @@ Arguments:
                 self.inner(),
                 "delete_photo_avatar_group",
                 200u16,
-                self.raw_delete_photo_avatar_group(group_id).await,
+                self.raw_delete_photo_avatar_group(group_id),
             )
             .await
     }
@@ -9009,7 +9007,7 @@ Sends a `POST` request to `/v2/video_avatar`
                 self.inner(),
                 "create_video_avatar",
                 200u16,
-                self.raw_create_video_avatar(body).await,
+                self.raw_create_video_avatar(body),
             )
             .await
     }
@@ -9074,7 +9072,7 @@ Arguments:
                 self.inner(),
                 "get_video_avatar_status",
                 200u16,
-                self.raw_get_video_avatar_status(avatar_id).await,
+                self.raw_get_video_avatar_status(avatar_id),
             )
             .await
     }
@@ -9138,7 +9136,7 @@ Arguments:
                 self.inner(),
                 "delete_video_avatar",
                 200u16,
-                self.raw_delete_video_avatar(avatar_id).await,
+                self.raw_delete_video_avatar(avatar_id),
             )
             .await
     }
@@ -9205,7 +9203,7 @@ Arguments:
                 self.inner(),
                 "list_avatar_groups",
                 200u16,
-                self.raw_list_avatar_groups(include_public).await,
+                self.raw_list_avatar_groups(include_public),
             )
             .await
     }
@@ -9271,7 +9269,7 @@ Arguments:
                 self.inner(),
                 "list_avatar_group_looks",
                 200u16,
-                self.raw_list_avatar_group_looks(group_id).await,
+                self.raw_list_avatar_group_looks(group_id),
             )
             .await
     }
@@ -9330,12 +9328,7 @@ Sends a `GET` request to `/v2/avatars`
     pub async fn list_avatars<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AvatarListResponse>, crate::Error> {
-        crate::rt::finish(
-                self.inner(),
-                "list_avatars",
-                200u16,
-                self.raw_list_avatars().await,
-            )
+        crate::rt::finish(self.inner(), "list_avatars", 200u16, self.raw_list_avatars())
             .await
     }
     async fn raw_list_avatars<'a>(
@@ -9396,7 +9389,7 @@ Arguments:
                 self.inner(),
                 "get_avatar_details",
                 200u16,
-                self.raw_get_avatar_details(avatar_id).await,
+                self.raw_get_avatar_details(avatar_id),
             )
             .await
     }
@@ -9455,12 +9448,7 @@ Sends a `GET` request to `/v2/voices`
     pub async fn list_voices<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::VoiceListResponse>, crate::Error> {
-        crate::rt::finish(
-                self.inner(),
-                "list_voices",
-                200u16,
-                self.raw_list_voices().await,
-            )
+        crate::rt::finish(self.inner(), "list_voices", 200u16, self.raw_list_voices())
             .await
     }
     async fn raw_list_voices<'a>(
@@ -9516,7 +9504,7 @@ Sends a `GET` request to `/v2/voices/locales`
                 self.inner(),
                 "list_voice_locales",
                 200u16,
-                self.raw_list_voice_locales().await,
+                self.raw_list_voice_locales(),
             )
             .await
     }
@@ -9580,9 +9568,7 @@ Arguments:
                 self.inner(),
                 "list_brand_voices",
                 200u16,
-                self
-                    .raw_list_brand_voices(params.limit, params.name_only, params.token)
-                    .await,
+                self.raw_list_brand_voices(params.limit, params.name_only, params.token),
             )
             .await
     }
@@ -9650,7 +9636,7 @@ Arguments:
                 self.inner(),
                 "update_brand_voice",
                 200u16,
-                self.raw_update_brand_voice(brand_voice_id, body).await,
+                self.raw_update_brand_voice(brand_voice_id, body),
             )
             .await
     }
@@ -9722,7 +9708,7 @@ Arguments:
                 self.inner(),
                 "generate_voice_preview",
                 200u16,
-                self.raw_generate_voice_preview(voice_id, body).await,
+                self.raw_generate_voice_preview(voice_id, body),
             )
             .await
     }
@@ -9786,7 +9772,7 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
                 self.inner(),
                 "list_translation_languages",
                 200u16,
-                self.raw_list_translation_languages().await,
+                self.raw_list_translation_languages(),
             )
             .await
     }
@@ -9849,7 +9835,7 @@ Sends a `POST` request to `/v2/video_translate`
                 self.inner(),
                 "translate_video",
                 200u16,
-                self.raw_translate_video(body).await,
+                self.raw_translate_video(body),
             )
             .await
     }
@@ -9914,7 +9900,7 @@ Arguments:
                 self.inner(),
                 "get_video_translation_status",
                 200u16,
-                self.raw_get_video_translation_status(video_translate_id).await,
+                self.raw_get_video_translation_status(video_translate_id),
             )
             .await
     }
@@ -9986,9 +9972,7 @@ passed through.
                 self.inner(),
                 "get_video_translation_caption",
                 200u16,
-                self
-                    .raw_get_video_translation_caption(caption_type, video_translate_id)
-                    .await,
+                self.raw_get_video_translation_caption(caption_type, video_translate_id),
             )
             .await
     }
@@ -10060,7 +10044,7 @@ Sends a `POST` request to `/v2/video_translate/proofread`
                 self.inner(),
                 "generate_proofread",
                 200u16,
-                self.raw_generate_proofread(body).await,
+                self.raw_generate_proofread(body),
             )
             .await
     }
@@ -10124,7 +10108,7 @@ Arguments:
                 self.inner(),
                 "get_proofread_status",
                 200u16,
-                self.raw_get_proofread_status(proofread_id).await,
+                self.raw_get_proofread_status(proofread_id),
             )
             .await
     }
@@ -10192,7 +10176,7 @@ Arguments:
                 self.inner(),
                 "download_proofread_srt",
                 200u16,
-                self.raw_download_proofread_srt(proofread_id).await,
+                self.raw_download_proofread_srt(proofread_id),
             )
             .await
     }
@@ -10261,7 +10245,7 @@ Arguments:
                 self.inner(),
                 "upload_proofread_srt",
                 200u16,
-                self.raw_upload_proofread_srt(proofread_id, body).await,
+                self.raw_upload_proofread_srt(proofread_id, body),
             )
             .await
     }
@@ -10331,7 +10315,7 @@ Arguments:
                 self.inner(),
                 "generate_video_from_proofread",
                 200u16,
-                self.raw_generate_video_from_proofread(proofread_id, body).await,
+                self.raw_generate_video_from_proofread(proofread_id, body),
             )
             .await
     }
@@ -10395,7 +10379,7 @@ Sends a `GET` request to `/v2/templates`
                 self.inner(),
                 "list_templates",
                 200u16,
-                self.raw_list_templates().await,
+                self.raw_list_templates(),
             )
             .await
     }
@@ -10458,7 +10442,7 @@ Arguments:
                 self.inner(),
                 "get_template_v2",
                 200u16,
-                self.raw_get_template_v2(template_id).await,
+                self.raw_get_template_v2(template_id),
             )
             .await
     }
@@ -10525,7 +10509,7 @@ Arguments:
                 self.inner(),
                 "get_template_v3",
                 200u16,
-                self.raw_get_template_v3(template_id).await,
+                self.raw_get_template_v3(template_id),
             )
             .await
     }
@@ -10594,7 +10578,7 @@ Arguments:
                 self.inner(),
                 "generate_video_from_template",
                 200u16,
-                self.raw_generate_video_from_template(template_id, body).await,
+                self.raw_generate_video_from_template(template_id, body),
             )
             .await
     }
@@ -10666,8 +10650,7 @@ Arguments:
                         params.name_filter,
                         params.parent_id,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -10734,7 +10717,7 @@ Sends a `POST` request to `/v1/folders/create`
                 self.inner(),
                 "create_folder",
                 200u16,
-                self.raw_create_folder(body).await,
+                self.raw_create_folder(body),
             )
             .await
     }
@@ -10796,7 +10779,7 @@ Arguments:
                 self.inner(),
                 "rename_folder",
                 200u16,
-                self.raw_rename_folder(folder_id, body).await,
+                self.raw_rename_folder(folder_id, body),
             )
             .await
     }
@@ -10860,7 +10843,7 @@ Arguments:
                 self.inner(),
                 "trash_folder",
                 200u16,
-                self.raw_trash_folder(folder_id).await,
+                self.raw_trash_folder(folder_id),
             )
             .await
     }
@@ -10921,7 +10904,7 @@ Arguments:
                 self.inner(),
                 "restore_folder",
                 200u16,
-                self.raw_restore_folder(folder_id).await,
+                self.raw_restore_folder(folder_id),
             )
             .await
     }
@@ -10991,7 +10974,7 @@ Sends a `POST` request to `/v1/streaming.new`
                 self.inner(),
                 "create_streaming_session",
                 200u16,
-                self.raw_create_streaming_session(body).await,
+                self.raw_create_streaming_session(body),
             )
             .await
     }
@@ -11057,7 +11040,7 @@ Sends a `POST` request to `/v1/streaming.start`
                 self.inner(),
                 "start_streaming_session",
                 200u16,
-                self.raw_start_streaming_session(body).await,
+                self.raw_start_streaming_session(body),
             )
             .await
     }
@@ -11121,7 +11104,7 @@ Sends a `GET` request to `/v1/streaming.list`
                 self.inner(),
                 "list_active_streaming_sessions",
                 200u16,
-                self.raw_list_active_streaming_sessions().await,
+                self.raw_list_active_streaming_sessions(),
             )
             .await
     }
@@ -11195,8 +11178,7 @@ Arguments:
                         params.page_size,
                         params.status,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -11273,7 +11255,7 @@ Sends a `POST` request to `/v1/streaming.task`
                 self.inner(),
                 "send_streaming_task",
                 200u16,
-                self.raw_send_streaming_task(body).await,
+                self.raw_send_streaming_task(body),
             )
             .await
     }
@@ -11339,7 +11321,7 @@ Sends a `POST` request to `/v1/streaming.stop`
                 self.inner(),
                 "close_streaming_session",
                 200u16,
-                self.raw_close_streaming_session(body).await,
+                self.raw_close_streaming_session(body),
             )
             .await
     }
@@ -11404,7 +11386,7 @@ Sends a `POST` request to `/v1/streaming.interrupt`
                 self.inner(),
                 "interrupt_streaming_task",
                 200u16,
-                self.raw_interrupt_streaming_task(body).await,
+                self.raw_interrupt_streaming_task(body),
             )
             .await
     }
@@ -11468,7 +11450,7 @@ Sends a `POST` request to `/v1/streaming.create_token`
                 self.inner(),
                 "create_streaming_session_token",
                 200u16,
-                self.raw_create_streaming_session_token().await,
+                self.raw_create_streaming_session_token(),
             )
             .await
     }
@@ -11528,7 +11510,7 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
                 self.inner(),
                 "list_streaming_avatars",
                 200u16,
-                self.raw_list_streaming_avatars().await,
+                self.raw_list_streaming_avatars(),
             )
             .await
     }
@@ -11590,7 +11572,7 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
                 self.inner(),
                 "keep_streaming_session_alive",
                 200u16,
-                self.raw_keep_streaming_session_alive(body).await,
+                self.raw_keep_streaming_session_alive(body),
             )
             .await
     }
@@ -11651,7 +11633,7 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
                 self.inner(),
                 "list_knowledge_bases",
                 200u16,
-                self.raw_list_knowledge_bases().await,
+                self.raw_list_knowledge_bases(),
             )
             .await
     }
@@ -11709,7 +11691,7 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
                 self.inner(),
                 "create_knowledge_base",
                 200u16,
-                self.raw_create_knowledge_base(body).await,
+                self.raw_create_knowledge_base(body),
             )
             .await
     }
@@ -11772,7 +11754,7 @@ Arguments:
                 self.inner(),
                 "update_knowledge_base",
                 200u16,
-                self.raw_update_knowledge_base(knowledge_base_id, body).await,
+                self.raw_update_knowledge_base(knowledge_base_id, body),
             )
             .await
     }
@@ -11836,7 +11818,7 @@ Arguments:
                 self.inner(),
                 "delete_knowledge_base",
                 200u16,
-                self.raw_delete_knowledge_base(knowledge_base_id).await,
+                self.raw_delete_knowledge_base(knowledge_base_id),
             )
             .await
     }
@@ -11898,7 +11880,7 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
                 self.inner(),
                 "list_webhook_endpoints",
                 200u16,
-                self.raw_list_webhook_endpoints().await,
+                self.raw_list_webhook_endpoints(),
             )
             .await
     }
@@ -11960,7 +11942,7 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
                 self.inner(),
                 "create_webhook_endpoint",
                 200u16,
-                self.raw_create_webhook_endpoint(body).await,
+                self.raw_create_webhook_endpoint(body),
             )
             .await
     }
@@ -12023,7 +12005,7 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
                 self.inner(),
                 "update_webhook_endpoint",
                 200u16,
-                self.raw_update_webhook_endpoint(body).await,
+                self.raw_update_webhook_endpoint(body),
             )
             .await
     }
@@ -12087,7 +12069,7 @@ Arguments:
                 self.inner(),
                 "delete_webhook_endpoint",
                 200u16,
-                self.raw_delete_webhook_endpoint(endpoint_id).await,
+                self.raw_delete_webhook_endpoint(endpoint_id),
             )
             .await
     }
@@ -12148,7 +12130,7 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
                 self.inner(),
                 "list_webhook_event_types",
                 200u16,
-                self.raw_list_webhook_event_types().await,
+                self.raw_list_webhook_event_types(),
             )
             .await
     }
@@ -12183,6 +12165,14 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 ///Optional arguments of the operations that have more than 2, one struct per operation, named after its method. Build them with `..Default::default()`, so that a parameter added later does not break the call.
@@ -13025,7 +13015,10 @@ Sends a `GET` request to `/v1/video.list` for each page*/
                     })
                     .await?
                     .into_inner();
-                Ok((reply.data.videos, ::std::convert::Into::into(reply.data.token)))
+                Ok((
+                    reply.data.videos,
+                    ::std::convert::Into::<Option<String>>::into(reply.data.token),
+                ))
             }
         })
     }
@@ -13055,7 +13048,10 @@ Sends a `GET` request to `/v1/asset/list` for each page*/
                     })
                     .await?
                     .into_inner();
-                Ok((reply.data.assets, ::std::convert::Into::into(reply.data.token)))
+                Ok((
+                    reply.data.assets,
+                    ::std::convert::Into::<Option<String>>::into(reply.data.token),
+                ))
             }
         })
     }
@@ -13192,7 +13188,10 @@ Sends a `GET` request to `/v1/brand_voice/list` for each page*/
                     })
                     .await?
                     .into_inner();
-                Ok((reply.data.list, ::std::convert::Into::into(reply.data.token)))
+                Ok((
+                    reply.data.list,
+                    ::std::convert::Into::<Option<String>>::into(reply.data.token),
+                ))
             }
         })
     }
@@ -13292,7 +13291,10 @@ Sends a `GET` request to `/v1/folders` for each page*/
                     })
                     .await?
                     .into_inner();
-                Ok((reply.data.folders, ::std::convert::Into::into(reply.data.token)))
+                Ok((
+                    reply.data.folders,
+                    ::std::convert::Into::<Option<String>>::into(reply.data.token),
+                ))
             }
         })
     }
@@ -13324,7 +13326,9 @@ Sends a `GET` request to `/v2/streaming.list` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.data,
-                    ::std::convert::Into::into(reply.data.next_pagination_token),
+                    ::std::convert::Into::<
+                        Option<String>,
+                    >::into(reply.data.next_pagination_token),
                 ))
             }
         })

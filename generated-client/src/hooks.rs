@@ -17,9 +17,10 @@ use tracing::{Instrument, Level, field};
 use crate::ClientState;
 use crate::config::{Credentials, base_text};
 use crate::envelope::{RawOutcome, raw_outcome};
-use crate::error::{ApiError, Error, MAX_KEPT_BODY, kept_body, origin_of, request_id, without_query};
-use crate::retry::{StatusVerdict, error_delay, may_have_arrived, next_copy, status_verdict};
+use crate::error::{ApiError, Error, MAX_KEPT_BODY, kept_body, origin_of, parse_error_body, request_id, without_query};
+use crate::retry::{InProgressPolicy, StatusVerdict, error_delay, may_have_arrived, retry_after, status_verdict};
 use crate::rt::{Host, IdempotencyKey, Operation};
+use crate::types::ErrorCode;
 
 /// HeyGen's API key header.
 static API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
@@ -57,13 +58,20 @@ pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'stati
             origin_of(request.url())
         ));
     }
-    match operation.idempotency_key {
-        Some(IdempotencyKey::Header) if !request.headers().contains_key(&IDEMPOTENCY_KEY_HEADER) => {
-            let key = HeaderValue::from_str(&new_idempotency_key()).map_err(|e| e.to_string())?;
-            request.headers_mut().insert(IDEMPOTENCY_KEY_HEADER.clone(), key);
+    let key = match operation.idempotency_key {
+        Some(IdempotencyKey::Header) => Some(header_key(request)),
+        Some(IdempotencyKey::Body(field)) => add_body_key(request, field).transpose(),
+        None => None,
+    };
+    match key {
+        Some(Ok(key)) => crate::call::record_key(&key),
+        Some(Err(KeyProblem::Invalid(reason))) => {
+            let message = format!("invalid idempotency key: {reason}");
+            crate::call::refuse(Error::InvalidIdempotencyKey { operation: operation.id, reason });
+            return Err(message);
         }
-        Some(IdempotencyKey::Body(field)) => add_body_key(request, field)?,
-        _ => {}
+        Some(Err(KeyProblem::Other(message))) => return Err(message),
+        None => {}
     }
     let headers = request.headers_mut();
     headers.remove(&API_VERSION_HEADER);
@@ -74,31 +82,80 @@ pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'stati
     Ok(())
 }
 
-/// A fresh idempotency key: a random (version 4) UUID. It is made once per call, in `pre`; the
-/// retry loop sends copies of the same request, so every retry carries the same key.
-pub(crate) fn new_idempotency_key() -> String {
+/// Why a call's idempotency key cannot be sent.
+enum KeyProblem {
+    /// The caller's key breaks HeyGen's rule.
+    Invalid(String),
+    /// The request could not be given one.
+    Other(String),
+}
+
+/// The key in the `Idempotency-Key` header: the caller's, checked, or else a fresh one, added.
+fn header_key(request: &mut Request) -> Result<String, KeyProblem> {
+    if let Some(given) = request.headers().get(&IDEMPOTENCY_KEY_HEADER) {
+        let given = given.to_str().map_err(|_| KeyProblem::Invalid("it is not visible ASCII".into()))?;
+        check_idempotency_key(given).map_err(KeyProblem::Invalid)?;
+        return Ok(given.to_owned());
+    }
+    let key = new_idempotency_key().map_err(KeyProblem::Other)?;
+    let value = HeaderValue::from_str(&key).map_err(|e| KeyProblem::Other(e.to_string()))?;
+    request.headers_mut().insert(IDEMPOTENCY_KEY_HEADER.clone(), value);
+    Ok(key)
+}
+
+/// The longest idempotency key HeyGen takes.
+const MAX_KEY_LEN: usize = 255;
+
+/// HeyGen's rule for idempotency keys: 1 to 255 characters of `A-Z a-z 0-9 _ : . -`. Checked
+/// before sending, so that a key HeyGen would refuse (or, worse, take in a form the caller does
+/// not expect to resume with) fails here with nothing sent.
+pub(crate) fn check_idempotency_key(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err("it is empty".into());
+    }
+    if key.len() > MAX_KEY_LEN {
+        return Err(format!("it is {} characters long; HeyGen takes at most {MAX_KEY_LEN}", key.len()));
+    }
+    match key.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '.' | '-'))) {
+        Some(c) => Err(format!("it holds {c:?}; HeyGen takes only letters, digits and `_ : . -`")),
+        None => Ok(()),
+    }
+}
+
+/// A fresh idempotency key: a random (version 4) UUID from the operating system's CSPRNG, so
+/// that no one can guess another caller's key (HeyGen would replay that caller's reply). It is
+/// made once per call, in `pre`; the retry loop sends copies of the same request, so every
+/// retry carries the same key.
+pub(crate) fn new_idempotency_key() -> Result<String, String> {
     let mut bytes = [0u8; 16];
-    fastrand::fill(&mut bytes);
+    getrandom::fill(&mut bytes).map_err(|e| format!("no random bytes for an idempotency key: {e}"))?;
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
 }
 
-/// Puts a fresh key into `field` of the JSON body, unless the caller set one.
-fn add_body_key(request: &mut Request, field: &str) -> Result<(), String> {
-    let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else { return Ok(()) };
+/// Puts a fresh key into `field` of the JSON body, unless the caller set one (which is checked);
+/// the key the body carries.
+fn add_body_key(request: &mut Request, field: &str) -> Result<Option<String>, KeyProblem> {
+    let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else { return Ok(None) };
     let Ok(serde_json::Value::Object(mut body)) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-        return Ok(());
+        return Ok(None);
     };
-    if body.get(field).is_some_and(|v| !v.is_null()) {
-        return Ok(());
+    match body.get(field) {
+        Some(serde_json::Value::String(given)) => {
+            check_idempotency_key(given).map_err(KeyProblem::Invalid)?;
+            return Ok(Some(given.clone()));
+        }
+        Some(serde_json::Value::Null) | None => {}
+        Some(_) => return Err(KeyProblem::Invalid(format!("`{field}` is not a string"))),
     }
-    body.insert(field.to_owned(), new_idempotency_key().into());
-    let bytes = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
+    let key = new_idempotency_key().map_err(KeyProblem::Other)?;
+    body.insert(field.to_owned(), key.clone().into());
+    let bytes = serde_json::to_vec(&body).map_err(|e| KeyProblem::Other(e.to_string()))?;
     request.headers_mut().insert(CONTENT_LENGTH, bytes.len().into());
     *request.body_mut() = Some(bytes.into());
-    Ok(())
+    Ok(Some(key))
 }
 
 /// The `exec` hook of every generated client: sends the request with retries and reads its
@@ -213,8 +270,8 @@ pub(crate) struct Call {
     pub operation: &'static str,
     /// Sending it twice has the same effect as once.
     pub idempotent: bool,
-    /// Sent with an idempotency key: a 409 means the first attempt is still running, and is
-    /// waited out.
+    /// Sent with an idempotency key: a `409 request_in_progress` means the first attempt is
+    /// still running, and is waited out on a budget of its own ([`InProgressPolicy`]).
     pub keyed: bool,
     /// A DELETE: a 404 after an attempt that may have arrived means it was deleted then.
     pub deletes: bool,
@@ -241,18 +298,24 @@ pub(crate) async fn send(
     if let Some(caller_http) = &state.caller_http {
         caller_http.apply(&mut request);
     }
+    if call.keyed {
+        request = replayable(request, call).await?;
+    }
     let started = Instant::now();
     let span = tracing::Span::current();
     span.record("method", field::display(request.method()));
     span.record("path", request.url().path());
     // Whether an earlier attempt may have reached the server and acted.
     let mut arrived = false;
+    // Attempts spent from `max_retries`; waits for `request_in_progress` have their own budget.
     let mut attempt = 1;
+    let mut in_progress = InProgressWait::new(&state.in_progress);
     loop {
         span.record("attempt", attempt);
         trace_request(&request, state);
-        let copy = next_copy(&state.retry, &request, attempt);
-        let outcome = attempt_once(http, request, call, state, attempt, copy.is_some()).await;
+        let copy = request.try_clone();
+        let may_retry = copy.is_some() && attempt <= state.retry.max_retries;
+        let outcome = attempt_once(http, request, call, state, attempt, may_retry).await;
         let (delay, failure) = match outcome {
             Ok(Received::Done(response)) => {
                 let status = response.status();
@@ -265,6 +328,25 @@ pub(crate) async fn send(
                 tracing::debug!("response received");
                 return Ok(response);
             }
+            Ok(Received::InProgress { response, retry_after }) => {
+                arrived = true;
+                match in_progress.next_delay(retry_after).filter(|_| copy.is_some()) {
+                    Some(delay) => {
+                        tracing::warn!(
+                            ?delay,
+                            "an earlier attempt with this idempotency key is still running; waiting"
+                        );
+                        request = copy.expect("checked above");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    None => {
+                        span.record("duration_ms", started.elapsed().as_millis() as u64);
+                        span.record("status", response.status().as_u16());
+                        return Ok(response);
+                    }
+                }
+            }
             Ok(Received::Retry { status, delay }) => {
                 arrived |= status != StatusCode::TOO_MANY_REQUESTS;
                 tracing::warn!(status = status.as_u16(), ?delay, "retrying");
@@ -272,7 +354,7 @@ pub(crate) async fn send(
             }
             Err(Failure::Transport(error)) => {
                 let error = without_query(error);
-                let delay = copy.as_ref().and_then(|_| error_delay(&state.retry, &error, call.idempotent, attempt));
+                let delay = may_retry.then(|| error_delay(&state.retry, &error, call.idempotent, attempt)).flatten();
                 arrived |= may_have_arrived(&error);
                 match delay {
                     Some(delay) => {
@@ -299,6 +381,59 @@ pub(crate) async fn send(
     }
 }
 
+/// The most of a keyed call's streamed body (a multipart form) the client holds in memory so
+/// that every attempt sends the same bytes: far above `upload_asset`'s 32 MB.
+const MAX_REPLAYABLE_BODY: u64 = 64 * 1024 * 1024;
+
+/// `request` with a body every attempt can send byte for byte: a keyed call's streamed body of
+/// known length (a multipart form, whose boundary is random per form) is read into memory once.
+/// HeyGen replays the first reply for a repeated key, but only the same bytes make every attempt
+/// the same request, whichever reaches it first.
+async fn replayable(mut request: Request, call: Call) -> Result<Request, Failure> {
+    if request.body().is_none_or(|b| b.as_bytes().is_some()) {
+        return Ok(request);
+    }
+    let length = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let Some(length) = length.filter(|n| *n <= MAX_REPLAYABLE_BODY) else { return Ok(request) };
+    let Some(body) = request.body_mut().take() else { return Ok(request) };
+    let stream = Response::from(http::Response::new(body));
+    let bytes = match read_limited(stream, length as usize).await.map_err(Failure::Transport)? {
+        Body::Whole(bytes) if bytes.len() as u64 == length => bytes,
+        _ => {
+            let message = "the request body does not have the length it declared".into();
+            return Err(Failure::Verdict(Error::InvalidRequest { operation: call.operation, message }));
+        }
+    };
+    *request.body_mut() = Some(bytes.into());
+    Ok(request)
+}
+
+/// The budget of one keyed call for waiting out `409 request_in_progress`.
+struct InProgressWait<'a> {
+    policy: &'a InProgressPolicy,
+    waited: std::time::Duration,
+    waits: u32,
+}
+
+impl<'a> InProgressWait<'a> {
+    fn new(policy: &'a InProgressPolicy) -> Self {
+        InProgressWait { policy, waited: Default::default(), waits: 0 }
+    }
+
+    /// How long to wait before the next attempt, or `None` when the budget would be overrun
+    /// (the 409 is then the call's answer, with its key).
+    fn next_delay(&mut self, retry_after: Option<std::time::Duration>) -> Option<std::time::Duration> {
+        self.waits += 1;
+        let delay = retry_after.unwrap_or_else(|| self.policy.backoff(self.waits));
+        let total = self.waited.checked_add(delay)?;
+        if total > self.policy.max_wait {
+            return None;
+        }
+        self.waited = total;
+        Some(delay)
+    }
+}
+
 fn not_copied(operation: &'static str) -> Error {
     Error::InvalidRequest { operation, message: "the request body cannot be sent twice".into() }
 }
@@ -309,6 +444,8 @@ enum Received {
     Done(Response),
     /// A status worth another attempt after `delay`.
     Retry { status: StatusCode, delay: std::time::Duration },
+    /// A keyed call's `409 request_in_progress`: an earlier attempt with the key still runs.
+    InProgress { response: Response, retry_after: Option<std::time::Duration> },
 }
 
 async fn attempt_once(
@@ -324,16 +461,47 @@ async fn attempt_once(
     if status.is_redirection() {
         let location = response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
         let location = location.and_then(|l| response.url().join(l).ok()).map(|l| origin_of(&l));
-        return Err(Failure::Verdict(Error::Redirected { operation: call.operation, status, location }));
+        let idempotency_key = None;
+        return Err(Failure::Verdict(Error::Redirected {
+            operation: call.operation,
+            status,
+            location,
+            idempotency_key,
+        }));
     }
     if can_retry
         && let StatusVerdict::RetryAfter(delay) =
-            status_verdict(&state.retry, status, response.headers(), call.idempotent, call.keyed, attempt)
+            status_verdict(&state.retry, status, response.headers(), call.idempotent, attempt)
     {
         return Ok(Received::Retry { status, delay });
     }
     // A final reply, `Retry-After` too long included: the error keeps the wait.
-    read_reply(response, call, state).await.map(Received::Done)
+    let reply = read_reply(response, call, state).await?;
+    if call.keyed && status == StatusCode::CONFLICT {
+        return in_progress(reply, call.operation).await;
+    }
+    Ok(Received::Done(reply))
+}
+
+/// A keyed call's 409, read: `request_in_progress` is waited out; any other code (a conflict
+/// with the resource's state) is final.
+async fn in_progress(reply: Response, operation: &'static str) -> Result<Received, Failure> {
+    let (status, version, headers) = (reply.status(), reply.version(), reply.headers().clone());
+    let body = reply.bytes().await.map_err(Failure::Transport)?;
+    let in_progress = parse_error_body(&body).is_some_and(|reported| {
+        matches!(&reported.code, Some(ErrorCode::String(code)) if code.eq_ignore_ascii_case("request_in_progress"))
+    });
+    let retry_after = retry_after(&headers);
+    let mut rebuilt = http::Response::builder().status(status).version(version);
+    if let Some(kept) = rebuilt.headers_mut() {
+        kept.extend(headers);
+    }
+    let response = Response::from(rebuilt.body(body).map_err(|_| Failure::Verdict(unkept(operation)))?);
+    Ok(if in_progress { Received::InProgress { response, retry_after } } else { Received::Done(response) })
+}
+
+fn unkept(operation: &'static str) -> Error {
+    Error::InvalidRequest { operation, message: "the reply's status line or headers could not be kept".into() }
 }
 
 /// Reads the body of `response` and applies the reply's verdicts.
@@ -351,7 +519,8 @@ async fn read_reply(response: Response, call: Call, state: &ClientState) -> Resu
         // An error body is only kept in part anyway: its first bytes are enough.
         Ok(Body::Cut(body)) if !status.is_success() => body,
         Ok(Body::Cut(_)) => {
-            return Err(Failure::Verdict(Error::BodyTooLarge { operation: call.operation, limit }));
+            let idempotency_key = None;
+            return Err(Failure::Verdict(Error::BodyTooLarge { operation: call.operation, limit, idempotency_key }));
         }
         Err(error) => return Err(Failure::Transport(error)),
     };
@@ -366,12 +535,7 @@ async fn read_reply(response: Response, call: Call, state: &ClientState) -> Resu
             }
         }
     }
-    let rebuilt = rebuilt.body(body).map_err(|_| {
-        Failure::Verdict(Error::InvalidRequest {
-            operation: call.operation,
-            message: "the reply's status line or headers could not be kept".into(),
-        })
-    })?;
+    let rebuilt = rebuilt.body(body).map_err(|_| Failure::Verdict(unkept(call.operation)))?;
     Ok(Response::from(rebuilt))
 }
 

@@ -29,6 +29,7 @@
 #[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 
+mod call;
 mod config;
 mod download;
 mod envelope;
@@ -51,11 +52,11 @@ pub mod webhook;
 pub use config::{
     BuildError, ClientBuilder, ClientState, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TIMEOUT,
 };
-pub use error::{ApiError, DecodeError, Error};
+pub use error::{ApiError, Created, DecodeError, Error};
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, params, types};
-pub use retry::RetryPolicy;
+pub use retry::{InProgressPolicy, RetryPolicy};
 pub use upload::asset_content_type;
-pub use waiter::{Progress, ProgressFn, WaitOptions};
+pub use waiter::{MAX_POLLS_WITHOUT_STATUS, MIN_POLL_INTERVAL, Progress, ProgressFn, WaitOptions};
 
 /// The README's Rust snippets, compiled as doctests so they stay true.
 #[cfg(doctest)]

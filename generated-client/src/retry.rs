@@ -3,8 +3,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{Request, StatusCode};
 
 /// When and how often a failed request is sent again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,22 +42,60 @@ pub(crate) enum StatusVerdict {
     TooLong,
 }
 
+/// How a call sent with an idempotency key waits while HeyGen answers `409
+/// request_in_progress` (an earlier attempt with the same key still runs, typically one whose
+/// reply was lost): it sends the same request again, under the same key, until HeyGen gives the
+/// first attempt's reply or `max_wait` would be passed; the 409 is then the call's error, with
+/// the key ([`Error::idempotency_key`](crate::Error::idempotency_key)) to resume with. These
+/// waits are not taken from [`RetryPolicy::max_retries`]. Set with
+/// [`ClientBuilder::in_progress_policy`](crate::ClientBuilder::in_progress_policy).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InProgressPolicy {
+    /// The most time one call spends waiting in all (default 2 minutes); 0 turns waiting off.
+    pub max_wait: Duration,
+    /// Wait before the first repeat; it doubles with each further one (with jitter), unless
+    /// HeyGen sends `Retry-After`.
+    pub initial_backoff: Duration,
+    /// The longest wait between repeats.
+    pub max_backoff: Duration,
+}
+
+impl Default for InProgressPolicy {
+    fn default() -> Self {
+        Self {
+            max_wait: Duration::from_secs(120),
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(15),
+        }
+    }
+}
+
+impl InProgressPolicy {
+    /// The wait before repeat number `wait` (1-based).
+    pub(crate) fn backoff(&self, wait: u32) -> Duration {
+        let policy = RetryPolicy {
+            initial_backoff: self.initial_backoff,
+            max_backoff: self.max_backoff,
+            ..RetryPolicy::default()
+        };
+        policy.backoff(wait)
+    }
+}
+
 /// What a status says about trying again: a 429 always (the server did not act on it), a
-/// gateway failure only for an idempotent request (the server may have acted on it), and a 409
-/// for a request sent with an idempotency key (v3 answers `request_in_progress` while the first
-/// attempt with that key still runs; the same key then gets the first attempt's reply).
+/// gateway failure only for an idempotent request (the server may have acted on it). A keyed
+/// call's `409 request_in_progress` is not a retry: it is waited out on its own budget
+/// ([`InProgressPolicy`]); any other 409 is final.
 pub(crate) fn status_verdict(
     policy: &RetryPolicy,
     status: StatusCode,
     headers: &HeaderMap,
     idempotent: bool,
-    keyed: bool,
     attempt: u32,
 ) -> StatusVerdict {
     let retryable = match status {
         // The server refused before acting on it: always safe to send again.
         StatusCode::TOO_MANY_REQUESTS => true,
-        StatusCode::CONFLICT => keyed,
         // The gateway failed; whether the request was acted on is unknown.
         StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT => idempotent,
         _ => false,
@@ -112,11 +150,6 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(at.duration_since(SystemTime::now()).unwrap_or_default())
 }
 
-/// A copy for the next attempt, when there may be one (a streamed body cannot be copied).
-pub(crate) fn next_copy(policy: &RetryPolicy, request: &Request, attempt: u32) -> Option<Request> {
-    if attempt > policy.max_retries { None } else { request.try_clone() }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,7 +181,7 @@ mod tests {
     fn a_gateway_failure_is_retried_only_when_idempotent() {
         let policy = RetryPolicy::default();
         let headers = HeaderMap::new();
-        let verdict = |status, idempotent| status_verdict(&policy, status, &headers, idempotent, false, 1);
+        let verdict = |status, idempotent| status_verdict(&policy, status, &headers, idempotent, 1);
         assert!(matches!(verdict(StatusCode::BAD_GATEWAY, true), StatusVerdict::RetryAfter(_)));
         assert!(matches!(verdict(StatusCode::BAD_GATEWAY, false), StatusVerdict::Final));
         assert!(matches!(verdict(StatusCode::TOO_MANY_REQUESTS, false), StatusVerdict::RetryAfter(_)));

@@ -7,7 +7,7 @@
 
 pub use crate::config::ClientState;
 pub use crate::hooks::{exec, pre};
-pub use crate::pagination::by_cursor;
+pub use crate::pagination::{by_cursor, next_cursor};
 pub use crate::runtime::finish;
 pub use crate::waiter::{JobState, reason, text, wait};
 

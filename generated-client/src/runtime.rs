@@ -2,49 +2,84 @@
 //! [`Error`], taking out the verdict the `exec` hook reached (envelope failures, redirects,
 //! bodies over the limit), which travels inside a transport error.
 
+use std::future::Future;
+
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
 
 use crate::ClientState;
 use crate::error::{ApiError, DecodeError, Error, Reported, kept_body, parse_error_body, request_id};
 use crate::hooks::take_verdict;
-use crate::redact::redact_secret;
+use crate::redact::{redact_secret, redact_text};
 use crate::retry::retry_after;
 
-/// Called by each generated method with its operation id, its declared success status and
-/// progenitor's result.
-pub async fn finish<T>(
-    state: &ClientState,
+/// Called by each generated method with its operation id, its declared success status and the
+/// call itself (progenitor's method, not yet run): runs it in a scope that records its
+/// idempotency key (`call.rs`), so that every error of a keyed call carries the key.
+///
+/// The call is boxed before anything else, so that the future returned here is small whatever
+/// the operation: a caller's future that holds many calls must not grow by each one's size.
+pub fn finish<'a, T, F>(
+    state: &'a ClientState,
     operation: &'static str,
     success_status: u16,
-    result: Result<ResponseValue<T>, progenitor_client::Error>,
-) -> Result<ResponseValue<T>, Error> {
-    // The envelope was checked on the raw body by the `exec` hook, for every success type alike.
-    match result {
-        Ok(value) => Ok(value),
-        Err(error) => Err(scrubbed(convert(operation, success_status, error).await, state)),
+    call: F,
+) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
+where
+    T: DeserializeOwned + 'a,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>> + 'a,
+{
+    let call = Box::pin(call);
+    async move {
+        let (result, context) = crate::call::scoped(call).await;
+        if let Some(refusal) = context.refusal {
+            return Err(refusal);
+        }
+        // The envelope was checked on the raw body by the `exec` hook, for every success type alike.
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => match convert::<T>(operation, success_status, error).await {
+                Ok(value) => Ok(value),
+                Err(error) => Err(scrubbed(error, state).with_idempotency_key(context.key.as_deref())),
+            },
+        }
     }
 }
 
-/// Takes the client's own credentials out of the text an error carries, should a server echo them.
+/// Takes secrets out of the text an error carries, by the logs' rule (`kept_body` has done so for
+/// bodies), and the client's own credentials, should a server echo them.
 fn scrubbed(mut error: Error, state: &ClientState) -> Error {
-    let scrub = |text: &mut String| *text = redact_secret(text, state);
+    let scrub = |text: &mut String| *text = redact_secret(&redact_text(text), state);
     match &mut error {
         Error::Api(e) => {
             scrub(&mut e.body);
-            e.message.iter_mut().chain(&mut e.param).chain(&mut e.doc_url).for_each(scrub);
+            e.message.iter_mut().for_each(scrub);
+            // HeyGen's own fields: its parameter name and its documentation link (whose
+            // fragment names the code) hold no reply data, only perhaps an echoed credential.
+            e.param.iter_mut().chain(&mut e.doc_url).for_each(|text| *text = redact_secret(text, state));
         }
-        Error::Decode(e) => scrub(&mut e.body),
+        Error::Decode(e) => {
+            scrub(&mut e.body);
+            scrub(&mut e.reason);
+        }
         _ => {}
     }
     error
 }
 
-async fn convert(operation: &'static str, success_status: u16, error: progenitor_client::Error) -> Error {
+/// progenitor's error as the crate's; a 2xx other than the declared one whose body decodes as
+/// the success type is a success after all (the declared status is the spec's guess, and
+/// HeyGen has acted: an error there would make a caller pay twice for a retried create).
+async fn convert<T: DeserializeOwned>(
+    operation: &'static str,
+    success_status: u16,
+    error: progenitor_client::Error,
+) -> Result<ResponseValue<T>, Error> {
     use progenitor_client::Error as P;
     let transport = |source| Error::transport(operation, source);
     let status = StatusCode::from_u16(success_status).unwrap_or(StatusCode::OK);
-    match error {
+    Err(match error {
         P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { operation, message },
         P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => match take_verdict(&e) {
             Some(verdict) => verdict,
@@ -56,22 +91,34 @@ async fn convert(operation: &'static str, success_status: u16, error: progenitor
             Some(reported) if is_failure(&reported.code) => {
                 Error::Api(ApiError::reported(operation, status, reported, None, kept_body(&bytes), None))
             }
-            _ => Error::Decode(DecodeError { operation, status, reason: e.to_string(), body: kept_body(&bytes) }),
+            _ => Error::Decode(DecodeError::new(operation, status, e.to_string(), kept_body(&bytes))),
         },
         // Every status the spec does not declare as success. The `exec` hook has read its body
         // already (at most what an error keeps), so it is at hand.
         P::UnexpectedResponse(response) => {
             let status = response.status();
-            let request_id = request_id(response.headers());
-            let retry_after = retry_after(response.headers());
+            let headers = response.headers().clone();
+            let request_id = request_id(&headers);
+            let retry_after = retry_after(&headers);
+            if status.is_success() {
+                // The `exec` hook read the whole body (up to the client's limit) and checked its
+                // envelope; the success type decides.
+                let bytes = match response.bytes().await {
+                    Ok(bytes) => bytes,
+                    Err(e) => return Err(transport(e)),
+                };
+                return match serde_json::from_slice::<T>(&bytes) {
+                    Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+                    Err(e) => {
+                        let reason = format!("status {status} (the spec declares {success_status}): {e}");
+                        Err(Error::Decode(DecodeError::new(operation, status, reason, kept_body(&bytes))))
+                    }
+                };
+            }
             let bytes = match read_capped(response).await {
                 Ok(bytes) => bytes,
-                Err(e) => return transport(e),
+                Err(e) => return Err(transport(e)),
             };
-            if status.is_success() {
-                let reason = format!("status {status} where the spec declares {success_status}");
-                return Error::Decode(DecodeError { operation, status, reason, body: kept_body(&bytes) });
-            }
             let reported = parse_error_body(&bytes).unwrap_or_default();
             Error::Api(ApiError::reported(operation, status, reported, request_id, kept_body(&bytes), retry_after))
         }
@@ -83,7 +130,7 @@ async fn convert(operation: &'static str, success_status: u16, error: progenitor
             String::new(),
             retry_after(response.headers()),
         )),
-    }
+    })
 }
 
 /// A 200 error body's code is a failure unless it is HeyGen's success code.

@@ -16,7 +16,8 @@ use crate::Error;
 pub struct WaitOptions {
     /// Give up after this long with [`Error::WaitTimeout`] (default 30 minutes).
     pub timeout: Duration,
-    /// Wait before the second poll; it grows by half with each poll (default 5 s).
+    /// Wait before the second poll; it grows by half with each poll (default 5 s). Never less
+    /// than [`MIN_POLL_INTERVAL`]; a 429's `Retry-After` replaces it for the poll that follows.
     pub interval: Duration,
     /// The longest wait between polls (default 30 s).
     pub max_interval: Duration,
@@ -70,6 +71,14 @@ pub struct Progress<'a> {
     pub elapsed: Duration,
 }
 
+/// The shortest wait between polls, whatever `WaitOptions::interval` says: `0` would poll in a
+/// tight loop.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Polls in a row whose reply has no status before a wait ends with [`Error::MissingStatus`]:
+/// a job whose state cannot be read is not waited on to the deadline.
+pub const MAX_POLLS_WITHOUT_STATUS: u32 = 5;
+
 /// What one poll found.
 pub enum JobState {
     /// Not done yet: poll again.
@@ -89,8 +98,11 @@ pub enum JobState {
 /// when it passes) and the sleeps between polls end at it. A poll that fails in a way that may
 /// pass (a timeout, a lost connection, a 429 or a 5xx from HeyGen or a proxy in front of it) is
 /// logged and tried again at the next interval; any other error (4xx, a reply that does not
-/// decode, a job HeyGen reports failed) ends the wait. Any `WaitOptions` is accepted: the
-/// arithmetic saturates rather than overflowing.
+/// decode, a job HeyGen reports failed) ends the wait. A 429's `Retry-After` is honoured: the
+/// next poll waits that long, or the wait ends at once with the 429 when the pause would pass
+/// the deadline. Polls are at least [`MIN_POLL_INTERVAL`] apart, and a reply without a status
+/// [`MAX_POLLS_WITHOUT_STATUS`] times in a row ends the wait with [`Error::MissingStatus`]. Any
+/// `WaitOptions` is accepted: the arithmetic saturates rather than overflowing.
 pub async fn wait<T, F, Fut>(operation: &'static str, options: &WaitOptions, mut poll: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
@@ -99,14 +111,25 @@ where
     let started = tokio::time::Instant::now();
     // A timeout too large to add means no deadline in practice: about a century.
     let deadline = started.checked_add(options.timeout).unwrap_or_else(|| far_future(started));
-    let mut interval = options.interval;
+    let floor = MIN_POLL_INTERVAL;
+    let mut interval = options.interval.max(floor);
     let mut status = String::new();
+    let mut without_status = 0;
     let timed_out =
         |status: &str| Error::WaitTimeout { operation, status: status.to_owned(), waited: started.elapsed() };
     for polls in 1u32.. {
+        // When HeyGen asked for a pause (a 429's `Retry-After`), the next poll waits for it.
+        let mut asked = None;
         match tokio::time::timeout_at(deadline, poll()).await {
             Err(_) => return Err(timed_out(&status)),
             Ok(Err(error)) if is_transient(&error) => {
+                asked = retry_after(&error);
+                if let Some(wait) = asked
+                    && tokio::time::Instant::now().checked_add(wait).is_none_or(|at| at > deadline)
+                {
+                    // The server's pause outlasts the wait: its error says when to come back.
+                    return Err(error);
+                }
                 tracing::warn!(%error, polls, "a poll failed; trying again at the next interval");
             }
             Ok(Err(error)) => return Err(error),
@@ -121,17 +144,30 @@ where
                     JobState::NeedsAction => return Err(Error::JobNeedsAction { operation, status }),
                     JobState::Running => {}
                 }
+                without_status = if status.is_empty() { without_status + 1 } else { 0 };
+                if without_status >= MAX_POLLS_WITHOUT_STATUS {
+                    return Err(Error::MissingStatus { operation, polls: without_status });
+                }
             }
         }
         let now = tokio::time::Instant::now();
         if now >= deadline {
             return Err(timed_out(&status));
         }
-        let wake = now.checked_add(interval).map_or(deadline, |at| at.min(deadline));
+        let pause = asked.map_or(interval, |wait| wait.max(floor));
+        let wake = now.checked_add(pause).map_or(deadline, |at| at.min(deadline));
         tokio::time::sleep_until(wake).await;
-        interval = interval.saturating_add(interval / 2).min(options.max_interval.max(Duration::from_millis(1)));
+        interval = interval.saturating_add(interval / 2).min(options.max_interval.max(floor)).max(floor);
     }
     Err(timed_out(&status))
+}
+
+/// The pause HeyGen asked for in a rate-limit reply.
+fn retry_after(error: &Error) -> Option<Duration> {
+    match error {
+        Error::Api(e) => e.retry_after,
+        _ => None,
+    }
 }
 
 fn far_future(from: tokio::time::Instant) -> tokio::time::Instant {

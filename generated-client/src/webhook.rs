@@ -23,6 +23,13 @@ pub const SIGNATURE_HEADERS: [&str; 2] = ["signature", "heygen-signature"];
 pub const TIMESTAMP_HEADER: &str = "heygen-timestamp";
 /// How far a delivery's timestamp may be from now unless [`Verifier::tolerance`] says otherwise.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
+/// The most signature headers a delivery may carry. HeyGen sends one; a few leave room for a
+/// proxy's own. More is refused before any HMAC is computed, so that junk headers cannot
+/// multiply the work.
+pub const MAX_SIGNATURE_HEADERS: usize = 8;
+/// The largest body verified unless [`Verifier::max_body_bytes`] says otherwise. HeyGen's
+/// deliveries are small JSON documents; a larger body is refused before it is hashed.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 
 /// A delivery whose signature checked out.
 #[derive(Debug, Clone)]
@@ -66,6 +73,26 @@ pub enum WebhookError {
     /// whether the delivery is a repeat is unknown: answer with an error and HeyGen sends it again.
     #[error("the store of handled webhook events failed: {0}")]
     Store(Box<dyn std::error::Error + Send + Sync>),
+    /// The delivery carries more signature headers than [`MAX_SIGNATURE_HEADERS`]; refused
+    /// before any signature was computed.
+    #[error("the delivery carries {count} signature headers, more than the {MAX_SIGNATURE_HEADERS} accepted")]
+    TooManySignatures {
+        /// How many it carried.
+        count: usize,
+    },
+    /// The body is larger than [`Verifier::max_body_bytes`]; refused before it was hashed.
+    #[error("the delivery's body has {size} bytes, more than the limit of {limit}")]
+    BodyTooLarge {
+        /// The body's size.
+        size: usize,
+        /// The limit it passed.
+        limit: usize,
+    },
+    /// Another delivery of the same event is being handled right now
+    /// ([`crate::v3::webhook::Verifier::handle_once`]): answer with an error status (such as
+    /// 409 or 503) so that HeyGen sends it again later; it is not acknowledged as handled.
+    #[error("the event is being handled by an earlier delivery; answer with an error so that it is sent again")]
+    InProgress,
 }
 
 /// Checks deliveries against one or more secrets: several during a secret rotation, when
@@ -74,6 +101,7 @@ pub enum WebhookError {
 pub struct Verifier {
     secrets: Vec<Vec<u8>>,
     tolerance: Duration,
+    max_body_bytes: usize,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -81,6 +109,7 @@ impl std::fmt::Debug for Verifier {
         f.debug_struct("Verifier")
             .field("secrets", &format_args!("<{} redacted>", self.secrets.len()))
             .field("tolerance", &self.tolerance)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }
@@ -93,7 +122,14 @@ impl Verifier {
         if secrets.is_empty() || secrets.iter().any(|s| s.trim_ascii().is_empty()) {
             return Err(WebhookError::EmptySecret);
         }
-        Ok(Self { secrets, tolerance: DEFAULT_TOLERANCE })
+        Ok(Self { secrets, tolerance: DEFAULT_TOLERANCE, max_body_bytes: DEFAULT_MAX_BODY_BYTES })
+    }
+
+    /// The largest body verified (default [`DEFAULT_MAX_BODY_BYTES`]); a larger one is
+    /// [`WebhookError::BodyTooLarge`] before it is hashed.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
     }
 
     /// How far the `Heygen-Timestamp` of a delivery may be from now (default
@@ -114,23 +150,39 @@ impl Verifier {
 
     /// The checks of [`Verifier::verify`] without parsing the body: for a body parsed as
     /// something else, such as a v3 delivery ([`crate::v3::webhook`] builds on this).
+    ///
+    /// Cheap checks come first (body size, number of signature headers, timestamp, signatures
+    /// that are not 32 bytes of hex), so a junk delivery costs no HMAC; then one HMAC per
+    /// secret, compared in constant time with every signature sent.
     pub fn authenticate(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), WebhookError> {
-        let mut signatures = SIGNATURE_HEADERS
+        if body.len() > self.max_body_bytes {
+            return Err(WebhookError::BodyTooLarge { size: body.len(), limit: self.max_body_bytes });
+        }
+        let count = SIGNATURE_HEADERS.iter().map(|name| headers.get_all(*name).iter().count()).sum();
+        if count == 0 {
+            return Err(WebhookError::MissingSignature);
+        }
+        if count > MAX_SIGNATURE_HEADERS {
+            return Err(WebhookError::TooManySignatures { count });
+        }
+        self.check_timestamp(headers)?;
+        let signatures: Vec<Tag> = SIGNATURE_HEADERS
             .iter()
             .flat_map(|name| headers.get_all(*name))
             .filter_map(|value| value.to_str().ok())
-            .peekable();
-        if signatures.peek().is_none() {
-            return Err(WebhookError::MissingSignature);
+            .filter_map(parse_tag)
+            .collect();
+        if signatures.is_empty() {
+            return Err(WebhookError::InvalidSignature);
         }
-        let matched = signatures.any(|signature| {
-            let Ok(signature) = hex::decode(signature.trim()) else { return false };
-            self.secrets.iter().any(|secret| signed_by(&signature, body, secret))
+        let matched = self.secrets.iter().filter_map(|secret| tag(body, secret)).any(|expected| {
+            // Every comparison runs, in constant time, whichever matches.
+            signatures.iter().fold(false, |found, signature| found | (*signature == expected))
         });
         if !matched {
             return Err(WebhookError::InvalidSignature);
         }
-        self.check_timestamp(headers)
+        Ok(())
     }
 
     fn check_timestamp(&self, headers: &HeaderMap) -> Result<(), WebhookError> {
@@ -155,30 +207,92 @@ pub fn verify_signature(signature: &str, body: &[u8], secret: &str) -> Result<()
     if secret.trim().is_empty() {
         return Err(WebhookError::EmptySecret);
     }
-    let signature = hex::decode(signature.trim()).map_err(|_| WebhookError::InvalidSignature)?;
-    if signed_by(&signature, body, secret.as_bytes()) { Ok(()) } else { Err(WebhookError::InvalidSignature) }
-}
-
-fn signed_by(signature: &[u8], body: &[u8], secret: &[u8]) -> bool {
-    match Hmac::new_from_slice(secret) {
-        Ok(mut mac) => {
-            mac.update(body);
-            mac.verify_slice(signature).is_ok()
-        }
-        Err(_) => false,
+    let signature = parse_tag(signature).ok_or(WebhookError::InvalidSignature)?;
+    match tag(body, secret.as_bytes()) {
+        Some(expected) if expected == signature => Ok(()),
+        _ => Err(WebhookError::InvalidSignature),
     }
 }
 
 type Hmac = hmac::Hmac<Sha256>;
+/// An HMAC-SHA256 tag, whose `==` runs in constant time.
+type Tag = hmac::digest::CtOutput<Hmac>;
 
-/// Parses a delivery body without checking its signature (for bodies verified elsewhere).
+/// A signature header's value as a tag, if it is 32 bytes of hex (nothing else can match).
+fn parse_tag(text: &str) -> Option<Tag> {
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut bytes).ok()?;
+    Some(Tag::new(bytes.into()))
+}
+
+/// The HMAC-SHA256 of `body` under `secret`.
+fn tag(body: &[u8], secret: &[u8]) -> Option<Tag> {
+    #[cfg(test)]
+    tests::HMACS.with(|count| count.set(count.get() + 1));
+    let mut mac = <Hmac as KeyInit>::new_from_slice(secret).ok()?;
+    mac.update(body);
+    Some(mac.finalize())
+}
+
+/// Parses a delivery body without checking its signature (for bodies verified elsewhere). A
+/// known event type whose data does not fit its type is kept as
+/// [`types::WebhookEvent::Unknown`] with the body as sent, rather than refused: refusing makes
+/// HeyGen send it again and again.
 pub fn parse(body: &[u8]) -> Result<Delivery, WebhookError> {
     let envelope: types::GenericWebhookEvent = serde_json::from_slice(body)?;
-    let event = serde_json::from_slice(body)?;
+    let event = serde_json::from_slice(body).or_else(|error| {
+        tracing::warn!(%error, event_type = %envelope.event_type, "a webhook event does not fit its type; kept as unknown");
+        serde_json::from_slice(body).map(types::WebhookEvent::Unknown)
+    })?;
     Ok(Delivery {
         event,
         event_type: envelope.event_type,
         event_id: envelope.event_id,
         event_data: envelope.event_data,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    thread_local! {
+        /// How many HMACs this thread computed.
+        pub(super) static HMACS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    fn hex_tag(body: &[u8], secret: &str) -> String {
+        let mut mac = <Hmac as KeyInit>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(body);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    #[test]
+    fn one_hmac_per_secret_whatever_the_number_of_signatures() {
+        let body = br#"{"event_type":"avatar_video.success","event_data":{}}"#;
+        let verifier = Verifier::new(["whsec_old", "whsec_new"]).unwrap();
+        let mut headers = HeaderMap::new();
+        for junk in 0..MAX_SIGNATURE_HEADERS - 1 {
+            headers.append("heygen-signature", format!("{junk:064x}").parse().unwrap());
+        }
+        headers.append("heygen-signature", hex_tag(body, "whsec_new").parse().unwrap());
+        HMACS.with(|count| count.set(0));
+        verifier.authenticate(&headers, body).unwrap();
+        assert_eq!(HMACS.with(Cell::get), 2, "one HMAC per secret, not per (header, secret) pair");
+
+        // Too many headers, a stale timestamp, or signatures that cannot match: no HMAC at all.
+        headers.append("signature", "00".parse().unwrap());
+        HMACS.with(|count| count.set(0));
+        assert!(matches!(verifier.authenticate(&headers, body), Err(WebhookError::TooManySignatures { count: 9 })));
+        let mut stale = HeaderMap::new();
+        stale.insert("heygen-signature", hex_tag(body, "whsec_new").parse().unwrap());
+        stale.insert(TIMESTAMP_HEADER, "1".parse().unwrap());
+        assert!(matches!(verifier.authenticate(&stale, body), Err(WebhookError::StaleTimestamp { .. })));
+        let mut not_hex = HeaderMap::new();
+        not_hex.insert("heygen-signature", "zz".parse().unwrap());
+        assert!(matches!(verifier.authenticate(&not_hex, body), Err(WebhookError::InvalidSignature)));
+        assert_eq!(HMACS.with(Cell::get), 0);
+    }
 }

@@ -147,9 +147,11 @@ pub async fn call(
             Ok(crate::calls::Reply::new(reply))
         }
         "create_video_batch" => {
-            let arg1: types::CreateVideoBatchRequest = input.body()?;
+            let arg1: ::std::option::Option<::std::string::String> = input
+                .param("Idempotency-Key")?;
+            let arg2: types::CreateVideoBatchRequest = input.body()?;
             let reply = client
-                .create_video_batch(&arg1)
+                .create_video_batch(arg1.as_deref(), &arg2)
                 .await
                 .map_err(crate::calls::CallError::Client)?;
             Ok(crate::calls::Reply::new(reply))

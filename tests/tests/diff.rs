@@ -310,3 +310,183 @@ fn mutated_third_party_documents_diff_or_fail_with_located_problems() {
         panic!("{e}");
     }
 }
+
+/// A scratch git repository holding copies of both real documents under `spec/`, committed.
+struct Repo(tempfile::TempDir);
+
+impl Repo {
+    fn new() -> Self {
+        let repo = Repo(tempfile::tempdir().unwrap());
+        std::fs::create_dir(repo.path().join("spec")).unwrap();
+        for document in heygen_codegen::DOCUMENTS {
+            std::fs::copy(workspace_root().join(document.spec), repo.path().join(document.spec)).unwrap();
+        }
+        repo.git(&["init", "--quiet"]);
+        repo.commit("both documents");
+        repo
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+
+    fn git(&self, args: &[&str]) {
+        let identity =
+            ["-c", "user.name=diff test", "-c", "user.email=diff@test.invalid", "-c", "commit.gpgsign=false"];
+        let output =
+            std::process::Command::new("git").arg("-C").arg(self.path()).args(identity).args(args).output().unwrap();
+        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "--all"]);
+        self.git(&["commit", "--quiet", "-m", message]);
+    }
+
+    /// Replaces the one `operationId: {operation}` line of `document` in the working tree.
+    fn edit_operation(&self, document: &str, operation: &str, with: &str) {
+        let path = self.path().join(document);
+        let text = read(&path);
+        let line = format!("      operationId: {operation}\n");
+        assert_eq!(text.matches(&line).count(), 1, "{operation} in {document}");
+        std::fs::write(&path, text.replace(&line, with)).unwrap();
+    }
+
+    /// Marks `operation` of `document` deprecated in the working tree.
+    fn deprecate(&self, document: &str, operation: &str) {
+        let with = format!("      operationId: {operation}\n      deprecated: true\n");
+        self.edit_operation(document, operation, &with);
+    }
+}
+
+fn review(repo: &Repo, base: &str, head: Option<&str>, spec: Option<&str>) -> diff::Review {
+    diff::review(repo.path(), base, head, spec).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The `id@operation` of each change, and each change's Rust text, of a review's one document.
+fn only_document(review: &diff::Review, spec: &str) -> (Vec<String>, Vec<String>, Option<Semver>) {
+    let [document] = review.documents.as_slice() else { panic!("one document expected: {review:?}") };
+    assert_eq!(document.spec.as_deref(), Some(spec));
+    let report = &document.report;
+    let found = report.changes.iter().map(|c| format!("{}@{}", c.id, c.operation)).collect();
+    (found, report.changes.iter().map(|c| c.rust.clone()).collect(), report.semver)
+}
+
+/// `cargo xtask diff --base HEAD~1` after a commit that changed only the v3 document reviews that
+/// document alone, read from both commits (a 3.1 document downgraded on load): the wire change
+/// names the operation, and the Rust half, from the v3 client generated from each commit, names
+/// the method and its bump. The legacy document, unchanged, is not reviewed.
+#[test]
+fn a_v3_change_between_two_commits_is_reviewed_with_its_rust_half() {
+    let repo = Repo::new();
+    repo.deprecate(heygen_codegen::V3_SPEC_PATH, "get_current_user");
+    repo.commit("v3: get_current_user deprecated");
+
+    let review = review(&repo, "HEAD~1", None, None);
+    let (found, rust, semver) = only_document(&review, heygen_codegen::V3_SPEC_PATH);
+    assert_eq!(found, ["operation-deprecated@get_current_user"]);
+    assert_eq!(rust, ["minor: `Client::get_current_user` is now `#[deprecated]`"]);
+    assert_eq!(semver, Some(Semver::Minor));
+    assert!(review.skipped.is_empty());
+    let document = &review.documents[0];
+    assert_eq!(document.base_file, "HEAD~1:spec/heygen-v3.yaml");
+    // The working tree is HEAD here, so the head's name is the document's path.
+    assert_eq!(document.head_file, heygen_codegen::V3_SPEC_PATH);
+
+    let markdown = diff::review_markdown(&review);
+    assert!(markdown.starts_with("# `spec/heygen-v3.yaml`: `HEAD~1:spec/heygen-v3.yaml` → `spec/heygen-v3.yaml`\n"));
+    assert!(markdown.contains("### `get_current_user` (warning)"), "{markdown}");
+    assert!(markdown.contains("| minor | `Client::get_current_user` | is now `#[deprecated]` |"), "{markdown}");
+    let json: serde_json::Value = serde_json::from_str(&diff::review_json(&review)).unwrap();
+    assert_eq!(json["documents"][0]["spec"], heygen_codegen::V3_SPEC_PATH);
+    assert_eq!(json["documents"][0]["semver"], "minor");
+    assert_eq!(json["documents"][0]["changes"][0]["operation"], "get_current_user");
+    assert_eq!(diff::review_exit_code(&Ok(review), FailOn::Never), 0);
+}
+
+/// The legacy document still goes through: an uncommitted change to it is reviewed against a
+/// revision (the head defaults to the working tree), beside the committed v3 change when the
+/// base is older; `--spec` picks one document, changed or not.
+#[test]
+fn documents_are_picked_by_what_changed_or_by_spec() {
+    let repo = Repo::new();
+    repo.deprecate(heygen_codegen::V3_SPEC_PATH, "get_current_user");
+    repo.commit("v3: get_current_user deprecated");
+    // Every legacy method with a v3 successor is `#[deprecated]` already; a rename shows.
+    repo.edit_operation(heygen_codegen::SPEC_PATH, "list_avatars", "      operationId: list_all_avatars\n");
+
+    let (found, rust, semver) = only_document(&review(&repo, "HEAD", None, None), heygen_codegen::SPEC_PATH);
+    assert_eq!(found, ["operation-id-renamed@list_all_avatars"]);
+    let methods = "minor: `Client::list_all_avatars` method added; major: `Client::list_avatars` method removed";
+    assert_eq!(rust, [methods]);
+    assert_eq!(semver, Some(Semver::Major));
+
+    let both = review(&repo, "HEAD~1", None, None);
+    let specs: Vec<Option<&str>> = both.documents.iter().map(|d| d.spec.as_deref()).collect();
+    assert_eq!(specs, [Some(heygen_codegen::V3_SPEC_PATH), Some(heygen_codegen::SPEC_PATH)]);
+
+    let (found, _, semver) = only_document(&review(&repo, "HEAD~1", Some("HEAD"), None), heygen_codegen::V3_SPEC_PATH);
+    assert_eq!(found, ["operation-deprecated@get_current_user"]);
+    assert_eq!(semver, Some(Semver::Minor));
+
+    let unchanged = review(&repo, "HEAD", Some("HEAD"), Some(heygen_codegen::V3_SPEC_PATH));
+    let (found, _, semver) = only_document(&unchanged, heygen_codegen::V3_SPEC_PATH);
+    assert!(found.is_empty() && semver == Some(Semver::None), "{found:?} {semver:?}");
+
+    let nothing = review(&repo, "HEAD", Some("HEAD"), None);
+    assert!(nothing.documents.is_empty() && nothing.skipped.is_empty(), "{nothing:?}");
+    assert_eq!(diff::review_markdown(&nothing), "No document under `spec/` changed between `HEAD` and `HEAD`.\n");
+}
+
+/// A document added or removed between the revisions has nothing to compare with: it is listed
+/// as skipped, not an error; named with `--spec`, it is an error naming the revision and path.
+#[test]
+fn a_document_on_one_side_only_is_skipped_unless_named() {
+    let repo = Repo::new();
+    let added = "spec/heygen-v4.yaml";
+    std::fs::copy(fixture("diff/operation_added/head.yaml"), repo.path().join(added)).unwrap();
+    repo.commit("a third document");
+
+    let review_of_added = review(&repo, "HEAD~1", Some("HEAD"), None);
+    assert!(review_of_added.documents.is_empty(), "{review_of_added:?}");
+    let skipped: Vec<(&str, &str)> =
+        review_of_added.skipped.iter().map(|s| (s.spec.as_str(), s.reason.as_str())).collect();
+    assert_eq!(skipped, [(added, "added at the head: nothing to compare it with")]);
+
+    let removed = review(&repo, "HEAD", Some("HEAD~1"), None);
+    assert_eq!(removed.skipped[0].reason, "removed at the head: nothing to compare it with");
+
+    let error = diff::review(repo.path(), "HEAD~1", Some("HEAD"), Some(added)).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "`HEAD~1` is neither a file nor a git revision with spec/heygen-v4.yaml: spec/heygen-v4.yaml does not exist there"
+    );
+    let unknown = diff::review(repo.path(), "no-such-revision", None, None);
+    let message = unknown.as_ref().unwrap_err().to_string();
+    assert!(message.starts_with("cannot list the documents that changed between no-such-revision.."), "{message}");
+    assert_eq!(diff::review_exit_code(&unknown, FailOn::Never), 2);
+}
+
+/// Two files are one comparison, whatever `spec/` holds; a file against a revision reads the
+/// `--spec` document there (`spec/heygen.yaml` without it), as before documents were selected.
+#[test]
+fn a_file_side_compares_one_document() {
+    let repo = Repo::new();
+    let (base, head) = (relative("diff/operation_added/base.yaml"), relative("diff/operation_added/head.yaml"));
+    let files = review(&repo, &base, Some(&head), None);
+    let [document] = files.documents.as_slice() else { panic!("{files:?}") };
+    assert_eq!((document.spec.as_deref(), document.base_file.as_str()), (None, base.as_str()));
+    assert_eq!(document.report.changes[0].operation, "list_things");
+
+    let v3 = workspace_root().join(heygen_codegen::V3_SPEC_PATH);
+    let against_head = review(&repo, v3.to_str().unwrap(), Some("HEAD"), Some(heygen_codegen::V3_SPEC_PATH));
+    let (found, _, semver) = only_document(&against_head, heygen_codegen::V3_SPEC_PATH);
+    assert!(found.is_empty() && semver == Some(Semver::None), "{found:?}");
+    let legacy = review(&repo, &base, Some("HEAD"), None);
+    assert_eq!(legacy.documents[0].head_file, "HEAD:spec/heygen.yaml");
+
+    repo.git(&["rm", "--quiet", heygen_codegen::SPEC_PATH]);
+    repo.commit("no legacy document");
+    let error = diff::review(repo.path(), &base, Some("HEAD"), None).unwrap_err().to_string();
+    assert!(error.ends_with("spec/heygen.yaml does not exist there"), "{error}");
+}

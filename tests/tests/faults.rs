@@ -64,7 +64,10 @@ async fn an_endless_body_ends_in_a_typed_error_at_the_limit() {
     let client = Client::builder().api_key(API_KEY).base_url(&endless.url).max_body_bytes(limit).build().unwrap();
 
     let err = bounded(client.get_video_status("v1")).await.unwrap_err();
-    assert!(matches!(err, Error::BodyTooLarge { operation: "get_video_status", limit: l } if l == limit), "{err:?}");
+    assert!(
+        matches!(err, Error::BodyTooLarge { operation: "get_video_status", limit: l, .. } if l == limit),
+        "{err:?}"
+    );
     let err = bounded(client.fetch_text(&format!("{}/subtitles.srt", endless.url))).await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { operation: "fetch_text", .. }), "{err:?}");
     assert_eq!(endless.count(), 2, "a body over the limit is not worth another attempt");

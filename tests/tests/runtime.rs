@@ -201,7 +201,7 @@ async fn a_slow_reply_is_a_timeout_error() {
         .mount(&h.api)
         .await;
     let err = get_status(&h).await.unwrap_err();
-    assert!(matches!(err, Error::Timeout { operation: "get_video_status" }), "{err:?}");
+    assert!(matches!(err, Error::Timeout { operation: "get_video_status", .. }), "{err:?}");
     assert_eq!(err.to_string(), "get_video_status: timed out");
 }
 

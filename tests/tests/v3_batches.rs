@@ -33,7 +33,7 @@ async fn a_batch_of_more_than_100_or_of_none_is_refused_before_sending() {
     let h = Harness::start().await;
     call("POST", "/v3/videos/batches").respond_with(ResponseTemplate::new(202)).expect(0).mount(&h.api).await;
     for videos in [MAX_BATCH_ITEMS + 1, 0] {
-        let err = h.client.v3().create_video_batch_and_wait(&batch_of(videos), &fast_wait()).await.unwrap_err();
+        let err = h.client.v3().create_video_batch_and_wait(None, &batch_of(videos), &fast_wait()).await.unwrap_err();
         let Error::InvalidRequest { operation, message } = &err else { panic!("{err:?}") };
         assert_eq!(*operation, "create_video_batch");
         assert!(message.contains(&videos.to_string()), "{message}");
@@ -85,7 +85,7 @@ async fn a_finished_batch_comes_back_with_every_item_across_pages() {
         .mount(&h.api)
         .await;
 
-    let outcome = h.client.v3().create_video_batch_and_wait(&batch_of(3), &fast_wait()).await.unwrap();
+    let outcome = h.client.v3().create_video_batch_and_wait(None, &batch_of(3), &fast_wait()).await.unwrap();
     assert_eq!(outcome.batch_id, "b1");
     assert_eq!(outcome.status, VideoBatchDetailStatus::Failed);
     assert_eq!(outcome.items.len(), 3);
@@ -160,8 +160,10 @@ async fn an_upload_batch_puts_each_file_in_its_slot_then_completes_and_waits() {
         {"item_index": 0, "status": "completed", "video_id": "as_a"},
         {"item_index": 1, "status": "completed", "video_id": "as_b"},
     ]);
+    let mut finished = detail("completed", items, false, None);
+    finished["data"]["total_items"] = 2.into();
     call("GET", "/v3/assets/batches/ab1")
-        .respond_with(ResponseTemplate::new(200).set_body_json(detail("completed", items, false, None)))
+        .respond_with(ResponseTemplate::new(200).set_body_json(finished))
         .mount(&h.api)
         .await;
 

@@ -26,7 +26,13 @@ fn create_video_body() -> v3::types::CreateVideoRequest {
 }
 
 async fn harness() -> Harness {
-    Harness::start_with(|builder| builder.retry_policy(quick_retries())).await
+    // `request_in_progress` is waited out on its own budget, from 1 s by default: quicker here.
+    let in_progress = heygen_client::InProgressPolicy {
+        initial_backoff: std::time::Duration::from_millis(10),
+        max_backoff: std::time::Duration::from_millis(50),
+        ..Default::default()
+    };
+    Harness::start_with(|builder| builder.retry_policy(quick_retries()).in_progress_policy(in_progress)).await
 }
 
 fn v3_client_for(url: &str) -> v3::Client {
@@ -109,13 +115,13 @@ async fn a_request_in_progress_is_waited_out_with_the_same_key() {
 #[tokio::test]
 async fn a_409_for_a_call_without_a_key_is_the_callers_error() {
     let h = harness().await;
-    call("POST", "/v3/videos/batches").respond_with(v3_error(409, "conflict")).mount(&h.api).await;
-    let err = bounded(h.client.v3().create_video_batch(&body("create_video_batch"))).await.unwrap_err();
+    call("POST", "/v3/voices/clone").respond_with(v3_error(409, "conflict")).mount(&h.api).await;
+    let err = bounded(h.client.v3().clone_voice(&body("clone_voice"))).await.unwrap_err();
     let Error::Api(e) = &err else { panic!("{err:?}") };
     assert_eq!((e.status.as_u16(), e.code.as_ref().map(ToString::to_string)), (409, Some("conflict".to_owned())));
     let requests = received(&h).await;
     assert_eq!(requests.len(), 1, "sent once");
-    assert!(!requests[0].headers.contains_key(KEY), "create_video_batch takes no key");
+    assert!(!requests[0].headers.contains_key(KEY), "clone_voice takes no key");
 }
 
 /// The first attempt reaches the server and the connection drops before any reply: the server
@@ -143,8 +149,8 @@ async fn a_create_without_a_key_is_not_sent_again_after_a_lost_connection() {
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert_eq!(server.count(), 1, "a legacy create without a key is sent once");
 
-    let server = FakeServer::start(hang_up_then_reply(Doc::V3.success_example("create_video_batch"))).await;
-    let err = bounded(v3_client_for(&server.url).create_video_batch(&body("create_video_batch"))).await.unwrap_err();
+    let server = FakeServer::start(hang_up_then_reply(Doc::V3.success_example("clone_voice"))).await;
+    let err = bounded(v3_client_for(&server.url).clone_voice(&body("clone_voice"))).await.unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert_eq!(server.count(), 1, "a v3 create without a key is sent once");
 }

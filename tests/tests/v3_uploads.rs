@@ -229,7 +229,8 @@ async fn a_refused_put_is_an_api_error_without_the_signature_and_nothing_is_comp
     std::fs::write(&file, pattern(1000)).unwrap();
 
     let err = h.client.v3().direct_upload_file(&file, &DirectUploadOptions::default()).await.unwrap_err();
-    let Error::Api(e) = &err else { panic!("{err:?}") };
+    assert_eq!(err.asset_id(), Some("as_big"));
+    let Error::Api(e) = err.step() else { panic!("{err:?}") };
     assert_eq!((e.operation, e.status.as_u16()), (PUT_OPERATION, 403));
     assert!(e.body.contains("SignatureDoesNotMatch"));
     assert!(!format!("{err} {err:?}").contains("s3cr3t-sig"));
@@ -253,7 +254,7 @@ async fn slots_that_cannot_be_used_are_refused_before_any_byte_is_sent() {
         .mount_as_scoped(&h.api)
         .await;
     let err = h.client.v3().direct_upload_file(&file, &options).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidRequest { message, .. } if message.contains("not HTTPS")), "{err:?}");
+    assert!(matches!(err.step(), Error::InvalidRequest { message, .. } if message.contains("not HTTPS")), "{err:?}");
     assert!(!format!("{err}").contains("s3cr3t-sig"));
     drop(create);
 
@@ -263,7 +264,7 @@ async fn slots_that_cannot_be_used_are_refused_before_any_byte_is_sent() {
         .mount(&h.api)
         .await;
     let err = h.client.v3().direct_upload_file(&file, &options).await.unwrap_err();
-    assert!(matches!(&err, Error::InvalidRequest { message, .. } if message.contains("at most 999")), "{err:?}");
+    assert!(matches!(err.step(), Error::InvalidRequest { message, .. } if message.contains("at most 999")), "{err:?}");
     assert!(storage.received_requests().await.unwrap().is_empty());
 
     // An empty file is refused before HeyGen is asked.

@@ -33,20 +33,27 @@ enum Command {
     Check,
     /// Report what a spec change does to HTTP callers and to the Rust API, for review.
     ///
-    /// Compares two versions of spec/heygen.yaml, or any two OpenAPI 3.0 or 3.1 documents (such
-    /// as ours and HeyGen's published external-api.json): each wire change is rated breaking,
-    /// warning or info for HTTP callers, and the client is generated from both versions in
-    /// memory to list the changed public Rust items and the semver bump they need. Each of
-    /// --base and --head is a file if one exists at that path, else a git revision (its
-    /// spec/heygen.yaml).
+    /// Between two git revisions (or a revision and the working tree), reviews every document
+    /// under spec/ that changed between them (spec/heygen.yaml, spec/heygen-v3.yaml), each read
+    /// with `git show REV:path`; --spec names one document instead. Each document gets its own
+    /// report: each wire change is rated breaking, warning or info for HTTP callers, and the
+    /// client is generated from both versions in memory (a 3.1 document downgraded on load, as
+    /// `generate` does) to list the changed public Rust items and the semver bump they need.
+    /// A changed document that exists on one side only is listed as not compared.
+    ///
+    /// Each of --base and --head is a file if one exists at that path, else a git revision. With
+    /// a file on either side the review is of that one document: two files are compared as they
+    /// are (any two OpenAPI 3.0 or 3.1 documents, such as ours and HeyGen's published
+    /// external-api.json), and a file against a revision or the working tree reads --spec
+    /// (default spec/heygen.yaml) there.
     ///
     /// Operations are paired by operationId, then by method and path, then by operationId in
     /// any case style. A document that breaks our house rules is still compared on the wire: its
     /// problems are listed as notes, and the Rust half is skipped with a note saying why.
     ///
-    /// Exit codes: 0 when no change reaches --fail-on, 1 when one does, 2 on input that cannot
-    /// be read as OpenAPI (unreadable file, unknown revision, bad YAML or JSON, not OpenAPI, a
-    /// 3.1 construct 3.0 cannot say), with the file, line and JSON pointer.
+    /// Exit codes: 0 when no change in any document reaches --fail-on, 1 when one does, 2 on
+    /// input that cannot be read as OpenAPI (unreadable file, unknown revision, bad YAML or JSON,
+    /// not OpenAPI, a 3.1 construct 3.0 cannot say), with the file, line and JSON pointer.
     Diff(DiffArgs),
     /// Rewrite an OpenAPI 3.1 document (YAML or JSON) as OpenAPI 3.0.3.
     ///
@@ -87,10 +94,16 @@ struct DiffArgs {
     /// The spec before the change: a git revision (main, HEAD~1, a sha) or a file.
     #[arg(long)]
     base: String,
-    /// The spec after the change: a git revision or a file [default: the working tree's spec].
+    /// The spec after the change: a git revision or a file [default: the working tree].
     #[arg(long)]
     head: Option<String>,
-    /// markdown (for a pull request) or json (for tools).
+    /// Review only this document (a path under the workspace root, such as
+    /// spec/heygen-v3.yaml) [default: every document under spec/ that changed between --base
+    /// and --head; spec/heygen.yaml when a side is a file].
+    #[arg(long)]
+    spec: Option<String>,
+    /// markdown (for a pull request) or json (for tools: `{"base", "head", "documents": [{"spec",
+    /// "base_file", "head_file", "semver", "changes", "rust_api", "notes"}], "skipped"}`).
     #[arg(long, default_value = "markdown")]
     format: heygen_codegen::diff::Format,
     /// Exit 1 when a change is at least this severe: breaking, warning or never.
@@ -146,11 +159,11 @@ fn check(root: &Path) -> Result<(), String> {
 
 fn diff(root: &Path, args: &DiffArgs) -> ExitCode {
     use heygen_codegen::diff;
-    let result = diff::diff_revisions(root, &args.base, args.head.as_deref());
+    let result = diff::review(root, &args.base, args.head.as_deref(), args.spec.as_deref());
     match &result {
-        Ok(report) if args.format == diff::Format::Json => print!("{}", diff::json(report)),
-        Ok(report) => print!("{}", diff::markdown(report)),
+        Ok(review) if args.format == diff::Format::Json => print!("{}", diff::review_json(review)),
+        Ok(review) => print!("{}", diff::review_markdown(review)),
         Err(e) => eprintln!("error: {e}"),
     }
-    ExitCode::from(diff::exit_code(&result, args.fail_on))
+    ExitCode::from(diff::review_exit_code(&result, args.fail_on))
 }

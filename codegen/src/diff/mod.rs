@@ -11,13 +11,16 @@
 //! Either side may be a document we did not write (HeyGen's published 3.1 `external-api.json`):
 //! the wire half reads the model [`crate::model::build`] returns even for a spec that breaks the
 //! house rules, and such a side only loses the Rust half, with notes saying why.
+//!
+//! [`revisions`] picks what to compare: every document under `spec/` that changed between two
+//! git revisions (or one named document), each read at both and compared on its own.
 
 mod http;
 mod render;
+mod revisions;
 mod rust;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -25,6 +28,7 @@ use serde::Serialize;
 use crate::{Error, Problem, Spec, SpecError};
 
 pub use render::{json, markdown};
+pub use revisions::{DocumentReport, Review, Skipped, Source, review, review_exit_code, review_json, review_markdown};
 pub use rust::RustChange;
 
 /// How much a change matters to someone calling the HTTP API directly.
@@ -216,8 +220,10 @@ impl FromStr for Format {
 pub enum DiffError {
     #[error("cannot read {}: {source}", path.display())]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("`{arg}` is neither a file nor a git revision with {}: {message}", crate::SPEC_PATH)]
-    Revision { arg: String, message: String },
+    #[error("`{arg}` is neither a file nor a git revision with {path}: {message}")]
+    Revision { arg: String, path: String, message: String },
+    #[error("cannot list the documents that changed between {arg}: {message}")]
+    Git { arg: String, message: String },
     #[error(transparent)]
     Spec(#[from] SpecError),
 }
@@ -244,22 +250,15 @@ pub fn read_spec(root: &Path, arg: Option<&str>) -> Result<(PathBuf, String), Di
     let path = match arg {
         None => root.join(crate::SPEC_PATH),
         Some(arg) if Path::new(arg).is_file() => PathBuf::from(arg),
-        Some(rev) => return git_show(root, rev),
+        Some(rev) => {
+            let found = revisions::git_show(root, rev, crate::SPEC_PATH)?;
+            let message = format!("{} does not exist there", crate::SPEC_PATH);
+            let path = crate::SPEC_PATH.to_owned();
+            return found.ok_or_else(|| DiffError::Revision { arg: rev.to_owned(), path, message });
+        }
     };
     let source = std::fs::read_to_string(&path).map_err(|source| DiffError::Read { path: path.clone(), source })?;
     Ok((path, source))
-}
-
-fn git_show(root: &Path, rev: &str) -> Result<(PathBuf, String), DiffError> {
-    let object = format!("{rev}:{}", crate::SPEC_PATH);
-    let fail = |message: String| DiffError::Revision { arg: rev.to_owned(), message };
-    let output =
-        Command::new("git").arg("-C").arg(root).args(["show", &object]).output().map_err(|e| fail(e.to_string()))?;
-    if !output.status.success() {
-        return Err(fail(String::from_utf8_lossy(&output.stderr).trim().to_owned()));
-    }
-    let source = String::from_utf8(output.stdout).map_err(|e| fail(e.to_string()))?;
-    Ok((PathBuf::from(object), source))
 }
 
 /// Compares two specs given as (name for errors, text). Only input that cannot be read as an

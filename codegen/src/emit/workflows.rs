@@ -170,18 +170,20 @@ fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Resu
         .and_then(|f| bind::vec_item(&f.ty))
         .ok_or_else(|| format!("`{}` is not a list in the generated type", spec.items))?;
     let (next, _) = take(&fields(file, bound, &spec.next_cursor)?);
-    // A reply that says there are no more pages ends the stream, whatever its cursor.
+    // A reply that says there are no more pages ends the stream, whatever its cursor; one that
+    // says there are more but gives no cursor ends it with an error (see `rt::next_cursor`).
+    let op_id = &op.id;
     let next = match &spec.has_more {
         Some(path) => {
             let (has_more, optional) = take(&fields(file, bound, path)?);
             let has_more = if optional {
-                quote! { #has_more.unwrap_or(false) }
-            } else {
                 has_more
+            } else {
+                quote! { Some(#has_more) }
             };
-            quote! { if #has_more { ::std::convert::Into::into(#next) } else { None } }
+            quote! { crate::rt::next_cursor(#op_id, #has_more, ::std::convert::Into::into(#next)) }
         }
-        None => quote! { ::std::convert::Into::into(#next) },
+        None => quote! { ::std::convert::Into::<Option<String>>::into(#next) },
     };
     let doc = format!(
         "{}, as a stream of every item across all pages.\n\nPages are fetched lazily, one request per page, \

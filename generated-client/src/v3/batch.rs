@@ -10,8 +10,8 @@ use futures_util::TryStreamExt as _;
 use super::Client;
 use super::assets::media_type;
 use super::types::{self, VideoBatchDetail, VideoBatchDetailStatus, VideoBatchItem, VideoBatchItemStatus};
-use super::upload::{DirectUploadOptions, Source, file_size, read_head, sha256_of, unknown_type};
-use crate::error::DecodeError;
+use super::upload::{DirectUploadOptions, Source, file_stamp, read_head, sha256_of, unknown_type};
+use crate::error::{Created, DecodeError};
 use crate::rt::JobState;
 use crate::{Error, WaitOptions};
 
@@ -34,15 +34,18 @@ pub struct BatchOutcome {
     pub title: Option<String>,
     /// How many items ended in each state, keyed by state.
     pub counts_by_status: BTreeMap<String, i64>,
-    /// Every item. In a video batch `video_id` is the item's video; in an upload batch it holds
-    /// the item's asset id.
+    /// Every item read. In a video batch `video_id` is the item's video; in an upload batch it
+    /// holds the item's asset id.
     pub items: Vec<VideoBatchItem>,
+    /// How many items HeyGen says the batch has. Fewer in `items` means paging stopped short
+    /// (or HeyGen miscounted): the missing items' outcome is unknown.
+    pub total_items: i64,
 }
 
 impl BatchOutcome {
     fn new(detail: VideoBatchDetail, items: Vec<VideoBatchItem>) -> Self {
-        let VideoBatchDetail { batch_id, status, title, counts_by_status, .. } = detail;
-        BatchOutcome { batch_id, status, title, counts_by_status, items }
+        let VideoBatchDetail { batch_id, status, title, counts_by_status, total_items, .. } = detail;
+        BatchOutcome { batch_id, status, title, counts_by_status, items, total_items }
     }
 
     /// The items that ended `completed`.
@@ -55,9 +58,14 @@ impl BatchOutcome {
         self.items.iter().filter(|item| item.status != VideoBatchItemStatus::Completed)
     }
 
-    /// Whether every item ended `completed`.
+    /// Whether every expected item ended `completed`: the batch itself did not fail, it has at
+    /// least one item, every one of its `total_items` was read, and none of them failed. A failed
+    /// batch with no items, or an item list that paging cut short, is no success.
     pub fn all_succeeded(&self) -> bool {
-        self.failed().next().is_none()
+        self.status != VideoBatchDetailStatus::Failed
+            && self.total_items > 0
+            && i64::try_from(self.items.len()).is_ok_and(|read| read >= self.total_items)
+            && self.failed().next().is_none()
     }
 }
 
@@ -66,16 +74,27 @@ impl Client {
     /// them, and returns every item's outcome (see
     /// [`wait_for_video_batch_items`](Self::wait_for_video_batch_items)).
     ///
+    /// `idempotency_key` is sent with the create (one is generated when `None`): give your
+    /// own, kept somewhere durable, to be able to repeat this call after a crash without a
+    /// second, charged batch.
+    ///
     /// An empty batch or one of more than 100 videos is [`Error::InvalidRequest`], before
-    /// anything is sent.
+    /// anything is sent. Any failure after HeyGen created the batch (a [`Error::WaitTimeout`],
+    /// a lost connection while waiting) is [`Error::AfterCreate`] holding the batch id
+    /// ([`Error::batch_id`]): the videos are being made, and charged, whatever happened here, so
+    /// go on with [`wait_for_video_batch_items`](Self::wait_for_video_batch_items).
     pub async fn create_video_batch_and_wait(
         &self,
+        idempotency_key: Option<&str>,
         request: &types::CreateVideoBatchRequest,
         options: &WaitOptions,
     ) -> Result<BatchOutcome, Error> {
         check_batch_size("create_video_batch", request.videos.len())?;
-        let created = self.create_video_batch(request).await?.into_inner().data;
-        self.wait_for_video_batch_items(&created.batch_id, options).await
+        let created = self.create_video_batch(idempotency_key, request).await?.into_inner().data;
+        let batch_id = created.batch_id;
+        self.wait_for_video_batch_items(&batch_id, options)
+            .await
+            .map_err(|error| error.after_create(Created::VideoBatch { batch_id }))
     }
 
     /// Waits until a video batch has finished (`completed` or `failed`), then returns every
@@ -102,7 +121,9 @@ impl Client {
     /// its asset id.
     ///
     /// No file or more than 100 is [`Error::InvalidRequest`], and a file that cannot be read is
-    /// [`Error::File`], before anything is sent.
+    /// [`Error::File`], before anything is sent. Any failure after HeyGen reserved the slots is
+    /// [`Error::AfterCreate`] with the batch id ([`Error::batch_id`]). A file that changes while
+    /// it is sent is [`Error::File`] too (inside that).
     pub async fn upload_asset_files(
         &self,
         paths: &[impl AsRef<Path>],
@@ -112,9 +133,10 @@ impl Client {
         const OPERATION: &str = "create_asset_upload_batch";
         check_batch_size(OPERATION, paths.len())?;
         let mut files = Vec::with_capacity(paths.len());
-        let mut sizes = Vec::with_capacity(paths.len());
+        let mut stamps = Vec::with_capacity(paths.len());
         for path in paths.iter().map(AsRef::as_ref) {
-            let size = file_size(path, OPERATION).await?;
+            let stamp = file_stamp(path, OPERATION).await?;
+            let size = stamp.len;
             let size_bytes = std::num::NonZeroU64::new(size).ok_or_else(|| Error::InvalidRequest {
                 operation: OPERATION,
                 message: format!("{} is empty; HeyGen stores no empty assets", path.display()),
@@ -127,24 +149,26 @@ impl Client {
             let checksum_sha256 = if options.checksum { Some(sha256_of(path).await?) } else { None };
             let filename = options.file_name.clone().unwrap_or_else(|| super::upload::file_name_of(path));
             files.push(types::CreateAssetUploadRequest { checksum_sha256, content_type, filename, size_bytes });
-            sizes.push(size);
+            stamps.push(stamp);
         }
         let request = types::CreateAssetUploadBatchRequest { callback_url: None, files, title: None };
+        // Taken before the request is sent, so that the URLs' lifetime is never overestimated.
+        let reserved = std::time::Instant::now();
         let batch = self.create_asset_upload_batch(None, &request).await?.into_inner().data;
         if batch.items.len() != paths.len() {
-            return Err(Error::Decode(DecodeError {
-                operation: OPERATION,
-                status: reqwest::StatusCode::OK,
-                reason: format!("{} upload slots for {} files", batch.items.len(), paths.len()),
-                body: String::new(),
-            }));
+            let batch_id = batch.batch_id.clone();
+            let reason = format!("{} upload slots for {} files", batch.items.len(), paths.len());
+            return Err(Error::Decode(DecodeError::new(OPERATION, reqwest::StatusCode::OK, reason, String::new()))
+                .after_create(Created::AssetBatch { batch_id }));
         }
-        for ((slot, path), size) in batch.items.iter().zip(paths).zip(sizes) {
-            self.put_upload(slot, Source::File(path.as_ref()), size, options).await?;
+        let after = |error: Error| error.after_create(Created::AssetBatch { batch_id: batch.batch_id.clone() });
+        for ((slot, path), stamp) in batch.items.iter().zip(paths).zip(stamps) {
+            let source = Source::File(path.as_ref(), stamp);
+            self.put_upload(slot, reserved, source, stamp.len, options).await.map_err(after)?;
         }
         let complete = types::CompleteAssetUploadBatchRequest { batch_id: batch.batch_id.clone() };
-        self.complete_asset_upload_batch(&complete).await?;
-        self.wait_for_asset_batch_items(&batch.batch_id, wait).await
+        self.complete_asset_upload_batch(&complete).await.map_err(after)?;
+        self.wait_for_asset_batch_items(&batch.batch_id, wait).await.map_err(after)
     }
 
     /// Waits until an upload batch has been taken in (`completed` or `failed`), then returns

@@ -1462,6 +1462,9 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The `callback_id` given when the video was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_id: ::std::option::Option<::std::string::String>,
+        ///Why it failed, under the name HeyGen's skill reference for webhooks (heygen-com/skills) shows; read it where `msg` is absent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
         ///Why it failed (`msg` here, `message` in translation events).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1475,12 +1478,18 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The `callback_id` given when the video was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callback_id: ::std::option::Option<::std::string::String>,
+        ///The video's length in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<f64>,
         ///The folder the video is in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub folder_id: ::std::option::Option<::std::string::String>,
         ///A download link of the GIF preview, where one was asked for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gif_download_url: ::std::option::Option<::std::string::String>,
+        ///A link to the video's thumbnail that expires.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub thumbnail_url: ::std::option::Option<::std::string::String>,
         ///A download link of the video (or of its GIF) that expires.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
@@ -1493,6 +1502,9 @@ A synthetic character generated from a description; needs no consent. To add a n
         ///The video's public share page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub video_share_page_url: ::std::option::Option<::std::string::String>,
+        ///A download link of the video that expires; HeyGen's skill reference for webhooks (heygen-com/skills) shows it beside `video_id`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub video_url: ::std::option::Option<::std::string::String>,
     }
     ///A background-removal job.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -9660,7 +9672,7 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for HeyGen API v3 (heygen-rs)
 
 HeyGen's v3 REST API, written by hand for heygen-rs from HeyGen's reference pages. Every success body is a JSON object with a top-level `data`; every error body is `{error: {code, message, param, doc_url}}`.
@@ -9751,8 +9763,7 @@ Arguments:
                         params.limit,
                         params.title,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -9817,7 +9828,7 @@ Arguments:
                 self.inner(),
                 "create_video",
                 200u16,
-                self.raw_create_video(idempotency_key, body).await,
+                self.raw_create_video(idempotency_key, body),
             )
             .await
     }
@@ -9878,7 +9889,7 @@ Arguments:
                 self.inner(),
                 "get_video",
                 200u16,
-                self.raw_get_video(video_id).await,
+                self.raw_get_video(video_id),
             )
             .await
     }
@@ -9934,7 +9945,7 @@ Arguments:
                 self.inner(),
                 "delete_video",
                 200u16,
-                self.raw_delete_video(video_id).await,
+                self.raw_delete_video(video_id),
             )
             .await
     }
@@ -9975,34 +9986,42 @@ Arguments:
     }
     /**Start up to 100 video renders in one call
 
-Submits up to 100 video requests, each shaped like a `create_video` body, and returns a batch id straight away; the videos are then created one by one in the background. Follow them with `get_video_batch` (per-item video ids and states) or `list_video_statuses`. `callback_url` is called once, when every item has finished. The destination folder is set once for the whole batch with `folder_id`; a `folder_id` inside an item is not supported. HeyGen documents neither the status code nor the body of this reply: the 202 and the `batch_id` follow the sibling batch endpoints (translations, lipsyncs, asset completion), and whether `Idempotency-Key` is honoured here is not documented either.
+Submits up to 100 video requests, each shaped like a `create_video` body, and returns a batch id straight away; the videos are then created one by one in the background. Follow them with `get_video_batch` (per-item video ids and states) or `list_video_statuses`. `callback_url` is called once, when every item has finished. The destination folder is set once for the whole batch with `folder_id`; a `folder_id` inside an item is not supported. HeyGen documents neither the status code nor the body of this reply: the 202 and the `batch_id` follow the sibling batch endpoints (translations, lipsyncs, asset completion), and whether `Idempotency-Key` is honoured here is not documented either; the client sends one anyway, as it does for the sibling batch creates that document it, since a batch of 100 charged renders is the costliest call to repeat by accident.
 
 Sends a `POST` request to `/v3/videos/batches`
 
+Arguments:
+- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
+- `body`
 */
     pub async fn create_video_batch<'a>(
         &'a self,
+        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_video_batch",
                 202u16,
-                self.raw_create_video_batch(body).await,
+                self.raw_create_video_batch(idempotency_key, body),
             )
             .await
     }
     async fn raw_create_video_batch<'a>(
         &'a self,
+        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, Error<()>> {
         let url = format!("{}/v3/videos/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10047,7 +10066,7 @@ Arguments:
                 self.inner(),
                 "get_video_batch",
                 200u16,
-                self.raw_get_video_batch(batch_id, limit, token).await,
+                self.raw_get_video_batch(batch_id, limit, token),
             )
             .await
     }
@@ -10109,7 +10128,7 @@ Arguments:
                 self.inner(),
                 "list_video_statuses",
                 200u16,
-                self.raw_list_video_statuses(batch_ids, video_ids).await,
+                self.raw_list_video_statuses(batch_ids, video_ids),
             )
             .await
     }
@@ -10170,7 +10189,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_sessions",
                 200u16,
-                self.raw_list_video_agent_sessions(limit, token).await,
+                self.raw_list_video_agent_sessions(limit, token),
             )
             .await
     }
@@ -10227,7 +10246,7 @@ Sends a `POST` request to `/v3/video-agents`
                 self.inner(),
                 "create_video_agent_session",
                 200u16,
-                self.raw_create_video_agent_session(body).await,
+                self.raw_create_video_agent_session(body),
             )
             .await
     }
@@ -10282,9 +10301,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_styles",
                 200u16,
-                self
-                    .raw_list_video_agent_styles(params.limit, params.tag, params.token)
-                    .await,
+                self.raw_list_video_agent_styles(params.limit, params.tag, params.token),
             )
             .await
     }
@@ -10345,7 +10362,7 @@ Arguments:
                 self.inner(),
                 "get_video_agent_session",
                 200u16,
-                self.raw_get_video_agent_session(session_id).await,
+                self.raw_get_video_agent_session(session_id),
             )
             .await
     }
@@ -10405,7 +10422,7 @@ Arguments:
                 self.inner(),
                 "send_video_agent_message",
                 200u16,
-                self.raw_send_video_agent_message(session_id, body).await,
+                self.raw_send_video_agent_message(session_id, body),
             )
             .await
     }
@@ -10467,7 +10484,7 @@ Arguments:
                 self.inner(),
                 "get_video_agent_resource",
                 200u16,
-                self.raw_get_video_agent_resource(session_id, resource_id).await,
+                self.raw_get_video_agent_resource(session_id, resource_id),
             )
             .await
     }
@@ -10529,7 +10546,7 @@ Arguments:
                 self.inner(),
                 "stop_video_agent_session",
                 200u16,
-                self.raw_stop_video_agent_session(session_id, body).await,
+                self.raw_stop_video_agent_session(session_id, body),
             )
             .await
     }
@@ -10593,7 +10610,7 @@ Arguments:
                 self.inner(),
                 "list_video_agent_session_videos",
                 200u16,
-                self.raw_list_video_agent_session_videos(session_id).await,
+                self.raw_list_video_agent_session_videos(session_id),
             )
             .await
     }
@@ -10658,8 +10675,7 @@ Arguments:
                         params.limit,
                         params.token,
                         username,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -10723,7 +10739,7 @@ Arguments:
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(idempotency_key, body).await,
+                self.raw_upload_asset(idempotency_key, body),
             )
             .await
     }
@@ -10782,7 +10798,7 @@ Arguments:
                 self.inner(),
                 "get_asset",
                 200u16,
-                self.raw_get_asset(asset_id).await,
+                self.raw_get_asset(asset_id),
             )
             .await
     }
@@ -10838,7 +10854,7 @@ Arguments:
                 self.inner(),
                 "delete_asset",
                 200u16,
-                self.raw_delete_asset(asset_id).await,
+                self.raw_delete_asset(asset_id),
             )
             .await
     }
@@ -10898,7 +10914,7 @@ Arguments:
                 self.inner(),
                 "create_asset_upload",
                 200u16,
-                self.raw_create_asset_upload(idempotency_key, body).await,
+                self.raw_create_asset_upload(idempotency_key, body),
             )
             .await
     }
@@ -10961,7 +10977,7 @@ Arguments:
                 self.inner(),
                 "complete_asset_upload",
                 200u16,
-                self.raw_complete_asset_upload(asset_id, body).await,
+                self.raw_complete_asset_upload(asset_id, body),
             )
             .await
     }
@@ -11022,7 +11038,7 @@ Arguments:
                 self.inner(),
                 "create_asset_upload_batch",
                 200u16,
-                self.raw_create_asset_upload_batch(idempotency_key, body).await,
+                self.raw_create_asset_upload_batch(idempotency_key, body),
             )
             .await
     }
@@ -11079,7 +11095,7 @@ Sends a `POST` request to `/v3/assets/complete/batches`
                 self.inner(),
                 "complete_asset_upload_batch",
                 202u16,
-                self.raw_complete_asset_upload_batch(body).await,
+                self.raw_complete_asset_upload_batch(body),
             )
             .await
     }
@@ -11138,7 +11154,7 @@ Arguments:
                 self.inner(),
                 "get_asset_batch",
                 200u16,
-                self.raw_get_asset_batch(batch_id, limit, token).await,
+                self.raw_get_asset_batch(batch_id, limit, token),
             )
             .await
     }
@@ -11200,7 +11216,7 @@ Arguments:
                 self.inner(),
                 "list_asset_statuses",
                 200u16,
-                self.raw_list_asset_statuses(asset_ids, batch_ids).await,
+                self.raw_list_asset_statuses(asset_ids, batch_ids),
             )
             .await
     }
@@ -11267,8 +11283,7 @@ Arguments:
                         params.scope,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -11335,7 +11350,7 @@ Arguments:
                 self.inner(),
                 "list_templates",
                 200u16,
-                self.raw_list_templates(limit, token).await,
+                self.raw_list_templates(limit, token),
             )
             .await
     }
@@ -11392,7 +11407,7 @@ Arguments:
                 self.inner(),
                 "get_template",
                 200u16,
-                self.raw_get_template(template_id).await,
+                self.raw_get_template(template_id),
             )
             .await
     }
@@ -11452,9 +11467,7 @@ Arguments:
                 self.inner(),
                 "generate_template_video",
                 200u16,
-                self
-                    .raw_generate_template_video(template_id, idempotency_key, body)
-                    .await,
+                self.raw_generate_template_video(template_id, idempotency_key, body),
             )
             .await
     }
@@ -11518,7 +11531,7 @@ Arguments:
                 self.inner(),
                 "list_brand_kits",
                 200u16,
-                self.raw_list_brand_kits(limit, token).await,
+                self.raw_list_brand_kits(limit, token),
             )
             .await
     }
@@ -11577,7 +11590,7 @@ Arguments:
                 self.inner(),
                 "list_brand_glossaries",
                 200u16,
-                self.raw_list_brand_glossaries(limit, token).await,
+                self.raw_list_brand_glossaries(limit, token),
             )
             .await
     }
@@ -11633,7 +11646,7 @@ Sends a `GET` request to `/v3/users/me`
                 self.inner(),
                 "get_current_user",
                 200u16,
-                self.raw_get_current_user().await,
+                self.raw_get_current_user(),
             )
             .await
     }
@@ -11688,9 +11701,7 @@ Arguments:
                 self.inner(),
                 "list_avatar_groups",
                 200u16,
-                self
-                    .raw_list_avatar_groups(params.limit, params.ownership, params.token)
-                    .await,
+                self.raw_list_avatar_groups(params.limit, params.ownership, params.token),
             )
             .await
     }
@@ -11753,7 +11764,7 @@ Arguments:
                 self.inner(),
                 "create_avatar",
                 200u16,
-                self.raw_create_avatar(idempotency_key, body).await,
+                self.raw_create_avatar(idempotency_key, body),
             )
             .await
     }
@@ -11814,7 +11825,7 @@ Arguments:
                 self.inner(),
                 "get_avatar_group",
                 200u16,
-                self.raw_get_avatar_group(group_id).await,
+                self.raw_get_avatar_group(group_id),
             )
             .await
     }
@@ -11870,7 +11881,7 @@ Arguments:
                 self.inner(),
                 "delete_avatar_group",
                 200u16,
-                self.raw_delete_avatar_group(group_id).await,
+                self.raw_delete_avatar_group(group_id),
             )
             .await
     }
@@ -11932,7 +11943,7 @@ Arguments:
                 self.inner(),
                 "create_avatar_consent",
                 200u16,
-                self.raw_create_avatar_consent(group_id, idempotency_key, body).await,
+                self.raw_create_avatar_consent(group_id, idempotency_key, body),
             )
             .await
     }
@@ -12004,8 +12015,7 @@ Arguments:
                         params.limit,
                         params.ownership,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12070,7 +12080,7 @@ Arguments:
                 self.inner(),
                 "get_avatar_look",
                 200u16,
-                self.raw_get_avatar_look(look_id).await,
+                self.raw_get_avatar_look(look_id),
             )
             .await
     }
@@ -12128,7 +12138,7 @@ Arguments:
                 self.inner(),
                 "delete_avatar_look",
                 200u16,
-                self.raw_delete_avatar_look(look_id).await,
+                self.raw_delete_avatar_look(look_id),
             )
             .await
     }
@@ -12188,7 +12198,7 @@ Arguments:
                 self.inner(),
                 "update_avatar_look",
                 200u16,
-                self.raw_update_avatar_look(look_id, body).await,
+                self.raw_update_avatar_look(look_id, body),
             )
             .await
     }
@@ -12254,8 +12264,7 @@ Arguments:
                         params.limit,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12320,7 +12329,7 @@ Sends a `POST` request to `/v3/voices`
                 self.inner(),
                 "design_voice",
                 200u16,
-                self.raw_design_voice(body).await,
+                self.raw_design_voice(body),
             )
             .await
     }
@@ -12375,7 +12384,7 @@ Sends a `POST` request to `/v3/voices/clone`
                 self.inner(),
                 "clone_voice",
                 200u16,
-                self.raw_clone_voice(body).await,
+                self.raw_clone_voice(body),
             )
             .await
     }
@@ -12430,7 +12439,7 @@ Sends a `POST` request to `/v3/voices/speech`
                 self.inner(),
                 "create_speech",
                 200u16,
-                self.raw_create_speech(body).await,
+                self.raw_create_speech(body),
             )
             .await
     }
@@ -12487,7 +12496,7 @@ Arguments:
                 self.inner(),
                 "get_voice",
                 200u16,
-                self.raw_get_voice(voice_id).await,
+                self.raw_get_voice(voice_id),
             )
             .await
     }
@@ -12545,7 +12554,7 @@ Arguments:
                 self.inner(),
                 "delete_voice",
                 200u16,
-                self.raw_delete_voice(voice_id).await,
+                self.raw_delete_voice(voice_id),
             )
             .await
     }
@@ -12612,8 +12621,7 @@ Arguments:
                         query,
                         params.token,
                         params.type_,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -12678,7 +12686,7 @@ Arguments:
                 self.inner(),
                 "list_webhook_endpoints",
                 200u16,
-                self.raw_list_webhook_endpoints(limit, token).await,
+                self.raw_list_webhook_endpoints(limit, token),
             )
             .await
     }
@@ -12739,7 +12747,7 @@ Arguments:
                 self.inner(),
                 "create_webhook_endpoint",
                 200u16,
-                self.raw_create_webhook_endpoint(idempotency_key, body).await,
+                self.raw_create_webhook_endpoint(idempotency_key, body),
             )
             .await
     }
@@ -12798,7 +12806,7 @@ Arguments:
                 self.inner(),
                 "delete_webhook_endpoint",
                 200u16,
-                self.raw_delete_webhook_endpoint(endpoint_id).await,
+                self.raw_delete_webhook_endpoint(endpoint_id),
             )
             .await
     }
@@ -12859,7 +12867,7 @@ Arguments:
                 self.inner(),
                 "update_webhook_endpoint",
                 200u16,
-                self.raw_update_webhook_endpoint(endpoint_id, body).await,
+                self.raw_update_webhook_endpoint(endpoint_id, body),
             )
             .await
     }
@@ -12925,9 +12933,7 @@ Arguments:
                 self.inner(),
                 "rotate_webhook_endpoint_secret",
                 200u16,
-                self
-                    .raw_rotate_webhook_endpoint_secret(endpoint_id, idempotency_key)
-                    .await,
+                self.raw_rotate_webhook_endpoint_secret(endpoint_id, idempotency_key),
             )
             .await
     }
@@ -12985,7 +12991,7 @@ Sends a `GET` request to `/v3/webhooks/event-types`
                 self.inner(),
                 "list_webhook_event_types",
                 200u16,
-                self.raw_list_webhook_event_types().await,
+                self.raw_list_webhook_event_types(),
             )
             .await
     }
@@ -13044,8 +13050,7 @@ Arguments:
                         params.event_type,
                         params.limit,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -13108,7 +13113,7 @@ Arguments:
                 self.inner(),
                 "list_video_translations",
                 200u16,
-                self.raw_list_video_translations(limit, token).await,
+                self.raw_list_video_translations(limit, token),
             )
             .await
     }
@@ -13169,7 +13174,7 @@ Arguments:
                 self.inner(),
                 "create_video_translation",
                 200u16,
-                self.raw_create_video_translation(idempotency_key, body).await,
+                self.raw_create_video_translation(idempotency_key, body),
             )
             .await
     }
@@ -13228,7 +13233,7 @@ Arguments:
                 self.inner(),
                 "get_video_translation",
                 200u16,
-                self.raw_get_video_translation(video_translation_id).await,
+                self.raw_get_video_translation(video_translation_id),
             )
             .await
     }
@@ -13287,7 +13292,7 @@ Arguments:
                 self.inner(),
                 "delete_video_translation",
                 200u16,
-                self.raw_delete_video_translation(video_translation_id).await,
+                self.raw_delete_video_translation(video_translation_id),
             )
             .await
     }
@@ -13348,7 +13353,7 @@ Arguments:
                 self.inner(),
                 "update_video_translation",
                 200u16,
-                self.raw_update_video_translation(video_translation_id, body).await,
+                self.raw_update_video_translation(video_translation_id, body),
             )
             .await
     }
@@ -13407,7 +13412,7 @@ Sends a `GET` request to `/v3/video-translations/languages`
                 self.inner(),
                 "list_video_translation_languages",
                 200u16,
-                self.raw_list_video_translation_languages().await,
+                self.raw_list_video_translation_languages(),
             )
             .await
     }
@@ -13465,7 +13470,7 @@ Arguments:
                 self.inner(),
                 "create_video_translation_batch",
                 202u16,
-                self.raw_create_video_translation_batch(idempotency_key, body).await,
+                self.raw_create_video_translation_batch(idempotency_key, body),
             )
             .await
     }
@@ -13528,7 +13533,7 @@ Arguments:
                 self.inner(),
                 "get_video_translation_batch",
                 200u16,
-                self.raw_get_video_translation_batch(batch_id, limit, token).await,
+                self.raw_get_video_translation_batch(batch_id, limit, token),
             )
             .await
     }
@@ -13598,8 +13603,7 @@ Arguments:
                     .raw_list_video_translation_statuses(
                         batch_ids,
                         video_translation_ids,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -13665,7 +13669,7 @@ Arguments:
                 self.inner(),
                 "create_proofread",
                 200u16,
-                self.raw_create_proofread(idempotency_key, body).await,
+                self.raw_create_proofread(idempotency_key, body),
             )
             .await
     }
@@ -13726,7 +13730,7 @@ Arguments:
                 self.inner(),
                 "get_proofread",
                 200u16,
-                self.raw_get_proofread(proofread_id).await,
+                self.raw_get_proofread(proofread_id),
             )
             .await
     }
@@ -13789,9 +13793,7 @@ Arguments:
                 self.inner(),
                 "generate_proofread_video",
                 200u16,
-                self
-                    .raw_generate_proofread_video(proofread_id, idempotency_key, body)
-                    .await,
+                self.raw_generate_proofread_video(proofread_id, idempotency_key, body),
             )
             .await
     }
@@ -13854,7 +13856,7 @@ Arguments:
                 self.inner(),
                 "get_proofread_srt",
                 200u16,
-                self.raw_get_proofread_srt(proofread_id).await,
+                self.raw_get_proofread_srt(proofread_id),
             )
             .await
     }
@@ -13913,7 +13915,7 @@ Arguments:
                 self.inner(),
                 "replace_proofread_srt",
                 200u16,
-                self.raw_replace_proofread_srt(proofread_id, body).await,
+                self.raw_replace_proofread_srt(proofread_id, body),
             )
             .await
     }
@@ -13974,7 +13976,7 @@ Arguments:
                 self.inner(),
                 "list_lipsyncs",
                 200u16,
-                self.raw_list_lipsyncs(limit, token).await,
+                self.raw_list_lipsyncs(limit, token),
             )
             .await
     }
@@ -14035,7 +14037,7 @@ Arguments:
                 self.inner(),
                 "create_lipsync",
                 200u16,
-                self.raw_create_lipsync(idempotency_key, body).await,
+                self.raw_create_lipsync(idempotency_key, body),
             )
             .await
     }
@@ -14096,7 +14098,7 @@ Arguments:
                 self.inner(),
                 "get_lipsync",
                 200u16,
-                self.raw_get_lipsync(lipsync_id).await,
+                self.raw_get_lipsync(lipsync_id),
             )
             .await
     }
@@ -14152,7 +14154,7 @@ Arguments:
                 self.inner(),
                 "delete_lipsync",
                 200u16,
-                self.raw_delete_lipsync(lipsync_id).await,
+                self.raw_delete_lipsync(lipsync_id),
             )
             .await
     }
@@ -14210,7 +14212,7 @@ Arguments:
                 self.inner(),
                 "update_lipsync",
                 200u16,
-                self.raw_update_lipsync(lipsync_id, body).await,
+                self.raw_update_lipsync(lipsync_id, body),
             )
             .await
     }
@@ -14270,7 +14272,7 @@ Arguments:
                 self.inner(),
                 "create_lipsync_batch",
                 202u16,
-                self.raw_create_lipsync_batch(idempotency_key, body).await,
+                self.raw_create_lipsync_batch(idempotency_key, body),
             )
             .await
     }
@@ -14333,7 +14335,7 @@ Arguments:
                 self.inner(),
                 "get_lipsync_batch",
                 200u16,
-                self.raw_get_lipsync_batch(batch_id, limit, token).await,
+                self.raw_get_lipsync_batch(batch_id, limit, token),
             )
             .await
     }
@@ -14396,7 +14398,7 @@ Arguments:
                 self.inner(),
                 "list_lipsync_statuses",
                 200u16,
-                self.raw_list_lipsync_statuses(batch_ids, lipsync_ids).await,
+                self.raw_list_lipsync_statuses(batch_ids, lipsync_ids),
             )
             .await
     }
@@ -14455,7 +14457,7 @@ Arguments:
                 self.inner(),
                 "list_background_removals",
                 200u16,
-                self.raw_list_background_removals(limit, token).await,
+                self.raw_list_background_removals(limit, token),
             )
             .await
     }
@@ -14510,7 +14512,7 @@ Sends a `POST` request to `/v3/background-removals`
                 self.inner(),
                 "create_background_removal",
                 200u16,
-                self.raw_create_background_removal(body).await,
+                self.raw_create_background_removal(body),
             )
             .await
     }
@@ -14565,7 +14567,7 @@ Arguments:
                 self.inner(),
                 "get_background_removal",
                 200u16,
-                self.raw_get_background_removal(job_id).await,
+                self.raw_get_background_removal(job_id),
             )
             .await
     }
@@ -14622,7 +14624,7 @@ Arguments:
                 self.inner(),
                 "delete_background_removal",
                 200u16,
-                self.raw_delete_background_removal(job_id).await,
+                self.raw_delete_background_removal(job_id),
             )
             .await
     }
@@ -14683,7 +14685,7 @@ Arguments:
                 self.inner(),
                 "list_ai_clipping_jobs",
                 200u16,
-                self.raw_list_ai_clipping_jobs(limit, token).await,
+                self.raw_list_ai_clipping_jobs(limit, token),
             )
             .await
     }
@@ -14744,7 +14746,7 @@ Arguments:
                 self.inner(),
                 "create_ai_clipping_job",
                 202u16,
-                self.raw_create_ai_clipping_job(idempotency_key, body).await,
+                self.raw_create_ai_clipping_job(idempotency_key, body),
             )
             .await
     }
@@ -14803,7 +14805,7 @@ Arguments:
                 self.inner(),
                 "get_ai_clipping_job",
                 200u16,
-                self.raw_get_ai_clipping_job(job_id).await,
+                self.raw_get_ai_clipping_job(job_id),
             )
             .await
     }
@@ -14859,7 +14861,7 @@ Arguments:
                 self.inner(),
                 "delete_ai_clipping_job",
                 200u16,
-                self.raw_delete_ai_clipping_job(job_id).await,
+                self.raw_delete_ai_clipping_job(job_id),
             )
             .await
     }
@@ -14897,6 +14899,14 @@ Arguments:
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 ///Optional arguments of the operations that have more than 2, one struct per operation, named after its method. Build them with `..Default::default()`, so that a parameter added later does not break the call.
@@ -15039,7 +15049,7 @@ pub mod operations {
             path: "/v3/assets/{asset_id}/complete",
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
-            idempotent: false,
+            idempotent: true,
             idempotency_key: None,
         },
         crate::rt::Operation {
@@ -15048,7 +15058,7 @@ pub mod operations {
             path: "/v3/assets/complete/batches",
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
-            idempotent: false,
+            idempotent: true,
             idempotency_key: None,
         },
         crate::rt::Operation {
@@ -15165,8 +15175,8 @@ pub mod operations {
             path: "/v3/videos/batches",
             host: crate::rt::Host::Api,
             credentials: &[crate::rt::Credential::ApiKey, crate::rt::Credential::Bearer],
-            idempotent: false,
-            idempotency_key: None,
+            idempotent: true,
+            idempotency_key: Some(crate::rt::IdempotencyKey::Header),
         },
         crate::rt::Operation {
             id: "create_video_translation",
@@ -15849,11 +15859,11 @@ Sends a `GET` request to `/v3/videos` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_videos",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -15909,11 +15919,11 @@ Sends a `GET` request to `/v3/videos/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_video_batch",
+                        Some(reply.data.has_more),
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -15969,11 +15979,11 @@ Sends a `GET` request to `/v3/video-agents` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_agent_sessions",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16002,11 +16012,11 @@ Sends a `GET` request to `/v3/video-agents/styles` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_agent_styles",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16071,11 +16081,11 @@ Sends a `GET` request to `/v3/assets` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_assets",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16101,11 +16111,11 @@ Sends a `GET` request to `/v3/assets/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_asset_batch",
+                        Some(reply.data.has_more),
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16171,11 +16181,11 @@ Sends a `GET` request to `/v3/assets/search` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "search_assets",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16200,11 +16210,11 @@ Sends a `GET` request to `/v3/templates` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_templates",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16229,11 +16239,11 @@ Sends a `GET` request to `/v3/brand-kits` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_brand_kits",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16258,11 +16268,11 @@ Sends a `GET` request to `/v3/brand-glossaries` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_brand_glossaries",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16291,11 +16301,11 @@ Sends a `GET` request to `/v3/avatars` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_avatar_groups",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16359,11 +16369,11 @@ Sends a `GET` request to `/v3/avatars/looks` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_avatar_looks",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16395,11 +16405,11 @@ Sends a `GET` request to `/v3/voices` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_voices",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16463,11 +16473,11 @@ Sends a `GET` request to `/v3/audio/sounds` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "search_sounds",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16492,11 +16502,11 @@ Sends a `GET` request to `/v3/webhooks/endpoints` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_webhook_endpoints",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16526,11 +16536,11 @@ Sends a `GET` request to `/v3/webhooks/events` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_webhook_events",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16555,11 +16565,11 @@ Sends a `GET` request to `/v3/video-translations` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_video_translations",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16618,11 +16628,11 @@ Sends a `GET` request to `/v3/video-translations/batches/{batch_id}` for each pa
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_video_translation_batch",
+                        Some(reply.data.has_more),
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16708,11 +16718,11 @@ Sends a `GET` request to `/v3/lipsyncs` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_lipsyncs",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16768,11 +16778,11 @@ Sends a `GET` request to `/v3/lipsyncs/batches/{batch_id}` for each page*/
                     .into_inner();
                 Ok((
                     reply.data.items,
-                    if reply.data.has_more {
-                        ::std::convert::Into::into(reply.data.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "get_lipsync_batch",
+                        Some(reply.data.has_more),
+                        ::std::convert::Into::into(reply.data.next_token),
+                    ),
                 ))
             }
         })
@@ -16828,11 +16838,11 @@ Sends a `GET` request to `/v3/background-removals` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_background_removals",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })
@@ -16890,11 +16900,11 @@ Sends a `GET` request to `/v3/ai-clipping` for each page*/
                     .into_inner();
                 Ok((
                     reply.data,
-                    if reply.has_more {
-                        ::std::convert::Into::into(reply.next_token)
-                    } else {
-                        None
-                    },
+                    crate::rt::next_cursor(
+                        "list_ai_clipping_jobs",
+                        Some(reply.has_more),
+                        ::std::convert::Into::into(reply.next_token),
+                    ),
                 ))
             }
         })

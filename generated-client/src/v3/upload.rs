@@ -7,7 +7,7 @@ use std::future::Future;
 use std::num::NonZeroU64;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use futures_util::TryStreamExt as _;
@@ -19,8 +19,8 @@ use tracing::Instrument as _;
 use super::Client;
 use super::assets::media_type;
 use super::types::{self, AssetUploadSlot};
-use crate::error::{ApiError, Reported, kept_body, request_id, without_query};
-use crate::hooks::{Call, Failure, new_idempotency_key, send, span};
+use crate::error::{ApiError, Created, Reported, kept_body, request_id, without_query};
+use crate::hooks::{Call, Failure, send, span};
 use crate::retry::retry_after;
 use crate::{ClientInfo as _, ClientState, Error, RetryPolicy};
 
@@ -123,10 +123,19 @@ impl fmt::Debug for DirectUploadOptions {
 /// Where the bytes of an upload come from.
 #[derive(Clone, Copy)]
 pub(super) enum Source<'a> {
-    /// A file, read afresh (and streamed) for each attempt.
-    File(&'a Path),
+    /// A file, read afresh (and streamed) for each attempt, as it was when the upload began.
+    File(&'a Path, FileStamp),
     /// Bytes in memory; each attempt shares them.
     Memory(&'a Bytes),
+}
+
+/// A file's size and modification time when an upload began. A file that differs from it
+/// before or after a `PUT` changed while it was being sent: storing it would keep a cut or
+/// mixed file under a size that no longer describes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct FileStamp {
+    pub(super) len: u64,
+    modified: Option<SystemTime>,
 }
 
 impl Client {
@@ -139,11 +148,16 @@ impl Client {
     /// the same `Idempotency-Key` every time, and a direct upload repeats only its `PUT`.
     pub async fn upload_asset_file(&self, path: impl AsRef<Path>) -> Result<UploadedAsset, Error> {
         let path = path.as_ref();
-        let size = file_size(path, "upload_asset").await?;
-        if size > MAX_UPLOAD_ASSET_BYTES {
+        let stamp = file_stamp(path, "upload_asset").await?;
+        if stamp.len > MAX_UPLOAD_ASSET_BYTES {
             return self.direct_upload_file(path, &DirectUploadOptions::default()).await;
         }
         let bytes = read_file(path, MAX_UPLOAD_ASSET_BYTES).await?;
+        // Read whole, as it was sized: a file being written to is not sent half-written.
+        if bytes.len() as u64 != stamp.len {
+            return Err(file_changed("upload_asset", path));
+        }
+        unchanged("upload_asset", Source::File(path, stamp)).await?;
         self.upload_asset_bytes(bytes, &file_name_of(path)).await
     }
 
@@ -159,13 +173,10 @@ impl Client {
             let size = bytes.len() as u64;
             return self.direct_upload(Source::Memory(&bytes), size, content_type, None, &options).await;
         }
-        let key = new_idempotency_key();
-        let key = key.as_str();
-        let reply = retrying(self.inner(), || {
-            let form = multipart_form(&bytes, file_name, content_type.as_deref());
-            async move { self.upload_asset(Some(key), form?).await }
-        })
-        .await?;
+        // One form, one key: the runtime reads the form into memory once and sends those same
+        // bytes (boundary included) under the same key on every attempt.
+        let form = multipart_form(&bytes, file_name, content_type.as_deref())?;
+        let reply = self.upload_asset(None, form).await?;
         let data = reply.into_inner().data;
         Ok(UploadedAsset {
             asset_id: data.asset_id,
@@ -191,7 +202,8 @@ impl Client {
         options: &DirectUploadOptions,
     ) -> Result<UploadedAsset, Error> {
         let path = path.as_ref();
-        let size = file_size(path, "create_asset_upload").await?;
+        let stamp = file_stamp(path, "create_asset_upload").await?;
+        let size = stamp.len;
         let content_type = match &options.content_type {
             Some(given) => given.clone(),
             None => {
@@ -204,7 +216,7 @@ impl Client {
             file_name: Some(options.file_name.clone().unwrap_or_else(|| file_name_of(path))),
             ..options.clone()
         };
-        self.direct_upload(Source::File(path), size, content_type, checksum, &options).await
+        self.direct_upload(Source::File(path, stamp), size, content_type, checksum, &options).await
     }
 
     async fn direct_upload(
@@ -225,10 +237,13 @@ impl Client {
             filename: options.file_name.clone().unwrap_or_else(|| "upload".into()),
             size_bytes,
         };
+        // Taken before the request is sent, so that the URL's lifetime is never overestimated.
+        let reserved = Instant::now();
         let slot = self.create_asset_upload(None, &request).await?.into_inner().data;
-        self.put_upload(&slot, source, size, options).await?;
+        let after = |error: Error| error.after_create(Created::Asset { asset_id: slot.asset_id.clone() });
+        self.put_upload(&slot, reserved, source, size, options).await.map_err(after)?;
         let complete = types::CompleteAssetUploadRequest { checksum_sha256: checksum };
-        let done = self.complete_asset_upload(&slot.asset_id, &complete).await?.into_inner().data;
+        let done = self.complete_asset_upload(&slot.asset_id, &complete).await.map_err(after)?.into_inner().data;
         Ok(UploadedAsset {
             asset_id: done.asset_id,
             url: done.url,
@@ -239,10 +254,12 @@ impl Client {
     }
 
     /// Sends the bytes to one presigned slot: `PUT`, with the slot's headers as given and no
-    /// credentials, retried on failures that may pass.
+    /// credentials, retried on failures that may pass. `reserved` is when the slot was asked
+    /// for: its URL is not used once `expires_in_seconds` have passed since.
     pub(super) async fn put_upload(
         &self,
         slot: &AssetUploadSlot,
+        reserved: Instant,
         source: Source<'_>,
         size: u64,
         options: &DirectUploadOptions,
@@ -256,24 +273,58 @@ impl Client {
         let url = presigned_url(&slot.upload_url)?;
         let headers = slot_headers(slot, size)?;
         let timeout = options.put_timeout_for(size);
+        let expires = reserved.checked_add(Duration::from_secs(u64::try_from(slot.expires_in_seconds).unwrap_or(0)));
         retrying(self.inner(), || {
             let (url, headers, progress) = (url.clone(), headers.clone(), options.progress.clone());
             async move {
+                // Checked before every attempt: a retry can outlive the URL too.
+                if expires.is_none_or(|expires| Instant::now() >= expires) {
+                    return Err(Error::InvalidRequest {
+                        operation: PUT_OPERATION,
+                        message: format!(
+                            "the upload URL expired ({} s after it was reserved); nothing was sent, reserve the upload again",
+                            slot.expires_in_seconds
+                        ),
+                    });
+                }
+                unchanged(PUT_OPERATION, source).await?;
                 let body = upload_body(source, size, progress).await?;
                 let request = self.client().put(url).headers(headers).timeout(timeout).body(body);
                 let request = request.build().map_err(|e| Error::InvalidRequest {
                     operation: PUT_OPERATION,
                     message: without_query(e).to_string(),
                 })?;
-                put_once(self.client(), self.inner(), request).await
+                put_once(self.client(), self.inner(), request).await?;
+                // The bytes sent are the file as stamped only if it is still as stamped now.
+                unchanged(PUT_OPERATION, source).await
             }
         })
         .await
     }
 }
 
+/// Fails with [`Error::File`] when a file source no longer has the size and modification time
+/// it had when the upload began.
+async fn unchanged(operation: &'static str, source: Source<'_>) -> Result<(), Error> {
+    let Source::File(path, stamp) = source else { return Ok(()) };
+    if file_stamp(path, operation).await? == stamp {
+        return Ok(());
+    }
+    Err(file_changed(operation, path))
+}
+
+fn file_changed(operation: &'static str, path: &Path) -> Error {
+    let source = std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        "the file changed (size or modification time) while it was being uploaded; upload it again once it is final",
+    );
+    file_error(operation, path, source)
+}
+
 /// One `PUT` through the runtime's sending path (tracing, redirect refusal, bounded reply),
-/// which adds no credentials: those are added by the `pre` hook of API operations only.
+/// which adds no credentials: those are added by the `pre` hook of API operations only. Its
+/// body is a stream the runtime cannot copy, so the runtime sends it once and [`retrying`]
+/// is the one retry layer.
 async fn put_once(http: &reqwest::Client, state: &ClientState, request: reqwest::Request) -> Result<(), Error> {
     let call = Call { operation: PUT_OPERATION, idempotent: true, keyed: false, deletes: false, api: false };
     let response = match send(http, state, request, call).instrument(span(PUT_OPERATION)).await {
@@ -338,14 +389,17 @@ async fn upload_body(
         }
     };
     match source {
-        Source::File(path) => {
+        Source::File(path, _) => {
             let file = tokio::fs::File::open(path).await.map_err(|source| file_error(PUT_OPERATION, path, source))?;
             let chunks = tokio_util::io::ReaderStream::with_capacity(file.take(size), CHUNK);
             Ok(reqwest::Body::wrap_stream(chunks.inspect_ok(move |chunk| report(chunk))))
         }
         Source::Memory(bytes) => {
             report(bytes);
-            Ok(reqwest::Body::from(bytes.clone()))
+            // A one-chunk stream rather than `Body::from`: a body the runtime could copy would
+            // be retried there as well as in `retrying`, up to (retries + 1)² `PUT`s.
+            let chunk = futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(bytes.clone())));
+            Ok(reqwest::Body::wrap_stream(chunk))
         }
     }
 }
@@ -369,8 +423,8 @@ fn multipart_form(
 }
 
 /// Runs `attempt` until it succeeds, fails in a way another attempt cannot mend, or the
-/// client's retries are used up. Only for requests that are safe to repeat: one carrying an
-/// idempotency key, or a `PUT` of the same bytes.
+/// client's retries are used up. Only for the storage `PUT` of the same bytes (HeyGen's own calls
+/// are retried by the runtime, which alone knows the 409 `request_in_progress` rule).
 pub(super) async fn retrying<T, F, Fut>(state: &ClientState, mut attempt: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
@@ -395,8 +449,13 @@ where
 fn retry_delay(policy: &RetryPolicy, error: &Error, tries: u32) -> Option<Duration> {
     match error {
         Error::Timeout { .. } | Error::Connection { .. } => Some(policy.backoff(tries)),
-        // 409: a keyed request whose first attempt still runs.
-        Error::Api(e) if matches!(e.status.as_u16(), 409 | 429 | 500 | 502 | 503 | 504) => match e.retry_after {
+        // S3 answers a `PUT` whose bytes came too slowly with 400 `RequestTimeout`, and asks
+        // for it to be sent again.
+        Error::Api(e) if e.status == reqwest::StatusCode::BAD_REQUEST && is_storage_timeout(&e.body) => {
+            Some(policy.backoff(tries))
+        }
+        // A storage conflict (409) is final, like every 409 but HeyGen's `request_in_progress`.
+        Error::Api(e) if matches!(e.status.as_u16(), 429 | 500 | 502 | 503 | 504) => match e.retry_after {
             Some(wait) if wait > policy.max_retry_after => None,
             Some(wait) => Some(wait),
             None => Some(policy.backoff(tries)),
@@ -405,14 +464,19 @@ fn retry_delay(policy: &RetryPolicy, error: &Error, tries: u32) -> Option<Durati
     }
 }
 
-/// The file's size, read without opening more than its metadata.
-pub(super) async fn file_size(path: &Path, operation: &'static str) -> Result<u64, Error> {
+/// Whether a storage host's error body is S3's retryable `RequestTimeout`.
+fn is_storage_timeout(body: &str) -> bool {
+    body.contains("<Code>RequestTimeout</Code>")
+}
+
+/// The file's size and modification time, from its metadata; it must be a regular file.
+pub(super) async fn file_stamp(path: &Path, operation: &'static str) -> Result<FileStamp, Error> {
     let metadata = tokio::fs::metadata(path).await.map_err(|source| file_error(operation, path, source))?;
     if !metadata.is_file() {
         let source = std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a regular file");
         return Err(file_error(operation, path, source));
     }
-    Ok(metadata.len())
+    Ok(FileStamp { len: metadata.len(), modified: metadata.modified().ok() })
 }
 
 /// The whole file, which is at most `limit` bytes (cut there should it have grown).

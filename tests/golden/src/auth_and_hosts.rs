@@ -45,7 +45,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Auth and hosts
 
 Version: 1*/
@@ -123,8 +123,7 @@ Sends a `GET` request to `/v1/thing`
     pub async fn get_thing<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::Thing>, crate::Error> {
-        crate::rt::finish(self.inner(), "get_thing", 200u16, self.raw_get_thing().await)
-            .await
+        crate::rt::finish(self.inner(), "get_thing", 200u16, self.raw_get_thing()).await
     }
     async fn raw_get_thing<'a>(
         &'a self,
@@ -177,7 +176,7 @@ Sends a `POST` request to `/v1/upload`
                 self.inner(),
                 "upload_thing",
                 200u16,
-                self.raw_upload_thing(body).await,
+                self.raw_upload_thing(body),
             )
             .await
     }
@@ -214,6 +213,14 @@ Sends a `POST` request to `/v1/upload`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

@@ -45,7 +45,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Deprecated
 
 Version: 1*/
@@ -130,7 +130,7 @@ Sends a `POST` request to `/v1/streaming.new`
                 self.inner(),
                 "start_session",
                 200u16,
-                self.raw_start_session().await,
+                self.raw_start_session(),
             )
             .await
     }
@@ -165,6 +165,14 @@ Sends a `POST` request to `/v1/streaming.new`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

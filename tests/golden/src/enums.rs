@@ -240,7 +240,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Enums
 
 Version: 1*/
@@ -319,12 +319,7 @@ Sends a `GET` request to `/v1/video`
         &'a self,
         kind: Option<types::Kind>,
     ) -> Result<ResponseValue<types::Video>, crate::Error> {
-        crate::rt::finish(
-                self.inner(),
-                "get_video",
-                200u16,
-                self.raw_get_video(kind).await,
-            )
+        crate::rt::finish(self.inner(), "get_video", 200u16, self.raw_get_video(kind))
             .await
     }
     async fn raw_get_video<'a>(
@@ -360,6 +355,14 @@ Sends a `GET` request to `/v1/video`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

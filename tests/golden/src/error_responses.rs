@@ -53,7 +53,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Error responses
 
 Version: 1*/
@@ -136,7 +136,7 @@ Sends a `DELETE` request to `/v1/thing/{thing_id}`
                 self.inner(),
                 "delete_thing",
                 200u16,
-                self.raw_delete_thing(thing_id).await,
+                self.raw_delete_thing(thing_id),
             )
             .await
     }
@@ -174,6 +174,14 @@ Sends a `DELETE` request to `/v1/thing/{thing_id}`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

@@ -59,7 +59,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Nullable fields
 
 Version: 1*/
@@ -137,12 +137,7 @@ Sends a `GET` request to `/v1/status`
     pub async fn get_status<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::Status>, crate::Error> {
-        crate::rt::finish(
-                self.inner(),
-                "get_status",
-                200u16,
-                self.raw_get_status().await,
-            )
+        crate::rt::finish(self.inner(), "get_status", 200u16, self.raw_get_status())
             .await
     }
     async fn raw_get_status<'a>(
@@ -176,6 +171,14 @@ Sends a `GET` request to `/v1/status`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

@@ -128,7 +128,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for oneOf
 
 Version: 1*/
@@ -211,7 +211,7 @@ Sends a `POST` request to `/v1/scene`
                 self.inner(),
                 "create_scene",
                 200u16,
-                self.raw_create_scene(body).await,
+                self.raw_create_scene(body),
             )
             .await
     }
@@ -248,6 +248,14 @@ Sends a `POST` request to `/v1/scene`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

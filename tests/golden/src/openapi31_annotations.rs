@@ -134,7 +134,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Annotations and bounds
 
 Version: 1*/
@@ -217,7 +217,7 @@ Sends a `POST` request to `/v1/speech`
                 self.inner(),
                 "create_speech",
                 200u16,
-                self.raw_create_speech(body).await,
+                self.raw_create_speech(body),
             )
             .await
     }
@@ -254,6 +254,14 @@ Sends a `POST` request to `/v1/speech`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

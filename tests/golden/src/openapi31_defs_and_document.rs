@@ -53,7 +53,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for $defs, webhooks and path items
 
 Version: 1*/
@@ -131,12 +131,7 @@ Sends a `GET` request to `/v1/folder`
     pub async fn get_folder<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::Folder>, crate::Error> {
-        crate::rt::finish(
-                self.inner(),
-                "get_folder",
-                200u16,
-                self.raw_get_folder().await,
-            )
+        crate::rt::finish(self.inner(), "get_folder", 200u16, self.raw_get_folder())
             .await
     }
     async fn raw_get_folder<'a>(
@@ -170,6 +165,14 @@ Sends a `GET` request to `/v1/folder`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

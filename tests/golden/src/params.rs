@@ -124,7 +124,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Params
 
 Version: 1*/
@@ -217,8 +217,7 @@ Arguments:
                         params.kind,
                         params.limit,
                         params.token,
-                    )
-                    .await,
+                    ),
             )
             .await
     }
@@ -280,7 +279,7 @@ Sends a `GET` request to `/v1/counts`
                 self.inner(),
                 "get_counts",
                 200u16,
-                self.raw_get_counts(params.archived, params.limit, params.offset).await,
+                self.raw_get_counts(params.archived, params.limit, params.offset),
             )
             .await
     }
@@ -340,9 +339,7 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
                 self.inner(),
                 "get_job",
                 200u16,
-                self
-                    .raw_get_job(job_id, params.detail, params.locale, params.verbose)
-                    .await,
+                self.raw_get_job(job_id, params.detail, params.locale, params.verbose),
             )
             .await
     }
@@ -400,12 +397,7 @@ Sends a `POST` request to `/v1/jobs`
         &'a self,
         body: &'a types::CreateJobRequest,
     ) -> Result<ResponseValue<types::JobResponse>, crate::Error> {
-        crate::rt::finish(
-                self.inner(),
-                "create_job",
-                200u16,
-                self.raw_create_job(body).await,
-            )
+        crate::rt::finish(self.inner(), "create_job", 200u16, self.raw_create_job(body))
             .await
     }
     async fn raw_create_job<'a>(
@@ -441,6 +433,14 @@ Sends a `POST` request to `/v1/jobs`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 ///Optional arguments of the operations that have more than 2, one struct per operation, named after its method. Build them with `..Default::default()`, so that a parameter added later does not break the call.
@@ -585,7 +585,10 @@ Sends a `GET` request to `/v1/shelves/{shelf_id}/items` for each page*/
                     )
                     .await?
                     .into_inner();
-                Ok((reply.data.items, ::std::convert::Into::into(reply.data.token)))
+                Ok((
+                    reply.data.items,
+                    ::std::convert::Into::<Option<String>>::into(reply.data.token),
+                ))
             }
         })
     }

@@ -104,7 +104,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Raw upload
 
 Version: 1*/
@@ -188,7 +188,7 @@ Sends a `POST` request to `/v1/asset`
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(content_type, body).await,
+                self.raw_upload_asset(content_type, body),
             )
             .await
     }
@@ -231,6 +231,14 @@ Sends a `POST` request to `/v1/asset`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not

@@ -76,7 +76,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Workflows
 
 Version: 1*/
@@ -160,7 +160,7 @@ Sends a `GET` request to `/v1/items`
                 self.inner(),
                 "list_items",
                 200u16,
-                self.raw_list_items(limit, token).await,
+                self.raw_list_items(limit, token),
             )
             .await
     }
@@ -213,12 +213,7 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
         &'a self,
         job_id: &'a str,
     ) -> Result<ResponseValue<types::JobResponse>, crate::Error> {
-        crate::rt::finish(
-                self.inner(),
-                "get_job",
-                200u16,
-                self.raw_get_job(job_id).await,
-            )
+        crate::rt::finish(self.inner(), "get_job", 200u16, self.raw_get_job(job_id))
             .await
     }
     async fn raw_get_job<'a>(
@@ -255,6 +250,14 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
             200u16 => ResponseValue::from_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
+    }
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
     }
 }
 /// What the runtime needs to know about each operation that the generated methods do not
@@ -338,7 +341,10 @@ Sends a `GET` request to `/v1/items` for each page*/
                     .list_items(limit, cursor.as_deref())
                     .await?
                     .into_inner();
-                Ok((reply.data.items, ::std::convert::Into::into(reply.data.token)))
+                Ok((
+                    reply.data.items,
+                    ::std::convert::Into::<Option<String>>::into(reply.data.token),
+                ))
             }
         })
     }
