@@ -182,6 +182,7 @@ impl View<'_> {
                 video_id: Some(job.id.clone()),
                 callback_id: job.callback_id.clone(),
                 msg: Some(FAILURE_MESSAGE.to_owned()),
+                error: None,
             }),
             JobKind::Video => types::WebhookDelivery::AvatarVideoSuccess(types::AvatarVideoSucceeded {
                 video_id: Some(job.id.clone()),
@@ -191,6 +192,9 @@ impl View<'_> {
                 gif_download_url: Some(self.file_url(job, "preview.gif")),
                 video_page_url: Some(self.file_url(job, "page")),
                 video_share_page_url: None,
+                video_url: Some(self.file_url(job, "video.mp4")),
+                thumbnail_url: Some(self.file_url(job, "thumbnail.jpg")),
+                duration: None,
             }),
             JobKind::VideoTranslation if failed => {
                 types::WebhookDelivery::VideoTranslateFail(types::VideoTranslateFailed {
