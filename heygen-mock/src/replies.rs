@@ -281,7 +281,7 @@ pub(crate) fn deleted_background_removal(id: &str) -> types::DeleteBackgroundRem
 
 pub(crate) fn deleted_webhook_endpoint() -> types::DeleteWebhookEndpointResponse {
     // HeyGen's reply: `data` is an empty object.
-    types::DeleteWebhookEndpointResponse { data: Default::default() }
+    types::DeleteWebhookEndpointResponse { data: Default::default(), error: None }
 }
 
 /// A direct-upload slot: the presigned `PUT` goes to the fake itself.

@@ -40,7 +40,7 @@ async fn a_page_says_whether_more_follow_and_a_foreign_token_is_refused() {
         .unwrap()
         .into_inner();
     assert_eq!(first.data.len(), 2);
-    assert!(first.has_more);
+    assert_eq!(first.has_more, Some(true));
     let token = first.next_token.expect("a token for the next page");
     let last = client
         .list_videos(params::ListVideosParams { limit: Some(2), token: Some(&token), ..Default::default() })
@@ -48,7 +48,7 @@ async fn a_page_says_whether_more_follow_and_a_foreign_token_is_refused() {
         .unwrap()
         .into_inner();
     assert_eq!(last.data.len(), 1);
-    assert!(!last.has_more);
+    assert_ne!(last.has_more, Some(true));
     assert_eq!(last.next_token, None);
 
     let error = client
