@@ -82,13 +82,17 @@ async fn lipsyncs_voice_clones_and_background_removals_complete() {
         .into_inner()
         .data;
     assert_eq!(common::status_of(&removal), "pending");
-    assert_eq!(common::status_of(&client.get_voice(voice.as_deref().unwrap()).await.unwrap().into_inner().data), "processing");
+    assert_eq!(
+        common::status_of(&client.get_voice(voice.as_deref().unwrap()).await.unwrap().into_inner().data),
+        "processing"
+    );
     fake.advance(LATER);
 
     assert!(client.wait_for_lipsync(&lipsync, &common::fast_wait()).await.unwrap().video_url.is_some());
     let voice = client.wait_for_voice_clone(voice.as_deref().unwrap(), &common::fast_wait()).await.unwrap();
     assert_eq!((common::status_of(&voice).as_str(), voice.name.as_deref()), ("complete", Some("My voice")));
-    let removal = client.wait_for_background_removal(removal.id.as_deref().unwrap(), &common::fast_wait()).await.unwrap();
+    let removal =
+        client.wait_for_background_removal(removal.id.as_deref().unwrap(), &common::fast_wait()).await.unwrap();
     let layers = removal.layers.expect("a completed removal has its layers");
     assert!(layers.foreground.is_some() && layers.mask.is_some() && layers.background.is_none(), "{layers:?}");
 }

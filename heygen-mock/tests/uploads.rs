@@ -92,8 +92,16 @@ async fn the_presigned_put_and_complete_refuse_what_storage_and_heygen_refuse() 
 
     let unsigned = slot.upload_url.as_deref().unwrap().split('?').next().unwrap().to_owned();
     assert_eq!(put(unsigned, "video/mp4", bytes.clone()).await, 403, "the URL's credential is checked");
-    assert_eq!(put(slot.upload_url.clone().unwrap(), "image/png", bytes.clone()).await, 403, "the signed type is checked");
-    assert_eq!(put(slot.upload_url.clone().unwrap(), "video/mp4", bytes[..999].to_vec()).await, 400, "the size is checked");
+    assert_eq!(
+        put(slot.upload_url.clone().unwrap(), "image/png", bytes.clone()).await,
+        403,
+        "the signed type is checked"
+    );
+    assert_eq!(
+        put(slot.upload_url.clone().unwrap(), "video/mp4", bytes[..999].to_vec()).await,
+        400,
+        "the size is checked"
+    );
     let early = complete(None).await.unwrap_err();
     assert_eq!(common::error_body(&early).code, "invalid_parameter", "nothing to complete yet");
 
