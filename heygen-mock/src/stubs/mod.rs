@@ -13,6 +13,7 @@
 //! message names the closest stub and why it did not match; [`MockHeyGen::unmatched`] hands the
 //! same text to the test.
 
+#[rustfmt::skip] // formatted by prettyplease in `cargo xtask generate`
 mod generated;
 mod matching;
 
