@@ -28,7 +28,7 @@ fn captures(template: &str, path: &str) -> Option<BTreeMap<String, String>> {
     for (want, got) in wanted.iter().zip(&given) {
         match want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
             Some(name) if !got.is_empty() => {
-                params.insert(name.to_owned(), percent_decode(got));
+                params.insert(name.to_owned(), percent_decode(got, false));
             }
             Some(_) => return None,
             None if want == got => {}
@@ -45,19 +45,20 @@ pub(crate) fn query(query: &str) -> Vec<(String, String)> {
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (percent_decode(key), percent_decode(value))
+            (percent_decode(key, true), percent_decode(value, true))
         })
         .collect()
 }
 
-fn percent_decode(text: &str) -> String {
+/// `text` with its `%XX` escapes decoded; `+` is a space only in a query (form encoding).
+fn percent_decode(text: &str, plus_is_space: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
                 (Some(high), Some(low)) => {
                     out.push((high * 16 + low) as u8);
@@ -147,4 +148,30 @@ pub(crate) fn explain(raw: &Raw, stubs: &[Mounted]) -> String {
 /// How many leading segments `template` and `path` share.
 fn shared_prefix(template: &str, path: &str) -> usize {
     template.split('/').zip(path.split('/')).take_while(|(a, b)| a == b).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_literal_route_wins_over_a_parameter_and_parameters_are_decoded() {
+        assert_eq!(route("GET", "/v3/videos/statuses").unwrap().0, "list_video_statuses");
+        let (id, params) = route("GET", "/v3/videos/a%2Fb+c").unwrap();
+        assert_eq!((id, params["video_id"].as_str()), ("get_video", "a/b+c"));
+        assert_eq!(route("PUT", "/v3/videos/x"), None);
+        assert_eq!(
+            query("a=1+2&b=%3D&c"),
+            [("a".into(), "1 2".into()), ("b".into(), "=".into()), ("c".into(), String::new())]
+        );
+    }
+
+    #[test]
+    fn the_first_difference_is_named_by_its_pointer() {
+        let (want, got) = (serde_json::json!({"a": {"b": [1, 2]}}), serde_json::json!({"a": {"b": [1, 3]}}));
+        assert_eq!(difference(&want, &got, "").unwrap(), "at /a/b/1: expected 2, got 3");
+        let extra = serde_json::json!({"a": {"b": [1, 2]}, "c": true});
+        assert_eq!(difference(&want, &extra, "").unwrap(), "at /c: not expected, got true");
+        assert_eq!(difference(&want, &want, ""), None);
+    }
 }
