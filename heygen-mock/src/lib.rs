@@ -27,8 +27,7 @@ pub use error::ApiFailure;
 pub use faults::{Fault, FaultKind};
 pub use jobs::{JobKind, JobRequest, Timing};
 pub use receiver::{Received, WebhookReceiver};
-pub use state::Call;
-pub use webhooks::DeliveryRecord;
+pub use state::{Call, DeliveryRecord};
 
 use jobs::FailRule;
 use state::{Config, Shared};
