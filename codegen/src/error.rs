@@ -3,15 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// One problem found in the spec.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// 1-based line in the spec file.
-    pub line: usize,
-    /// JSON pointer to the offending node (empty for the whole document).
-    pub pointer: String,
-    pub message: String,
-}
+// Re-exported: a problem is part of the error a maintainer sees, and the stages name it here.
+pub use crate::source::Problem;
 
 /// Everything wrong with a spec, so a maintainer can fix all of it in one pass.
 #[derive(Debug, Clone, PartialEq, Eq)]

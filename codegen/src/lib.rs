@@ -25,8 +25,10 @@ pub mod format;
 pub mod generate;
 pub mod load;
 pub mod model;
+pub mod source;
 pub mod transform;
 pub mod write;
+pub mod yaml;
 
 use std::ops::Deref;
 use std::path::Path;

@@ -11,8 +11,9 @@ use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use crate::downgrade::{self, Note};
-use crate::error::{Problem, SpecError};
+use crate::downgrade;
+use crate::error::SpecError;
+use crate::source::{LineIndex, Problem, escape_segment};
 
 /// A parsed spec together with where each of its nodes came from.
 pub struct LoadedSpec {
@@ -23,31 +24,7 @@ pub struct LoadedSpec {
     /// The `openapi` version of a 3.1 source that was downgraded, else `None`.
     pub downgraded_from: Option<String>,
     /// What the downgrade approximated or dropped (empty for a 3.0 source).
-    pub notes: Vec<Note>,
-}
-
-/// Maps JSON pointers (`/paths/~1v1~1asset/post`) to 1-based source lines.
-#[derive(Default)]
-pub struct LineIndex(HashMap<String, usize>);
-
-impl LineIndex {
-    pub(crate) fn from_map(lines: HashMap<String, usize>) -> Self {
-        Self(lines)
-    }
-
-    /// The line of `pointer`, or of its nearest ancestor that exists in the source.
-    pub fn line_of(&self, pointer: &str) -> usize {
-        let mut pointer = pointer;
-        loop {
-            if let Some(line) = self.0.get(pointer) {
-                return *line;
-            }
-            match pointer.rfind('/') {
-                Some(cut) => pointer = &pointer[..cut],
-                None => return 1,
-            }
-        }
-    }
+    pub notes: Vec<Problem>,
 }
 
 /// Parses `source` (the contents of `file`) as an OpenAPI 3.0 document, or as a 3.1 document
@@ -64,7 +41,7 @@ pub fn load(file: &Path, source: &str) -> Result<LoadedSpec, SpecError> {
     let openapi: OpenAPI = serde_path_to_error::deserialize(&json).map_err(|e| {
         let pointer = pointer_of(e.path());
         let message = format!("not a valid OpenAPI 3.0 document: {}", e.inner());
-        SpecError::new(file, vec![Problem { line: lines.line_of(&pointer), pointer, message }])
+        SpecError::new(file, vec![lines.problem(pointer, message)])
     })?;
     Ok(LoadedSpec { openapi, json, lines, downgraded_from, notes })
 }
@@ -80,12 +57,7 @@ pub fn parse(file: &Path, source: &str) -> Result<(Value, LineIndex), SpecError>
         return Err(fail(line, String::new(), message));
     }
     let json = builder.finished.ok_or_else(|| fail(1, String::new(), "the file holds no YAML document".into()))?;
-    Ok((json, LineIndex(builder.lines)))
-}
-
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    Ok((json, LineIndex::from_map(builder.lines)))
 }
 
 pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> String {
@@ -223,10 +195,5 @@ mod tests {
         // A node the source does not have (a default, say) takes its parent's line.
         assert_eq!(lines.line_of("/paths/~1v1~1a~0b/get/responses/200"), 4);
         assert_eq!(lines.line_of("/nowhere"), 1);
-    }
-
-    #[test]
-    fn pointer_segments_are_escaped() {
-        assert_eq!(escape_segment("/v1/a~b"), "~1v1~1a~0b");
     }
 }

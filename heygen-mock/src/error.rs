@@ -66,7 +66,7 @@ impl ApiFailure {
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = crate::routes::json(status, &self.body());
+        let mut response = crate::replies::json(status, &self.body());
         if let Some(wait) = self.retry_after {
             let secs = wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0));
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -1,18 +1,12 @@
 //! Faults a test injects on chosen operations: rate limits, server errors, latency and replies
 //! cut short, each for a number of requests or for good.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::StreamExt as _;
 use http::header;
-
-use crate::error::ApiFailure;
-use crate::state::{Call, Shared};
 
 /// What a fault does to a request it matches.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,62 +86,17 @@ impl Fault {
     }
 }
 
-/// The fake's middleware: records the call, checks credentials, brings jobs up to date, and
-/// applies the first fault that matches.
-pub(crate) async fn layer(
-    State(shared): State<Arc<Shared>>,
-    matched: Option<MatchedPath>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let operation = matched.and_then(|m| crate::routes::operation(request.method(), m.as_str()));
-    let path = request.uri().path().to_owned();
-    let key = request.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let api = path.starts_with("/v3/");
-    shared.lock().calls.push(Call { operation, method: request.method().to_string(), path, idempotency_key: key });
-    // A refused request uses up no fault.
-    if api && let Err(failure) = authenticate(&shared, request.headers()) {
-        return failure.into_response();
-    }
-    let fault = {
-        let mut state = shared.lock();
-        let fault = state.faults.iter_mut().find(|fault| fault.matches(operation)).map(|fault| {
-            if let Some(remaining) = &mut fault.remaining {
-                *remaining -= 1;
-            }
-            fault.kind.clone()
-        });
-        state.faults.retain(|fault| fault.remaining != Some(0));
-        fault
-    };
-    shared.tick();
-    match fault {
-        None => next.run(request).await,
-        Some(FaultKind::RateLimited { retry_after }) => ApiFailure::rate_limited(retry_after).into_response(),
-        Some(FaultKind::ServerError { status }) => {
-            ApiFailure::new(status, "internal_error", "a fault the test injected").into_response()
+/// The kind of the first fault in `faults` that matches `operation`, using up one of its times; a
+/// fault with none left is dropped.
+pub(crate) fn take(faults: &mut Vec<Fault>, operation: Option<&str>) -> Option<FaultKind> {
+    let kind = faults.iter_mut().find(|fault| fault.matches(operation)).map(|fault| {
+        if let Some(remaining) = &mut fault.remaining {
+            *remaining -= 1;
         }
-        Some(FaultKind::Latency(delay)) => {
-            tokio::time::sleep(delay).await;
-            next.run(request).await
-        }
-        Some(FaultKind::CutBody) => cut(next.run(request).await).await,
-    }
-}
-
-/// HeyGen takes `X-Api-Key` or `Authorization: Bearer`; the fake takes any non-empty one, or
-/// only the key it was given.
-fn authenticate(shared: &Shared, headers: &http::HeaderMap) -> Result<(), ApiFailure> {
-    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
-    let bearer =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let given = key.or(bearer).map(str::trim).filter(|k| !k.is_empty());
-    let accepted = match (&shared.config.api_key, given) {
-        (_, None) => false,
-        (None, Some(_)) => true,
-        (Some(wanted), Some(given)) => wanted == given,
-    };
-    if accepted { Ok(()) } else { Err(ApiFailure::new(401, "unauthorized", "no valid API key or token was given")) }
+        fault.kind.clone()
+    });
+    faults.retain(|fault| fault.remaining != Some(0));
+    kind
 }
 
 /// `response` with its body stopped halfway: the declared length stays whole, so the caller

@@ -26,9 +26,8 @@ pub use error::ApiFailure;
 pub use faults::{Fault, FaultKind};
 pub use jobs::{JobKind, JobRequest, Timing};
 pub use receiver::{Received, WebhookReceiver};
-pub use state::Call;
+pub use state::{Call, DeliveryRecord};
 pub use stubs::MockHeyGen;
-pub use webhooks::DeliveryRecord;
 
 use jobs::FailRule;
 use state::{Config, Shared};

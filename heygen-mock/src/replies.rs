@@ -7,9 +7,14 @@
 
 use std::time::Duration;
 
+use axum::response::{IntoResponse, Response};
+use http::{StatusCode, header};
+use serde::Serialize;
+
 use crate::api::types;
 use crate::clock::Clock;
 use crate::jobs::{FAILURE_CODE, FAILURE_MESSAGE, Job, JobKind, Phase, Timing};
+use crate::state::{Endpoint, Shared, StoredAsset};
 
 /// The length, in seconds, of every file a job makes.
 const MEDIA_SECONDS: f64 = 5.0;
@@ -20,6 +25,14 @@ pub(crate) struct View<'a> {
     pub clock: &'a Clock,
     pub timing: &'a Timing,
     pub now: Duration,
+}
+
+// Here rather than in `state`, which the replies read and which stays below them.
+impl Shared {
+    /// What the replies about jobs need, at fake time `now`.
+    pub(crate) fn view<'a>(&'a self, now: Duration) -> View<'a> {
+        View { base: self.base(), clock: &self.clock, timing: &self.config.timing, now }
+    }
 }
 
 impl View<'_> {
@@ -305,7 +318,7 @@ pub(crate) fn upload_slot(
     }
 }
 
-pub(crate) fn upload_completed(asset: &crate::state::StoredAsset, url: String) -> types::CompleteAssetUploadResponse {
+pub(crate) fn upload_completed(asset: &StoredAsset, url: String) -> types::CompleteAssetUploadResponse {
     types::CompleteAssetUploadResponse {
         data: types::AssetCompleted {
             asset_id: asset.id.clone().into(),
@@ -317,7 +330,7 @@ pub(crate) fn upload_completed(asset: &crate::state::StoredAsset, url: String) -
     }
 }
 
-pub(crate) fn uploaded(asset: &crate::state::StoredAsset, url: String) -> types::UploadAssetResponse {
+pub(crate) fn uploaded(asset: &StoredAsset, url: String) -> types::UploadAssetResponse {
     types::UploadAssetResponse {
         data: types::AssetUploaded {
             asset_id: asset.id.clone().into(),
@@ -328,11 +341,7 @@ pub(crate) fn uploaded(asset: &crate::state::StoredAsset, url: String) -> types:
     }
 }
 
-pub(crate) fn asset(
-    asset: &crate::state::StoredAsset,
-    url: Option<String>,
-    uploaded_at: i64,
-) -> types::GetAssetResponse {
+pub(crate) fn asset(asset: &StoredAsset, url: Option<String>, uploaded_at: i64) -> types::GetAssetResponse {
     let kind = asset.content_type.split('/').next().unwrap_or("file").to_owned();
     types::GetAssetResponse {
         data: types::Asset {
@@ -348,7 +357,7 @@ pub(crate) fn asset(
     }
 }
 
-pub(crate) fn webhook_endpoint(endpoint: &crate::state::Endpoint, show_secret: bool) -> types::WebhookEndpoint {
+pub(crate) fn webhook_endpoint(endpoint: &Endpoint, show_secret: bool) -> types::WebhookEndpoint {
     types::WebhookEndpoint {
         endpoint_id: endpoint.id.clone().into(),
         url: endpoint.url.clone().into(),
@@ -360,11 +369,20 @@ pub(crate) fn webhook_endpoint(endpoint: &crate::state::Endpoint, show_secret: b
     }
 }
 
-pub(crate) fn rotated(endpoint: &crate::state::Endpoint) -> types::RotateWebhookEndpointSecretResponse {
+pub(crate) fn rotated(endpoint: &Endpoint) -> types::RotateWebhookEndpointSecretResponse {
     types::RotateWebhookEndpointSecretResponse {
         data: types::RotateWebhookEndpointSecretResponseData {
             endpoint_id: endpoint.id.clone().into(),
             secret: endpoint.secret.clone().into(),
         },
+    }
+}
+
+/// A JSON reply of a typed value.
+pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, format!("the fake could not serialize its reply: {error}"))
+            .into_response(),
     }
 }

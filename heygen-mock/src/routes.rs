@@ -1,5 +1,6 @@
 //! The HTTP side: the v3 routes the fake serves (paths and `operationId`s as in
-//! `spec/heygen-v3.yaml`, which a test checks), the presigned upload and the file downloads.
+//! `spec/heygen-v3.yaml`, which a test checks), the presigned upload and the file downloads,
+//! and the middleware in front of them (the call log, credentials, the injected faults).
 // Required reply fields are written `value.into()` so a field the client makes optional
 // later takes the same expression (see `replies`).
 #![allow(clippy::useless_conversion)]
@@ -10,7 +11,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter};
 use http::{HeaderMap, Method, StatusCode, header};
@@ -20,9 +22,10 @@ use sha2::{Digest as _, Sha256};
 
 use crate::api::{MAX_UPLOAD_ASSET_BYTES, types};
 use crate::error::ApiFailure;
+use crate::faults::{self, FaultKind};
 use crate::jobs::{Job, JobKind, JobRequest, Phase, decide_failure};
-use crate::replies;
-use crate::state::{Endpoint, Keyed, Shared, StoredAsset};
+use crate::replies::{self, json};
+use crate::state::{Call, Endpoint, Keyed, Shared, StoredAsset};
 
 /// Every route: `operationId`, method, path. The v3 ones are HeyGen's (checked against the
 /// spec by a test); the last two are the fake's own stand-ins for HeyGen's storage hosts.
@@ -88,7 +91,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let body_limit = (shared.config.max_upload_bytes.max(MAX_UPLOAD_ASSET_BYTES) as usize).saturating_add(1 << 20);
     router
         .fallback(unknown_route)
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), crate::faults::layer))
+        .layer(axum::middleware::from_fn_with_state(shared.clone(), layer))
         .layer(DefaultBodyLimit::max(body_limit))
         .with_state(shared)
 }
@@ -142,13 +145,52 @@ fn add(methods: MethodRouter<Arc<Shared>>, id: &str, method: &str) -> MethodRout
     }
 }
 
-/// A JSON reply of a typed value.
-pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, format!("the fake could not serialize its reply: {error}"))
-            .into_response(),
+/// The fake's middleware: records the call, checks credentials, brings jobs up to date, and
+/// applies the first fault that matches.
+async fn layer(
+    State(shared): State<Arc<Shared>>,
+    matched: Option<MatchedPath>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let operation = matched.and_then(|m| self::operation(request.method(), m.as_str()));
+    let path = request.uri().path().to_owned();
+    let key = request.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let api = path.starts_with("/v3/");
+    shared.lock().calls.push(Call { operation, method: request.method().to_string(), path, idempotency_key: key });
+    // A refused request uses up no fault.
+    if api && let Err(failure) = authenticate(&shared, request.headers()) {
+        return failure.into_response();
     }
+    let fault = faults::take(&mut shared.lock().faults, operation);
+    shared.tick();
+    match fault {
+        None => next.run(request).await,
+        Some(FaultKind::RateLimited { retry_after }) => ApiFailure::rate_limited(retry_after).into_response(),
+        Some(FaultKind::ServerError { status }) => {
+            ApiFailure::new(status, "internal_error", "a fault the test injected").into_response()
+        }
+        Some(FaultKind::Latency(delay)) => {
+            tokio::time::sleep(delay).await;
+            next.run(request).await
+        }
+        Some(FaultKind::CutBody) => faults::cut(next.run(request).await).await,
+    }
+}
+
+/// HeyGen takes `X-Api-Key` or `Authorization: Bearer`; the fake takes any non-empty one, or
+/// only the key it was given.
+fn authenticate(shared: &Shared, headers: &http::HeaderMap) -> Result<(), ApiFailure> {
+    let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    let bearer =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let given = key.or(bearer).map(str::trim).filter(|k| !k.is_empty());
+    let accepted = match (&shared.config.api_key, given) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(wanted), Some(given)) => wanted == given,
+    };
+    if accepted { Ok(()) } else { Err(ApiFailure::new(401, "unauthorized", "no valid API key or token was given")) }
 }
 
 fn ok<T: Serialize>(value: &T) -> Reply {

@@ -1,6 +1,8 @@
-//! Sending webhook deliveries: each one is POSTed to its URL, signed as the client verifies it
-//! (`Heygen-Signature` over the raw body with the endpoint's secret, `Heygen-Timestamp`,
-//! `Heygen-Event-Id`), and sent again after the configured waits until a 2xx answers it.
+//! Webhook deliveries: announcing each job that ended (an entry in the event log and a delivery
+//! to each receiver that listens), and sending them. Each delivery is POSTed to its URL, signed
+//! as the client verifies it (`Heygen-Signature` over the raw body with the endpoint's secret,
+//! `Heygen-Timestamp`, `Heygen-Event-Id`), and sent again after the configured waits until a
+//! 2xx answers it.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -8,46 +10,58 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
-use crate::api::{self, types};
-use crate::state::Shared;
+use crate::api;
+use crate::jobs::Phase;
+use crate::replies;
+use crate::state::{DeliveryRecord, Outgoing, Shared};
 
-/// One delivery the fake sends.
-pub(crate) struct Outgoing {
-    /// Its index in the delivery log.
-    pub record: usize,
-    pub url: String,
-    pub secret: String,
-    pub event_id: String,
-    pub body: Bytes,
-}
-
-/// What became of one delivery: where it went and how each attempt was answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DeliveryRecord {
-    /// The URL it was sent to.
-    pub url: String,
-    /// The event's id.
-    pub event_id: String,
-    /// The event's type, such as `avatar_video.success`.
-    pub event_type: String,
-    /// Each attempt's outcome: the status the receiver answered, or why no answer came.
-    pub attempts: Vec<Result<u16, String>>,
-    /// Whether an attempt was answered with a 2xx.
-    pub delivered: bool,
-    /// Whether no attempt is left to make (delivered, or every retry used).
-    pub finished: bool,
-}
-
-impl DeliveryRecord {
-    pub(crate) fn new(url: &str, event: &types::WebhookEvent) -> Self {
-        Self {
-            url: url.to_owned(),
-            event_id: event.event_id.clone(),
-            event_type: event.event_type.0.clone(),
-            attempts: Vec::new(),
-            delivered: false,
-            finished: false,
+// Here rather than in `state`: announcing builds the event (`replies`) and queues deliveries, and
+// `state` stays below both.
+impl Shared {
+    /// Announces every job that has ended since the last look: an entry in the event log and a
+    /// signed delivery to each endpoint that listens for it and to the job's `callback_url`.
+    /// Runs before every request is answered, after [`advance`](crate::FakeHeyGen::advance),
+    /// and on a timer when the clock follows wall time.
+    pub(crate) fn tick(&self) {
+        let now = self.clock.now();
+        let view = self.view(now);
+        let mut state = self.lock();
+        let state = &mut *state;
+        // In the order the jobs end, so events and deliveries come in that order too.
+        let mut ended: Vec<usize> = (0..state.jobs.len())
+            .filter(|&i| {
+                let job = &state.jobs[i];
+                !job.announced && matches!(job.phase(now, view.timing), Phase::Completed | Phase::Failed)
+            })
+            .collect();
+        ended.sort_by_key(|&i| state.jobs[i].ends(view.timing));
+        for i in ended {
+            state.jobs[i].announced = true;
+            let job = state.jobs[i].clone();
+            let Some(delivery) = view.ending_event(&job) else { continue };
+            let event_id = state.new_id("event");
+            let created_at = self.clock.rfc3339(job.ends(view.timing));
+            let Ok(event) = replies::event(&delivery, event_id, created_at) else { continue };
+            // The body every receiver gets: the event as the event log holds it, which is
+            // what a verifier parses as a delivery.
+            let Ok(body) = serde_json::to_vec(&event).map(Bytes::from) else { continue };
+            let mut targets: Vec<(String, String)> = state
+                .endpoints
+                .iter()
+                .filter(|ep| ep.events.as_ref().is_none_or(|wanted| wanted.iter().any(|t| t.0 == event.event_type.0)))
+                .map(|ep| (ep.url.clone(), ep.secret.clone()))
+                .collect();
+            if let Some(url) = &job.callback_url {
+                targets.push((url.clone(), self.config.callback_secret.clone()));
+            }
+            for (url, secret) in targets {
+                let record = state.deliveries.len();
+                state.deliveries.push(DeliveryRecord::new(&url, &event));
+                let outgoing = Outgoing { record, url, secret, event_id: event.event_id.clone(), body: body.clone() };
+                // The sender lives as long as the fake; a send after shutdown has no one to deliver.
+                let _ = self.outbox.send(outgoing);
+            }
+            state.events.push(event);
         }
     }
 }

@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use heygen_codegen::downgrade::to_yaml;
+use heygen_codegen::yaml::to_yaml;
 use heygen_tests::mutate::{mutated, node_pointers};
 use heygen_tests::{fixture, installed_tool};
 use proptest::prelude::*;

@@ -20,7 +20,7 @@ pub fn run(input: &Path, output: Option<&Path>) -> Result<(), String> {
     let text = if json {
         serde_json::to_string_pretty(&spec.json).expect("a JSON value serializes") + "\n"
     } else {
-        heygen_codegen::downgrade::to_yaml(&spec.json)
+        heygen_codegen::yaml::to_yaml(&spec.json)
     };
     for note in &spec.notes {
         let pointer = if note.pointer.is_empty() { "/" } else { &note.pointer };

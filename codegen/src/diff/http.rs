@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use serde_json::Value;
 
 use super::{Change, Link, Severity};
-use crate::load::escape_segment;
 use crate::model::{self, Api, Location};
+use crate::source::escape_segment;
 
 /// Every wire change from `base` to `head` (each a model and its document), operation by
 /// operation in the base's order, then the operations only the head has.

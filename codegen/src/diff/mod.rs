@@ -270,10 +270,7 @@ pub fn diff_sources(base: (&Path, &str), head: (&Path, &str)) -> Result<Report, 
     let head = Input::load(Side::Head, head.0, head.1)?;
     let mut notes = Vec::new();
     for input in [&base, &head] {
-        for n in &input.spec.notes {
-            let problem = Problem { line: n.line, pointer: n.pointer.clone(), message: n.message.clone() };
-            notes.push(input.note(NoteKind::Downgrade, &problem));
-        }
+        notes.extend(input.spec.notes.iter().map(|note| input.note(NoteKind::Downgrade, note)));
         notes.extend(input.problems.iter().map(|problem| input.note(NoteKind::HouseRule, problem)));
     }
     let rust_api = rust_half(&base, &head, &mut notes);

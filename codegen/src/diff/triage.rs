@@ -21,7 +21,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Change, Report};
-use crate::error::{Problem, SpecError};
+use crate::error::SpecError;
 
 /// The triage of HeyGen's v3 document against `spec/heygen-v3.yaml`, relative to the root.
 pub const V3_TRIAGE_PATH: &str = "spec/heygen-v3.triage.yaml";
@@ -78,12 +78,10 @@ pub fn parse(file: &Path, source: &str) -> Result<Triage, SpecError> {
     let triage: Triage = serde_path_to_error::deserialize(&json).map_err(|e| {
         let pointer = crate::load::pointer_of(e.path());
         let message = format!("not a triage file: {}", e.inner());
-        SpecError::new(file, vec![Problem { line: lines.line_of(&pointer), pointer, message }])
+        SpecError::new(file, vec![lines.problem(pointer, message)])
     })?;
     let mut problems = Vec::new();
-    let mut report = |pointer: String, message: String| {
-        problems.push(Problem { line: lines.line_of(&pointer), pointer, message });
-    };
+    let mut report = |pointer: String, message: String| problems.push(lines.problem(pointer, message));
     for (key, reason) in &triage.reasons {
         if reason.trim().is_empty() {
             report(format!("/reasons/{key}"), format!("reason `{key}` says nothing"));

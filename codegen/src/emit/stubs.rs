@@ -15,7 +15,7 @@ use serde_json::Value;
 use syn::Type;
 
 use crate::bind::{Bound, Wire};
-use crate::load::escape_segment;
+use crate::source::escape_segment;
 
 /// Where the generated stubs go, relative to the workspace root.
 pub const PATH: &str = "heygen-mock/src/stubs/generated.rs";

@@ -17,8 +17,8 @@ use super::{
     Api, Body, Credential, Host, IDEMPOTENCY_KEY, IDEMPOTENT, IdempotencyKey, Location, Operation, PAGINATION,
     Pagination, Parameter, REPLACED_BY, Replacement, Success, WAITER, Waiter, Workflow,
 };
-use crate::error::Problem;
-use crate::load::{LoadedSpec, escape_segment};
+use crate::load::LoadedSpec;
+use crate::source::{Problem, escape_segment};
 
 /// Prefix of a legacy operation's `externalDocs.url`: its page in HeyGen's v1/v2 reference.
 pub const REFERENCE_PREFIX: &str = "https://docs.heygen.com/reference/";
@@ -122,9 +122,7 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn report(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        let pointer = pointer.into();
-        let line = self.spec.lines.line_of(&pointer);
-        self.problems.push(Problem { line, pointer, message: message.into() });
+        self.problems.push(self.spec.lines.problem(pointer, message));
     }
 
     fn document(&mut self) -> Api {

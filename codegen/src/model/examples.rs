@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::error::Problem;
-use crate::load::{LoadedSpec, escape_segment};
+use crate::load::LoadedSpec;
+use crate::source::{Problem, escape_segment};
 
 /// Words in an enum's description that mark its values as examples rather than the full set.
 const ILLUSTRATIVE: &[&str] = &["such as", "for example", "e.g.", "examples"];
@@ -30,10 +30,7 @@ pub fn check(spec: &LoadedSpec) -> Vec<Problem> {
         }
     }
     let mut problems = Vec::new();
-    let mut report = |pointer: String, message: String| {
-        let line = spec.lines.line_of(&pointer);
-        problems.push(Problem { line, pointer, message });
-    };
+    let mut report = |pointer: String, message: String| problems.push(spec.lines.problem(pointer, message));
     for pointer in &walk.reachable {
         let Some(schema) = spec.json.pointer(pointer) else { continue };
         for (index, property) in required(schema).enumerate() {

@@ -25,8 +25,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::examples::{is_tag, properties, required, resolve_ref, success_responses};
-use crate::error::Problem;
-use crate::load::{LoadedSpec, escape_segment};
+use crate::load::LoadedSpec;
+use crate::source::{Problem, escape_segment};
 
 /// The schema extension that gives each required reply field its evidence.
 pub const EVIDENCE: &str = "x-required-evidence";
@@ -67,10 +67,7 @@ pub struct RequiredField {
 /// Problems with the evidence of required reply fields (the v3 rules only).
 pub fn check(spec: &LoadedSpec) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut report = |pointer: String, message: String| {
-        let line = spec.lines.line_of(&pointer);
-        problems.push(Problem { line, pointer, message });
-    };
+    let mut report = |pointer: String, message: String| problems.push(spec.lines.problem(pointer, message));
     for (pointer, _) in reachable(&spec.json) {
         let Some(schema) = spec.json.pointer(&pointer) else { continue };
         let fields: BTreeSet<&str> = required(schema).collect();
