@@ -5,12 +5,12 @@
 mod common;
 
 use heygen_client::WaitOptions;
-use heygen_client::v3::{self, types};
+use heygen_client::{self as v3, types};
 use serde_json::json;
 
 fn main() -> std::process::ExitCode {
     common::main("v3_clone_voice <recording.mp3> <name> <text...>", 3, |client, args| async move {
-        run(&client.v3(), &args, &common::wait_options()).await
+        run(&client, &args, &common::wait_options()).await
     })
 }
 

@@ -4,12 +4,12 @@
 mod common;
 
 use heygen_client::WaitOptions;
-use heygen_client::v3::{self, types};
+use heygen_client::{self as v3, types};
 use serde_json::json;
 
 fn main() -> std::process::ExitCode {
     common::main("v3_create_video <avatar_id> <voice_id> <text...>", 3, |client, args| async move {
-        run(&client.v3(), &args, &common::wait_options()).await
+        run(&client, &args, &common::wait_options()).await
     })
 }
 
@@ -24,7 +24,7 @@ pub async fn run(client: &v3::Client, args: &[String], wait: &WaitOptions) -> co
     }))?;
     // No key given: the client makes one, so a retry after a timeout cannot render (and bill)
     // the video twice.
-    let video_id = client.create_video(None, &body).await?.into_inner().data.video_id;
+    let video_id = client.create_video(&body).await?.into_inner().data.video_id;
     eprintln!("created video {video_id}; waiting for it to render");
     let video = client.wait_for_video(&video_id, wait).await?;
     Ok(vec![video.video_url.ok_or("the video completed without a URL")?])

@@ -4,12 +4,12 @@
 mod common;
 
 use heygen_client::WaitOptions;
-use heygen_client::v3::{self, types};
+use heygen_client::{self as v3, types};
 use serde_json::json;
 
 fn main() -> std::process::ExitCode {
     common::main("v3_translate_video <video_url> <language...>", 2, |client, args| async move {
-        run(&client.v3(), &args, &common::wait_options()).await
+        run(&client, &args, &common::wait_options()).await
     })
 }
 
@@ -20,7 +20,7 @@ pub async fn run(client: &v3::Client, args: &[String], wait: &WaitOptions) -> co
         "output_languages": &args[1..],
     }))?;
     // One job per language; the client's idempotency key makes a retried create safe.
-    let ids = client.create_video_translation(None, &body).await?.into_inner().data.video_translation_ids;
+    let ids = client.create_video_translation(&body).await?.into_inner().data.video_translation_ids;
     let mut lines = Vec::new();
     for id in ids {
         eprintln!("waiting for translation {id}");

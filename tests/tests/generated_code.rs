@@ -55,3 +55,49 @@ fn no_method_takes_more_than_two_optional_arguments_positionally() {
         assert!(with_struct > 0, "{}: no method takes a parameters struct", document.spec);
     }
 }
+
+/// Issue 25: no progenitor plumbing is reachable from outside the crate: the constructors that
+/// take a `ClientState` (which bypass the builder's checks) are crate-private in both generated
+/// clients, and the crate exports neither `ClientState` nor progenitor's `ClientInfo`. The
+/// client's parts are read through `syn`, so a later change of formatting cannot hide one.
+#[test]
+fn no_progenitor_plumbing_is_public() {
+    let root = workspace_root();
+    for document in heygen_codegen::DOCUMENTS {
+        let file: syn::File = syn::parse_file(&std::fs::read_to_string(root.join(document.client)).unwrap()).unwrap();
+        let mut constructors = 0;
+        for item in &file.items {
+            let syn::Item::Impl(block) = item else { continue };
+            if block.trait_.is_some() {
+                continue;
+            }
+            for member in &block.items {
+                let syn::ImplItem::Fn(method) = member else { continue };
+                if method.sig.ident == "new" || method.sig.ident == "new_with_client" {
+                    constructors += 1;
+                    assert!(
+                        !matches!(method.vis, syn::Visibility::Public(_)),
+                        "{}: `Client::{}` is public",
+                        document.client,
+                        method.sig.ident
+                    );
+                }
+            }
+        }
+        assert_eq!(constructors, 2, "{}: progenitor's two constructors were not found", document.client);
+    }
+    let lib: syn::File =
+        syn::parse_file(&std::fs::read_to_string(root.join("generated-client/src/lib.rs")).unwrap()).unwrap();
+    let mut exported = Vec::new();
+    for item in &lib.items {
+        if let syn::Item::Use(used) = item
+            && matches!(used.vis, syn::Visibility::Public(_))
+        {
+            exported.push(quote::quote!(#used).to_string());
+        }
+    }
+    assert!(!exported.is_empty());
+    for plumbing in ["ClientState", "ClientInfo"] {
+        assert!(exported.iter().all(|line| !line.contains(plumbing)), "the crate exports {plumbing}: {exported:?}");
+    }
+}

@@ -1,8 +1,8 @@
 //! The v3 file input union, built from a URL, an asset id, bytes or a file.
 
 use heygen_client::Error;
-use heygen_client::v3::MAX_INLINE_BYTES;
-use heygen_client::v3::types::{AssetInput, RemoteAssetInput};
+use heygen_client::MAX_INLINE_BYTES;
+use heygen_client::types::{AssetInput, RemoteAssetInput};
 use serde_json::json;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";

@@ -9882,7 +9882,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
+    pub(crate) fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -9898,7 +9898,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::rt::ClientState,
@@ -10008,38 +10008,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-video>
 
 Sends a `POST` request to `/v3/videos`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_video<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoRequest,
     ) -> Result<ResponseValue<types::CreateVideoResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_video",
                 200u16,
-                self.raw_create_video(idempotency_key, body),
+                self.raw_create_video(body),
             )
             .await
     }
     async fn raw_create_video<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoRequest,
     ) -> Result<ResponseValue<types::CreateVideoResponse>, Error<()>> {
         let url = format!("{}/v3/videos", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10183,38 +10175,30 @@ Submits up to 100 video requests, each shaped like a `create_video` body, and re
 
 Sends a `POST` request to `/v3/videos/batches`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_video_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_video_batch",
                 202u16,
-                self.raw_create_video_batch(idempotency_key, body),
+                self.raw_create_video_batch(body),
             )
             .await
     }
     async fn raw_create_video_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, Error<()>> {
         let url = format!("{}/v3/videos/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10920,37 +10904,30 @@ HeyGen reference: <https://developers.heygen.com/reference/upload-asset>
 
 Sends a `POST` request to `/v3/assets`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 */
     pub async fn upload_asset<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: reqwest::multipart::Form,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(idempotency_key, body),
+                self.raw_upload_asset(body),
             )
             .await
     }
     async fn raw_upload_asset<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: reqwest::multipart::Form,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, Error<()>> {
         let url = format!("{}/v3/assets", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11094,38 +11071,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-asset-upload>
 
 Sends a `POST` request to `/v3/assets/direct-uploads`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_asset_upload<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateAssetUploadRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_asset_upload",
                 200u16,
-                self.raw_create_asset_upload(idempotency_key, body),
+                self.raw_create_asset_upload(body),
             )
             .await
     }
     async fn raw_create_asset_upload<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateAssetUploadRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadResponse>, Error<()>> {
         let url = format!("{}/v3/assets/direct-uploads", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11218,38 +11187,30 @@ The batch form of `create_asset_upload`: up to 100 files, each described as ther
 
 Sends a `POST` request to `/v3/assets/direct-uploads/batches`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_asset_upload_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateAssetUploadBatchRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadBatchResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_asset_upload_batch",
                 200u16,
-                self.raw_create_asset_upload_batch(idempotency_key, body),
+                self.raw_create_asset_upload_batch(body),
             )
             .await
     }
     async fn raw_create_asset_upload_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateAssetUploadBatchRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadBatchResponse>, Error<()>> {
         let url = format!("{}/v3/assets/direct-uploads/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11647,41 +11608,35 @@ Sends a `POST` request to `/v3/templates/{template_id}`
 
 Arguments:
 - `template_id`: The template's id.
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 - `body`
 */
     pub async fn generate_template_video<'a>(
         &'a self,
         template_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::GenerateTemplateVideoRequest,
     ) -> Result<ResponseValue<types::GenerateTemplateVideoResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "generate_template_video",
                 200u16,
-                self.raw_generate_template_video(template_id, idempotency_key, body),
+                self.raw_generate_template_video(template_id, body),
             )
             .await
     }
     async fn raw_generate_template_video<'a>(
         &'a self,
         template_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::GenerateTemplateVideoRequest,
     ) -> Result<ResponseValue<types::GenerateTemplateVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v3/templates/{}", self.baseurl, encode_path(& template_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11944,38 +11899,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-avatar>
 
 Sends a `POST` request to `/v3/avatars`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_avatar<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AvatarCreateRequest,
     ) -> Result<ResponseValue<types::CreateAvatarResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_avatar",
                 200u16,
-                self.raw_create_avatar(idempotency_key, body),
+                self.raw_create_avatar(body),
             )
             .await
     }
     async fn raw_create_avatar<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AvatarCreateRequest,
     ) -> Result<ResponseValue<types::CreateAvatarResponse>, Error<()>> {
         let url = format!("{}/v3/avatars", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12123,42 +12070,36 @@ Sends a `POST` request to `/v3/avatars/{group_id}/consent`
 
 Arguments:
 - `group_id`: The avatar group whose subject must consent.
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 - `body`
 */
     pub async fn create_avatar_consent<'a>(
         &'a self,
         group_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AvatarConsentRequest,
     ) -> Result<ResponseValue<types::CreateAvatarConsentResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_avatar_consent",
                 200u16,
-                self.raw_create_avatar_consent(group_id, idempotency_key, body),
+                self.raw_create_avatar_consent(group_id, body),
             )
             .await
     }
     async fn raw_create_avatar_consent<'a>(
         &'a self,
         group_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AvatarConsentRequest,
     ) -> Result<ResponseValue<types::CreateAvatarConsentResponse>, Error<()>> {
         let url = format!(
             "{}/v3/avatars/{}/consent", self.baseurl, encode_path(& group_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12927,38 +12868,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-webhook-endpoi
 
 Sends a `POST` request to `/v3/webhooks/endpoints`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_webhook_endpoint<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::WebhookEndpointCreateRequest,
     ) -> Result<ResponseValue<types::CreateWebhookEndpointResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_webhook_endpoint",
                 200u16,
-                self.raw_create_webhook_endpoint(idempotency_key, body),
+                self.raw_create_webhook_endpoint(body),
             )
             .await
     }
     async fn raw_create_webhook_endpoint<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::WebhookEndpointCreateRequest,
     ) -> Result<ResponseValue<types::CreateWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/endpoints", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13112,12 +13045,10 @@ Sends a `POST` request to `/v3/webhooks/endpoints/{endpoint_id}/rotate-secret`
 
 Arguments:
 - `endpoint_id`: The webhook endpoint.
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 */
     pub async fn rotate_webhook_endpoint_secret<'a>(
         &'a self,
         endpoint_id: &'a str,
-        idempotency_key: Option<&'a str>,
     ) -> Result<
         ResponseValue<types::RotateWebhookEndpointSecretResponse>,
         crate::Error,
@@ -13126,28 +13057,24 @@ Arguments:
                 self.inner(),
                 "rotate_webhook_endpoint_secret",
                 200u16,
-                self.raw_rotate_webhook_endpoint_secret(endpoint_id, idempotency_key),
+                self.raw_rotate_webhook_endpoint_secret(endpoint_id),
             )
             .await
     }
     async fn raw_rotate_webhook_endpoint_secret<'a>(
         &'a self,
         endpoint_id: &'a str,
-        idempotency_key: Option<&'a str>,
     ) -> Result<ResponseValue<types::RotateWebhookEndpointSecretResponse>, Error<()>> {
         let url = format!(
             "{}/v3/webhooks/endpoints/{}/rotate-secret", self.baseurl, encode_path(&
             endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13354,38 +13281,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-video-translat
 
 Sends a `POST` request to `/v3/video-translations`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_video_translation<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::VideoTranslationCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_video_translation",
                 200u16,
-                self.raw_create_video_translation(idempotency_key, body),
+                self.raw_create_video_translation(body),
             )
             .await
     }
     async fn raw_create_video_translation<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::VideoTranslationCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13647,13 +13566,9 @@ Submits up to 100 translation requests, each shaped like the body of `create_vid
 
 Sends a `POST` request to `/v3/video-translations/batches`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_video_translation_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::VideoTranslationBatchCreateRequest,
     ) -> Result<
         ResponseValue<types::CreateVideoTranslationBatchResponse>,
@@ -13663,25 +13578,21 @@ Arguments:
                 self.inner(),
                 "create_video_translation_batch",
                 202u16,
-                self.raw_create_video_translation_batch(idempotency_key, body),
+                self.raw_create_video_translation_batch(body),
             )
             .await
     }
     async fn raw_create_video_translation_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::VideoTranslationBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationBatchResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13849,38 +13760,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-proofread-sess
 
 Sends a `POST` request to `/v3/video-translations/proofreads`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_proofread<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::ProofreadCreateRequest,
     ) -> Result<ResponseValue<types::CreateProofreadResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_proofread",
                 200u16,
-                self.raw_create_proofread(idempotency_key, body),
+                self.raw_create_proofread(body),
             )
             .await
     }
     async fn raw_create_proofread<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::ProofreadCreateRequest,
     ) -> Result<ResponseValue<types::CreateProofreadResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/proofreads", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13973,42 +13876,36 @@ Sends a `POST` request to `/v3/video-translations/proofreads/{proofread_id}/gene
 
 Arguments:
 - `proofread_id`: A proofread id from `create_proofread`.
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 - `body`
 */
     pub async fn generate_proofread_video<'a>(
         &'a self,
         proofread_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::ProofreadGenerateRequest,
     ) -> Result<ResponseValue<types::GenerateProofreadVideoResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "generate_proofread_video",
                 200u16,
-                self.raw_generate_proofread_video(proofread_id, idempotency_key, body),
+                self.raw_generate_proofread_video(proofread_id, body),
             )
             .await
     }
     async fn raw_generate_proofread_video<'a>(
         &'a self,
         proofread_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::ProofreadGenerateRequest,
     ) -> Result<ResponseValue<types::GenerateProofreadVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/proofreads/{}/generate", self.baseurl,
             encode_path(& proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14217,38 +14114,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-lipsync>
 
 Sends a `POST` request to `/v3/lipsyncs`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_lipsync<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::LipsyncCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_lipsync",
                 200u16,
-                self.raw_create_lipsync(idempotency_key, body),
+                self.raw_create_lipsync(body),
             )
             .await
     }
     async fn raw_create_lipsync<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::LipsyncCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14452,38 +14341,30 @@ Submits up to 100 lipsync requests, each shaped like the body of `create_lipsync
 
 Sends a `POST` request to `/v3/lipsyncs/batches`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_lipsync_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::LipsyncBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncBatchResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_lipsync_batch",
                 202u16,
-                self.raw_create_lipsync_batch(idempotency_key, body),
+                self.raw_create_lipsync_batch(body),
             )
             .await
     }
     async fn raw_create_lipsync_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::LipsyncBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncBatchResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14926,38 +14807,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-ai-clipping>
 
 Sends a `POST` request to `/v3/ai-clipping`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_ai_clipping_job<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AiClippingCreateRequest,
     ) -> Result<ResponseValue<types::CreateAiClippingJobResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_ai_clipping_job",
                 202u16,
-                self.raw_create_ai_clipping_job(idempotency_key, body),
+                self.raw_create_ai_clipping_job(body),
             )
             .await
     }
     async fn raw_create_ai_clipping_job<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AiClippingCreateRequest,
     ) -> Result<ResponseValue<types::CreateAiClippingJobResponse>, Error<()>> {
         let url = format!("{}/v3/ai-clipping", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client

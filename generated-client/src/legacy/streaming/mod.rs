@@ -42,8 +42,8 @@
 //! # }
 //! ```
 //!
-//! [`types::AudioToVideoClientEvent`]: crate::types::AudioToVideoClientEvent
-//! [`types::AudioToVideoServerEvent`]: crate::types::AudioToVideoServerEvent
+//! [`types::AudioToVideoClientEvent`]: crate::legacy::types::AudioToVideoClientEvent
+//! [`types::AudioToVideoServerEvent`]: crate::legacy::types::AudioToVideoServerEvent
 
 mod session;
 mod socket;
