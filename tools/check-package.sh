@@ -1,40 +1,51 @@
 #!/usr/bin/env bash
-# heygen-client as a registry would receive it. `cargo package` unpacks the .crate and builds it
-# on its own, so a path dependency, a file left out of `include` or a manifest that leans on
-# the workspace fails here rather than on crates.io. Then: the package holds only what users
-# need (sources, examples, README, both licence texts), and no other crate of the workspace can
-# be published.
+# The publishable crates (heygen-client and its companion heygen-mock) as a registry would
+# receive them. `cargo package` unpacks each .crate and builds it on its own (heygen-mock
+# against the packaged heygen-client, through cargo's local overlay of the workspace's
+# packages), so a path dependency, a file left out of `include` or a manifest that leans on the
+# workspace fails here rather than on crates.io. Then: each package holds only what users need
+# (sources, examples, README, both licence texts), and no other crate of the workspace can be
+# published.
 #
 # Offline and locked: run it after a workspace build (as .ci/run does), which leaves every
-# dependency in the local registry cache; pass `--online` to let cargo fetch instead.
+# dependency in the local registry cache; pass `--online` to let cargo fetch instead. Honours
+# CARGO_TARGET_DIR (the packages are found where cargo says its target directory is).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 network=--offline
 [[ "${1:-}" == "--online" ]] && network=
-# --allow-dirty: the check is about the manifest and the files, not about the working tree.
-cargo package -p heygen-client --locked --allow-dirty $network
+crates=(heygen-client heygen-mock)
 
-listed=$(cargo package -p heygen-client --list --locked --allow-dirty $network)
-for needed in Cargo.toml README.md LICENSE-MIT LICENSE-APACHE src/lib.rs src/generated.rs; do
-    grep -qx "$needed" <<<"$listed" || { echo "the package lacks $needed" >&2; exit 1; }
+# --allow-dirty: the check is about the manifests and the files, not about the working tree.
+cargo package "${crates[@]/#/-p}" --locked --allow-dirty $network
+
+target_dir=$(cargo metadata --no-deps --format-version 1 $network \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+
+for crate in "${crates[@]}"; do
+    listed=$(cargo package -p "$crate" --list --locked --allow-dirty $network)
+    for needed in Cargo.toml README.md LICENSE-MIT LICENSE-APACHE src/lib.rs; do
+        grep -qx "$needed" <<<"$listed" || { echo "the $crate package lacks $needed" >&2; exit 1; }
+    done
+    stray=$(grep -Evx 'src/.+\.rs|examples/.+\.rs|Cargo\.(toml|toml\.orig|lock)|README\.md|LICENSE-(MIT|APACHE)|\.cargo_vcs_info\.json' <<<"$listed" || true)
+    if [[ -n "$stray" ]]; then
+        printf 'files the %s package should not hold:\n%s\n' "$crate" "$stray" >&2
+        exit 1
+    fi
+    # A licence file that is a broken link would be packaged empty or not at all.
+    version=$(cargo pkgid -p "$crate" | sed 's/.*[#@]//')
+    tar -xzOf "$target_dir/package/$crate-$version.crate" --wildcards '*/LICENSE-MIT' \
+        | grep -q "Permission is hereby granted" \
+        || { echo "LICENSE-MIT in the $crate package is not the MIT text" >&2; exit 1; }
 done
-stray=$(grep -Evx 'src/.+\.rs|examples/.+\.rs|Cargo\.(toml|toml\.orig|lock)|README\.md|LICENSE-(MIT|APACHE)|\.cargo_vcs_info\.json' <<<"$listed" || true)
-if [[ -n "$stray" ]]; then
-    printf 'files the package should not hold:\n%s\n' "$stray" >&2
-    exit 1
-fi
-# A licence file that is a broken link would be packaged empty or not at all.
-tar -xzOf "target/package/heygen-client-$(cargo pkgid -p heygen-client | sed 's/.*[#@]//').crate" \
-    --wildcards '*/LICENSE-MIT' | grep -q "Permission is hereby granted" \
-    || { echo "LICENSE-MIT in the package is not the MIT text" >&2; exit 1; }
 
 publishable=$(cargo metadata --no-deps --format-version 1 $network | python3 -c '
 import json, sys
-for p in json.load(sys.stdin)["packages"]:
+for p in sorted(json.load(sys.stdin)["packages"], key=lambda p: p["name"]):
     if p["publish"] != []:
         print(p["name"])')
-if [[ "$publishable" != "heygen-client" ]]; then
-    printf 'only heygen-client may be published, not:\n%s\n' "$publishable" >&2
+if [[ "$publishable" != "$(printf '%s\n' "${crates[@]}" | sort)" ]]; then
+    printf 'only %s may be published, not:\n%s\n' "${crates[*]}" "$publishable" >&2
     exit 1
 fi
-echo "heygen-client packages, builds on its own, and is the only publishable crate"
+echo "${crates[*]} package and build on their own, and are the only publishable crates"

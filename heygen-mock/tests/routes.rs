@@ -1,0 +1,48 @@
+//! The fake's v3 routes are HeyGen's: each `operationId`, method and path the fake serves is
+//! in `spec/heygen-v3.yaml` as written, and a path it does not serve gets HeyGen's 404.
+
+mod common;
+
+use heygen_mock::FakeHeyGen;
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// `(operationId, METHOD, path)` of every operation in the v3 spec.
+fn spec_operations() -> Vec<(String, String, String)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/heygen-v3.yaml");
+    let text = std::fs::read_to_string(path).expect("the v3 spec beside the crate");
+    let doc = &YamlLoader::load_from_str(&text).unwrap()[0];
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_hash().unwrap() {
+        for (method, operation) in item.as_hash().unwrap() {
+            if let (Yaml::String(method), Some(id)) = (method, operation["operationId"].as_str()) {
+                operations.push((id.to_owned(), method.to_uppercase(), path.as_str().unwrap().to_owned()));
+            }
+        }
+    }
+    operations
+}
+
+#[test]
+fn every_v3_route_of_the_fake_is_the_specs() {
+    let spec = spec_operations();
+    assert!(spec.len() > 80, "the spec was read");
+    let served = heygen_mock::served_operations();
+    let v3: Vec<_> = served.iter().filter(|(_, _, path)| path.starts_with("/v3/")).collect();
+    assert!(v3.len() >= 25);
+    for (id, method, path) in v3 {
+        assert!(
+            spec.iter().any(|(i, m, p)| i == id && m == method && p == path),
+            "{id} {method} {path} is not in spec/heygen-v3.yaml"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_path_the_fake_does_not_serve_is_heygens_404() {
+    let fake = FakeHeyGen::start().await;
+    let reply = common::raw_post(&fake, "/v3/avatars", None, &heygen_mock::samples::voice_clone()).await;
+    assert_eq!(reply.status(), 404);
+    let body = common::reported(&reply.bytes().await.unwrap());
+    assert_eq!(body.code, "not_found");
+    assert!(body.message.contains("/v3/avatars"));
+}
