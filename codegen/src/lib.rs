@@ -25,6 +25,7 @@ pub mod format;
 pub mod generate;
 pub mod load;
 pub mod model;
+pub mod shapes;
 pub mod transform;
 pub mod write;
 
@@ -228,6 +229,7 @@ pub fn generate_spec(file: &Path, spec: &Spec) -> Result<Generated, Error> {
 pub fn generate_spec_for(file: &Path, spec: &Spec, module: &str) -> Result<Generated, Error> {
     let mut client: syn::File = syn::parse2(generate::progenitor_tokens(&spec.openapi, &spec.api)?)?;
     let bound = bind::bind(&client, &spec.api).map_err(Error::Generator)?;
+    shapes::apply(&mut client, &bound, spec.loaded.downgraded_from.is_some());
     let workflows = emit::workflows::methods(&client, &bound).map_err(|problems| {
         let problems = problems
             .into_iter()

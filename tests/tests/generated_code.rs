@@ -101,3 +101,59 @@ fn no_progenitor_plumbing_is_public() {
         assert!(exported.iter().all(|line| !line.contains(plumbing)), "the crate exports {plumbing}: {exported:?}");
     }
 }
+
+/// Issue 25: no field of the v3 client is an `Option` of a newtype of an `Option`
+/// (`Option<VideoCallbackId(Option<String>)>`, which made callers write
+/// `Some(VideoCallbackId(Some(..)))`), and no request union has a variant with inline fields,
+/// which could not be built with `..Default::default()` or `new(...)`.
+#[test]
+fn v3_requests_are_plain_rust() {
+    let document = heygen_codegen::V3;
+    let source = std::fs::read_to_string(workspace_root().join(document.client)).unwrap();
+    let file: syn::File = syn::parse_file(&source).unwrap();
+    let types = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let newtypes = heygen_codegen::shapes::optional_newtypes(&types);
+    assert!(newtypes.contains_key("VideoCallbackId"), "the check finds the newtypes: {:?}", newtypes.keys());
+    let mut found = Vec::new();
+    for item in &types {
+        let fields: Vec<&syn::Field> = match item {
+            syn::Item::Struct(s) => s.fields.iter().collect(),
+            syn::Item::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+            _ => continue,
+        };
+        for field in fields {
+            let Some(syn::Type::Path(inner)) = heygen_codegen::shapes::option_inner(&field.ty) else { continue };
+            if let Some(last) = inner.path.segments.last()
+                && newtypes.contains_key(&last.ident.to_string())
+            {
+                found.push(format!(
+                    "{}: {}",
+                    quote::quote!(#item).to_string().chars().take(60).collect::<String>(),
+                    last.ident
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "Option of a newtype of an Option: {found:#?}");
+    let request = types
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Enum(e) if e.ident == "CreateVideoRequest" => Some(e),
+            _ => None,
+        })
+        .unwrap();
+    for variant in &request.variants {
+        assert!(
+            !matches!(variant.fields, syn::Fields::Named(_)),
+            "CreateVideoRequest::{} has inline fields",
+            variant.ident
+        );
+    }
+}
