@@ -22,21 +22,21 @@
 //!
 //! v3 conventions the client handles for every operation:
 //! - replies are `{data: ...}`; HeyGen's error body `{error: {code, message, param, doc_url}}`
-//!   becomes [`Error::Api`](crate::Error::Api);
+//!   becomes [`Error::Api`];
 //! - operations HeyGen de-duplicates get an `Idempotency-Key` per call (a random UUID from the
 //!   operating system, unless the caller passes one, which must follow HeyGen's rule), sent again
 //!   with the same bytes on every retry of that call, so a create retried after a timeout, a 5xx
 //!   or a lost connection cannot make a second, charged job; a `409 request_in_progress` while
 //!   the first attempt still runs is waited out on its own budget
-//!   ([`ClientBuilder::in_progress_policy`](crate::ClientBuilder::in_progress_policy)), and any
+//!   ([`ClientBuilder::in_progress_policy`]), and any
 //!   other 409 is final. Every error of such a call keeps its key
-//!   ([`Error::idempotency_key`](crate::Error::idempotency_key)): calling again with it resumes
+//!   ([`Error::idempotency_key`]): calling again with it resumes
 //!   the same job;
 //! - any 2xx whose body decodes as the operation's reply is a success, whatever status the spec
 //!   declares;
 //! - paged lists get a `*_stream` method that follows `next_token` while `has_more` (a page
 //!   that says `has_more` with no `next_token` ends it with
-//!   [`Error::IncompletePages`](crate::Error::IncompletePages); a page without `has_more`, which
+//!   [`Error::IncompletePages`]; a page without `has_more`, which
 //!   HeyGen does not promise, is read by its `next_token` alone);
 //! - background jobs get `wait_for_*` methods.
 //!
