@@ -198,3 +198,18 @@ async fn background_removal_keeps_the_callers_request_id() {
     bounded(h.client.v3().create_background_removal(&request)).await.unwrap();
     assert_eq!(request_ids(&received(&h).await), [json!("batch-7:clip-3")]);
 }
+
+/// The handle's key (`with_idempotency_key`) fills `request_id` when the body has none, as it
+/// fills the header of other creates; a `request_id` in the body still wins.
+#[tokio::test]
+async fn background_removal_takes_the_handles_key_when_the_body_has_none() {
+    let h = harness().await;
+    call("POST", "/v3/background-removals").respond_with(example("create_background_removal")).mount(&h.api).await;
+    let mut request: v3::types::BackgroundRemovalCreateRequest = body("create_background_removal");
+    request.request_id = None;
+    let keyed = h.client.v3().with_idempotency_key("order-9:clip-1").unwrap();
+    bounded(keyed.create_background_removal(&request)).await.unwrap();
+    request.request_id = Some("batch-7:clip-3".to_owned());
+    bounded(keyed.create_background_removal(&request)).await.unwrap();
+    assert_eq!(request_ids(&received(&h).await), [json!("order-9:clip-1"), json!("batch-7:clip-3")]);
+}
