@@ -105,6 +105,8 @@ pub struct Generated {
     pub calls: syn::File,
     /// The public methods of the client, as reviewers see them.
     pub surface: Vec<MethodSurface>,
+    /// The typed stubs of `heygen-mock` (written for the v3 document only).
+    pub stubs: syn::File,
 }
 
 /// Reads the spec under `root` and generates every file from it, and the golden outputs of the
@@ -206,10 +208,16 @@ fn generate_files(file: &Path, source: &str, document: &Document) -> Result<Vec<
 fn generate_files_of(file: &Path, spec: &Spec, document: &Document) -> Result<Vec<GeneratedFile>, Error> {
     let generated = generate_spec_for(file, spec, document.module)?;
     let source = &file.display().to_string();
-    Ok(vec![
+    let mut files = vec![
         GeneratedFile { path: document.client.into(), contents: format::format_file(&generated.client, source) },
         GeneratedFile { path: document.calls.into(), contents: format::format_file(&generated.calls, source) },
-    ])
+    ];
+    // heygen-mock stubs the v3 API only (the legacy client is on its way out).
+    if document.spec == V3_SPEC_PATH {
+        let contents = format::format_file(&generated.stubs, source);
+        files.push(GeneratedFile { path: emit::stubs::PATH.into(), contents });
+    }
+    Ok(files)
 }
 
 /// Loads a spec, checks it against the house rules and progenitor's limits, and models it.
@@ -244,8 +252,9 @@ pub fn generate_spec_for(file: &Path, spec: &Spec, module: &str) -> Result<Gener
     client.items.extend(syn::parse2::<syn::File>(emit::facts::tokens(&spec.api))?.items);
     client.items.extend(emit::workflows::impl_block(&workflows));
     let calls = syn::parse2(emit::calls::tokens(module, &bound))?;
+    let stubs = syn::parse2(emit::stubs::tokens(module, &bound, &spec.json))?;
     let surface = emit::surface::methods(&client, &bound, &workflows);
-    Ok(Generated { client, calls, surface })
+    Ok(Generated { client, calls, surface, stubs })
 }
 
 /// Appends `items` to the generated `types` module.

@@ -152,7 +152,7 @@ fn authenticate(shared: &Shared, headers: &http::HeaderMap) -> Result<(), ApiFai
 
 /// `response` with its body stopped halfway: the declared length stays whole, so the caller
 /// sees the connection close early.
-async fn cut(response: Response) -> Response {
+pub(crate) async fn cut(response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return Response::from_parts(parts, Body::empty());

@@ -12,9 +12,8 @@ mod replies;
 mod routes;
 pub mod samples;
 mod state;
+pub mod stubs;
 mod webhooks;
-// Typed per-operation stubs generated from the client's operation model (issue 28, item 1)
-// will live in a module `stubs` beside these.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -28,6 +27,7 @@ pub use faults::{Fault, FaultKind};
 pub use jobs::{JobKind, JobRequest, Timing};
 pub use receiver::{Received, WebhookReceiver};
 pub use state::Call;
+pub use stubs::MockHeyGen;
 pub use webhooks::DeliveryRecord;
 
 use jobs::FailRule;

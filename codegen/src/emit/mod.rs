@@ -6,6 +6,7 @@
 //! - [`params`]: parameter structs for operations with many optional arguments, and
 //!   constructors for request bodies with required fields;
 //! - [`calls`]: the test drivers' dispatch table from `operationId` to a typed call;
+//! - [`stubs`]: `heygen-mock`'s typed stubs, one per operation;
 //! - [`surface`]: the API listing reviewers see;
 //! - [`migration`]: the v1/v2-to-v3 migration guide, from `x-replaced-by`.
 
@@ -13,5 +14,6 @@ pub mod calls;
 pub mod facts;
 pub mod migration;
 pub mod params;
+pub mod stubs;
 pub mod surface;
 pub mod workflows;
