@@ -37,7 +37,24 @@ pub fn progenitor_tokens(openapi: &OpenAPI, api: &Api) -> Result<TokenStream, Er
 /// - error responses are dropped, so every non-success status reaches the hand-written runtime
 ///   as `UnexpectedResponse` with its status, headers and raw body intact (progenitor would
 ///   decode them itself and lose the body when it is not the documented JSON).
+/// - the `Idempotency-Key` header parameter of an operation whose key the runtime adds
+///   (`x-idempotency-key: {in: header}`) is dropped, so no method takes a key positionally: the
+///   runtime sends a fresh key per call, or the one a handle names
+///   (`Client::with_idempotency_key`). The spec keeps the parameter for its readers and the
+///   contract test.
 fn prepare_for_progenitor(mut openapi: OpenAPI, api: &Api) -> OpenAPI {
+    let components = openapi.components.clone().unwrap_or_default();
+    let is_key_header = |parameter: &ReferenceOr<openapiv3::Parameter>| {
+        let parameter = match parameter {
+            ReferenceOr::Item(p) => Some(p),
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| components.parameters.get(name))
+                .and_then(ReferenceOr::as_item),
+        };
+        matches!(parameter, Some(openapiv3::Parameter::Header { parameter_data, .. })
+            if parameter_data.name.eq_ignore_ascii_case("idempotency-key"))
+    };
     for model in &api.operations {
         let Some(ReferenceOr::Item(item)) = openapi.paths.paths.get_mut(&model.path) else { continue };
         let op = match model.method.as_str() {
@@ -50,6 +67,9 @@ fn prepare_for_progenitor(mut openapi: OpenAPI, api: &Api) -> OpenAPI {
             _ => continue,
         };
         let Some(op) = op.as_mut() else { continue };
+        if model.idempotency_key == Some(crate::model::IdempotencyKey::Header) {
+            op.parameters.retain(|parameter| !is_key_header(parameter));
+        }
         let mut doc = op.description.take().unwrap_or_default().trim_end().to_owned();
         if model.deprecated {
             doc.push_str("\n\n**Deprecated:** HeyGen marks this endpoint as deprecated.");

@@ -25,6 +25,7 @@ pub mod format;
 pub mod generate;
 pub mod load;
 pub mod model;
+pub mod shapes;
 pub mod source;
 pub mod transform;
 pub mod write;
@@ -41,7 +42,7 @@ pub use model::Api;
 /// The legacy (v1/v2) spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/heygen.yaml";
 /// The client generated from it, relative to the workspace root.
-pub const CLIENT_PATH: &str = "generated-client/src/generated.rs";
+pub const CLIENT_PATH: &str = "generated-client/src/legacy/generated.rs";
 /// Its dispatch table from `operationId` to a typed call, for the tests crate's drivers.
 pub const CALLS_PATH: &str = "tests/src/generated_calls.rs";
 /// The v3 spec (HeyGen's OpenAPI 3.1 dialect), relative to the workspace root.
@@ -57,15 +58,15 @@ pub struct Document {
     pub module: &'static str,
 }
 
-/// HeyGen's legacy v1/v2 API: `heygen_client::Client`.
+/// HeyGen's legacy v1/v2 API: `heygen_client::legacy::Client` (feature `legacy`).
 pub const LEGACY: Document =
-    Document { spec: SPEC_PATH, client: CLIENT_PATH, calls: CALLS_PATH, module: "heygen_client" };
-/// HeyGen's v3 API: `heygen_client::v3::Client`.
+    Document { spec: SPEC_PATH, client: CLIENT_PATH, calls: CALLS_PATH, module: "heygen_client::legacy" };
+/// HeyGen's v3 API: `heygen_client::Client`, the crate's front door.
 pub const V3: Document = Document {
     spec: V3_SPEC_PATH,
     client: "generated-client/src/v3/generated.rs",
     calls: "tests/src/generated_calls_v3.rs",
-    module: "heygen_client::v3",
+    module: "heygen_client",
 };
 /// Every document, each generated into its own module of the one crate.
 pub const DOCUMENTS: [Document; 2] = [LEGACY, V3];
@@ -238,6 +239,7 @@ pub fn generate_spec(file: &Path, spec: &Spec) -> Result<Generated, Error> {
 pub fn generate_spec_for(file: &Path, spec: &Spec, module: &str) -> Result<Generated, Error> {
     let mut client: syn::File = syn::parse2(generate::progenitor_tokens(&spec.openapi, &spec.api)?)?;
     let bound = bind::bind(&client, &spec.api).map_err(Error::Generator)?;
+    shapes::apply(&mut client, &bound, spec.loaded.downgraded_from.is_some());
     let workflows = emit::workflows::methods(&client, &bound).map_err(|problems| {
         let problems = problems
             .into_iter()

@@ -8,7 +8,9 @@
 //! - methods of deprecated operations are `#[deprecated]`;
 //! - an operation's many optional arguments come in its parameters struct (see
 //!   [`crate::emit::params`]);
-//! - progenitor's `prelude` module goes (the crate exports `Client` itself).
+//! - progenitor's `prelude` module goes (the crate exports `Client` itself);
+//! - progenitor's constructors (`Client::new(baseurl, state)`, `new_with_client`) are
+//!   `pub(crate)`: no caller can build their state, and they would bypass the builder's checks.
 
 use proc_macro2::Span;
 use quote::format_ident;
@@ -31,7 +33,10 @@ pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
     let mut has_client = false;
     for item in &mut file.items {
         match item {
-            Item::Impl(block) if is_inherent_client_impl(block) => check_operation_methods(block, operations),
+            Item::Impl(block) if is_inherent_client_impl(block) => {
+                crate_private_constructors(block);
+                check_operation_methods(block, operations);
+            }
             Item::Struct(client) if client.ident == "Client" => {
                 drop_derived_debug(client);
                 has_client = true;
@@ -60,6 +65,18 @@ pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
             }
         }
     });
+}
+
+/// `new` and `new_with_client` become `pub(crate)`: the builder is the one way in.
+fn crate_private_constructors(block: &mut ItemImpl) {
+    for member in &mut block.items {
+        if let ImplItem::Fn(method) = member
+            && matches!(method.vis, syn::Visibility::Public(_))
+            && (method.sig.ident == "new" || method.sig.ident == "new_with_client")
+        {
+            method.vis = parse_quote!(pub(crate));
+        }
+    }
 }
 
 /// Takes `Debug` out of the derives of `client`.
@@ -114,8 +131,7 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
         public.attrs.push(parse_quote!(#[deprecated(note = #note)]));
     }
     if let Some(replacement) = &op.replaced_by {
-        let links: Vec<String> =
-            successors.iter().map(|id| format!("[`v3::Client::{id}`](crate::v3::Client::{id})")).collect();
+        let links: Vec<String> = successors.iter().map(|id| format!("[`Client::{id}`](crate::Client::{id})")).collect();
         let mut doc = match links.as_slice() {
             [] => "\n**Moving to v3:** HeyGen's v3 API has no successor for this endpoint yet.".to_owned(),
             _ => format!("\n**Moving to v3:** {}.", links.join(", ")),

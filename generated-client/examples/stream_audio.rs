@@ -15,11 +15,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use heygen_client::Client;
-use heygen_client::streaming::{
+use heygen_client::legacy::Client;
+use heygen_client::legacy::streaming::{
     BYTES_PER_SECOND, DEFAULT_CHUNK_BYTES, RealtimeEvents, StreamingError, StreamingSession, new_event_id,
 };
-use heygen_client::types::{AudioToVideoServerEvent, CreateStreamingSessionRequest};
+use heygen_client::legacy::types::{AudioToVideoServerEvent, CreateStreamingSessionRequest};
 use tokio::time::{Instant, sleep_until, timeout};
 
 /// Audio sent ahead of real time, so the avatar never waits for the next chunk.

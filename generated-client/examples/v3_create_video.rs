@@ -4,27 +4,26 @@
 mod common;
 
 use heygen_client::WaitOptions;
-use heygen_client::v3::{self, types};
-use serde_json::json;
+use heygen_client::{self as v3, types};
 
 fn main() -> std::process::ExitCode {
     common::main("v3_create_video <avatar_id> <voice_id> <text...>", 3, |client, args| async move {
-        run(&client.v3(), &args, &common::wait_options()).await
+        run(&client, &args, &common::wait_options()).await
     })
 }
 
 pub async fn run(client: &v3::Client, args: &[String], wait: &WaitOptions) -> common::Outcome {
-    // `type` picks the kind of video; the avatar kind has many optional fields, so JSON is the
-    // shortest way to set the three that matter here.
-    let body: types::CreateVideoRequest = serde_json::from_value(json!({
-        "type": "avatar",
-        "avatar_id": args[0],
-        "voice_id": args[1],
-        "script": args[2..].join(" "),
-    }))?;
+    // One struct per kind of video (avatar, image, cinematic avatar, studio): the required
+    // fields in `new`, the rest by name, and `.into()` the request.
+    let body: types::CreateVideoRequest = types::CreateVideoFromAvatar {
+        voice_id: Some(args[1].clone()),
+        script: Some(args[2..].join(" ")),
+        ..types::CreateVideoFromAvatar::new(&args[0])
+    }
+    .into();
     // No key given: the client makes one, so a retry after a timeout cannot render (and bill)
     // the video twice.
-    let video_id = client.create_video(None, &body).await?.into_inner().data.video_id;
+    let video_id = client.create_video(&body).await?.into_inner().data.video_id;
     eprintln!("created video {video_id}; waiting for it to render");
     let video = client.wait_for_video(&video_id, wait).await?;
     Ok(vec![video.video_url.ok_or("the video completed without a URL")?])

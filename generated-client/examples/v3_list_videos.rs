@@ -4,10 +4,10 @@
 mod common;
 
 use futures_util::TryStreamExt;
-use heygen_client::v3;
+use heygen_client as v3;
 
 fn main() -> std::process::ExitCode {
-    common::main("v3_list_videos", 0, |client, _| async move { run(&client.v3()).await })
+    common::main("v3_list_videos", 0, |client, _| async move { run(&client).await })
 }
 
 pub async fn run(client: &v3::Client) -> common::Outcome {

@@ -4,23 +4,19 @@
 mod common;
 
 use heygen_client::WaitOptions;
-use heygen_client::v3::{self, types};
-use serde_json::json;
+use heygen_client::{self as v3, types};
 
 fn main() -> std::process::ExitCode {
     common::main("v3_translate_video <video_url> <language...>", 2, |client, args| async move {
-        run(&client.v3(), &args, &common::wait_options()).await
+        run(&client, &args, &common::wait_options()).await
     })
 }
 
 pub async fn run(client: &v3::Client, args: &[String], wait: &WaitOptions) -> common::Outcome {
-    // The request has many optional fields; JSON sets the two that matter here.
-    let body: types::VideoTranslationCreateRequest = serde_json::from_value(json!({
-        "video": types::RemoteAssetInput::url(&args[0]),
-        "output_languages": &args[1..],
-    }))?;
+    // The required fields; the rest (captions, a title, ...) by name with `..new(...)`.
+    let body = types::VideoTranslationCreateRequest::new(args[1..].to_vec(), types::RemoteAssetInput::url(&args[0]));
     // One job per language; the client's idempotency key makes a retried create safe.
-    let ids = client.create_video_translation(None, &body).await?.into_inner().data.video_translation_ids;
+    let ids = client.create_video_translation(&body).await?.into_inner().data.video_translation_ids;
     let mut lines = Vec::new();
     for id in ids {
         eprintln!("waiting for translation {id}");

@@ -6,10 +6,10 @@ mod common;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use heygen_client::v3::{self, DirectUploadOptions};
+use heygen_client::{self as v3, DirectUploadOptions};
 
 fn main() -> std::process::ExitCode {
-    common::main("v3_upload_large_file <path>", 1, |client, args| async move { run(&client.v3(), &args).await })
+    common::main("v3_upload_large_file <path>", 1, |client, args| async move { run(&client, &args).await })
 }
 
 pub async fn run(client: &v3::Client, args: &[String]) -> common::Outcome {

@@ -19,8 +19,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use heygen_client::v3::types::WebhookDelivery;
-use heygen_client::v3::webhook::{Delivery, HandleError, RecentEvents, Verifier, WebhookError};
+use heygen_client::types::WebhookDelivery;
+use heygen_client::webhook::{Delivery, HandleError, RecentEvents, Verifier, WebhookError};
 
 /// What every request shares: the secrets and the ids already handled.
 pub struct Receiver {

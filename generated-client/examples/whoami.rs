@@ -1,4 +1,4 @@
-//! `whoami`: prints the account's email (or user name), then its remaining API quota.
+//! `whoami`: prints the account's email (or, without one, its user name).
 
 mod common;
 
@@ -10,7 +10,5 @@ fn main() -> std::process::ExitCode {
 
 pub async fn run(client: &Client) -> common::Outcome {
     let user = client.get_current_user().await?.into_inner().data;
-    let quota = client.get_remaining_quota().await?.into_inner().data;
-    let name = user.email.or(user.username).ok_or("HeyGen returned neither an email nor a user name")?;
-    Ok(vec![name, quota.remaining_quota.to_string()])
+    Ok(vec![user.email.unwrap_or(user.username)])
 }

@@ -6,7 +6,6 @@ use std::time::Duration;
 use reqwest::header::{HeaderValue, USER_AGENT};
 
 use crate::Client;
-use crate::generated::operations::SERVERS;
 use crate::retry::{InProgressPolicy, RetryPolicy};
 use crate::rt::{Credential, Host};
 
@@ -44,6 +43,9 @@ pub struct ClientState {
     /// What each request gets when the reqwest client is the caller's, which cannot be
     /// configured after it was built.
     pub(crate) caller_http: Option<CallerHttp>,
+    /// The key keyed calls are sent with ([`Client::with_idempotency_key`]), checked; `None`
+    /// gives each call a fresh one.
+    pub(crate) idempotency_key: Option<String>,
 }
 
 impl fmt::Debug for ClientState {
@@ -55,6 +57,7 @@ impl fmt::Debug for ClientState {
             .field("in_progress", &self.in_progress)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("caller_http", &self.caller_http)
+            .field("idempotency_key", &self.idempotency_key)
             .finish()
     }
 }
@@ -321,8 +324,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the [`Client`]. Nothing is sent yet.
+    /// Checks the settings and builds the (v3) [`Client`]. Nothing is sent yet.
     pub fn build(self) -> Result<Client, BuildError> {
+        let (state, http) = self.parts()?;
+        Ok(client_from(state, http))
+    }
+
+    /// Checks the settings and builds the legacy (v1/v2) client. Nothing is sent yet.
+    #[cfg(feature = "legacy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
+    pub fn build_legacy(self) -> Result<crate::legacy::Client, BuildError> {
+        let (state, http) = self.parts()?;
+        Ok(legacy_client_from(state, http))
+    }
+
+    /// What either client is made of: the checked settings and the HTTP client.
+    fn parts(self) -> Result<(ClientState, reqwest::Client), BuildError> {
         let credentials = match self.credentials.ok_or(BuildError::MissingCredentials)? {
             Secret::ApiKey(key) => Credentials::ApiKey(sensitive_header(&key)?),
             Secret::SessionToken(token) => {
@@ -351,16 +368,45 @@ impl ClientBuilder {
                 (http, None)
             }
         };
-        let api_base = base_text(&base_urls[Host::Api as usize]).to_owned();
         let (retry, in_progress, max_body_bytes) = (self.retry, self.in_progress, self.max_body_bytes);
-        let state = ClientState { credentials, base_urls, retry, in_progress, max_body_bytes, caller_http };
-        Ok(Client::new_with_client(&api_base, http, state))
+        let state = ClientState {
+            credentials,
+            base_urls,
+            retry,
+            in_progress,
+            max_body_bytes,
+            caller_http,
+            idempotency_key: None,
+        };
+        Ok((state, http))
     }
 }
 
-/// The spec's URL for `host` (every host the runtime routes to is one of the spec's servers).
+/// The v3 client over `state` and `http`; every v3 client is made here.
+pub(crate) fn client_from(state: ClientState, http: reqwest::Client) -> Client {
+    let api_base = base_text(state.base_url(Host::Api)).to_owned();
+    Client::new_with_client(&api_base, http, state)
+}
+
+/// The legacy client over `state` and `http`; every legacy client is made here.
+#[cfg(feature = "legacy")]
+pub(crate) fn legacy_client_from(state: ClientState, http: reqwest::Client) -> crate::legacy::Client {
+    let api_base = base_text(state.base_url(Host::Api)).to_owned();
+    crate::legacy::Client::new_with_client(&api_base, http, state)
+}
+
+/// HeyGen's upload host, which only the legacy document names (v3 uploads go to presigned URLs
+/// or the API host); the test `the_upload_host_is_the_legacy_documents` holds it to the spec.
+const UPLOAD_URL: &str = "https://upload.heygen.com";
+
+/// The spec's URL for `host`: the v3 document's servers, and the upload host beside them, so that
+/// a build without the legacy document configures the same hosts.
 fn default_url(host: Host) -> &'static str {
-    SERVERS.iter().find(|(h, _)| *h == host).map_or("", |(_, url)| url)
+    match crate::v3::SERVERS.iter().find(|(h, _)| *h == host) {
+        Some((_, url)) => url,
+        None if host == Host::Upload => UPLOAD_URL,
+        None => "",
+    }
 }
 
 const OUR_USER_AGENT: &str = concat!("heygen-rs/", env!("CARGO_PKG_VERSION"));
@@ -479,6 +525,60 @@ impl Client {
     pub fn from_env() -> Result<Client, BuildError> {
         ClientBuilder::default().from_env().build()
     }
+
+    /// This client with `key` as the idempotency key of its keyed calls (the creates HeyGen
+    /// de-duplicates), in place of a fresh key per call: the step that resumes a create whose
+    /// outcome is unknown, with the key its error carried
+    /// ([`Error::idempotency_key`](crate::Error::idempotency_key)):
+    ///
+    /// ```no_run
+    /// # async fn run(client: heygen_client::Client, body: heygen_client::types::CreateVideoRequest) -> Result<(), heygen_client::Error> {
+    /// match client.create_video(&body).await {
+    ///     Ok(created) => println!("{:?}", created.into_inner().data.video_id),
+    ///     Err(err) => match err.idempotency_key() {
+    ///         // HeyGen replays the first reply to the same key for 24 hours: no second video.
+    ///         Some(key) => {
+    ///             let created = client.with_idempotency_key(key)?.create_video(&body).await?;
+    ///             println!("{:?}", created.into_inner().data.video_id);
+    ///         }
+    ///         None => return Err(err),
+    ///     },
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// Cheap (the connection pool is shared). HeyGen scopes a key to its endpoint, so one key
+    /// serves one create per endpoint: use a new handle for each job. A key that breaks HeyGen's
+    /// rule (1 to 255 characters of `A-Z a-z 0-9 _ : . -`) is
+    /// [`Error::InvalidIdempotencyKey`](crate::Error::InvalidIdempotencyKey) here, before
+    /// anything is sent.
+    pub fn with_idempotency_key(&self, key: impl Into<String>) -> Result<Client, crate::Error> {
+        let key = key.into();
+        crate::hooks::check_idempotency_key(&key)
+            .map_err(|reason| crate::Error::InvalidIdempotencyKey { operation: "with_idempotency_key", reason })?;
+        Ok(self.keyed(key))
+    }
+
+    /// This client with `key` (already checked, or made by [`Client::key_for_call`]) for its keyed calls.
+    pub(crate) fn keyed(&self, key: String) -> Client {
+        use progenitor_client::ClientInfo;
+        let mut state = self.inner().clone();
+        state.idempotency_key = Some(key);
+        client_from(state, self.client().clone())
+    }
+
+    /// The key a helper of several steps sends its create with: the handle's, else a fresh one.
+    /// Helpers make it before the create, so that a reply they cannot go on from still hands
+    /// the caller the key that replays the create.
+    pub(crate) fn key_for_call(&self, operation: &'static str) -> Result<String, crate::Error> {
+        use progenitor_client::ClientInfo;
+        match &self.inner().idempotency_key {
+            Some(key) => Ok(key.clone()),
+            None => crate::hooks::new_idempotency_key()
+                .map_err(|message| crate::Error::InvalidRequest { operation, message }),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -501,6 +601,14 @@ mod tests {
         assert!(normalize_base_url("http://localhost:8080", false).is_ok());
         assert!(normalize_base_url("http://api.heygen.com", false).is_err());
         assert!(normalize_base_url("http://api.heygen.com", true).is_ok());
+    }
+
+    #[cfg(feature = "legacy")]
+    #[test]
+    fn the_upload_host_is_the_legacy_documents() {
+        let legacy = crate::legacy::SERVERS.iter().find(|(h, _)| *h == Host::Upload);
+        assert_eq!(legacy.map(|(_, url)| *url), Some(UPLOAD_URL));
+        assert_eq!(default_url(Host::Api), "https://api.heygen.com");
     }
 
     #[test]

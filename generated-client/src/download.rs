@@ -1,15 +1,14 @@
 //! Fetching the files HeyGen links to (subtitles, captions): its replies carry signed links,
 //! not the files, and callers usually want the text.
 
-// These helpers serve the legacy client, whose methods are deprecated in favour of v3.
-#![allow(deprecated)]
-
 use tracing::Instrument;
 
 use crate::error::{ApiError, Reported, kept_body, request_id, without_query};
 use crate::hooks::{Call, Failure, send, span};
 use crate::retry::retry_after;
-use crate::{Client, ClientInfo, Error, types};
+use progenitor_client::ClientInfo;
+
+use crate::{Client, Error};
 
 impl Client {
     /// The text at `url`, a signed link from a HeyGen reply (an SRT or caption file). The link
@@ -46,20 +45,5 @@ impl Client {
             )));
         }
         Ok(String::from_utf8_lossy(&bytes).into_owned())
-    }
-
-    /// The proofread's subtitles as SRT text: [`Client::download_proofread_srt`], then the file
-    /// its link points to.
-    pub async fn download_proofread_srt_text(&self, proofread_id: &str) -> Result<String, Error> {
-        let srt = self.download_proofread_srt(proofread_id).await?.into_inner().data;
-        let link = match srt {
-            types::ProofreadSrt::String(url) => Some(url),
-            types::ProofreadSrt::ProofreadSrtLink(link) => link.srt_url,
-        };
-        let link = link.ok_or_else(|| Error::InvalidRequest {
-            operation: "download_proofread_srt",
-            message: "HeyGen's reply holds no link to the SRT file".into(),
-        })?;
-        self.fetch_text(&link).await
     }
 }

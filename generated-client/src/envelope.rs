@@ -3,8 +3,8 @@
 //! decoded, so a failure in either envelope is caught whatever fields the operation's success
 //! type declares.
 
+use crate::error::ErrorCode;
 use crate::error::{ErrorFields, Nested, Reported};
-use crate::types::ErrorCode;
 
 /// HeyGen's `code` for success in the older envelope.
 pub const SUCCESS_CODE: i64 = 100;

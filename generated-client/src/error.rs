@@ -13,8 +13,6 @@ use reqwest::header::HeaderMap;
 
 use serde_json::Value;
 
-use crate::types::ErrorCode;
-
 /// Why a call failed. Match on the variant; each carries the operation (its `operationId`).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -278,12 +276,12 @@ impl Error {
     /// returns the first attempt's job instead of creating and charging a second one:
     ///
     /// ```no_run
-    /// # async fn run(client: heygen_client::v3::Client, request: heygen_client::v3::types::CreateVideoRequest) -> Result<(), heygen_client::Error> {
-    /// let video = match client.create_video(None, &request).await {
+    /// # async fn run(client: heygen_client::Client, request: heygen_client::types::CreateVideoRequest) -> Result<(), heygen_client::Error> {
+    /// let video = match client.create_video(&request).await {
     ///     Ok(video) => video,
     ///     // Resume under the same key: HeyGen replays the first attempt's reply.
     ///     Err(error) => match error.idempotency_key() {
-    ///         Some(key) => client.create_video(Some(key), &request).await?,
+    ///         Some(key) => client.with_idempotency_key(key)?.create_video(&request).await?,
     ///         None => return Err(error),
     ///     },
     /// };
@@ -660,5 +658,33 @@ mod tests {
         let kept = kept_body(body.as_bytes());
         assert!(kept.len() <= MAX_KEPT_BODY);
         assert!(!kept.contains('\u{FFFD}'), "a cut character is dropped, not replaced");
+    }
+}
+
+/// A HeyGen error code: numeric (`40009`), a word (`invalid_parameter`,
+/// `MOVIO_PAYMENT_INSUFFICIENT_CREDIT`), or digits sent as a string (`"400009"`). Hand-written
+/// rather than taken from a generated document, so that the runtime needs neither (the legacy
+/// document's `types::ErrorCode` is the same shape).
+#[derive(serde::Deserialize, serde::Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum ErrorCode {
+    /// A numeric code, as the older envelope sends it.
+    Int64(i64),
+    /// A word, or digits in a string.
+    String(String),
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Int64(code) => code.fmt(f),
+            Self::String(code) => f.write_str(code),
+        }
+    }
+}
+
+impl From<i64> for ErrorCode {
+    fn from(value: i64) -> Self {
+        Self::Int64(value)
     }
 }

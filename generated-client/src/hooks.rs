@@ -14,13 +14,13 @@ use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, H
 use reqwest::{Request, Response, StatusCode};
 use tracing::{Instrument, Level, field};
 
-use crate::ClientState;
+use crate::config::ClientState;
 use crate::config::{Credentials, base_text};
 use crate::envelope::{RawOutcome, raw_outcome};
+use crate::error::ErrorCode;
 use crate::error::{ApiError, Error, MAX_KEPT_BODY, kept_body, origin_of, parse_error_body, request_id, without_query};
 use crate::retry::{InProgressPolicy, StatusVerdict, error_delay, may_have_arrived, retry_after, status_verdict};
 use crate::rt::{Host, IdempotencyKey, Operation};
-use crate::types::ErrorCode;
 
 /// HeyGen's API key header.
 static API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
@@ -59,8 +59,8 @@ pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'stati
         ));
     }
     let key = match operation.idempotency_key {
-        Some(IdempotencyKey::Header) => Some(header_key(request)),
-        Some(IdempotencyKey::Body(field)) => add_body_key(request, field).transpose(),
+        Some(IdempotencyKey::Header) => Some(header_key(request, state.idempotency_key.as_deref())),
+        Some(IdempotencyKey::Body(field)) => add_body_key(request, field, state.idempotency_key.as_deref()).transpose(),
         None => None,
     };
     match key {
@@ -90,14 +90,15 @@ enum KeyProblem {
     Other(String),
 }
 
-/// The key in the `Idempotency-Key` header: the caller's, checked, or else a fresh one, added.
-fn header_key(request: &mut Request) -> Result<String, KeyProblem> {
+/// The key in the `Idempotency-Key` header: one already there (checked), else the handle's
+/// (`named`, checked when it was named), else a fresh one; added.
+fn header_key(request: &mut Request, named: Option<&str>) -> Result<String, KeyProblem> {
     if let Some(given) = request.headers().get(&IDEMPOTENCY_KEY_HEADER) {
         let given = given.to_str().map_err(|_| KeyProblem::Invalid("it is not visible ASCII".into()))?;
         check_idempotency_key(given).map_err(KeyProblem::Invalid)?;
         return Ok(given.to_owned());
     }
-    let key = new_idempotency_key().map_err(KeyProblem::Other)?;
+    let key = fresh_unless(named)?;
     let value = HeaderValue::from_str(&key).map_err(|e| KeyProblem::Other(e.to_string()))?;
     request.headers_mut().insert(IDEMPOTENCY_KEY_HEADER.clone(), value);
     Ok(key)
@@ -135,9 +136,17 @@ pub(crate) fn new_idempotency_key() -> Result<String, String> {
     Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
 }
 
-/// Puts a fresh key into `field` of the JSON body, unless the caller set one (which is checked);
-/// the key the body carries.
-fn add_body_key(request: &mut Request, field: &str) -> Result<Option<String>, KeyProblem> {
+/// The handle's key (`named`) if it has one, else a fresh one.
+fn fresh_unless(named: Option<&str>) -> Result<String, KeyProblem> {
+    match named {
+        Some(key) => Ok(key.to_owned()),
+        None => new_idempotency_key().map_err(KeyProblem::Other),
+    }
+}
+
+/// Puts the handle's key (`named`) or a fresh one into `field` of the JSON body, unless the
+/// caller set one in the body (which is checked); the key the body carries.
+fn add_body_key(request: &mut Request, field: &str, named: Option<&str>) -> Result<Option<String>, KeyProblem> {
     let Some(bytes) = request.body().and_then(|b| b.as_bytes()) else { return Ok(None) };
     let Ok(serde_json::Value::Object(mut body)) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         return Ok(None);
@@ -150,7 +159,7 @@ fn add_body_key(request: &mut Request, field: &str) -> Result<Option<String>, Ke
         Some(serde_json::Value::Null) | None => {}
         Some(_) => return Err(KeyProblem::Invalid(format!("`{field}` is not a string"))),
     }
-    let key = new_idempotency_key().map_err(KeyProblem::Other)?;
+    let key = fresh_unless(named)?;
     body.insert(field.to_owned(), key.clone().into());
     let bytes = serde_json::to_vec(&body).map_err(|e| KeyProblem::Other(e.to_string()))?;
     request.headers_mut().insert(CONTENT_LENGTH, bytes.len().into());

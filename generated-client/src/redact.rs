@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::ClientState;
+use crate::config::ClientState;
 
 const REDACTED: &str = "<redacted>";
 

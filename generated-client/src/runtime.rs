@@ -8,7 +8,7 @@ use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::ClientState;
+use crate::config::ClientState;
 use crate::error::{ApiError, DecodeError, Error, Reported, kept_body, parse_error_body, request_id};
 use crate::hooks::take_verdict;
 use crate::redact::{redact_secret, redact_text};
@@ -134,8 +134,8 @@ async fn convert<T: DeserializeOwned>(
 }
 
 /// A 200 error body's code is a failure unless it is HeyGen's success code.
-fn is_failure(code: &Option<crate::types::ErrorCode>) -> bool {
-    !matches!(code, Some(crate::types::ErrorCode::Int64(crate::envelope::SUCCESS_CODE)))
+fn is_failure(code: &Option<crate::error::ErrorCode>) -> bool {
+    !matches!(code, Some(crate::error::ErrorCode::Int64(crate::envelope::SUCCESS_CODE)))
 }
 
 /// Reads at most what an error keeps (the `exec` hook has already bounded it).

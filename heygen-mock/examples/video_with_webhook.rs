@@ -19,12 +19,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let receiver = WebhookReceiver::start().await;
     let endpoint =
         types::WebhookEndpointCreateRequest { url: receiver.url().to_owned(), events: None, entity_id: None };
-    let endpoint = client.create_webhook_endpoint(None, &endpoint).await?.into_inner().data;
+    let endpoint = client.create_webhook_endpoint(&endpoint).await?.into_inner().data;
     let secret = endpoint.secret.ok_or("the create reply shows the secret")?;
 
     // Any typed request; `samples` has one of each kind.
     let request = heygen_mock::samples::avatar_video("launch");
-    let video_id = client.create_video(None, &request).await?.into_inner().data.video_id;
+    let video_id = client.create_video(&request).await?.into_inner().data.video_id;
 
     // The render takes five seconds of the fake's time; move its clock instead of waiting.
     fake.advance(Duration::from_secs(60));

@@ -18,98 +18,41 @@ pub fn avatar_video(title: &str) -> types::CreateVideoRequest {
 
 /// An `avatar` video whose own `callback_url` and `callback_id` are `callback`.
 pub fn avatar_video_with(title: &str, callback: Option<(&str, &str)>) -> types::CreateVideoRequest {
-    types::CreateVideoRequest::Avatar {
-        avatar_id: "avatar_1".into(),
-        script: Some(types::VideoScript(Some("Hello.".into()))),
+    types::CreateVideoFromAvatar {
+        script: Some("Hello.".into()),
         voice_id: Some("voice_1".into()),
-        title: Some(types::VideoTitle(Some(title.into()))),
-        callback_url: callback.map(|(url, _)| types::VideoCallbackUrl(Some(url.into()))),
-        callback_id: callback.map(|(_, id)| types::VideoCallbackId(Some(id.into()))),
-        aspect_ratio: None,
-        audio_asset_id: None,
-        audio_url: None,
-        background: None,
-        brand_glossary_id: None,
-        caption: None,
-        engine: None,
-        expressiveness: None,
-        fit: None,
-        folder_id: None,
-        motion_prompt: None,
-        output_format: None,
-        remove_background: None,
-        resolution: None,
-        voice_settings: None,
-        watermark: None,
+        title: Some(title.into()),
+        callback_url: callback.map(|(url, _)| url.into()),
+        callback_id: callback.map(|(_, id)| id.into()),
+        ..types::CreateVideoFromAvatar::new("avatar_1")
     }
+    .into()
 }
 
 /// An `image` video.
 pub fn image_video() -> types::CreateVideoRequest {
-    types::CreateVideoRequest::Image {
-        image: url("https://example.com/face.png"),
-        script: Some(types::VideoScript(Some("Hello.".into()))),
+    types::CreateVideoFromImage {
+        script: Some("Hello.".into()),
         voice_id: Some("voice_1".into()),
-        aspect_ratio: None,
-        audio_asset_id: None,
-        audio_url: None,
-        background: None,
-        brand_glossary_id: None,
-        callback_id: None,
-        callback_url: None,
-        caption: None,
-        expressiveness: None,
-        fit: None,
-        folder_id: None,
-        motion_prompt: None,
-        output_format: None,
-        remove_background: None,
-        resolution: None,
-        title: None,
-        voice_settings: None,
-        watermark: None,
+        ..types::CreateVideoFromImage::new(url("https://example.com/face.png"))
     }
+    .into()
 }
 
 /// A `cinematic_avatar` video.
 pub fn cinematic_video() -> types::CreateVideoRequest {
-    types::CreateVideoRequest::CinematicAvatar {
-        avatar_id: vec!["look_1".into()],
-        prompt: "A walk on the beach.".into(),
-        aspect_ratio: types::CreateVideoRequestAspectRatio::X169,
-        auto_duration: false,
-        duration: None,
-        enhance_prompt: false,
-        folder_id: None,
-        references: None,
+    types::CreateVideoFromCinematicAvatar {
         resolution: types::CreateVideoRequestResolution::X1080p,
-        title: None,
+        ..types::CreateVideoFromCinematicAvatar::new(vec!["look_1".to_owned()], "A walk on the beach.")
     }
+    .into()
 }
 
 /// A `studio` video of one image scene.
 pub fn studio_video() -> types::CreateVideoRequest {
-    let scene = types::StudioScene::Image {
-        source: url("https://example.com/slide.png"),
-        duration: Some(3.0),
-        audio_asset_id: None,
-        audio_url: None,
-        script: None,
-        voice_id: None,
-        voice_settings: None,
-    };
-    types::CreateVideoRequest::Studio {
-        scenes: vec![scene],
-        aspect_ratio: None,
-        brand_glossary_id: None,
-        callback_id: None,
-        callback_url: None,
-        caption: None,
-        folder_id: None,
-        resolution: None,
-        title: None,
-        watermark: None,
-    }
+    let scene =
+        types::ImageScene { duration: Some(3.0), ..types::ImageScene::new(url("https://example.com/slide.png")) };
+    types::CreateVideoFromStudio::new(vec![scene.into()]).into()
 }
 
 /// A translation into `languages`.

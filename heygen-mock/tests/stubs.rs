@@ -18,7 +18,7 @@ fn created(video_id: &str) -> types::CreateVideoResponse {
 /// The `title` of an avatar video request.
 fn title(request: &types::CreateVideoRequest) -> Option<String> {
     match request {
-        types::CreateVideoRequest::Avatar { title, .. } => title.as_ref().and_then(|t| t.0.clone()),
+        types::CreateVideoRequest::Avatar(avatar) => avatar.title.clone(),
         _ => None,
     }
 }

@@ -7,7 +7,8 @@
 //! Run with `cargo bench -p heygen-tests --bench requests`; results are in docs/benchmarks.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use heygen_client::{Client, types, v3};
+use heygen_client as v3;
+use heygen_client::legacy::{Client, types};
 use heygen_tests::requests::request_for;
 use heygen_tests::{API_KEY, Doc, call, success_example};
 use serde_json::{Value, json};
@@ -38,7 +39,7 @@ fn fixture(runtime: &tokio::runtime::Runtime) -> Fixture {
             .mount(&server)
             .await;
         call("POST", "/v3/videos").respond_with(Doc::V3.example_response("create_video")).mount(&server).await;
-        let client = Client::builder().api_key(API_KEY).base_url(server.uri()).build().unwrap();
+        let client = heygen_client::Client::builder().api_key(API_KEY).base_url(server.uri()).build_legacy().unwrap();
         let create_body = serde_json::from_value(nested_body()).unwrap();
         let v3_create_body = request_for(Doc::V3, "create_video").body().unwrap();
         Fixture { server, v3: client.v3(), client, bare: reqwest::Client::new(), create_body, v3_create_body }
@@ -132,7 +133,7 @@ fn requests(c: &mut Criterion) {
 
     let mut keyed = c.benchmark_group("v3 create with an idempotency key (create_video)");
     keyed.bench_function("heygen-client", |b| {
-        b.to_async(&runtime).iter(|| async { f.v3.create_video(None, &f.v3_create_body).await.unwrap() })
+        b.to_async(&runtime).iter(|| async { f.v3.create_video(&f.v3_create_body).await.unwrap() })
     });
     keyed.bench_function("bare reqwest", |b| {
         b.to_async(&runtime).iter(|| async {

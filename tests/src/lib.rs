@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use calls::{CallError, Reply};
-use heygen_client::{Client, ClientBuilder};
+use heygen_client::ClientBuilder;
+use heygen_client::legacy::Client;
 use heygen_codegen::Spec;
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};
@@ -50,9 +51,9 @@ pub fn installed_tool(relative: &str) -> PathBuf {
 /// the client a driver works with, so that one driver covers both documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Doc {
-    /// `spec/heygen.yaml`: HeyGen's v1/v2 API, `heygen_client::Client`.
+    /// `spec/heygen.yaml`: HeyGen's v1/v2 API, `heygen_client::legacy::Client`.
     Legacy,
-    /// `spec/heygen-v3.yaml`: HeyGen's v3 API, `heygen_client::v3::Client`.
+    /// `spec/heygen-v3.yaml`: HeyGen's v3 API, `heygen_client::Client`.
     V3,
 }
 
@@ -196,8 +197,9 @@ impl Harness {
     /// Like [`Harness::start`], with the builder adjusted (retries, timeouts) before the build.
     pub async fn start_with(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Self {
         let (api, upload) = (MockServer::start().await, MockServer::start().await);
-        let builder = Client::builder().api_key(API_KEY).base_url(api.uri()).upload_base_url(upload.uri());
-        let client = configure(builder).build().expect("a valid test client");
+        let builder =
+            heygen_client::Client::builder().api_key(API_KEY).base_url(api.uri()).upload_base_url(upload.uri());
+        let client = configure(builder).build_legacy().expect("a valid test client");
         Self { api, upload, client }
     }
 }

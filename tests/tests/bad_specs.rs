@@ -53,8 +53,8 @@ bad_spec!(
 fn generate_to_disk_leaves_files_untouched_on_error() {
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(root.path().join("spec")).unwrap();
-    std::fs::create_dir_all(root.path().join("generated-client/src")).unwrap();
     let client = root.path().join(heygen_codegen::CLIENT_PATH);
+    std::fs::create_dir_all(client.parent().unwrap()).unwrap();
     let before = "// the previous generated code\n";
     std::fs::write(&client, before).unwrap();
     for bad in std::fs::read_dir(fixture("bad")).unwrap() {

@@ -2,7 +2,8 @@
 
 #![allow(deprecated)] // the streaming calls used here are deprecated upstream (replaced by LiveAvatar)
 
-use heygen_client::{BuildError, Client, Error, types};
+use heygen_client::legacy::{Client, types};
+use heygen_client::{BuildError, Error};
 use heygen_tests::{API_KEY, Harness, example_response};
 use wiremock::matchers::{header, header_exists, method, path};
 use wiremock::{Mock, MockServer};
@@ -19,7 +20,7 @@ async fn session_token_client_drives_a_session_with_bearer_and_no_api_key() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = Client::builder().session_token(TOKEN).base_url(server.uri()).build().unwrap();
+    let client = heygen_client::Client::builder().session_token(TOKEN).base_url(server.uri()).build_legacy().unwrap();
     let body = types::StreamingSessionIdRequest { session_id: "s-1".into() };
     client.keep_streaming_session_alive(&body).await.unwrap();
     let requests = server.received_requests().await.unwrap();
@@ -29,7 +30,7 @@ async fn session_token_client_drives_a_session_with_bearer_and_no_api_key() {
 #[tokio::test]
 async fn session_token_client_refuses_operations_that_need_the_api_key() {
     let server = MockServer::start().await;
-    let client = Client::builder().session_token(TOKEN).base_url(server.uri()).build().unwrap();
+    let client = heygen_client::Client::builder().session_token(TOKEN).base_url(server.uri()).build_legacy().unwrap();
     let err = client.get_current_user().await.unwrap_err();
     assert!(
         matches!(&err, Error::InvalidRequest { operation: "get_current_user", message } if message.contains("session token"))
@@ -59,9 +60,9 @@ async fn api_key_client_sends_no_authorization_header() {
 
 #[test]
 fn secrets_never_appear_in_debug_output() {
-    let builder = Client::builder().api_key(API_KEY);
-    let client = builder.clone().build().unwrap();
-    let token_client = Client::builder().session_token(TOKEN).build().unwrap();
+    let builder = heygen_client::Client::builder().api_key(API_KEY);
+    let client = builder.clone().build_legacy().unwrap();
+    let token_client = heygen_client::Client::builder().session_token(TOKEN).build_legacy().unwrap();
     for text in [format!("{builder:?}"), format!("{client:?}"), format!("{client:#?}"), format!("{token_client:?}")] {
         assert!(!text.contains(API_KEY) && !text.contains(TOKEN), "secret in {text}");
         assert!(text.contains("redacted"), "{text}");
@@ -70,14 +71,18 @@ fn secrets_never_appear_in_debug_output() {
 
 #[test]
 fn build_errors_are_clear_and_keep_secrets_out() {
-    assert!(matches!(Client::builder().build(), Err(BuildError::MissingCredentials)));
+    assert!(matches!(heygen_client::Client::builder().build_legacy(), Err(BuildError::MissingCredentials)));
     let bad_key = "bad\nkey-4f1c9a";
-    let err = Client::builder().api_key(bad_key).build().unwrap_err();
+    let err = heygen_client::Client::builder().api_key(bad_key).build_legacy().unwrap_err();
     assert!(matches!(err, BuildError::InvalidCredentials));
     assert!(!err.to_string().contains("4f1c9a") && !format!("{err:?}").contains("4f1c9a"));
-    let err = Client::builder().api_key(API_KEY).base_url("api.heygen.com").build().unwrap_err();
+    let err = heygen_client::Client::builder().api_key(API_KEY).base_url("api.heygen.com").build_legacy().unwrap_err();
     assert!(err.to_string().contains("invalid base URL `api.heygen.com`"), "{err}");
-    let err = Client::builder().api_key(API_KEY).upload_base_url("ftp://upload.heygen.com").build().unwrap_err();
+    let err = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .upload_base_url("ftp://upload.heygen.com")
+        .build_legacy()
+        .unwrap_err();
     assert!(err.to_string().contains("http or https"), "{err}");
 }
 
@@ -90,8 +95,11 @@ async fn base_urls_may_end_with_a_slash_or_carry_a_path_prefix() {
         .expect(1)
         .mount(&server)
         .await;
-    let client =
-        Client::builder().api_key(API_KEY).base_url(format!("{}/proxy/heygen/", server.uri())).build().unwrap();
+    let client = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(format!("{}/proxy/heygen/", server.uri()))
+        .build_legacy()
+        .unwrap();
     client.get_current_user().await.unwrap();
 }
 

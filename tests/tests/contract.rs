@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use heygen_client::Client;
+use heygen_client::legacy::Client;
 use heygen_tests::calls::{CallError, Input, Reply};
 use heygen_tests::requests::request_for;
 use heygen_tests::{API_KEY, Doc, differences};
@@ -34,13 +34,13 @@ async fn every_operation_against_prism() {
         .into_iter()
         .find(|doc| doc.name() == document)
         .unwrap_or_else(|| panic!("{DOCUMENT_VARIABLE}={document}: not `legacy` or `v3`"));
-    let client = Client::builder()
+    let client = heygen_client::Client::builder()
         .api_key(API_KEY)
         .base_url(&base_url)
         .upload_base_url(&base_url)
         .max_retries(0)
         .timeout(Duration::from_secs(30))
-        .build()
+        .build_legacy()
         .expect("a valid client");
     assert_eq!(
         doc.operations().to_vec(),
@@ -79,6 +79,10 @@ async fn call(doc: Doc, client: &Client, id: &str, input: &Input) -> Result<Repl
     let file = Part::bytes(input.bytes()?).file_name("upload.bin");
     let file = file.mime_str("application/octet-stream").expect("a valid media type");
     let key: Option<String> = input.param("Idempotency-Key")?;
-    let reply = client.v3().upload_asset(key.as_deref(), Form::new().part("file", file)).await;
+    let v3 = match key {
+        Some(key) => client.v3().with_idempotency_key(key).map_err(CallError::Client)?,
+        None => client.v3(),
+    };
+    let reply = v3.upload_asset(Form::new().part("file", file)).await;
     Ok(Reply::new(reply.map_err(CallError::Client)?))
 }

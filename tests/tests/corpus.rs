@@ -9,8 +9,9 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use heygen_client::types;
-use heygen_client::{Error, WaitOptions, webhook};
+use heygen_client::legacy::types;
+use heygen_client::legacy::webhook;
+use heygen_client::{Error, WaitOptions};
 use heygen_tests::calls::CallError;
 use heygen_tests::corpus::{self, Entry, Expect, Kind, Origin, missing_leaves};
 use heygen_tests::requests::request_for;
@@ -145,8 +146,8 @@ fn delivery(doc: Doc, body: &Value) -> Result<(), String> {
         }
         Doc::V3 => {
             headers.insert("heygen-signature", signature);
-            let delivery = heygen_client::v3::webhook::verify(&headers, &raw, SECRET).map_err(|e| e.to_string())?;
-            if let heygen_client::v3::types::WebhookDelivery::Unknown(_) = delivery.event {
+            let delivery = heygen_client::webhook::verify(&headers, &raw, SECRET).map_err(|e| e.to_string())?;
+            if let heygen_client::types::WebhookDelivery::Unknown(_) = delivery.event {
                 return Err(format!("{} parsed as Unknown", delivery.event_type));
             }
             (delivery.event_type, serde_json::to_value(&delivery.event))

@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 
 use fake::{FakeServer, LIMIT, Reply, bounded, quick_retries};
 use futures_util::{StreamExt, TryStreamExt};
-use heygen_client::streaming::{self, StreamingError, StreamingSession};
-use heygen_client::webhook::{self, Verifier, WebhookError};
-use heygen_client::{Client, Error, RetryPolicy, WaitOptions, types};
+use heygen_client::legacy::streaming::{self, StreamingError, StreamingSession};
+use heygen_client::legacy::webhook::{self, Verifier, WebhookError};
+use heygen_client::legacy::{Client, types};
+use heygen_client::{Error, RetryPolicy, WaitOptions};
 use heygen_tests::capture::Captured;
 use heygen_tests::{API_KEY, Harness, call, example_response, success_example};
 use hmac::{KeyInit, Mac};
@@ -23,7 +24,12 @@ use tracing::Level;
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 fn client_for(url: &str) -> Client {
-    Client::builder().api_key(API_KEY).base_url(url).retry_policy(quick_retries()).build().unwrap()
+    heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(url)
+        .retry_policy(quick_retries())
+        .build_legacy()
+        .unwrap()
 }
 
 fn status_example() -> Value {
@@ -61,7 +67,12 @@ async fn an_endless_body_ends_in_a_typed_error_at_the_limit() {
     let endless =
         FakeServer::start(|_, _| Reply::Stream { status: 200, chunk: vec![b' '; 64 * 1024], total: 1 << 30 }).await;
     let limit = 1 << 20;
-    let client = Client::builder().api_key(API_KEY).base_url(&endless.url).max_body_bytes(limit).build().unwrap();
+    let client = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(&endless.url)
+        .max_body_bytes(limit)
+        .build_legacy()
+        .unwrap();
 
     let err = bounded(client.get_video_status("v1")).await.unwrap_err();
     assert!(
@@ -255,8 +266,12 @@ async fn a_200_failure_in_either_envelope_is_an_error_whatever_the_type_declares
 #[tokio::test]
 async fn a_hanging_poll_ends_at_the_waits_deadline() {
     let silent = FakeServer::start(|_, _| Reply::Silent(Duration::from_secs(10))).await;
-    let client =
-        Client::builder().api_key(API_KEY).base_url(&silent.url).timeout(Duration::from_secs(3)).build().unwrap();
+    let client = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(&silent.url)
+        .timeout(Duration::from_secs(3))
+        .build_legacy()
+        .unwrap();
     let options = WaitOptions { timeout: Duration::from_millis(300), ..WaitOptions::default() };
 
     let started = Instant::now();
@@ -427,11 +442,11 @@ async fn base_urls_are_normalised_before_routing() {
     call("POST", "/v1/asset").respond_with(example_response("upload_asset")).expect(1).mount(&upload).await;
     let port = |server: &MockServer| server.address().port();
     // As read from an env file: upper-case scheme and host, trailing slash and newline.
-    let client = Client::builder()
+    let client = heygen_client::Client::builder()
         .api_key(API_KEY)
         .base_url(format!("HTTP://LOCALHOST:{}/\n", port(&api)))
         .upload_base_url(format!(" http://LocalHost:{}/\n", port(&upload)))
-        .build()
+        .build_legacy()
         .unwrap();
     client.upload_asset(types::AssetContentType::ImageJpeg, vec![0xFF, 0xD8, 0xFF]).await.unwrap();
     assert!(api.received_requests().await.unwrap().is_empty(), "the upload went to the API host");
@@ -440,7 +455,7 @@ async fn base_urls_are_normalised_before_routing() {
 #[test]
 fn plain_http_is_for_loopback_only_and_user_info_is_refused_unechoed() {
     let build = |url: &str, insecure: bool| {
-        Client::builder().api_key(API_KEY).base_url(url).allow_insecure_http(insecure).build()
+        heygen_client::Client::builder().api_key(API_KEY).base_url(url).allow_insecure_http(insecure).build_legacy()
     };
     assert!(build("http://api.example.com", false).is_err(), "plain HTTP to another host");
     assert!(build("http://api.example.com", true).is_ok());

@@ -9,7 +9,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use fake::{FakeServer, Reply};
-use heygen_client::{Client, DEFAULT_MAX_BODY_BYTES, Error};
+use heygen_client::legacy::Client;
+use heygen_client::{DEFAULT_MAX_BODY_BYTES, Error};
 
 #[path = "support/counting_alloc.rs"]
 mod counting_alloc;
@@ -22,7 +23,8 @@ const STREAMED: usize = 200 * 1024 * 1024;
 async fn a_200_mb_reply_never_takes_more_than_the_limit() {
     let server =
         FakeServer::start(|_, _| Reply::Stream { status: 200, chunk: vec![b' '; 256 * 1024], total: STREAMED }).await;
-    let client = Client::builder().api_key("key").base_url(&server.url).max_retries(0).build().unwrap();
+    let client =
+        heygen_client::Client::builder().api_key("key").base_url(&server.url).max_retries(0).build_legacy().unwrap();
     let before = LIVE.load(Ordering::SeqCst);
     PEAK.store(before, Ordering::SeqCst);
 

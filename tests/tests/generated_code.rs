@@ -55,3 +55,105 @@ fn no_method_takes_more_than_two_optional_arguments_positionally() {
         assert!(with_struct > 0, "{}: no method takes a parameters struct", document.spec);
     }
 }
+
+/// Issue 25: no progenitor plumbing is reachable from outside the crate: the constructors that
+/// take a `ClientState` (which bypass the builder's checks) are crate-private in both generated
+/// clients, and the crate exports neither `ClientState` nor progenitor's `ClientInfo`. The
+/// client's parts are read through `syn`, so a later change of formatting cannot hide one.
+#[test]
+fn no_progenitor_plumbing_is_public() {
+    let root = workspace_root();
+    for document in heygen_codegen::DOCUMENTS {
+        let file: syn::File = syn::parse_file(&std::fs::read_to_string(root.join(document.client)).unwrap()).unwrap();
+        let mut constructors = 0;
+        for item in &file.items {
+            let syn::Item::Impl(block) = item else { continue };
+            if block.trait_.is_some() {
+                continue;
+            }
+            for member in &block.items {
+                let syn::ImplItem::Fn(method) = member else { continue };
+                if method.sig.ident == "new" || method.sig.ident == "new_with_client" {
+                    constructors += 1;
+                    assert!(
+                        !matches!(method.vis, syn::Visibility::Public(_)),
+                        "{}: `Client::{}` is public",
+                        document.client,
+                        method.sig.ident
+                    );
+                }
+            }
+        }
+        assert_eq!(constructors, 2, "{}: progenitor's two constructors were not found", document.client);
+    }
+    let lib: syn::File =
+        syn::parse_file(&std::fs::read_to_string(root.join("generated-client/src/lib.rs")).unwrap()).unwrap();
+    let mut exported = Vec::new();
+    for item in &lib.items {
+        if let syn::Item::Use(used) = item
+            && matches!(used.vis, syn::Visibility::Public(_))
+        {
+            exported.push(quote::quote!(#used).to_string());
+        }
+    }
+    assert!(!exported.is_empty());
+    for plumbing in ["ClientState", "ClientInfo"] {
+        assert!(exported.iter().all(|line| !line.contains(plumbing)), "the crate exports {plumbing}: {exported:?}");
+    }
+}
+
+/// Issue 25: no field of the v3 client is an `Option` of a newtype of an `Option`
+/// (`Option<VideoCallbackId(Option<String>)>`, which made callers write
+/// `Some(VideoCallbackId(Some(..)))`), and no request union has a variant with inline fields,
+/// which could not be built with `..Default::default()` or `new(...)`.
+#[test]
+fn v3_requests_are_plain_rust() {
+    let document = heygen_codegen::V3;
+    let source = std::fs::read_to_string(workspace_root().join(document.client)).unwrap();
+    let file: syn::File = syn::parse_file(&source).unwrap();
+    let types = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let newtypes = heygen_codegen::shapes::optional_newtypes(&types);
+    assert!(newtypes.contains_key("VideoCallbackId"), "the check finds the newtypes: {:?}", newtypes.keys());
+    let mut found = Vec::new();
+    for item in &types {
+        let fields: Vec<&syn::Field> = match item {
+            syn::Item::Struct(s) => s.fields.iter().collect(),
+            syn::Item::Enum(e) => e.variants.iter().flat_map(|v| v.fields.iter()).collect(),
+            _ => continue,
+        };
+        for field in fields {
+            let Some(syn::Type::Path(inner)) = heygen_codegen::shapes::option_inner(&field.ty) else { continue };
+            if let Some(last) = inner.path.segments.last()
+                && newtypes.contains_key(&last.ident.to_string())
+            {
+                found.push(format!(
+                    "{}: {}",
+                    quote::quote!(#item).to_string().chars().take(60).collect::<String>(),
+                    last.ident
+                ));
+            }
+        }
+    }
+    assert!(found.is_empty(), "Option of a newtype of an Option: {found:#?}");
+    let request = types
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Enum(e) if e.ident == "CreateVideoRequest" => Some(e),
+            _ => None,
+        })
+        .unwrap();
+    for variant in &request.variants {
+        assert!(
+            !matches!(variant.fields, syn::Fields::Named(_)),
+            "CreateVideoRequest::{} has inline fields",
+            variant.ident
+        );
+    }
+}

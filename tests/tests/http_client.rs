@@ -8,7 +8,8 @@ mod fake;
 use std::time::Duration;
 
 use fake::{FakeServer, Reply, bounded, quick_retries};
-use heygen_client::{BuildError, Client, Error};
+use heygen_client::legacy::Client;
+use heygen_client::{BuildError, Error};
 use heygen_tests::{API_KEY, success_example};
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::redirect::Policy;
@@ -26,7 +27,12 @@ fn corporate_http(extra: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientB
 }
 
 fn client_with(http: reqwest::Client, url: &str) -> Result<Client, BuildError> {
-    Client::builder().api_key(API_KEY).base_url(url).retry_policy(quick_retries()).http_client(http).build()
+    heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(url)
+        .retry_policy(quick_retries())
+        .http_client(http)
+        .build_legacy()
 }
 
 #[tokio::test]
@@ -93,13 +99,13 @@ async fn a_callers_client_that_may_follow_redirects_is_refused_before_anything_i
 #[tokio::test]
 async fn the_builders_timeout_bounds_each_attempt_through_a_callers_client() {
     let silent = FakeServer::start(|_, _| Reply::Silent(Duration::from_secs(3))).await;
-    let client = Client::builder()
+    let client = heygen_client::Client::builder()
         .api_key(API_KEY)
         .base_url(&silent.url)
         .max_retries(0)
         .timeout(Duration::from_millis(200))
         .http_client(corporate_http(|b| b)) // no timeout of its own
-        .build()
+        .build_legacy()
         .unwrap();
 
     let started = std::time::Instant::now();
@@ -113,9 +119,9 @@ fn the_callers_default_headers_stay_out_of_debug_output() {
     let mut headers = HeaderMap::new();
     headers.insert("x-proxy-secret", HeaderValue::from_static("hunter2-corporate"));
     let http = reqwest::Client::builder().default_headers(headers).redirect(Policy::none()).build().unwrap();
-    let builder = Client::builder().api_key(API_KEY).http_client(http);
-    let client = builder.clone().build().unwrap();
-    for shown in [format!("{builder:?}"), format!("{:?}", heygen_client::ClientInfo::inner(&client))] {
+    let builder = heygen_client::Client::builder().api_key(API_KEY).http_client(http);
+    let client = builder.clone().build_legacy().unwrap();
+    for shown in [format!("{builder:?}"), format!("{client:?}")] {
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(!shown.contains(API_KEY), "{shown}");
     }

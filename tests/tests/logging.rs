@@ -3,7 +3,7 @@
 
 #![allow(deprecated)] // the streaming calls used here are deprecated upstream (replaced by LiveAvatar)
 
-use heygen_client::{Client, types};
+use heygen_client::legacy::{Client, types};
 use heygen_tests::capture::Captured;
 use heygen_tests::{API_KEY, Harness, call, example_response, success_example};
 use tracing::Level;
@@ -50,7 +50,8 @@ async fn trace_calls() -> String {
     h.client.create_webhook_endpoint(&webhook).await.unwrap();
     let err = h.client.list_assets(Default::default()).await.unwrap_err();
     tracing::error!(%err, "logged by the application");
-    let token_client = Client::builder().session_token(SESSION_TOKEN).base_url(h.api.uri()).build().unwrap();
+    let token_client =
+        heygen_client::Client::builder().session_token(SESSION_TOKEN).base_url(h.api.uri()).build_legacy().unwrap();
     token_client
         .keep_streaming_session_alive(&types::StreamingSessionIdRequest { session_id: "s-1".into() })
         .await

@@ -14,7 +14,8 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use heygen_client::{Client, Error};
+use heygen_client::Error;
+use heygen_client::legacy::Client;
 use heygen_tests::calls::CallError;
 use heygen_tests::generated_calls::call;
 use heygen_tests::requests::request_for;
@@ -139,12 +140,12 @@ fn arbitrary_replies_decode_or_fail_with_a_typed_error() {
         Mock::given(any_request()).respond_with(Canned(slot.clone())).mount(&server).await;
         server
     });
-    let client = Client::builder()
+    let client = heygen_client::Client::builder()
         .api_key(API_KEY)
         .base_url(server.uri())
         .upload_base_url(server.uri())
         .max_retries(0)
-        .build()
+        .build_legacy()
         .unwrap();
     for id in largest_operations() {
         let input = request_for(Doc::Legacy, &id);
@@ -237,7 +238,7 @@ fn mutate_changes_only_the_picked_node() {
 /// accepted unless it is not an event.
 #[test]
 fn webhook_verification_takes_arbitrary_input() {
-    use heygen_client::webhook::{self, WebhookError};
+    use heygen_client::legacy::webhook::{self, WebhookError};
     use hmac::{KeyInit, Mac};
     let input = (
         prop_oneof![

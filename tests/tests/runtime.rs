@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use heygen_client::{Error, RetryPolicy, types};
+use heygen_client::legacy::types;
+use heygen_client::{Error, RetryPolicy};
 use heygen_tests::{API_KEY, Harness, call, example_response, success_example};
 use serde_json::json;
 use tokio::io::AsyncReadExt;
@@ -159,8 +160,12 @@ async fn hang_up_server() -> (String, Arc<AtomicUsize>) {
 #[tokio::test]
 async fn a_create_whose_connection_drops_after_sending_is_not_retried() {
     let (url, requests) = hang_up_server().await;
-    let client =
-        heygen_client::Client::builder().api_key(API_KEY).base_url(url).retry_policy(quick_retries()).build().unwrap();
+    let client = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(url)
+        .retry_policy(quick_retries())
+        .build_legacy()
+        .unwrap();
     let err = client.create_avatar_video_v2(&create_video_body()).await.unwrap_err();
     assert!(matches!(err, Error::Connection { operation: "create_avatar_video_v2", .. }), "{err:?}");
     assert_eq!(requests.load(Ordering::SeqCst), 1, "the create request was sent twice");
@@ -169,8 +174,12 @@ async fn a_create_whose_connection_drops_after_sending_is_not_retried() {
 #[tokio::test]
 async fn a_read_whose_connection_drops_is_retried() {
     let (url, requests) = hang_up_server().await;
-    let client =
-        heygen_client::Client::builder().api_key(API_KEY).base_url(url).retry_policy(quick_retries()).build().unwrap();
+    let client = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(url)
+        .retry_policy(quick_retries())
+        .build_legacy()
+        .unwrap();
     assert!(matches!(client.get_video_status("v1").await, Err(Error::Connection { .. })));
     assert_eq!(requests.load(Ordering::SeqCst), 3, "one attempt and two retries");
 }
@@ -183,7 +192,7 @@ async fn a_refused_connection_is_retried_even_for_a_create() {
         .api_key(API_KEY)
         .base_url(format!("http://127.0.0.1:{port}"))
         .retry_policy(RetryPolicy { initial_backoff: Duration::from_millis(50), ..quick_retries() })
-        .build()
+        .build_legacy()
         .unwrap();
     let started = Instant::now();
     let err = client.create_avatar_video_v2(&create_video_body()).await.unwrap_err();
@@ -253,7 +262,7 @@ async fn a_200_with_a_v2_error_object_is_an_error() {
     let Err(Error::Api(e)) = h.client.create_avatar_video_v2(&create_video_body()).await else {
         panic!("expected an API error")
     };
-    assert!(matches!(e.code, Some(types::ErrorCode::String(ref c)) if c == "invalid_parameter"));
+    assert!(matches!(e.code, Some(heygen_client::ErrorCode::String(ref c)) if c == "invalid_parameter"));
     assert_eq!(e.message.as_deref(), Some("video_inputs is invalid: field required"));
 }
 

@@ -1,4 +1,4 @@
-//! The audio-to-video WebSocket transport and session helper (`heygen_client::streaming`), against
+//! The audio-to-video WebSocket transport and session helper (`heygen_client::legacy::streaming`), against
 //! a scripted WebSocket server on 127.0.0.1 and wiremock for the REST calls around it.
 
 use std::future::Future;
@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use futures_util::{SinkExt, StreamExt};
-use heygen_client::streaming::{self, DEFAULT_CHUNK_BYTES, StreamingError, StreamingSession};
-use heygen_client::types::{AudioToVideoClientEvent, AudioToVideoServerEvent, AudioToVideoSessionState};
-use heygen_client::{Client, types};
+use heygen_client::legacy::streaming::{self, DEFAULT_CHUNK_BYTES, StreamingError, StreamingSession};
+use heygen_client::legacy::types::{AudioToVideoClientEvent, AudioToVideoServerEvent, AudioToVideoSessionState};
+use heygen_client::legacy::{Client, types};
 use heygen_tests::{API_KEY, Harness, call, example_response, success_example};
 use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
@@ -426,7 +426,7 @@ async fn a_session_runs_the_documented_sequence_with_a_session_token() {
             .mount(&api)
             .await;
     }
-    let client = Client::builder().session_token("st-7d1e").base_url(api.uri()).build().unwrap();
+    let client = heygen_client::Client::builder().session_token("st-7d1e").base_url(api.uri()).build_legacy().unwrap();
 
     let utterance = streaming::new_event_id();
     let id = StreamingSession::run(&client, avatar_request(), async |session: &StreamingSession| {

@@ -37,11 +37,19 @@ const KNOWN_CYCLES: &[&[&str]] = &[
         "codegen/src/emit/workflows.rs",
         "codegen/src/transform.rs",
     ],
+    // Grew when the v3 client became the front door (the builder builds either client, and the
+    // legacy module reaches back into the configuration and the webhook base).
     &[
         "generated-client/src/config.rs",
+        "generated-client/src/envelope.rs",
+        "generated-client/src/error.rs",
         "generated-client/src/hooks.rs",
+        "generated-client/src/legacy/mod.rs",
+        "generated-client/src/redact.rs",
         "generated-client/src/rt.rs",
         "generated-client/src/runtime.rs",
+        "generated-client/src/v3/mod.rs",
+        "generated-client/src/webhook_base.rs",
     ],
 ];
 

@@ -1,8 +1,8 @@
 //! The v3 file input union, built from a URL, an asset id, bytes or a file.
 
 use heygen_client::Error;
-use heygen_client::v3::MAX_INLINE_BYTES;
-use heygen_client::v3::types::{AssetInput, RemoteAssetInput};
+use heygen_client::MAX_INLINE_BYTES;
+use heygen_client::types::{AssetInput, RemoteAssetInput};
 use serde_json::json;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
@@ -28,7 +28,9 @@ async fn a_file_is_inlined_with_the_type_its_content_shows() {
     let path = dir.path().join("portrait.jpg");
     std::fs::write(&path, PNG).unwrap();
     let input = AssetInput::from_file(&path).await.unwrap();
-    let AssetInput::Base64 { media_type, data } = input else { panic!("inline data expected") };
+    let AssetInput::Base64(heygen_client::types::AssetBase64 { media_type, data }) = input else {
+        panic!("inline data expected")
+    };
     assert_eq!(media_type, "image/png");
     use base64::Engine as _;
     assert_eq!(base64::engine::general_purpose::STANDARD.decode(data).unwrap(), PNG);
@@ -39,7 +41,11 @@ async fn a_text_file_takes_its_type_from_its_name() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, "hello").unwrap();
-    let AssetInput::Base64 { media_type, .. } = AssetInput::from_file(&path).await.unwrap() else { panic!() };
+    let AssetInput::Base64(heygen_client::types::AssetBase64 { media_type, .. }) =
+        AssetInput::from_file(&path).await.unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(media_type, "text/plain");
 }
 

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use heygen_client::v3::types::{CreateVideoBatchRequest, VideoBatchDetailStatus};
-use heygen_client::v3::{DirectUploadOptions, MAX_BATCH_ITEMS};
+use heygen_client::types::{CreateVideoBatchRequest, VideoBatchDetailStatus};
+use heygen_client::{DirectUploadOptions, MAX_BATCH_ITEMS};
 use heygen_client::{Error, WaitOptions};
 use heygen_tests::{Harness, call};
 use serde_json::{Value, json};
@@ -33,7 +33,7 @@ async fn a_batch_of_more_than_100_or_of_none_is_refused_before_sending() {
     let h = Harness::start().await;
     call("POST", "/v3/videos/batches").respond_with(ResponseTemplate::new(202)).expect(0).mount(&h.api).await;
     for videos in [MAX_BATCH_ITEMS + 1, 0] {
-        let err = h.client.v3().create_video_batch_and_wait(None, &batch_of(videos), &fast_wait()).await.unwrap_err();
+        let err = h.client.v3().create_video_batch_and_wait(&batch_of(videos), &fast_wait()).await.unwrap_err();
         let Error::InvalidRequest { operation, message } = &err else { panic!("{err:?}") };
         assert_eq!(*operation, "create_video_batch");
         assert!(message.contains(&videos.to_string()), "{message}");
@@ -85,7 +85,7 @@ async fn a_finished_batch_comes_back_with_every_item_across_pages() {
         .mount(&h.api)
         .await;
 
-    let outcome = h.client.v3().create_video_batch_and_wait(None, &batch_of(3), &fast_wait()).await.unwrap();
+    let outcome = h.client.v3().create_video_batch_and_wait(&batch_of(3), &fast_wait()).await.unwrap();
     assert_eq!(outcome.batch_id, "b1");
     assert_eq!(outcome.status, VideoBatchDetailStatus::Failed);
     assert_eq!(outcome.items.len(), 3);
@@ -186,7 +186,7 @@ async fn a_created_batch_or_a_poll_without_its_fields_is_a_decode_error_by_name(
         .expect(1)
         .mount_as_scoped(&h.api)
         .await;
-    let err = h.client.v3().create_video_batch_and_wait(None, &batch_of(1), &fast_wait()).await.unwrap_err();
+    let err = h.client.v3().create_video_batch_and_wait(&batch_of(1), &fast_wait()).await.unwrap_err();
     let Error::Decode(decode) = &err else { panic!("expected Error::Decode, got {err:?}") };
     assert_eq!(decode.operation, "create_video_batch");
     assert!(decode.reason.contains("`batch_id`"), "{decode:?}");

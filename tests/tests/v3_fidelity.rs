@@ -3,7 +3,7 @@
 //! operations whose reply HeyGen shows in two shapes.
 
 use futures_util::TryStreamExt;
-use heygen_client::v3::{params, types};
+use heygen_client::{params, types};
 use heygen_tests::requests::request_for;
 use heygen_tests::{Doc, Harness, call};
 use serde_json::{Value, json};

@@ -7,7 +7,9 @@
 mod fake;
 
 use fake::{FakeServer, Reply, bounded, quick_retries};
-use heygen_client::{Client, Error, v3};
+use heygen_client as v3;
+use heygen_client::Error;
+use heygen_client::legacy::Client;
 use heygen_tests::requests::request_for;
 use heygen_tests::{API_KEY, Doc, Harness, call, is_uuid};
 use serde::de::DeserializeOwned;
@@ -36,7 +38,7 @@ async fn harness() -> Harness {
 }
 
 fn v3_client_for(url: &str) -> v3::Client {
-    Client::builder().api_key(API_KEY).base_url(url).retry_policy(quick_retries()).build().unwrap().v3()
+    heygen_client::Client::builder().api_key(API_KEY).base_url(url).retry_policy(quick_retries()).build().unwrap()
 }
 
 fn example(id: &str) -> ResponseTemplate {
@@ -65,7 +67,7 @@ async fn every_retry_of_one_call_carries_the_same_key() {
     call("POST", "/v3/videos").respond_with(v3_error(503, "service_unavailable")).up_to_n_times(2).mount(&h.api).await;
     call("POST", "/v3/videos").respond_with(example("create_video")).mount(&h.api).await;
 
-    let reply = bounded(h.client.v3().create_video(None, &create_video_body())).await.unwrap();
+    let reply = bounded(h.client.v3().create_video(&create_video_body())).await.unwrap();
     assert_eq!(
         serde_json::to_value(&reply.data).unwrap()["video_id"],
         Doc::V3.success_example("create_video")["data"]["video_id"]
@@ -82,7 +84,7 @@ async fn two_calls_send_two_keys() {
     call("POST", "/v3/videos").respond_with(example("create_video")).mount(&h.api).await;
     let client = h.client.v3();
     for _ in 0..2 {
-        bounded(client.create_video(None, &create_video_body())).await.unwrap();
+        bounded(client.create_video(&create_video_body())).await.unwrap();
     }
     let keys = keys(received(&h).await).await;
     assert_eq!(keys.len(), 2);
@@ -96,7 +98,7 @@ async fn a_callers_key_is_sent_as_given_on_every_attempt() {
     call("POST", "/v3/videos").respond_with(v3_error(503, "service_unavailable")).up_to_n_times(1).mount(&h.api).await;
     call("POST", "/v3/videos").respond_with(example("create_video")).mount(&h.api).await;
     let mine = "order-1234:video.intro_v2";
-    bounded(h.client.v3().create_video(Some(mine), &create_video_body())).await.unwrap();
+    bounded(h.client.v3().with_idempotency_key(mine).unwrap().create_video(&create_video_body())).await.unwrap();
     assert_eq!(keys(received(&h).await).await, [mine, mine]);
 }
 
@@ -105,7 +107,7 @@ async fn a_request_in_progress_is_waited_out_with_the_same_key() {
     let h = harness().await;
     call("POST", "/v3/videos").respond_with(v3_error(409, "request_in_progress")).up_to_n_times(2).mount(&h.api).await;
     call("POST", "/v3/videos").respond_with(example("create_video")).mount(&h.api).await;
-    bounded(h.client.v3().create_video(None, &create_video_body())).await.unwrap();
+    bounded(h.client.v3().create_video(&create_video_body())).await.unwrap();
     let keys = keys(received(&h).await).await;
     assert_eq!(keys.len(), 3, "two 409s, then the first attempt's reply");
     assert!(keys.iter().all(|key| *key == keys[0]), "{keys:?}");
@@ -134,7 +136,7 @@ fn hang_up_then_reply(example: Value) -> impl Fn(usize, &fake::Recorded) -> Repl
 #[tokio::test]
 async fn a_keyed_create_is_sent_again_after_a_lost_connection() {
     let server = FakeServer::start(hang_up_then_reply(Doc::V3.success_example("create_video"))).await;
-    bounded(v3_client_for(&server.url).create_video(None, &create_video_body())).await.unwrap();
+    bounded(v3_client_for(&server.url).create_video(&create_video_body())).await.unwrap();
     let keys: Vec<_> = server.recorded().iter().map(|r| r.header(KEY).unwrap_or_default().to_owned()).collect();
     assert_eq!(keys.len(), 2);
     assert!(is_uuid(&keys[0]) && keys[1] == keys[0], "{keys:?}");
@@ -143,7 +145,11 @@ async fn a_keyed_create_is_sent_again_after_a_lost_connection() {
 #[tokio::test]
 async fn a_create_without_a_key_is_not_sent_again_after_a_lost_connection() {
     let server = FakeServer::start(hang_up_then_reply(Doc::Legacy.success_example("create_avatar_video_v2"))).await;
-    let client = Client::builder().api_key(API_KEY).base_url(&server.url).retry_policy(quick_retries()).build();
+    let client = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(&server.url)
+        .retry_policy(quick_retries())
+        .build_legacy();
     let legacy_body = request_for(Doc::Legacy, "create_avatar_video_v2").body().unwrap();
     let err = bounded(client.unwrap().create_avatar_video_v2(&legacy_body)).await.unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
@@ -191,4 +197,19 @@ async fn background_removal_keeps_the_callers_request_id() {
     request.request_id = Some("batch-7:clip-3".to_owned());
     bounded(h.client.v3().create_background_removal(&request)).await.unwrap();
     assert_eq!(request_ids(&received(&h).await), [json!("batch-7:clip-3")]);
+}
+
+/// The handle's key (`with_idempotency_key`) fills `request_id` when the body has none, as it
+/// fills the header of other creates; a `request_id` in the body still wins.
+#[tokio::test]
+async fn background_removal_takes_the_handles_key_when_the_body_has_none() {
+    let h = harness().await;
+    call("POST", "/v3/background-removals").respond_with(example("create_background_removal")).mount(&h.api).await;
+    let mut request: v3::types::BackgroundRemovalCreateRequest = body("create_background_removal");
+    request.request_id = None;
+    let keyed = h.client.v3().with_idempotency_key("order-9:clip-1").unwrap();
+    bounded(keyed.create_background_removal(&request)).await.unwrap();
+    request.request_id = Some("batch-7:clip-3".to_owned());
+    bounded(keyed.create_background_removal(&request)).await.unwrap();
+    assert_eq!(request_ids(&received(&h).await), [json!("order-9:clip-1"), json!("batch-7:clip-3")]);
 }

@@ -11,8 +11,8 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use heygen_client::Client;
-use heygen_client::v3::DirectUploadOptions;
+use heygen_client::DirectUploadOptions;
+use heygen_client::legacy::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -149,7 +149,7 @@ async fn a_1_gb_upload_streams_from_disk_with_bounded_memory() {
             tokio::spawn(serve(socket, server_base.clone(), server_stored.clone()));
         }
     });
-    let client = Client::builder().api_key("key").base_url(&base).max_retries(0).build().unwrap().v3();
+    let client = heygen_client::Client::builder().api_key("key").base_url(&base).max_retries(0).build().unwrap();
     let options = DirectUploadOptions::default().with_checksum();
 
     let before = LIVE.load(Ordering::SeqCst);

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use heygen_client::v3::{DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, PUT_OPERATION, UploadProgress};
+use heygen_client::{DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, PUT_OPERATION, UploadProgress};
 use heygen_client::{Error, RetryPolicy};
 use heygen_tests::{API_KEY, Harness, call};
 use serde_json::{Value, json};

@@ -1,4 +1,4 @@
-//! v3 webhook deliveries (`heygen_client::v3::webhook`): verification (tampered body, wrong
+//! v3 webhook deliveries (`heygen_client::webhook`): verification (tampered body, wrong
 //! secret, stale timestamp, rotated secret, empty secret, the legacy header), repeated event ids,
 //! every documented event type parsed into its typed variant, unknown types kept whole, catching
 //! up from the event log, and the axum example server end to end.
@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 use futures_util::TryStreamExt;
-use heygen_client::v3::types::{WebhookDelivery, WebhookEvent};
-use heygen_client::v3::webhook::{
+use heygen_client::types::{WebhookDelivery, WebhookEvent};
+use heygen_client::webhook::{
     self, CatchUpError, Delivery, HandleError, Handled, RecentEvents, Verifier, WebhookError,
 };
 use heygen_tests::{Harness, call, normalized, workspace_root};

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use heygen_client::{Error, WaitOptions, v3};
+use heygen_client as v3;
+use heygen_client::{Error, WaitOptions};
 use heygen_tests::{Doc, Harness, call};
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;

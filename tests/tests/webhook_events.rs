@@ -3,7 +3,7 @@
 //! tagged union `WebhookEvent` into the matching variant, and serializes back to the payload (nulls aside).
 //! Event types without a documented payload are read as `GenericWebhookEvent`.
 
-use heygen_client::types;
+use heygen_client::legacy::types;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};

@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use futures_util::TryStreamExt;
-use heygen_client::params::ListAssetsParams;
-use heygen_client::{types, v3};
+use heygen_client as v3;
+use heygen_client::legacy::params::ListAssetsParams;
+use heygen_client::legacy::types;
 use heygen_tests::{Harness, assert_parsed_example, call, example_response};
 use serde_json::json;
 use wiremock::ResponseTemplate;

@@ -5,9 +5,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{StreamExt, TryStreamExt};
-use heygen_client::params::ListVideosParams;
-use heygen_client::webhook::{self, WebhookError};
-use heygen_client::{Error, WaitOptions, types};
+use heygen_client::legacy::params::ListVideosParams;
+use heygen_client::legacy::types;
+use heygen_client::legacy::webhook::{self, WebhookError};
+use heygen_client::{Error, WaitOptions};
 use heygen_tests::{Harness, call, spec, success_example};
 use hmac::{KeyInit, Mac};
 use serde_json::{Value, json};

@@ -20,7 +20,7 @@ const CALL_ERROR: &str = "crate::calls::CallError";
 const REPLY: &str = "crate::calls::Reply";
 
 /// The dispatch table's code for the bound operations of the client in `module` (the path of
-/// the module that exports its `Client` and `types`, such as `heygen_client::v3`).
+/// the module that exports its `Client` and `types`, such as `heygen_client::legacy`).
 pub fn tokens(module: &str, operations: &[Bound<'_>]) -> TokenStream {
     let module: syn::Path = syn::parse_str(module).expect("a module path");
     let ids: Vec<&str> = operations.iter().map(|b| b.op.id.as_str()).collect();

@@ -245,6 +245,19 @@ pub fn body_constructors(file: &syn::File, operations: &[Bound<'_>]) -> Vec<Item
     let Some(types) = bind::types_module(file) else { return Vec::new() };
     let by_name: HashMap<String, &Item> = types.iter().filter_map(|item| Some((type_name(item)?, item))).collect();
     let with_default: HashSet<String> = types.iter().filter_map(default_impl).collect();
+    reached_from_bodies(types, operations)
+        .iter()
+        .filter(|name| !with_default.contains(*name))
+        .filter_map(|name| match by_name.get(name) {
+            Some(Item::Struct(s)) => constructor(s),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The name of every type a request body reaches, walking field types from the body types.
+pub(crate) fn reached_from_bodies(types: &[Item], operations: &[Bound<'_>]) -> BTreeSet<String> {
+    let by_name: HashMap<String, &Item> = types.iter().filter_map(|item| Some((type_name(item)?, item))).collect();
     // Every type a request body reaches, walking field types from the body types.
     let mut queue: VecDeque<String> = operations
         .iter()
@@ -263,13 +276,6 @@ pub fn body_constructors(file: &syn::File, operations: &[Bound<'_>]) -> Vec<Item
         queue.extend(walk.0);
     }
     reached
-        .iter()
-        .filter(|name| !with_default.contains(*name))
-        .filter_map(|name| match by_name.get(name) {
-            Some(Item::Struct(s)) => constructor(s),
-            _ => None,
-        })
-        .collect()
 }
 
 fn type_name(item: &Item) -> Option<String> {
@@ -281,7 +287,7 @@ fn type_name(item: &Item) -> Option<String> {
 }
 
 /// The type an item gives `Default`, by derive or by impl.
-fn default_impl(item: &Item) -> Option<String> {
+pub(crate) fn default_impl(item: &Item) -> Option<String> {
     match item {
         Item::Struct(s) if derives(&s.attrs, "Default") => Some(s.ident.to_string()),
         Item::Impl(block)

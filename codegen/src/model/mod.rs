@@ -90,7 +90,7 @@ impl Operation {
         let successor = self.replaced_by.as_ref().and_then(|r| r.operations.first());
         match (self.deprecated, successor) {
             (_, Some(first)) => Some(format!(
-                "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::{first}` (see docs/migrating-to-v3.md)"
+                "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::{first}` (see docs/migrating-to-v3.md)"
             )),
             (true, None) => Some("HeyGen marks this endpoint as deprecated".to_owned()),
             (false, None) => None,

@@ -6,7 +6,7 @@ use std::path::Path;
 use base64::Engine as _;
 use tokio::io::AsyncReadExt as _;
 
-use super::types::{AssetInput, RemoteAssetInput};
+use super::types::{AssetBase64, AssetId, AssetInput, AssetUrl, RemoteAssetId, RemoteAssetInput, RemoteAssetUrl};
 use crate::Error;
 
 /// The largest file [`AssetInput::from_file`] inlines. HeyGen publishes no limit for inline
@@ -19,19 +19,19 @@ const OPERATION: &str = "asset_input";
 impl AssetInput {
     /// A file HeyGen downloads from `url` (it must be reachable from the internet).
     pub fn url(url: impl Into<String>) -> Self {
-        AssetInput::Url { url: url.into() }
+        AssetInput::Url(AssetUrl { url: url.into() })
     }
 
     /// An asset uploaded before, by its id (from `upload_asset_file`, `upload_asset`, or a
     /// completed direct upload).
     pub fn asset_id(asset_id: impl Into<String>) -> Self {
-        AssetInput::AssetId { asset_id: asset_id.into() }
+        AssetInput::AssetId(AssetId { asset_id: asset_id.into() })
     }
 
     /// `bytes` inline, base64-encoded, declared as `media_type` (such as `image/png`).
     pub fn bytes(media_type: impl Into<String>, bytes: impl AsRef<[u8]>) -> Self {
         let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-        AssetInput::Base64 { data, media_type: media_type.into() }
+        AssetInput::Base64(AssetBase64 { data, media_type: media_type.into() })
     }
 
     /// The file at `path` inline, its media type worked out from its content (or, failing
@@ -54,12 +54,12 @@ impl AssetInput {
 impl RemoteAssetInput {
     /// A file HeyGen downloads from `url`.
     pub fn url(url: impl Into<String>) -> Self {
-        RemoteAssetInput::Url { url: url.into() }
+        RemoteAssetInput::Url(RemoteAssetUrl { url: url.into() })
     }
 
     /// An asset uploaded before, by its id.
     pub fn asset_id(asset_id: impl Into<String>) -> Self {
-        RemoteAssetInput::AssetId { asset_id: asset_id.into() }
+        RemoteAssetInput::AssetId(RemoteAssetId { asset_id: asset_id.into() })
     }
 }
 
@@ -67,8 +67,8 @@ impl From<RemoteAssetInput> for AssetInput {
     /// The same file, for operations that also take inline data.
     fn from(input: RemoteAssetInput) -> Self {
         match input {
-            RemoteAssetInput::Url { url } => AssetInput::Url { url },
-            RemoteAssetInput::AssetId { asset_id } => AssetInput::AssetId { asset_id },
+            RemoteAssetInput::Url(RemoteAssetUrl { url }) => AssetInput::Url(AssetUrl { url }),
+            RemoteAssetInput::AssetId(RemoteAssetId { asset_id }) => AssetInput::AssetId(AssetId { asset_id }),
             RemoteAssetInput::Unknown(value) => AssetInput::Unknown(value),
         }
     }

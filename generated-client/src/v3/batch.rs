@@ -80,9 +80,10 @@ impl Client {
     /// them, and returns every item's outcome (see
     /// [`wait_for_video_batch_items`](Self::wait_for_video_batch_items)).
     ///
-    /// `idempotency_key` is sent with the create (one is generated when `None`): give your
-    /// own, kept somewhere durable, to be able to repeat this call after a crash without a
-    /// second, charged batch.
+    /// The create is sent with the handle's idempotency key
+    /// ([`with_idempotency_key`](Self::with_idempotency_key)), or a fresh one: name your own,
+    /// kept somewhere durable, to be able to repeat this call after a crash without a second,
+    /// charged batch.
     ///
     /// An empty batch or one of more than 100 videos is [`Error::InvalidRequest`], before
     /// anything is sent. Any failure after HeyGen created the batch (a [`Error::WaitTimeout`],
@@ -91,19 +92,14 @@ impl Client {
     /// go on with [`wait_for_video_batch_items`](Self::wait_for_video_batch_items).
     pub async fn create_video_batch_and_wait(
         &self,
-        idempotency_key: Option<&str>,
         request: &types::CreateVideoBatchRequest,
         options: &WaitOptions,
     ) -> Result<BatchOutcome, Error> {
         check_batch_size("create_video_batch", request.videos.len())?;
         // The key is made here, not by the runtime, so that a reply without a batch id still
         // hands the caller the key that replays the create.
-        let key = match idempotency_key {
-            Some(key) => key.to_owned(),
-            None => crate::hooks::new_idempotency_key()
-                .map_err(|message| Error::InvalidRequest { operation: "create_video_batch", message })?,
-        };
-        let created = self.create_video_batch(Some(&key), request).await?.into_inner().data;
+        let key = self.key_for_call("create_video_batch")?;
+        let created = self.keyed(key.clone()).create_video_batch(request).await?.into_inner().data;
         let batch_id = super::needed(created.batch_id.clone(), "create_video_batch", "batch_id", &created)
             .map_err(|error| error.with_idempotency_key(Some(&key)))?;
         self.wait_for_video_batch_items(&batch_id, options)
@@ -170,9 +166,8 @@ impl Client {
         let reserved = std::time::Instant::now();
         // As for video batches: the key is made here so that a reply without a batch id still
         // hands the caller the key that replays the reservation.
-        let key = crate::hooks::new_idempotency_key()
-            .map_err(|message| Error::InvalidRequest { operation: OPERATION, message })?;
-        let batch = self.create_asset_upload_batch(Some(&key), &request).await?.into_inner().data;
+        let key = self.key_for_call(OPERATION)?;
+        let batch = self.keyed(key.clone()).create_asset_upload_batch(&request).await?.into_inner().data;
         let batch_id = super::needed(batch.batch_id.clone(), OPERATION, "batch_id", &batch)
             .map_err(|error| error.with_idempotency_key(Some(&key)))?;
         let after = |error: Error| error.after_create(Created::AssetBatch { batch_id: batch_id.clone() });

@@ -719,24 +719,13 @@ pub mod types {
     pub enum AssetInput {
         ///AssetUrl
         #[serde(rename = "url")]
-        Url {
-            ///A public URL HeyGen downloads.
-            url: ::std::string::String,
-        },
+        Url(AssetUrl),
         ///AssetId
         #[serde(rename = "asset_id")]
-        AssetId {
-            ///The id of an asset uploaded before.
-            asset_id: ::std::string::String,
-        },
+        AssetId(AssetId),
         ///AssetBase64
         #[serde(rename = "base64")]
-        Base64 {
-            ///The file's bytes in base64.
-            data: ::std::string::String,
-            ///The MIME type of the data, such as `image/png`.
-            media_type: ::std::string::String,
-        },
+        Base64(AssetBase64),
         /// A kind this version of the client does not know yet, kept as sent.
         #[serde(untagged)]
         Unknown(::serde_json::Value),
@@ -1002,47 +991,17 @@ pub mod types {
 
 A digital twin trained from footage of a real person, who must then consent through `create_avatar_consent`.*/
         #[serde(rename = "digital_twin")]
-        DigitalTwin {
-            ///An existing group to add the look to.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            avatar_group_id: ::std::option::Option<::std::string::String>,
-            ///The training video (MP4 or WebM).
-            file: AssetInput,
-            ///The avatar's display name.
-            name: ::std::string::String,
-        },
+        DigitalTwin(AvatarCreateDigitalTwin),
         /**AvatarCreatePhoto
 
 An avatar animated from one photo; needs no consent.*/
         #[serde(rename = "photo")]
-        Photo {
-            ///An existing group to add the look to.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            avatar_group_id: ::std::option::Option<::std::string::String>,
-            ///The photo (PNG or JPEG).
-            file: AssetInput,
-            ///The avatar's display name.
-            name: ::std::string::String,
-        },
+        Photo(AvatarCreatePhoto),
         /**AvatarCreatePrompt
 
 A synthetic character generated from a description; needs no consent. To add a new look to an existing character, give one of its looks as `avatar_id`.*/
         #[serde(rename = "prompt")]
-        Prompt {
-            ///The group to save the result in. Since June 2026 it no longer guides the appearance; use `avatar_id` for that.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            avatar_group_id: ::std::option::Option<::std::string::String>,
-            ///An existing look whose image guides the generation (since June 2026); the result is saved in that look's group, which must be `avatar_group_id` when both are given.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            avatar_id: ::std::option::Option<::std::string::String>,
-            ///The avatar's display name.
-            name: ::std::string::String,
-            ///The description of the character to generate.
-            prompt: AvatarCreateRequestPrompt,
-            ///Up to three images the character should draw on.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            reference_images: ::std::option::Option<::std::vec::Vec<AssetInput>>,
-        },
+        Prompt(AvatarCreatePrompt),
         /// A kind this version of the client does not know yet, kept as sent.
         #[serde(untagged)]
         Unknown(::serde_json::Value),
@@ -2206,166 +2165,22 @@ A synthetic character generated from a description; needs no consent. To add a n
 
 A look from the avatar library (studio avatar, digital twin or photo avatar) speaks. Without `engine` HeyGen uses Avatar IV.*/
         #[serde(rename = "avatar")]
-        Avatar {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            aspect_ratio: ::std::option::Option<VideoAspectRatio>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_asset_id: ::std::option::Option<VideoAudioAssetId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_url: ::std::option::Option<VideoAudioUrl>,
-            ///The look to use (a video avatar's or a photo avatar's look id).
-            avatar_id: ::std::string::String,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            background: ::std::option::Option<VideoBackground>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            brand_glossary_id: ::std::option::Option<VideoBrandGlossaryId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_id: ::std::option::Option<VideoCallbackId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_url: ::std::option::Option<VideoCallbackUrl>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            caption: ::std::option::Option<VideoCaptionSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            engine: ::std::option::Option<VideoEngine>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            expressiveness: ::std::option::Option<VideoExpressiveness>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            fit: ::std::option::Option<VideoFit>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            folder_id: ::std::option::Option<VideoFolderId>,
-            ///Plain-words direction for body motion and hand gestures. Works for photo avatars with either engine and for video avatars only with `avatar_v`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            motion_prompt: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            output_format: ::std::option::Option<VideoOutputFormat>,
-            ///Cut the avatar out of its background; a video avatar must have been trained with matting.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            remove_background: ::std::option::Option<bool>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            resolution: ::std::option::Option<VideoResolution>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            script: ::std::option::Option<VideoScript>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            title: ::std::option::Option<VideoTitle>,
-            ///The voice that reads `script`; without it the avatar's own voice is used.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_id: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_settings: ::std::option::Option<VideoVoiceSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            watermark: ::std::option::Option<VideoWatermark>,
-        },
+        Avatar(CreateVideoFromAvatar),
         /**CreateVideoFromImage
 
 Any picture is animated and lip-synced.*/
         #[serde(rename = "image")]
-        Image {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            aspect_ratio: ::std::option::Option<VideoAspectRatio>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_asset_id: ::std::option::Option<VideoAudioAssetId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_url: ::std::option::Option<VideoAudioUrl>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            background: ::std::option::Option<VideoBackground>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            brand_glossary_id: ::std::option::Option<VideoBrandGlossaryId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_id: ::std::option::Option<VideoCallbackId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_url: ::std::option::Option<VideoCallbackUrl>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            caption: ::std::option::Option<VideoCaptionSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            expressiveness: ::std::option::Option<VideoExpressiveness>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            fit: ::std::option::Option<VideoFit>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            folder_id: ::std::option::Option<VideoFolderId>,
-            image: AssetInput,
-            ///Plain-words direction for body motion.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            motion_prompt: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            output_format: ::std::option::Option<VideoOutputFormat>,
-            ///Cut the subject out of the picture's background.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            remove_background: ::std::option::Option<bool>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            resolution: ::std::option::Option<VideoResolution>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            script: ::std::option::Option<VideoScript>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            title: ::std::option::Option<VideoTitle>,
-            ///The voice that reads `script`; needed when `script` is given.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_id: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_settings: ::std::option::Option<VideoVoiceSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            watermark: ::std::option::Option<VideoWatermark>,
-        },
+        Image(CreateVideoFromImage),
         /**CreateVideoFromCinematicAvatar
 
 A prompt, one to three looks and optional reference files (images, video, audio) drive motion and speech; there is no script and no voice. At most 3 videos and 9 images in total across looks and references.*/
         #[serde(rename = "cinematic_avatar")]
-        CinematicAvatar {
-            ///Output shape; this mode supports `16:9`, `9:16` and `1:1`.
-            #[serde(
-                default = "defaults::create_video_request_cinematic_avatar_aspect_ratio"
-            )]
-            aspect_ratio: CreateVideoRequestAspectRatio,
-            ///Let the model choose the length.
-            #[serde(default)]
-            auto_duration: bool,
-            ///One to three look ids used as visual references.
-            avatar_id: ::std::vec::Vec<::std::string::String>,
-            ///Length in seconds, 4 to 15 (10 when absent). Leave out with `auto_duration`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            duration: ::std::option::Option<i64>,
-            ///Let HeyGen rewrite the prompt before generating.
-            #[serde(default)]
-            enhance_prompt: bool,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            folder_id: ::std::option::Option<VideoFolderId>,
-            ///The video to make, in plain words.
-            prompt: ::std::string::String,
-            ///Reference images, videos or audio that guide the generation.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            references: ::std::option::Option<::std::vec::Vec<AssetInput>>,
-            ///Output resolution; this mode supports 720p and 1080p.
-            #[serde(
-                default = "defaults::create_video_request_cinematic_avatar_resolution"
-            )]
-            resolution: CreateVideoRequestResolution,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            title: ::std::option::Option<VideoTitle>,
-        },
+        CinematicAvatar(CreateVideoFromCinematicAvatar),
         /**CreateVideoFromStudio
 
 One video made of 1 to 50 whole-frame scenes played in order. Output settings apply to the whole video and each scene is centre-cropped to it; the result is always MP4 and the render succeeds or fails as a whole.*/
         #[serde(rename = "studio")]
-        Studio {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            aspect_ratio: ::std::option::Option<VideoAspectRatio>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            brand_glossary_id: ::std::option::Option<VideoBrandGlossaryId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_id: ::std::option::Option<VideoCallbackId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_url: ::std::option::Option<VideoCallbackUrl>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            caption: ::std::option::Option<VideoCaptionSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            folder_id: ::std::option::Option<VideoFolderId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            resolution: ::std::option::Option<VideoResolution>,
-            scenes: ::std::vec::Vec<StudioScene>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            title: ::std::option::Option<VideoTitle>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            watermark: ::std::option::Option<VideoWatermark>,
-        },
+        Studio(CreateVideoFromStudio),
         /// A kind this version of the client does not know yet, kept as sent.
         #[serde(untagged)]
         Unknown(::serde_json::Value),
@@ -3761,10 +3576,10 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     pub enum RemoteAssetInput {
         ///RemoteAssetUrl
         #[serde(rename = "url")]
-        Url { url: ::std::string::String },
+        Url(RemoteAssetUrl),
         ///RemoteAssetId
         #[serde(rename = "asset_id")]
-        AssetId { asset_id: ::std::string::String },
+        AssetId(RemoteAssetId),
         /// A kind this version of the client does not know yet, kept as sent.
         #[serde(untagged)]
         Unknown(::serde_json::Value),
@@ -4310,9 +4125,9 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct StudioAvatarInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub audio_asset_id: ::std::option::Option<VideoAudioAssetId>,
+        pub audio_asset_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub audio_url: ::std::option::Option<VideoAudioUrl>,
+        pub audio_url: ::std::option::Option<::std::string::String>,
         ///The look to use.
         pub avatar_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4320,12 +4135,12 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub engine: ::std::option::Option<VideoEngine>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub expressiveness: ::std::option::Option<VideoExpressiveness>,
+        pub expressiveness: ::std::option::Option<VideoExpressivenessInner>,
         ///Plain-words direction for body motion and hand gestures.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub motion_prompt: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub script: ::std::option::Option<VideoScript>,
+        pub script: ::std::option::Option<::std::string::String>,
         ///Always `avatar`.
         #[serde(rename = "type")]
         pub type_: StudioAvatarInputType,
@@ -4484,54 +4299,17 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
 
 An avatar speaking; the scene lasts as long as its audio.*/
         #[serde(rename = "avatar_video")]
-        AvatarVideo { input: StudioAvatarInput },
+        AvatarVideo(AvatarVideoScene),
         /**ImageScene
 
 A still picture, either silent for `duration` seconds or narrated by exactly one audio source (script and voice, audio URL or audio asset), in which case it lasts as long as the narration.*/
         #[serde(rename = "image")]
-        Image {
-            ///An uploaded narration audio asset.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_asset_id: ::std::option::Option<::std::string::String>,
-            ///A public URL of narration audio.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_url: ::std::option::Option<::std::string::String>,
-            ///Seconds to show the picture in silent mode, above 0 and at most 300.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            duration: ::std::option::Option<f64>,
-            ///Narration text; needs `voice_id`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            script: ::std::option::Option<::std::string::String>,
-            source: AssetInput,
-            ///The voice that reads `script`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_id: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_settings: ::std::option::Option<VideoVoiceSettings>,
-        },
+        Image(ImageScene),
         /**VideoScene
 
 An existing clip, optionally with a voice-over from at most one audio source. With a voice-over the narration sets the scene's length and `playback.mode` says how the clip fits it; without one the clip plays in full.*/
         #[serde(rename = "video")]
-        Video {
-            ///An uploaded voice-over audio asset.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_asset_id: ::std::option::Option<::std::string::String>,
-            ///A public URL of voice-over audio.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_url: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            playback: ::std::option::Option<StudioPlayback>,
-            ///Voice-over text; needs `voice_id`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            script: ::std::option::Option<::std::string::String>,
-            source: AssetInput,
-            ///The voice that reads `script`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_id: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_settings: ::std::option::Option<VideoVoiceSettings>,
-        },
+        Video(VideoScene),
         /// A kind this version of the client does not know yet, kept as sent.
         #[serde(untagged)]
         Unknown(::serde_json::Value),
@@ -6279,11 +6057,7 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
 
 Avatar V animates the look from a reference, for higher quality. Rejects `expressiveness`.*/
         #[serde(rename = "avatar_v")]
-        AvatarV {
-            ///A `digital_twin` look from the same avatar group to animate from. When absent a video avatar references itself and a photo avatar picks the best candidate in its group; a photo avatar without one renders from its image alone and then refuses `motion_prompt`. A private digital twin's group must have consent.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            reference_look_id: ::std::option::Option<::std::string::String>,
-        },
+        AvatarV(AvatarVEngine),
         #[serde(rename = "avatar_iv")]
         AvatarIv,
         #[serde(rename = "avatar_iii")]
@@ -7391,36 +7165,10 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
     pub enum VideoVoiceEngineSettings {
         ///ElevenLabsVoiceSettings
         #[serde(rename = "elevenlabs")]
-        Elevenlabs {
-            ///The ElevenLabs model.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            model: ::std::option::Option<VideoVoiceEngineSettingsModel>,
-            ///How closely to stick to the original voice.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            similarity_boost: ::std::option::Option<f64>,
-            ///Voice stability; with `eleven_v3` only 0, 0.5 or 1.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            stability: ::std::option::Option<f64>,
-            ///Style exaggeration.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            style: ::std::option::Option<f64>,
-            ///ElevenLabs' speaker boost.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            use_speaker_boost: ::std::option::Option<bool>,
-        },
+        Elevenlabs(ElevenLabsVoiceSettings),
         ///FishVoiceSettings
         #[serde(rename = "fish")]
-        Fish {
-            ///The Fish Audio model (`s1` when absent).
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            model: ::std::option::Option<VideoVoiceEngineSettingsModel>,
-            ///How closely to match the source voice.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            similarity: ::std::option::Option<f64>,
-            ///Higher is more consistent.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            stability: ::std::option::Option<f64>,
-        },
+        Fish(FishVoiceSettings),
         #[serde(rename = "starfish")]
         Starfish,
         /// A kind this version of the client does not know yet, kept as sent.
@@ -8415,29 +8163,461 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
             }
         }
     }
+    ///AssetUrl
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AssetUrl {
+        ///A public URL HeyGen downloads.
+        pub url: ::std::string::String,
+    }
+    ///A [`AssetUrl`] is a `AssetInput::Url`.
+    impl ::std::convert::From<AssetUrl> for AssetInput {
+        fn from(value: AssetUrl) -> Self {
+            Self::Url(value)
+        }
+    }
+    ///AssetId
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AssetId {
+        ///The id of an asset uploaded before.
+        pub asset_id: ::std::string::String,
+    }
+    ///A [`AssetId`] is a `AssetInput::AssetId`.
+    impl ::std::convert::From<AssetId> for AssetInput {
+        fn from(value: AssetId) -> Self {
+            Self::AssetId(value)
+        }
+    }
+    ///AssetBase64
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AssetBase64 {
+        ///The file's bytes in base64.
+        pub data: ::std::string::String,
+        ///The MIME type of the data, such as `image/png`.
+        pub media_type: ::std::string::String,
+    }
+    ///A [`AssetBase64`] is a `AssetInput::Base64`.
+    impl ::std::convert::From<AssetBase64> for AssetInput {
+        fn from(value: AssetBase64) -> Self {
+            Self::Base64(value)
+        }
+    }
+    /**AvatarCreateDigitalTwin
+
+A digital twin trained from footage of a real person, who must then consent through `create_avatar_consent`.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AvatarCreateDigitalTwin {
+        ///An existing group to add the look to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_group_id: ::std::option::Option<::std::string::String>,
+        ///The training video (MP4 or WebM).
+        pub file: AssetInput,
+        ///The avatar's display name.
+        pub name: ::std::string::String,
+    }
+    ///A [`AvatarCreateDigitalTwin`] is a `AvatarCreateRequest::DigitalTwin`.
+    impl ::std::convert::From<AvatarCreateDigitalTwin> for AvatarCreateRequest {
+        fn from(value: AvatarCreateDigitalTwin) -> Self {
+            Self::DigitalTwin(value)
+        }
+    }
+    /**AvatarCreatePhoto
+
+An avatar animated from one photo; needs no consent.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AvatarCreatePhoto {
+        ///An existing group to add the look to.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_group_id: ::std::option::Option<::std::string::String>,
+        ///The photo (PNG or JPEG).
+        pub file: AssetInput,
+        ///The avatar's display name.
+        pub name: ::std::string::String,
+    }
+    ///A [`AvatarCreatePhoto`] is a `AvatarCreateRequest::Photo`.
+    impl ::std::convert::From<AvatarCreatePhoto> for AvatarCreateRequest {
+        fn from(value: AvatarCreatePhoto) -> Self {
+            Self::Photo(value)
+        }
+    }
+    /**AvatarCreatePrompt
+
+A synthetic character generated from a description; needs no consent. To add a new look to an existing character, give one of its looks as `avatar_id`.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AvatarCreatePrompt {
+        ///The group to save the result in. Since June 2026 it no longer guides the appearance; use `avatar_id` for that.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_group_id: ::std::option::Option<::std::string::String>,
+        ///An existing look whose image guides the generation (since June 2026); the result is saved in that look's group, which must be `avatar_group_id` when both are given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub avatar_id: ::std::option::Option<::std::string::String>,
+        ///The avatar's display name.
+        pub name: ::std::string::String,
+        ///The description of the character to generate.
+        pub prompt: AvatarCreateRequestPrompt,
+        ///Up to three images the character should draw on.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reference_images: ::std::option::Option<::std::vec::Vec<AssetInput>>,
+    }
+    ///A [`AvatarCreatePrompt`] is a `AvatarCreateRequest::Prompt`.
+    impl ::std::convert::From<AvatarCreatePrompt> for AvatarCreateRequest {
+        fn from(value: AvatarCreatePrompt) -> Self {
+            Self::Prompt(value)
+        }
+    }
+    /**CreateVideoFromAvatar
+
+A look from the avatar library (studio avatar, digital twin or photo avatar) speaks. Without `engine` HeyGen uses Avatar IV.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateVideoFromAvatar {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aspect_ratio: ::std::option::Option<VideoAspectRatioInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_asset_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_url: ::std::option::Option<::std::string::String>,
+        ///The look to use (a video avatar's or a photo avatar's look id).
+        pub avatar_id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub background: ::std::option::Option<VideoBackground>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand_glossary_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub caption: ::std::option::Option<VideoCaptionSettings>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub engine: ::std::option::Option<VideoEngine>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expressiveness: ::std::option::Option<VideoExpressivenessInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fit: ::std::option::Option<VideoFitInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder_id: ::std::option::Option<::std::string::String>,
+        ///Plain-words direction for body motion and hand gestures. Works for photo avatars with either engine and for video avatars only with `avatar_v`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub motion_prompt: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_format: ::std::option::Option<VideoOutputFormat>,
+        ///Cut the avatar out of its background; a video avatar must have been trained with matting.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remove_background: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resolution: ::std::option::Option<VideoResolutionInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub script: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///The voice that reads `script`; without it the avatar's own voice is used.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_settings: ::std::option::Option<VideoVoiceSettings>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub watermark: ::std::option::Option<VideoWatermark>,
+    }
+    ///A [`CreateVideoFromAvatar`] is a `CreateVideoRequest::Avatar`.
+    impl ::std::convert::From<CreateVideoFromAvatar> for CreateVideoRequest {
+        fn from(value: CreateVideoFromAvatar) -> Self {
+            Self::Avatar(value)
+        }
+    }
+    /**CreateVideoFromImage
+
+Any picture is animated and lip-synced.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateVideoFromImage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aspect_ratio: ::std::option::Option<VideoAspectRatioInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_asset_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub background: ::std::option::Option<VideoBackground>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand_glossary_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub caption: ::std::option::Option<VideoCaptionSettings>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expressiveness: ::std::option::Option<VideoExpressivenessInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fit: ::std::option::Option<VideoFitInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder_id: ::std::option::Option<::std::string::String>,
+        pub image: AssetInput,
+        ///Plain-words direction for body motion.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub motion_prompt: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub output_format: ::std::option::Option<VideoOutputFormat>,
+        ///Cut the subject out of the picture's background.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remove_background: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resolution: ::std::option::Option<VideoResolutionInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub script: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///The voice that reads `script`; needed when `script` is given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_settings: ::std::option::Option<VideoVoiceSettings>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub watermark: ::std::option::Option<VideoWatermark>,
+    }
+    ///A [`CreateVideoFromImage`] is a `CreateVideoRequest::Image`.
+    impl ::std::convert::From<CreateVideoFromImage> for CreateVideoRequest {
+        fn from(value: CreateVideoFromImage) -> Self {
+            Self::Image(value)
+        }
+    }
+    /**CreateVideoFromCinematicAvatar
+
+A prompt, one to three looks and optional reference files (images, video, audio) drive motion and speech; there is no script and no voice. At most 3 videos and 9 images in total across looks and references.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateVideoFromCinematicAvatar {
+        ///Output shape; this mode supports `16:9`, `9:16` and `1:1`.
+        #[serde(
+            default = "defaults::create_video_request_cinematic_avatar_aspect_ratio"
+        )]
+        pub aspect_ratio: CreateVideoRequestAspectRatio,
+        ///Let the model choose the length.
+        #[serde(default)]
+        pub auto_duration: bool,
+        ///One to three look ids used as visual references.
+        pub avatar_id: ::std::vec::Vec<::std::string::String>,
+        ///Length in seconds, 4 to 15 (10 when absent). Leave out with `auto_duration`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<i64>,
+        ///Let HeyGen rewrite the prompt before generating.
+        #[serde(default)]
+        pub enhance_prompt: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder_id: ::std::option::Option<::std::string::String>,
+        ///The video to make, in plain words.
+        pub prompt: ::std::string::String,
+        ///Reference images, videos or audio that guide the generation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub references: ::std::option::Option<::std::vec::Vec<AssetInput>>,
+        ///Output resolution; this mode supports 720p and 1080p.
+        #[serde(default = "defaults::create_video_request_cinematic_avatar_resolution")]
+        pub resolution: CreateVideoRequestResolution,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+    }
+    ///A [`CreateVideoFromCinematicAvatar`] is a `CreateVideoRequest::CinematicAvatar`.
+    impl ::std::convert::From<CreateVideoFromCinematicAvatar> for CreateVideoRequest {
+        fn from(value: CreateVideoFromCinematicAvatar) -> Self {
+            Self::CinematicAvatar(value)
+        }
+    }
+    /**CreateVideoFromStudio
+
+One video made of 1 to 50 whole-frame scenes played in order. Output settings apply to the whole video and each scene is centre-cropped to it; the result is always MP4 and the render succeeds or fails as a whole.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateVideoFromStudio {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub aspect_ratio: ::std::option::Option<VideoAspectRatioInner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand_glossary_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callback_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub caption: ::std::option::Option<VideoCaptionSettings>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resolution: ::std::option::Option<VideoResolutionInner>,
+        pub scenes: ::std::vec::Vec<StudioScene>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub watermark: ::std::option::Option<VideoWatermark>,
+    }
+    ///A [`CreateVideoFromStudio`] is a `CreateVideoRequest::Studio`.
+    impl ::std::convert::From<CreateVideoFromStudio> for CreateVideoRequest {
+        fn from(value: CreateVideoFromStudio) -> Self {
+            Self::Studio(value)
+        }
+    }
+    ///RemoteAssetUrl
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RemoteAssetUrl {
+        pub url: ::std::string::String,
+    }
+    ///A [`RemoteAssetUrl`] is a `RemoteAssetInput::Url`.
+    impl ::std::convert::From<RemoteAssetUrl> for RemoteAssetInput {
+        fn from(value: RemoteAssetUrl) -> Self {
+            Self::Url(value)
+        }
+    }
+    ///RemoteAssetId
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RemoteAssetId {
+        pub asset_id: ::std::string::String,
+    }
+    ///A [`RemoteAssetId`] is a `RemoteAssetInput::AssetId`.
+    impl ::std::convert::From<RemoteAssetId> for RemoteAssetInput {
+        fn from(value: RemoteAssetId) -> Self {
+            Self::AssetId(value)
+        }
+    }
+    /**AvatarVideoScene
+
+An avatar speaking; the scene lasts as long as its audio.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AvatarVideoScene {
+        pub input: StudioAvatarInput,
+    }
+    ///A [`AvatarVideoScene`] is a `StudioScene::AvatarVideo`.
+    impl ::std::convert::From<AvatarVideoScene> for StudioScene {
+        fn from(value: AvatarVideoScene) -> Self {
+            Self::AvatarVideo(value)
+        }
+    }
+    /**ImageScene
+
+A still picture, either silent for `duration` seconds or narrated by exactly one audio source (script and voice, audio URL or audio asset), in which case it lasts as long as the narration.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ImageScene {
+        ///An uploaded narration audio asset.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_asset_id: ::std::option::Option<::std::string::String>,
+        ///A public URL of narration audio.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_url: ::std::option::Option<::std::string::String>,
+        ///Seconds to show the picture in silent mode, above 0 and at most 300.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duration: ::std::option::Option<f64>,
+        ///Narration text; needs `voice_id`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub script: ::std::option::Option<::std::string::String>,
+        pub source: AssetInput,
+        ///The voice that reads `script`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_settings: ::std::option::Option<VideoVoiceSettings>,
+    }
+    ///A [`ImageScene`] is a `StudioScene::Image`.
+    impl ::std::convert::From<ImageScene> for StudioScene {
+        fn from(value: ImageScene) -> Self {
+            Self::Image(value)
+        }
+    }
+    /**VideoScene
+
+An existing clip, optionally with a voice-over from at most one audio source. With a voice-over the narration sets the scene's length and `playback.mode` says how the clip fits it; without one the clip plays in full.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct VideoScene {
+        ///An uploaded voice-over audio asset.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_asset_id: ::std::option::Option<::std::string::String>,
+        ///A public URL of voice-over audio.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub audio_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub playback: ::std::option::Option<StudioPlayback>,
+        ///Voice-over text; needs `voice_id`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub script: ::std::option::Option<::std::string::String>,
+        pub source: AssetInput,
+        ///The voice that reads `script`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub voice_settings: ::std::option::Option<VideoVoiceSettings>,
+    }
+    ///A [`VideoScene`] is a `StudioScene::Video`.
+    impl ::std::convert::From<VideoScene> for StudioScene {
+        fn from(value: VideoScene) -> Self {
+            Self::Video(value)
+        }
+    }
+    /**AvatarVEngine
+
+Avatar V animates the look from a reference, for higher quality. Rejects `expressiveness`.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(Default)]
+    pub struct AvatarVEngine {
+        ///A `digital_twin` look from the same avatar group to animate from. When absent a video avatar references itself and a photo avatar picks the best candidate in its group; a photo avatar without one renders from its image alone and then refuses `motion_prompt`. A private digital twin's group must have consent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reference_look_id: ::std::option::Option<::std::string::String>,
+    }
+    ///A [`AvatarVEngine`] is a `VideoEngine::AvatarV`.
+    impl ::std::convert::From<AvatarVEngine> for VideoEngine {
+        fn from(value: AvatarVEngine) -> Self {
+            Self::AvatarV(value)
+        }
+    }
+    ///ElevenLabsVoiceSettings
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(Default)]
+    pub struct ElevenLabsVoiceSettings {
+        ///The ElevenLabs model.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<VideoVoiceEngineSettingsModel>,
+        ///How closely to stick to the original voice.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub similarity_boost: ::std::option::Option<f64>,
+        ///Voice stability; with `eleven_v3` only 0, 0.5 or 1.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stability: ::std::option::Option<f64>,
+        ///Style exaggeration.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub style: ::std::option::Option<f64>,
+        ///ElevenLabs' speaker boost.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub use_speaker_boost: ::std::option::Option<bool>,
+    }
+    ///A [`ElevenLabsVoiceSettings`] is a `VideoVoiceEngineSettings::Elevenlabs`.
+    impl ::std::convert::From<ElevenLabsVoiceSettings> for VideoVoiceEngineSettings {
+        fn from(value: ElevenLabsVoiceSettings) -> Self {
+            Self::Elevenlabs(value)
+        }
+    }
+    ///FishVoiceSettings
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(Default)]
+    pub struct FishVoiceSettings {
+        ///The Fish Audio model (`s1` when absent).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<VideoVoiceEngineSettingsModel>,
+        ///How closely to match the source voice.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub similarity: ::std::option::Option<f64>,
+        ///Higher is more consistent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stability: ::std::option::Option<f64>,
+    }
+    ///A [`FishVoiceSettings`] is a `VideoVoiceEngineSettings::Fish`.
+    impl ::std::convert::From<FishVoiceSettings> for VideoVoiceEngineSettings {
+        fn from(value: FishVoiceSettings) -> Self {
+            Self::Fish(value)
+        }
+    }
     #[derive(::serde::Deserialize)]
     #[serde(tag = "type")]
     enum StrictAssetInput {
         ///AssetUrl
         #[serde(rename = "url")]
-        Url {
-            ///A public URL HeyGen downloads.
-            url: ::std::string::String,
-        },
+        Url(AssetUrl),
         ///AssetId
         #[serde(rename = "asset_id")]
-        AssetId {
-            ///The id of an asset uploaded before.
-            asset_id: ::std::string::String,
-        },
+        AssetId(AssetId),
         ///AssetBase64
         #[serde(rename = "base64")]
-        Base64 {
-            ///The file's bytes in base64.
-            data: ::std::string::String,
-            ///The MIME type of the data, such as `image/png`.
-            media_type: ::std::string::String,
-        },
+        Base64(AssetBase64),
     }
     impl<'de> ::serde::Deserialize<'de> for AssetInput {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8454,11 +8634,9 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
                 .map_err(<D::Error as ::serde::de::Error>::custom)?;
             Ok(
                 match strict {
-                    StrictAssetInput::Url { url } => Self::Url { url },
-                    StrictAssetInput::AssetId { asset_id } => Self::AssetId { asset_id },
-                    StrictAssetInput::Base64 { data, media_type } => {
-                        Self::Base64 { data, media_type }
-                    }
+                    StrictAssetInput::Url(field0) => Self::Url(field0),
+                    StrictAssetInput::AssetId(field0) => Self::AssetId(field0),
+                    StrictAssetInput::Base64(field0) => Self::Base64(field0),
                 },
             )
         }
@@ -8470,47 +8648,17 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
 
 A digital twin trained from footage of a real person, who must then consent through `create_avatar_consent`.*/
         #[serde(rename = "digital_twin")]
-        DigitalTwin {
-            ///An existing group to add the look to.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            avatar_group_id: ::std::option::Option<::std::string::String>,
-            ///The training video (MP4 or WebM).
-            file: AssetInput,
-            ///The avatar's display name.
-            name: ::std::string::String,
-        },
+        DigitalTwin(AvatarCreateDigitalTwin),
         /**AvatarCreatePhoto
 
 An avatar animated from one photo; needs no consent.*/
         #[serde(rename = "photo")]
-        Photo {
-            ///An existing group to add the look to.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            avatar_group_id: ::std::option::Option<::std::string::String>,
-            ///The photo (PNG or JPEG).
-            file: AssetInput,
-            ///The avatar's display name.
-            name: ::std::string::String,
-        },
+        Photo(AvatarCreatePhoto),
         /**AvatarCreatePrompt
 
 A synthetic character generated from a description; needs no consent. To add a new look to an existing character, give one of its looks as `avatar_id`.*/
         #[serde(rename = "prompt")]
-        Prompt {
-            ///The group to save the result in. Since June 2026 it no longer guides the appearance; use `avatar_id` for that.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            avatar_group_id: ::std::option::Option<::std::string::String>,
-            ///An existing look whose image guides the generation (since June 2026); the result is saved in that look's group, which must be `avatar_group_id` when both are given.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            avatar_id: ::std::option::Option<::std::string::String>,
-            ///The avatar's display name.
-            name: ::std::string::String,
-            ///The description of the character to generate.
-            prompt: AvatarCreateRequestPrompt,
-            ///Up to three images the character should draw on.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            reference_images: ::std::option::Option<::std::vec::Vec<AssetInput>>,
-        },
+        Prompt(AvatarCreatePrompt),
     }
     impl<'de> ::serde::Deserialize<'de> for AvatarCreateRequest {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8529,39 +8677,11 @@ A synthetic character generated from a description; needs no consent. To add a n
                 .map_err(<D::Error as ::serde::de::Error>::custom)?;
             Ok(
                 match strict {
-                    StrictAvatarCreateRequest::DigitalTwin {
-                        avatar_group_id,
-                        file,
-                        name,
-                    } => {
-                        Self::DigitalTwin {
-                            avatar_group_id,
-                            file,
-                            name,
-                        }
+                    StrictAvatarCreateRequest::DigitalTwin(field0) => {
+                        Self::DigitalTwin(field0)
                     }
-                    StrictAvatarCreateRequest::Photo { avatar_group_id, file, name } => {
-                        Self::Photo {
-                            avatar_group_id,
-                            file,
-                            name,
-                        }
-                    }
-                    StrictAvatarCreateRequest::Prompt {
-                        avatar_group_id,
-                        avatar_id,
-                        name,
-                        prompt,
-                        reference_images,
-                    } => {
-                        Self::Prompt {
-                            avatar_group_id,
-                            avatar_id,
-                            name,
-                            prompt,
-                            reference_images,
-                        }
-                    }
+                    StrictAvatarCreateRequest::Photo(field0) => Self::Photo(field0),
+                    StrictAvatarCreateRequest::Prompt(field0) => Self::Prompt(field0),
                 },
             )
         }
@@ -8573,166 +8693,22 @@ A synthetic character generated from a description; needs no consent. To add a n
 
 A look from the avatar library (studio avatar, digital twin or photo avatar) speaks. Without `engine` HeyGen uses Avatar IV.*/
         #[serde(rename = "avatar")]
-        Avatar {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            aspect_ratio: ::std::option::Option<VideoAspectRatio>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_asset_id: ::std::option::Option<VideoAudioAssetId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_url: ::std::option::Option<VideoAudioUrl>,
-            ///The look to use (a video avatar's or a photo avatar's look id).
-            avatar_id: ::std::string::String,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            background: ::std::option::Option<VideoBackground>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            brand_glossary_id: ::std::option::Option<VideoBrandGlossaryId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_id: ::std::option::Option<VideoCallbackId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_url: ::std::option::Option<VideoCallbackUrl>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            caption: ::std::option::Option<VideoCaptionSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            engine: ::std::option::Option<VideoEngine>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            expressiveness: ::std::option::Option<VideoExpressiveness>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            fit: ::std::option::Option<VideoFit>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            folder_id: ::std::option::Option<VideoFolderId>,
-            ///Plain-words direction for body motion and hand gestures. Works for photo avatars with either engine and for video avatars only with `avatar_v`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            motion_prompt: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            output_format: ::std::option::Option<VideoOutputFormat>,
-            ///Cut the avatar out of its background; a video avatar must have been trained with matting.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            remove_background: ::std::option::Option<bool>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            resolution: ::std::option::Option<VideoResolution>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            script: ::std::option::Option<VideoScript>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            title: ::std::option::Option<VideoTitle>,
-            ///The voice that reads `script`; without it the avatar's own voice is used.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_id: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_settings: ::std::option::Option<VideoVoiceSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            watermark: ::std::option::Option<VideoWatermark>,
-        },
+        Avatar(CreateVideoFromAvatar),
         /**CreateVideoFromImage
 
 Any picture is animated and lip-synced.*/
         #[serde(rename = "image")]
-        Image {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            aspect_ratio: ::std::option::Option<VideoAspectRatio>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_asset_id: ::std::option::Option<VideoAudioAssetId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_url: ::std::option::Option<VideoAudioUrl>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            background: ::std::option::Option<VideoBackground>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            brand_glossary_id: ::std::option::Option<VideoBrandGlossaryId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_id: ::std::option::Option<VideoCallbackId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_url: ::std::option::Option<VideoCallbackUrl>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            caption: ::std::option::Option<VideoCaptionSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            expressiveness: ::std::option::Option<VideoExpressiveness>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            fit: ::std::option::Option<VideoFit>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            folder_id: ::std::option::Option<VideoFolderId>,
-            image: AssetInput,
-            ///Plain-words direction for body motion.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            motion_prompt: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            output_format: ::std::option::Option<VideoOutputFormat>,
-            ///Cut the subject out of the picture's background.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            remove_background: ::std::option::Option<bool>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            resolution: ::std::option::Option<VideoResolution>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            script: ::std::option::Option<VideoScript>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            title: ::std::option::Option<VideoTitle>,
-            ///The voice that reads `script`; needed when `script` is given.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_id: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_settings: ::std::option::Option<VideoVoiceSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            watermark: ::std::option::Option<VideoWatermark>,
-        },
+        Image(CreateVideoFromImage),
         /**CreateVideoFromCinematicAvatar
 
 A prompt, one to three looks and optional reference files (images, video, audio) drive motion and speech; there is no script and no voice. At most 3 videos and 9 images in total across looks and references.*/
         #[serde(rename = "cinematic_avatar")]
-        CinematicAvatar {
-            ///Output shape; this mode supports `16:9`, `9:16` and `1:1`.
-            #[serde(
-                default = "defaults::create_video_request_cinematic_avatar_aspect_ratio"
-            )]
-            aspect_ratio: CreateVideoRequestAspectRatio,
-            ///Let the model choose the length.
-            #[serde(default)]
-            auto_duration: bool,
-            ///One to three look ids used as visual references.
-            avatar_id: ::std::vec::Vec<::std::string::String>,
-            ///Length in seconds, 4 to 15 (10 when absent). Leave out with `auto_duration`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            duration: ::std::option::Option<i64>,
-            ///Let HeyGen rewrite the prompt before generating.
-            #[serde(default)]
-            enhance_prompt: bool,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            folder_id: ::std::option::Option<VideoFolderId>,
-            ///The video to make, in plain words.
-            prompt: ::std::string::String,
-            ///Reference images, videos or audio that guide the generation.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            references: ::std::option::Option<::std::vec::Vec<AssetInput>>,
-            ///Output resolution; this mode supports 720p and 1080p.
-            #[serde(
-                default = "defaults::create_video_request_cinematic_avatar_resolution"
-            )]
-            resolution: CreateVideoRequestResolution,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            title: ::std::option::Option<VideoTitle>,
-        },
+        CinematicAvatar(CreateVideoFromCinematicAvatar),
         /**CreateVideoFromStudio
 
 One video made of 1 to 50 whole-frame scenes played in order. Output settings apply to the whole video and each scene is centre-cropped to it; the result is always MP4 and the render succeeds or fails as a whole.*/
         #[serde(rename = "studio")]
-        Studio {
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            aspect_ratio: ::std::option::Option<VideoAspectRatio>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            brand_glossary_id: ::std::option::Option<VideoBrandGlossaryId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_id: ::std::option::Option<VideoCallbackId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            callback_url: ::std::option::Option<VideoCallbackUrl>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            caption: ::std::option::Option<VideoCaptionSettings>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            folder_id: ::std::option::Option<VideoFolderId>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            resolution: ::std::option::Option<VideoResolution>,
-            scenes: ::std::vec::Vec<StudioScene>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            title: ::std::option::Option<VideoTitle>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            watermark: ::std::option::Option<VideoWatermark>,
-        },
+        Studio(CreateVideoFromStudio),
     }
     impl<'de> ::serde::Deserialize<'de> for CreateVideoRequest {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8753,152 +8729,12 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
                 .map_err(<D::Error as ::serde::de::Error>::custom)?;
             Ok(
                 match strict {
-                    StrictCreateVideoRequest::Avatar {
-                        aspect_ratio,
-                        audio_asset_id,
-                        audio_url,
-                        avatar_id,
-                        background,
-                        brand_glossary_id,
-                        callback_id,
-                        callback_url,
-                        caption,
-                        engine,
-                        expressiveness,
-                        fit,
-                        folder_id,
-                        motion_prompt,
-                        output_format,
-                        remove_background,
-                        resolution,
-                        script,
-                        title,
-                        voice_id,
-                        voice_settings,
-                        watermark,
-                    } => {
-                        Self::Avatar {
-                            aspect_ratio,
-                            audio_asset_id,
-                            audio_url,
-                            avatar_id,
-                            background,
-                            brand_glossary_id,
-                            callback_id,
-                            callback_url,
-                            caption,
-                            engine,
-                            expressiveness,
-                            fit,
-                            folder_id,
-                            motion_prompt,
-                            output_format,
-                            remove_background,
-                            resolution,
-                            script,
-                            title,
-                            voice_id,
-                            voice_settings,
-                            watermark,
-                        }
+                    StrictCreateVideoRequest::Avatar(field0) => Self::Avatar(field0),
+                    StrictCreateVideoRequest::Image(field0) => Self::Image(field0),
+                    StrictCreateVideoRequest::CinematicAvatar(field0) => {
+                        Self::CinematicAvatar(field0)
                     }
-                    StrictCreateVideoRequest::Image {
-                        aspect_ratio,
-                        audio_asset_id,
-                        audio_url,
-                        background,
-                        brand_glossary_id,
-                        callback_id,
-                        callback_url,
-                        caption,
-                        expressiveness,
-                        fit,
-                        folder_id,
-                        image,
-                        motion_prompt,
-                        output_format,
-                        remove_background,
-                        resolution,
-                        script,
-                        title,
-                        voice_id,
-                        voice_settings,
-                        watermark,
-                    } => {
-                        Self::Image {
-                            aspect_ratio,
-                            audio_asset_id,
-                            audio_url,
-                            background,
-                            brand_glossary_id,
-                            callback_id,
-                            callback_url,
-                            caption,
-                            expressiveness,
-                            fit,
-                            folder_id,
-                            image,
-                            motion_prompt,
-                            output_format,
-                            remove_background,
-                            resolution,
-                            script,
-                            title,
-                            voice_id,
-                            voice_settings,
-                            watermark,
-                        }
-                    }
-                    StrictCreateVideoRequest::CinematicAvatar {
-                        aspect_ratio,
-                        auto_duration,
-                        avatar_id,
-                        duration,
-                        enhance_prompt,
-                        folder_id,
-                        prompt,
-                        references,
-                        resolution,
-                        title,
-                    } => {
-                        Self::CinematicAvatar {
-                            aspect_ratio,
-                            auto_duration,
-                            avatar_id,
-                            duration,
-                            enhance_prompt,
-                            folder_id,
-                            prompt,
-                            references,
-                            resolution,
-                            title,
-                        }
-                    }
-                    StrictCreateVideoRequest::Studio {
-                        aspect_ratio,
-                        brand_glossary_id,
-                        callback_id,
-                        callback_url,
-                        caption,
-                        folder_id,
-                        resolution,
-                        scenes,
-                        title,
-                        watermark,
-                    } => {
-                        Self::Studio {
-                            aspect_ratio,
-                            brand_glossary_id,
-                            callback_id,
-                            callback_url,
-                            caption,
-                            folder_id,
-                            resolution,
-                            scenes,
-                            title,
-                            watermark,
-                        }
-                    }
+                    StrictCreateVideoRequest::Studio(field0) => Self::Studio(field0),
                 },
             )
         }
@@ -8908,10 +8744,10 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
     enum StrictRemoteAssetInput {
         ///RemoteAssetUrl
         #[serde(rename = "url")]
-        Url { url: ::std::string::String },
+        Url(RemoteAssetUrl),
         ///RemoteAssetId
         #[serde(rename = "asset_id")]
-        AssetId { asset_id: ::std::string::String },
+        AssetId(RemoteAssetId),
     }
     impl<'de> ::serde::Deserialize<'de> for RemoteAssetInput {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -8928,10 +8764,8 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
                 .map_err(<D::Error as ::serde::de::Error>::custom)?;
             Ok(
                 match strict {
-                    StrictRemoteAssetInput::Url { url } => Self::Url { url },
-                    StrictRemoteAssetInput::AssetId { asset_id } => {
-                        Self::AssetId { asset_id }
-                    }
+                    StrictRemoteAssetInput::Url(field0) => Self::Url(field0),
+                    StrictRemoteAssetInput::AssetId(field0) => Self::AssetId(field0),
                 },
             )
         }
@@ -8943,54 +8777,17 @@ One video made of 1 to 50 whole-frame scenes played in order. Output settings ap
 
 An avatar speaking; the scene lasts as long as its audio.*/
         #[serde(rename = "avatar_video")]
-        AvatarVideo { input: StudioAvatarInput },
+        AvatarVideo(AvatarVideoScene),
         /**ImageScene
 
 A still picture, either silent for `duration` seconds or narrated by exactly one audio source (script and voice, audio URL or audio asset), in which case it lasts as long as the narration.*/
         #[serde(rename = "image")]
-        Image {
-            ///An uploaded narration audio asset.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_asset_id: ::std::option::Option<::std::string::String>,
-            ///A public URL of narration audio.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_url: ::std::option::Option<::std::string::String>,
-            ///Seconds to show the picture in silent mode, above 0 and at most 300.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            duration: ::std::option::Option<f64>,
-            ///Narration text; needs `voice_id`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            script: ::std::option::Option<::std::string::String>,
-            source: AssetInput,
-            ///The voice that reads `script`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_id: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_settings: ::std::option::Option<VideoVoiceSettings>,
-        },
+        Image(ImageScene),
         /**VideoScene
 
 An existing clip, optionally with a voice-over from at most one audio source. With a voice-over the narration sets the scene's length and `playback.mode` says how the clip fits it; without one the clip plays in full.*/
         #[serde(rename = "video")]
-        Video {
-            ///An uploaded voice-over audio asset.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_asset_id: ::std::option::Option<::std::string::String>,
-            ///A public URL of voice-over audio.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            audio_url: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            playback: ::std::option::Option<StudioPlayback>,
-            ///Voice-over text; needs `voice_id`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            script: ::std::option::Option<::std::string::String>,
-            source: AssetInput,
-            ///The voice that reads `script`.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_id: ::std::option::Option<::std::string::String>,
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            voice_settings: ::std::option::Option<VideoVoiceSettings>,
-        },
+        Video(VideoScene),
     }
     impl<'de> ::serde::Deserialize<'de> for StudioScene {
         fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -9009,47 +8806,9 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
                 .map_err(<D::Error as ::serde::de::Error>::custom)?;
             Ok(
                 match strict {
-                    StrictStudioScene::AvatarVideo { input } => {
-                        Self::AvatarVideo { input }
-                    }
-                    StrictStudioScene::Image {
-                        audio_asset_id,
-                        audio_url,
-                        duration,
-                        script,
-                        source,
-                        voice_id,
-                        voice_settings,
-                    } => {
-                        Self::Image {
-                            audio_asset_id,
-                            audio_url,
-                            duration,
-                            script,
-                            source,
-                            voice_id,
-                            voice_settings,
-                        }
-                    }
-                    StrictStudioScene::Video {
-                        audio_asset_id,
-                        audio_url,
-                        playback,
-                        script,
-                        source,
-                        voice_id,
-                        voice_settings,
-                    } => {
-                        Self::Video {
-                            audio_asset_id,
-                            audio_url,
-                            playback,
-                            script,
-                            source,
-                            voice_id,
-                            voice_settings,
-                        }
-                    }
+                    StrictStudioScene::AvatarVideo(field0) => Self::AvatarVideo(field0),
+                    StrictStudioScene::Image(field0) => Self::Image(field0),
+                    StrictStudioScene::Video(field0) => Self::Video(field0),
                 },
             )
         }
@@ -9088,11 +8847,7 @@ An existing clip, optionally with a voice-over from at most one audio source. Wi
 
 Avatar V animates the look from a reference, for higher quality. Rejects `expressiveness`.*/
         #[serde(rename = "avatar_v")]
-        AvatarV {
-            ///A `digital_twin` look from the same avatar group to animate from. When absent a video avatar references itself and a photo avatar picks the best candidate in its group; a photo avatar without one renders from its image alone and then refuses `motion_prompt`. A private digital twin's group must have consent.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            reference_look_id: ::std::option::Option<::std::string::String>,
-        },
+        AvatarV(AvatarVEngine),
         #[serde(rename = "avatar_iv")]
         AvatarIv,
         #[serde(rename = "avatar_iii")]
@@ -9117,9 +8872,7 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
                 .map_err(<D::Error as ::serde::de::Error>::custom)?;
             Ok(
                 match strict {
-                    StrictVideoEngine::AvatarV { reference_look_id } => {
-                        Self::AvatarV { reference_look_id }
-                    }
+                    StrictVideoEngine::AvatarV(field0) => Self::AvatarV(field0),
                     StrictVideoEngine::AvatarIv => Self::AvatarIv,
                     StrictVideoEngine::AvatarIii => Self::AvatarIii,
                 },
@@ -9131,36 +8884,10 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
     enum StrictVideoVoiceEngineSettings {
         ///ElevenLabsVoiceSettings
         #[serde(rename = "elevenlabs")]
-        Elevenlabs {
-            ///The ElevenLabs model.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            model: ::std::option::Option<VideoVoiceEngineSettingsModel>,
-            ///How closely to stick to the original voice.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            similarity_boost: ::std::option::Option<f64>,
-            ///Voice stability; with `eleven_v3` only 0, 0.5 or 1.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            stability: ::std::option::Option<f64>,
-            ///Style exaggeration.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            style: ::std::option::Option<f64>,
-            ///ElevenLabs' speaker boost.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            use_speaker_boost: ::std::option::Option<bool>,
-        },
+        Elevenlabs(ElevenLabsVoiceSettings),
         ///FishVoiceSettings
         #[serde(rename = "fish")]
-        Fish {
-            ///The Fish Audio model (`s1` when absent).
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            model: ::std::option::Option<VideoVoiceEngineSettingsModel>,
-            ///How closely to match the source voice.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            similarity: ::std::option::Option<f64>,
-            ///Higher is more consistent.
-            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-            stability: ::std::option::Option<f64>,
-        },
+        Fish(FishVoiceSettings),
         #[serde(rename = "starfish")]
         Starfish,
     }
@@ -9181,32 +8908,10 @@ Avatar V animates the look from a reference, for higher quality. Rejects `expres
                 .map_err(<D::Error as ::serde::de::Error>::custom)?;
             Ok(
                 match strict {
-                    StrictVideoVoiceEngineSettings::Elevenlabs {
-                        model,
-                        similarity_boost,
-                        stability,
-                        style,
-                        use_speaker_boost,
-                    } => {
-                        Self::Elevenlabs {
-                            model,
-                            similarity_boost,
-                            stability,
-                            style,
-                            use_speaker_boost,
-                        }
+                    StrictVideoVoiceEngineSettings::Elevenlabs(field0) => {
+                        Self::Elevenlabs(field0)
                     }
-                    StrictVideoVoiceEngineSettings::Fish {
-                        model,
-                        similarity,
-                        stability,
-                    } => {
-                        Self::Fish {
-                            model,
-                            similarity,
-                            stability,
-                        }
-                    }
+                    StrictVideoVoiceEngineSettings::Fish(field0) => Self::Fish(field0),
                     StrictVideoVoiceEngineSettings::Starfish => Self::Starfish,
                 },
             )
@@ -9524,6 +9229,47 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
             }
         }
     }
+    impl AvatarCreateDigitalTwin {
+        ///The required fields (`file`, `name`) as given, every other one unset or at its default; set more with `AvatarCreateDigitalTwin { field: ..., ..AvatarCreateDigitalTwin::new(...) }`.
+        pub fn new(
+            file: impl ::std::convert::Into<AssetInput>,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                avatar_group_id: ::std::option::Option::None,
+                file: ::std::convert::Into::into(file),
+                name: ::std::convert::Into::into(name),
+            }
+        }
+    }
+    impl AvatarCreatePhoto {
+        ///The required fields (`file`, `name`) as given, every other one unset or at its default; set more with `AvatarCreatePhoto { field: ..., ..AvatarCreatePhoto::new(...) }`.
+        pub fn new(
+            file: impl ::std::convert::Into<AssetInput>,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                avatar_group_id: ::std::option::Option::None,
+                file: ::std::convert::Into::into(file),
+                name: ::std::convert::Into::into(name),
+            }
+        }
+    }
+    impl AvatarCreatePrompt {
+        ///The required fields (`name`, `prompt`) as given, every other one unset or at its default; set more with `AvatarCreatePrompt { field: ..., ..AvatarCreatePrompt::new(...) }`.
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            prompt: impl ::std::convert::Into<AvatarCreateRequestPrompt>,
+        ) -> Self {
+            Self {
+                avatar_group_id: ::std::option::Option::None,
+                avatar_id: ::std::option::Option::None,
+                name: ::std::convert::Into::into(name),
+                prompt: ::std::convert::Into::into(prompt),
+                reference_images: ::std::option::Option::None,
+            }
+        }
+    }
     impl BackgroundRemovalCreateRequest {
         ///The required fields (`video`) as given, every other one unset or at its default; set more with `BackgroundRemovalCreateRequest { field: ..., ..BackgroundRemovalCreateRequest::new(...) }`.
         pub fn new(video: impl ::std::convert::Into<AssetInput>) -> Self {
@@ -9598,6 +9344,102 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
             }
         }
     }
+    impl CreateVideoFromAvatar {
+        ///The required fields (`avatar_id`) as given, every other one unset or at its default; set more with `CreateVideoFromAvatar { field: ..., ..CreateVideoFromAvatar::new(...) }`.
+        pub fn new(avatar_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                aspect_ratio: ::std::option::Option::None,
+                audio_asset_id: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                avatar_id: ::std::convert::Into::into(avatar_id),
+                background: ::std::option::Option::None,
+                brand_glossary_id: ::std::option::Option::None,
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                caption: ::std::option::Option::None,
+                engine: ::std::option::Option::None,
+                expressiveness: ::std::option::Option::None,
+                fit: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                motion_prompt: ::std::option::Option::None,
+                output_format: ::std::option::Option::None,
+                remove_background: ::std::option::Option::None,
+                resolution: ::std::option::Option::None,
+                script: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                voice_id: ::std::option::Option::None,
+                voice_settings: ::std::option::Option::None,
+                watermark: ::std::option::Option::None,
+            }
+        }
+    }
+    impl CreateVideoFromCinematicAvatar {
+        ///The required fields (`avatar_id`, `prompt`) as given, every other one unset or at its default; set more with `CreateVideoFromCinematicAvatar { field: ..., ..CreateVideoFromCinematicAvatar::new(...) }`.
+        pub fn new(
+            avatar_id: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            prompt: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                aspect_ratio: defaults::create_video_request_cinematic_avatar_aspect_ratio(),
+                auto_duration: ::std::default::Default::default(),
+                avatar_id: ::std::convert::Into::into(avatar_id),
+                duration: ::std::option::Option::None,
+                enhance_prompt: ::std::default::Default::default(),
+                folder_id: ::std::option::Option::None,
+                prompt: ::std::convert::Into::into(prompt),
+                references: ::std::option::Option::None,
+                resolution: defaults::create_video_request_cinematic_avatar_resolution(),
+                title: ::std::option::Option::None,
+            }
+        }
+    }
+    impl CreateVideoFromImage {
+        ///The required fields (`image`) as given, every other one unset or at its default; set more with `CreateVideoFromImage { field: ..., ..CreateVideoFromImage::new(...) }`.
+        pub fn new(image: impl ::std::convert::Into<AssetInput>) -> Self {
+            Self {
+                aspect_ratio: ::std::option::Option::None,
+                audio_asset_id: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                background: ::std::option::Option::None,
+                brand_glossary_id: ::std::option::Option::None,
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                caption: ::std::option::Option::None,
+                expressiveness: ::std::option::Option::None,
+                fit: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                image: ::std::convert::Into::into(image),
+                motion_prompt: ::std::option::Option::None,
+                output_format: ::std::option::Option::None,
+                remove_background: ::std::option::Option::None,
+                resolution: ::std::option::Option::None,
+                script: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                voice_id: ::std::option::Option::None,
+                voice_settings: ::std::option::Option::None,
+                watermark: ::std::option::Option::None,
+            }
+        }
+    }
+    impl CreateVideoFromStudio {
+        ///The required fields (`scenes`) as given, every other one unset or at its default; set more with `CreateVideoFromStudio { field: ..., ..CreateVideoFromStudio::new(...) }`.
+        pub fn new(
+            scenes: impl ::std::convert::Into<::std::vec::Vec<StudioScene>>,
+        ) -> Self {
+            Self {
+                aspect_ratio: ::std::option::Option::None,
+                brand_glossary_id: ::std::option::Option::None,
+                callback_id: ::std::option::Option::None,
+                callback_url: ::std::option::Option::None,
+                caption: ::std::option::Option::None,
+                folder_id: ::std::option::Option::None,
+                resolution: ::std::option::Option::None,
+                scenes: ::std::convert::Into::into(scenes),
+                title: ::std::option::Option::None,
+                watermark: ::std::option::Option::None,
+            }
+        }
+    }
     impl GenerateTemplateVideoRequest {
         ///The required fields (`variables`) as given, every other one unset or at its default; set more with `GenerateTemplateVideoRequest { field: ..., ..GenerateTemplateVideoRequest::new(...) }`.
         pub fn new(
@@ -9622,6 +9464,20 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
                 subtitles: ::std::option::Option::None,
                 title: ::std::option::Option::None,
                 variables: ::std::convert::Into::into(variables),
+            }
+        }
+    }
+    impl ImageScene {
+        ///The required fields (`source`) as given, every other one unset or at its default; set more with `ImageScene { field: ..., ..ImageScene::new(...) }`.
+        pub fn new(source: impl ::std::convert::Into<AssetInput>) -> Self {
+            Self {
+                audio_asset_id: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                duration: ::std::option::Option::None,
+                script: ::std::option::Option::None,
+                source: ::std::convert::Into::into(source),
+                voice_id: ::std::option::Option::None,
+                voice_settings: ::std::option::Option::None,
             }
         }
     }
@@ -9767,6 +9623,20 @@ Every item of a batch (videos, translations, lipsyncs, asset completions) has en
             }
         }
     }
+    impl VideoScene {
+        ///The required fields (`source`) as given, every other one unset or at its default; set more with `VideoScene { field: ..., ..VideoScene::new(...) }`.
+        pub fn new(source: impl ::std::convert::Into<AssetInput>) -> Self {
+            Self {
+                audio_asset_id: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                playback: ::std::option::Option::None,
+                script: ::std::option::Option::None,
+                source: ::std::convert::Into::into(source),
+                voice_id: ::std::option::Option::None,
+                voice_settings: ::std::option::Option::None,
+            }
+        }
+    }
     impl VideoTranslationBatchCreateRequest {
         ///The required fields (`video_translations`) as given, every other one unset or at its default; set more with `VideoTranslationBatchCreateRequest { field: ..., ..VideoTranslationBatchCreateRequest::new(...) }`.
         pub fn new(
@@ -9882,7 +9752,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
+    pub(crate) fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -9898,7 +9768,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::rt::ClientState,
@@ -10008,38 +9878,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-video>
 
 Sends a `POST` request to `/v3/videos`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_video<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoRequest,
     ) -> Result<ResponseValue<types::CreateVideoResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_video",
                 200u16,
-                self.raw_create_video(idempotency_key, body),
+                self.raw_create_video(body),
             )
             .await
     }
     async fn raw_create_video<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoRequest,
     ) -> Result<ResponseValue<types::CreateVideoResponse>, Error<()>> {
         let url = format!("{}/v3/videos", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10183,38 +10045,30 @@ Submits up to 100 video requests, each shaped like a `create_video` body, and re
 
 Sends a `POST` request to `/v3/videos/batches`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_video_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_video_batch",
                 202u16,
-                self.raw_create_video_batch(idempotency_key, body),
+                self.raw_create_video_batch(body),
             )
             .await
     }
     async fn raw_create_video_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, Error<()>> {
         let url = format!("{}/v3/videos/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10920,37 +10774,30 @@ HeyGen reference: <https://developers.heygen.com/reference/upload-asset>
 
 Sends a `POST` request to `/v3/assets`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 */
     pub async fn upload_asset<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: reqwest::multipart::Form,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(idempotency_key, body),
+                self.raw_upload_asset(body),
             )
             .await
     }
     async fn raw_upload_asset<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: reqwest::multipart::Form,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, Error<()>> {
         let url = format!("{}/v3/assets", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11094,38 +10941,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-asset-upload>
 
 Sends a `POST` request to `/v3/assets/direct-uploads`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_asset_upload<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateAssetUploadRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_asset_upload",
                 200u16,
-                self.raw_create_asset_upload(idempotency_key, body),
+                self.raw_create_asset_upload(body),
             )
             .await
     }
     async fn raw_create_asset_upload<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateAssetUploadRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadResponse>, Error<()>> {
         let url = format!("{}/v3/assets/direct-uploads", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11218,38 +11057,30 @@ The batch form of `create_asset_upload`: up to 100 files, each described as ther
 
 Sends a `POST` request to `/v3/assets/direct-uploads/batches`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_asset_upload_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateAssetUploadBatchRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadBatchResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_asset_upload_batch",
                 200u16,
-                self.raw_create_asset_upload_batch(idempotency_key, body),
+                self.raw_create_asset_upload_batch(body),
             )
             .await
     }
     async fn raw_create_asset_upload_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::CreateAssetUploadBatchRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadBatchResponse>, Error<()>> {
         let url = format!("{}/v3/assets/direct-uploads/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11647,41 +11478,35 @@ Sends a `POST` request to `/v3/templates/{template_id}`
 
 Arguments:
 - `template_id`: The template's id.
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 - `body`
 */
     pub async fn generate_template_video<'a>(
         &'a self,
         template_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::GenerateTemplateVideoRequest,
     ) -> Result<ResponseValue<types::GenerateTemplateVideoResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "generate_template_video",
                 200u16,
-                self.raw_generate_template_video(template_id, idempotency_key, body),
+                self.raw_generate_template_video(template_id, body),
             )
             .await
     }
     async fn raw_generate_template_video<'a>(
         &'a self,
         template_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::GenerateTemplateVideoRequest,
     ) -> Result<ResponseValue<types::GenerateTemplateVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v3/templates/{}", self.baseurl, encode_path(& template_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11944,38 +11769,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-avatar>
 
 Sends a `POST` request to `/v3/avatars`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_avatar<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AvatarCreateRequest,
     ) -> Result<ResponseValue<types::CreateAvatarResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_avatar",
                 200u16,
-                self.raw_create_avatar(idempotency_key, body),
+                self.raw_create_avatar(body),
             )
             .await
     }
     async fn raw_create_avatar<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AvatarCreateRequest,
     ) -> Result<ResponseValue<types::CreateAvatarResponse>, Error<()>> {
         let url = format!("{}/v3/avatars", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12123,42 +11940,36 @@ Sends a `POST` request to `/v3/avatars/{group_id}/consent`
 
 Arguments:
 - `group_id`: The avatar group whose subject must consent.
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 - `body`
 */
     pub async fn create_avatar_consent<'a>(
         &'a self,
         group_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AvatarConsentRequest,
     ) -> Result<ResponseValue<types::CreateAvatarConsentResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_avatar_consent",
                 200u16,
-                self.raw_create_avatar_consent(group_id, idempotency_key, body),
+                self.raw_create_avatar_consent(group_id, body),
             )
             .await
     }
     async fn raw_create_avatar_consent<'a>(
         &'a self,
         group_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AvatarConsentRequest,
     ) -> Result<ResponseValue<types::CreateAvatarConsentResponse>, Error<()>> {
         let url = format!(
             "{}/v3/avatars/{}/consent", self.baseurl, encode_path(& group_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12927,38 +12738,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-webhook-endpoi
 
 Sends a `POST` request to `/v3/webhooks/endpoints`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_webhook_endpoint<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::WebhookEndpointCreateRequest,
     ) -> Result<ResponseValue<types::CreateWebhookEndpointResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_webhook_endpoint",
                 200u16,
-                self.raw_create_webhook_endpoint(idempotency_key, body),
+                self.raw_create_webhook_endpoint(body),
             )
             .await
     }
     async fn raw_create_webhook_endpoint<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::WebhookEndpointCreateRequest,
     ) -> Result<ResponseValue<types::CreateWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/endpoints", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13112,12 +12915,10 @@ Sends a `POST` request to `/v3/webhooks/endpoints/{endpoint_id}/rotate-secret`
 
 Arguments:
 - `endpoint_id`: The webhook endpoint.
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 */
     pub async fn rotate_webhook_endpoint_secret<'a>(
         &'a self,
         endpoint_id: &'a str,
-        idempotency_key: Option<&'a str>,
     ) -> Result<
         ResponseValue<types::RotateWebhookEndpointSecretResponse>,
         crate::Error,
@@ -13126,28 +12927,24 @@ Arguments:
                 self.inner(),
                 "rotate_webhook_endpoint_secret",
                 200u16,
-                self.raw_rotate_webhook_endpoint_secret(endpoint_id, idempotency_key),
+                self.raw_rotate_webhook_endpoint_secret(endpoint_id),
             )
             .await
     }
     async fn raw_rotate_webhook_endpoint_secret<'a>(
         &'a self,
         endpoint_id: &'a str,
-        idempotency_key: Option<&'a str>,
     ) -> Result<ResponseValue<types::RotateWebhookEndpointSecretResponse>, Error<()>> {
         let url = format!(
             "{}/v3/webhooks/endpoints/{}/rotate-secret", self.baseurl, encode_path(&
             endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13354,38 +13151,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-video-translat
 
 Sends a `POST` request to `/v3/video-translations`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_video_translation<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::VideoTranslationCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_video_translation",
                 200u16,
-                self.raw_create_video_translation(idempotency_key, body),
+                self.raw_create_video_translation(body),
             )
             .await
     }
     async fn raw_create_video_translation<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::VideoTranslationCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13647,13 +13436,9 @@ Submits up to 100 translation requests, each shaped like the body of `create_vid
 
 Sends a `POST` request to `/v3/video-translations/batches`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_video_translation_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::VideoTranslationBatchCreateRequest,
     ) -> Result<
         ResponseValue<types::CreateVideoTranslationBatchResponse>,
@@ -13663,25 +13448,21 @@ Arguments:
                 self.inner(),
                 "create_video_translation_batch",
                 202u16,
-                self.raw_create_video_translation_batch(idempotency_key, body),
+                self.raw_create_video_translation_batch(body),
             )
             .await
     }
     async fn raw_create_video_translation_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::VideoTranslationBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationBatchResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13849,38 +13630,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-proofread-sess
 
 Sends a `POST` request to `/v3/video-translations/proofreads`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_proofread<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::ProofreadCreateRequest,
     ) -> Result<ResponseValue<types::CreateProofreadResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_proofread",
                 200u16,
-                self.raw_create_proofread(idempotency_key, body),
+                self.raw_create_proofread(body),
             )
             .await
     }
     async fn raw_create_proofread<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::ProofreadCreateRequest,
     ) -> Result<ResponseValue<types::CreateProofreadResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/proofreads", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13973,42 +13746,36 @@ Sends a `POST` request to `/v3/video-translations/proofreads/{proofread_id}/gene
 
 Arguments:
 - `proofread_id`: A proofread id from `create_proofread`.
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
 - `body`
 */
     pub async fn generate_proofread_video<'a>(
         &'a self,
         proofread_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::ProofreadGenerateRequest,
     ) -> Result<ResponseValue<types::GenerateProofreadVideoResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "generate_proofread_video",
                 200u16,
-                self.raw_generate_proofread_video(proofread_id, idempotency_key, body),
+                self.raw_generate_proofread_video(proofread_id, body),
             )
             .await
     }
     async fn raw_generate_proofread_video<'a>(
         &'a self,
         proofread_id: &'a str,
-        idempotency_key: Option<&'a str>,
         body: &'a types::ProofreadGenerateRequest,
     ) -> Result<ResponseValue<types::GenerateProofreadVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/proofreads/{}/generate", self.baseurl,
             encode_path(& proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14217,38 +13984,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-lipsync>
 
 Sends a `POST` request to `/v3/lipsyncs`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_lipsync<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::LipsyncCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_lipsync",
                 200u16,
-                self.raw_create_lipsync(idempotency_key, body),
+                self.raw_create_lipsync(body),
             )
             .await
     }
     async fn raw_create_lipsync<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::LipsyncCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14452,38 +14211,30 @@ Submits up to 100 lipsync requests, each shaped like the body of `create_lipsync
 
 Sends a `POST` request to `/v3/lipsyncs/batches`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_lipsync_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::LipsyncBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncBatchResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_lipsync_batch",
                 202u16,
-                self.raw_create_lipsync_batch(idempotency_key, body),
+                self.raw_create_lipsync_batch(body),
             )
             .await
     }
     async fn raw_create_lipsync_batch<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::LipsyncBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncBatchResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14926,38 +14677,30 @@ HeyGen reference: <https://developers.heygen.com/reference/create-ai-clipping>
 
 Sends a `POST` request to `/v3/ai-clipping`
 
-Arguments:
-- `idempotency_key`: Makes a create safe to retry: HeyGen answers a repeat with the same key within 24 hours with the original reply, and a repeat that arrives while the first is still running with 409 `request_in_progress`. The client generates one per call unless the caller gives one. HeyGen accepts 1 to 255 letters, digits and `_-:.` (a UUID fits); the schema leaves that to HeyGen so that callers pass a plain string.
-- `body`
 */
     pub async fn create_ai_clipping_job<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AiClippingCreateRequest,
     ) -> Result<ResponseValue<types::CreateAiClippingJobResponse>, crate::Error> {
         crate::rt::finish(
                 self.inner(),
                 "create_ai_clipping_job",
                 202u16,
-                self.raw_create_ai_clipping_job(idempotency_key, body),
+                self.raw_create_ai_clipping_job(body),
             )
             .await
     }
     async fn raw_create_ai_clipping_job<'a>(
         &'a self,
-        idempotency_key: Option<&'a str>,
         body: &'a types::AiClippingCreateRequest,
     ) -> Result<ResponseValue<types::CreateAiClippingJobResponse>, Error<()>> {
         let url = format!("{}/v3/ai-clipping", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map
             .append(
                 ::reqwest::header::HeaderName::from_static("api-version"),
                 ::reqwest::header::HeaderValue::from_static(Self::api_version()),
             );
-        if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
-        }
         #[allow(unused_mut)]
         let mut request = self
             .client

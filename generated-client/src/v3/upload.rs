@@ -22,7 +22,10 @@ use super::types::{self, AssetUploadSlot};
 use crate::error::{ApiError, Created, Reported, kept_body, request_id, without_query};
 use crate::hooks::{Call, Failure, send, span};
 use crate::retry::retry_after;
-use crate::{ClientInfo as _, ClientState, Error, RetryPolicy};
+use progenitor_client::ClientInfo as _;
+
+use crate::config::ClientState;
+use crate::{Error, RetryPolicy};
 
 /// The largest file sent in one `upload_asset` request. HeyGen says 32 MB without saying
 /// which megabyte; the smaller reading sends a file near the line the direct way, which takes
@@ -177,7 +180,7 @@ impl Client {
         // One form, one key: the runtime reads the form into memory once and sends those same
         // bytes (boundary included) under the same key on every attempt.
         let form = multipart_form(&bytes, file_name, content_type.as_deref())?;
-        let reply = self.upload_asset(None, form).await?;
+        let reply = self.upload_asset(form).await?;
         let data = reply.into_inner().data;
         Ok(UploadedAsset {
             asset_id: data.asset_id,
@@ -242,9 +245,8 @@ impl Client {
         let reserved = Instant::now();
         // The key is made here so that a reply without an asset id still hands the caller the
         // key that replays the reservation.
-        let key = crate::hooks::new_idempotency_key()
-            .map_err(|message| Error::InvalidRequest { operation: "create_asset_upload", message })?;
-        let slot = self.create_asset_upload(Some(&key), &request).await?.into_inner().data;
+        let key = self.key_for_call("create_asset_upload")?;
+        let slot = self.keyed(key.clone()).create_asset_upload(&request).await?.into_inner().data;
         let asset_id = super::needed(slot.asset_id.clone(), "create_asset_upload", "asset_id", &slot)
             .map_err(|error| error.with_idempotency_key(Some(&key)))?;
         let after = |error: Error| error.after_create(Created::Asset { asset_id: asset_id.clone() });

@@ -8,7 +8,7 @@
 //! HeyGen's v3 pages say that deliveries are signed with HMAC under the endpoint's `whsec_...`
 //! secret, but the part of the guide that gives the header names, the signed string and a
 //! timestamp tolerance could not be read (docs/v3-webhooks-facts.md, section 2). Where the pages
-//! are silent this module follows the scheme of the legacy module [`crate::webhook`], which
+//! are silent this module follows the scheme of the legacy webhook module, which
 //! code verifying real v3 deliveries agrees with:
 //!
 //! - HMAC-SHA256 of the raw body bytes, keyed by the whole secret as UTF-8 (prefix included),
@@ -45,7 +45,7 @@ use sha2::{Digest, Sha256};
 
 use super::params::ListWebhookEventsParams;
 use super::{Client, types};
-pub use crate::webhook::{DEFAULT_TOLERANCE, SIGNATURE_HEADERS, TIMESTAMP_HEADER, WebhookError};
+pub use crate::webhook_base::{DEFAULT_TOLERANCE, SIGNATURE_HEADERS, TIMESTAMP_HEADER, WebhookError};
 
 /// The header that may carry the event's id when the body does not.
 pub const EVENT_ID_HEADER: &str = "heygen-event-id";
@@ -87,13 +87,13 @@ impl Delivery {
 
 /// Checks v3 deliveries against one or more secrets (several while a secret is being rotated).
 #[derive(Clone, Debug)]
-pub struct Verifier(crate::webhook::Verifier);
+pub struct Verifier(crate::webhook_base::Verifier);
 
 impl Verifier {
     /// A verifier for `secrets`; fails with [`WebhookError::EmptySecret`] when there is none or
     /// one is empty or blank.
     pub fn new<S: AsRef<str>>(secrets: impl IntoIterator<Item = S>) -> Result<Self, WebhookError> {
-        crate::webhook::Verifier::new(secrets).map(Self)
+        crate::webhook_base::Verifier::new(secrets).map(Self)
     }
 
     /// How far `Heygen-Timestamp` may be from now (default [`DEFAULT_TOLERANCE`]); checked only
@@ -110,7 +110,7 @@ impl Verifier {
         from_value(serde_json::from_slice(body)?, header_id.filter(|id| !id.is_empty()))
     }
 
-    /// The largest body verified (default [`crate::webhook::DEFAULT_MAX_BODY_BYTES`]).
+    /// The largest body verified (default [`crate::webhook_base::DEFAULT_MAX_BODY_BYTES`]).
     pub fn max_body_bytes(self, limit: usize) -> Self {
         Self(self.0.max_body_bytes(limit))
     }

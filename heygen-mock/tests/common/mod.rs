@@ -1,5 +1,5 @@
-//! What the tests share: the client calls whose signatures are about to change (the place of
-//! the idempotency key), each written once, and a few checks.
+//! What the tests share: the client calls the tests make often, each written once, and a few
+//! checks.
 #![allow(dead_code)] // each test file uses a part
 
 use std::time::Duration;
@@ -17,40 +17,49 @@ pub fn fast_wait() -> WaitOptions {
     }
 }
 
-/// `create_video` with an optional idempotency key.
+/// `create_video`, with the key `key` names (through `Client::with_idempotency_key`), else a
+/// fresh one.
 pub async fn create_video(
     client: &Client,
     key: Option<&str>,
     request: &types::CreateVideoRequest,
 ) -> Result<String, Error> {
-    Ok(client.create_video(key, request).await?.into_inner().data.video_id)
+    Ok(keyed(client, key)?.create_video(request).await?.into_inner().data.video_id)
 }
 
-/// `create_lipsync` with an optional idempotency key.
+/// `create_lipsync`, keyed as [`create_video`].
 pub async fn create_lipsync(client: &Client, key: Option<&str>) -> Result<String, Error> {
-    Ok(client.create_lipsync(key, &heygen_mock::samples::lipsync()).await?.into_inner().data.lipsync_id)
+    Ok(keyed(client, key)?.create_lipsync(&heygen_mock::samples::lipsync()).await?.into_inner().data.lipsync_id)
+}
+
+/// `client` with `key` as its calls' idempotency key, or `client` itself.
+fn keyed(client: &Client, key: Option<&str>) -> Result<Client, Error> {
+    match key {
+        Some(key) => client.with_idempotency_key(key),
+        None => Ok(client.clone()),
+    }
 }
 
 /// `create_video_translation` of the sample request into `languages`: one id per language.
 pub async fn create_translation(client: &Client, languages: &[&str]) -> Vec<String> {
     let request = heygen_mock::samples::translation(languages);
-    client.create_video_translation(None, &request).await.unwrap().into_inner().data.video_translation_ids
+    client.create_video_translation(&request).await.unwrap().into_inner().data.video_translation_ids
 }
 
 /// `create_asset_upload`: the slot to `PUT` the bytes to.
 pub async fn create_asset_upload(client: &Client, request: &types::CreateAssetUploadRequest) -> types::AssetUploadSlot {
-    client.create_asset_upload(None, request).await.unwrap().into_inner().data
+    client.create_asset_upload(request).await.unwrap().into_inner().data
 }
 
 /// `rotate_webhook_endpoint_secret`: the new secret.
 pub async fn rotate_secret(client: &Client, endpoint_id: &str) -> String {
-    client.rotate_webhook_endpoint_secret(endpoint_id, None).await.unwrap().into_inner().data.secret
+    client.rotate_webhook_endpoint_secret(endpoint_id).await.unwrap().into_inner().data.secret
 }
 
 /// `create_webhook_endpoint` for every event type; its id and secret.
 pub async fn create_endpoint(client: &Client, url: &str) -> (String, String) {
     let request = types::WebhookEndpointCreateRequest { url: url.to_owned(), events: None, entity_id: None };
-    let endpoint = client.create_webhook_endpoint(None, &request).await.unwrap().into_inner().data;
+    let endpoint = client.create_webhook_endpoint(&request).await.unwrap().into_inner().data;
     (endpoint.endpoint_id, endpoint.secret.expect("the create reply shows the secret"))
 }
 

@@ -1,6 +1,9 @@
 //! Renders a short avatar video and prints its URL: `heygen-consumer-check <avatar_id> <voice_id>`.
 //! It is only compiled (by CI), never run: what matters is that a typical program builds against
-//! the crate's public API from outside the workspace.
+//! the crate's public API from outside the workspace: default features (v3 only), typed
+//! requests, no JSON, and no warnings (`deny(warnings)`).
+
+#![deny(warnings)]
 
 use std::time::Duration;
 
@@ -19,14 +22,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let client = Client::builder().from_env().http_client(http).timeout(Duration::from_secs(60)).build()?;
 
-    let request: types::CreateAvatarVideoV2Request = serde_json::from_value(serde_json::json!({
-        "title": "consumer check",
-        "video_inputs": [{
-            "character": {"type": "avatar", "avatar_id": avatar_id},
-            "voice": {"type": "text", "voice_id": voice_id, "input_text": "Hello from Rust."}
-        }]
-    }))?;
-    let video_id = match client.create_avatar_video_v2(&request).await {
+    let request: types::CreateVideoRequest = types::CreateVideoFromAvatar {
+        title: Some("consumer check".into()),
+        voice_id: Some(voice_id),
+        script: Some("Hello from Rust.".into()),
+        ..types::CreateVideoFromAvatar::new(avatar_id)
+    }
+    .into();
+    // The client sends a fresh idempotency key, the same on every retry: no second video.
+    let video_id = match client.create_video(&request).await {
         Ok(reply) => reply.into_inner().data.video_id,
         Err(Error::Api(e)) if e.status == 429 => {
             return Err(format!("rate limited; retry after {:?}", e.retry_after).into());
@@ -35,7 +39,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let code = e.code.as_ref().map(ToString::to_string).unwrap_or_default();
             return Err(format!("HeyGen refused the video ({} {code}): {:?}", e.status, e.message).into());
         }
-        Err(other) => return Err(other.into()),
+        // Whatever else went wrong, HeyGen may have made the video: the key resumes it.
+        Err(other) => match other.idempotency_key() {
+            Some(key) => client.with_idempotency_key(key)?.create_video(&request).await?.into_inner().data.video_id,
+            None => return Err(other.into()),
+        },
     };
     eprintln!("rendering {video_id}");
 

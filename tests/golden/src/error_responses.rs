@@ -68,7 +68,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
+    pub(crate) fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -84,7 +84,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::rt::ClientState,

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use heygen_client::v3::types::CreateVideoBatchRequest;
+use heygen_client::types::CreateVideoBatchRequest;
 use heygen_client::{Created, Error, WaitOptions};
 use heygen_tests::{Harness, call, is_uuid};
 use serde_json::{Value, json};
@@ -46,14 +46,16 @@ async fn a_video_batch_create_carries_the_callers_key_or_a_fresh_one() {
         .mount(&h.api)
         .await;
     let v3 = h.client.v3();
-    v3.create_video_batch_and_wait(Some("order-7:batch"), &batch_of(2), &wait_for(Duration::from_secs(5)))
+    v3.with_idempotency_key("order-7:batch")
+        .unwrap()
+        .create_video_batch_and_wait(&batch_of(2), &wait_for(Duration::from_secs(5)))
         .await
         .unwrap();
     assert_eq!(key_sent(&h).await.as_deref(), Some("order-7:batch"));
 
     let h = Harness::start().await;
     accept_batch(&h).await;
-    h.client.v3().create_video_batch(None, &batch_of(1)).await.unwrap();
+    h.client.v3().create_video_batch(&batch_of(1)).await.unwrap();
     assert!(key_sent(&h).await.is_some_and(|key| is_uuid(&key)), "a generated key");
 }
 
@@ -66,7 +68,7 @@ async fn a_wait_timeout_after_the_create_still_names_the_batch() {
         .mount(&h.api)
         .await;
     let v3 = h.client.v3();
-    let err = v3.create_video_batch_and_wait(None, &batch_of(2), &wait_for(Duration::from_millis(200))).await;
+    let err = v3.create_video_batch_and_wait(&batch_of(2), &wait_for(Duration::from_millis(200))).await;
     let err = err.unwrap_err();
     assert_eq!(err.batch_id(), Some("b1"), "{err:?}");
     assert_eq!(err.created(), Some(&Created::VideoBatch { batch_id: "b1".into() }));
@@ -78,12 +80,12 @@ async fn a_wait_timeout_after_the_create_still_names_the_batch() {
     let h = Harness::start_with(|b| b.max_retries(0)).await;
     accept_batch(&h).await;
     call("GET", "/v3/videos/batches/b1").respond_with(ResponseTemplate::new(403)).mount(&h.api).await;
-    let err = h.client.v3().create_video_batch_and_wait(None, &batch_of(2), &wait_for(Duration::from_secs(5))).await;
+    let err = h.client.v3().create_video_batch_and_wait(&batch_of(2), &wait_for(Duration::from_secs(5))).await;
     let err = err.unwrap_err();
     assert_eq!((err.batch_id(), err.status().map(|s| s.as_u16())), (Some("b1"), Some(403)), "{err:?}");
 }
 
-async fn outcome_of(status: &str, total_items: i64, items: Value) -> heygen_client::v3::BatchOutcome {
+async fn outcome_of(status: &str, total_items: i64, items: Value) -> heygen_client::BatchOutcome {
     let h = Harness::start().await;
     call("GET", "/v3/videos/batches/b1")
         .and(query_param("limit", "1"))

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use heygen_client::{Client, ClientBuilder, InProgressPolicy, v3};
+use heygen_client as v3;
+use heygen_client::legacy::Client;
+use heygen_client::{ClientBuilder, InProgressPolicy};
 use heygen_tests::requests::request_for;
 use heygen_tests::{API_KEY, Doc};
 use serde::de::DeserializeOwned;
@@ -18,7 +20,7 @@ pub fn quick_in_progress(max_wait: Duration) -> InProgressPolicy {
 
 /// A builder for a client of `url` (both hosts) with quick retries and waits.
 pub fn builder(url: &str) -> ClientBuilder {
-    Client::builder()
+    heygen_client::Client::builder()
         .api_key(API_KEY)
         .base_url(url)
         .upload_base_url(url)
@@ -27,7 +29,7 @@ pub fn builder(url: &str) -> ClientBuilder {
 }
 
 pub fn v3_client(url: &str) -> v3::Client {
-    builder(url).build().unwrap().v3()
+    builder(url).build().unwrap()
 }
 
 /// The request body of a valid call of the v3 operation `id`, as its Rust type.

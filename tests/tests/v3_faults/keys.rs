@@ -10,7 +10,7 @@ use heygen_tests::is_uuid;
 
 use crate::common::*;
 
-fn create_video_body() -> heygen_client::v3::types::CreateVideoRequest {
+fn create_video_body() -> heygen_client::types::CreateVideoRequest {
     body("create_video")
 }
 
@@ -22,7 +22,7 @@ async fn request_in_progress_is_waited_out_beyond_max_retries_under_one_key() {
         _ => Reply::json(200, &example("create_video")),
     })
     .await;
-    let reply = bounded(v3_client(&server.url).create_video(None, &create_video_body())).await.unwrap();
+    let reply = bounded(v3_client(&server.url).create_video(&create_video_body())).await.unwrap();
     assert_eq!(serde_json::to_value(&reply.data).unwrap()["video_id"], example("create_video")["data"]["video_id"]);
     let keys = keys(&server.recorded());
     assert_eq!(keys.len(), 6, "five 409s, then the reply");
@@ -39,9 +39,9 @@ async fn a_wait_that_runs_out_ends_with_the_key_to_resume_with() {
     })
     .await;
     let client = builder(&server.url).in_progress_policy(quick_in_progress(Duration::from_millis(200))).build();
-    let client = client.unwrap().v3();
+    let client = client.unwrap();
     let started = std::time::Instant::now();
-    let error = bounded(client.create_video(None, &create_video_body())).await.unwrap_err();
+    let error = bounded(client.create_video(&create_video_body())).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2), "bounded by max_wait: {:?}", started.elapsed());
     let Error::Api(api) = &error else { panic!("{error:?}") };
     assert!(api.is_request_in_progress(), "{error}");
@@ -51,7 +51,9 @@ async fn a_wait_that_runs_out_ends_with_the_key_to_resume_with() {
     assert!(error.to_string().contains(&sent[0]), "the message names the key: {error}");
 
     let before = server.count();
-    let _ = bounded(client.create_video(error.idempotency_key(), &create_video_body())).await;
+    // The documented way back: a handle that names the key.
+    let resumed = client.with_idempotency_key(error.idempotency_key().unwrap()).unwrap();
+    let _ = bounded(resumed.create_video(&create_video_body())).await;
     assert_eq!(keys(&server.recorded()[before..])[0], sent[0], "resumed under the same key");
 }
 
@@ -59,7 +61,7 @@ async fn a_wait_that_runs_out_ends_with_the_key_to_resume_with() {
 #[tokio::test]
 async fn a_409_other_than_request_in_progress_is_final() {
     let server = FakeServer::start(|_, _| Reply::json(409, &v3_error("conflict"))).await;
-    let error = bounded(v3_client(&server.url).create_video(None, &create_video_body())).await.unwrap_err();
+    let error = bounded(v3_client(&server.url).create_video(&create_video_body())).await.unwrap_err();
     assert!(matches!(&error, Error::Api(e) if e.has_code("conflict")), "{error:?}");
     assert_eq!(server.count(), 1, "not sent again");
     assert_eq!(error.idempotency_key(), Some(keys(&server.recorded())[0].as_str()));
@@ -78,13 +80,16 @@ async fn every_error_of_a_keyed_call_carries_its_key() {
     ];
     for (case, reply) in cases {
         let server = FakeServer::start(move |_, _| reply()).await;
-        let client = builder(&server.url).timeout(Duration::from_millis(200)).max_retries(0).build().unwrap().v3();
-        let error = bounded(client.create_video(None, &create_video_body())).await.unwrap_err();
+        let client = builder(&server.url).timeout(Duration::from_millis(200)).max_retries(0).build().unwrap();
+        let error = bounded(client.create_video(&create_video_body())).await.unwrap_err();
         let sent = keys(&server.recorded());
         assert!(is_uuid(&sent[0]), "{case}: {sent:?}");
         assert_eq!(error.idempotency_key(), Some(sent[0].as_str()), "{case}: {error:?}");
         // The caller's own key is kept alike.
-        let error = bounded(client.create_video(Some("order-42:retry.1"), &create_video_body())).await.unwrap_err();
+        let error =
+            bounded(client.with_idempotency_key("order-42:retry.1").unwrap().create_video(&create_video_body()))
+                .await
+                .unwrap_err();
         assert_eq!(error.idempotency_key(), Some("order-42:retry.1"), "{case}: {error:?}");
         // A call without a key has none in its errors.
         let error = bounded(client.get_video("v_1")).await.unwrap_err();
@@ -93,24 +98,27 @@ async fn every_error_of_a_keyed_call_carries_its_key() {
 }
 
 /// HeyGen's rule: 1 to 255 characters of `A-Z a-z 0-9 _ : . -`. A key that breaks it is refused
-/// with nothing sent, in the header and in a body's `request_id` alike.
+/// with nothing sent: when a handle names it, and in a body's `request_id`.
 #[tokio::test]
 async fn a_callers_key_that_breaks_heygens_rule_is_refused_before_sending() {
     let server = FakeServer::start(|_, _| Reply::json(200, &example("create_video"))).await;
     let client = v3_client(&server.url);
     let long = "k".repeat(256);
     for bad in ["", "has space", "slash/key", "ключ", "semi;colon", long.as_str()] {
-        let error = bounded(client.create_video(Some(bad), &create_video_body())).await.unwrap_err();
-        assert!(matches!(error, Error::InvalidIdempotencyKey { operation: "create_video", .. }), "{bad:?}: {error:?}");
+        let error = client.with_idempotency_key(bad).unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidIdempotencyKey { operation: "with_idempotency_key", .. }),
+            "{bad:?}: {error:?}"
+        );
     }
-    let mut removal: heygen_client::v3::types::BackgroundRemovalCreateRequest = body("create_background_removal");
+    let mut removal: heygen_client::types::BackgroundRemovalCreateRequest = body("create_background_removal");
     removal.request_id = Some("not allowed!".into());
     let error = bounded(client.create_background_removal(&removal)).await.unwrap_err();
     assert!(matches!(error, Error::InvalidIdempotencyKey { .. }), "{error:?}");
     assert_eq!(server.count(), 0, "nothing was sent");
 
     let longest = "A-z_0:9.".repeat(32)[..255].to_owned();
-    bounded(client.create_video(Some(&longest), &create_video_body())).await.unwrap();
+    bounded(client.with_idempotency_key(&longest).unwrap().create_video(&create_video_body())).await.unwrap();
     assert_eq!(keys(&server.recorded()), [longest]);
 }
 
@@ -122,7 +130,7 @@ async fn keys_do_not_follow_a_seedable_generator() {
     let client = v3_client(&server.url);
     for _ in 0..2 {
         fastrand::seed(7);
-        bounded(client.create_video(None, &create_video_body())).await.unwrap();
+        bounded(client.create_video(&create_video_body())).await.unwrap();
     }
     let sent = keys(&server.recorded());
     assert!(sent.iter().all(|k| is_uuid(k)), "{sent:?}");

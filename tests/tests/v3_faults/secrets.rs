@@ -2,7 +2,8 @@
 //! webhook secret or token in a reply that does not decode, presigned URLs, and storage error
 //! bodies, by the same rule as the logs.
 
-use heygen_client::{Client, Error};
+use heygen_client::Error;
+use heygen_client::legacy::Client;
 use heygen_tests::API_KEY;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::redirect::Policy;
@@ -21,8 +22,8 @@ fn neither_clients_debug_shows_the_callers_default_headers() {
     let mut headers = HeaderMap::new();
     headers.insert("x-proxy-secret", HeaderValue::from_static("hunter2-corporate"));
     let http = reqwest::Client::builder().default_headers(headers).redirect(Policy::none()).build().unwrap();
-    let client = Client::builder().api_key(API_KEY).http_client(http).build().unwrap();
-    for shown in [format!("{client:?}"), format!("{:?}", client.v3())] {
+    let client = heygen_client::Client::builder().api_key(API_KEY).http_client(http).build().unwrap();
+    for shown in [format!("{client:?}"), format!("{:?}", client.legacy())] {
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(!shown.contains(API_KEY), "{shown}");
         assert!(shown.contains("api.heygen.com"), "still useful: {shown}");
@@ -60,7 +61,7 @@ async fn a_reply_that_does_not_decode_keeps_no_secret() {
         })
         .await;
         let request = body("create_webhook_endpoint");
-        let error = bounded(v3_client(&server.url).create_webhook_endpoint(None, &request)).await.unwrap_err();
+        let error = bounded(v3_client(&server.url).create_webhook_endpoint(&request)).await.unwrap_err();
         assert!(matches!(error, Error::Decode(_)), "{error:?}");
         assert_clean(&error);
     }
@@ -80,9 +81,8 @@ async fn an_error_reply_keeps_no_secret() {
         )
     })
     .await;
-    let error = bounded(v3_client(&server.url).create_webhook_endpoint(None, &body("create_webhook_endpoint")))
-        .await
-        .unwrap_err();
+    let error =
+        bounded(v3_client(&server.url).create_webhook_endpoint(&body("create_webhook_endpoint"))).await.unwrap_err();
     assert!(matches!(&error, Error::Api(e) if e.status == 400), "{error:?}");
     assert_clean(&error);
 }
@@ -111,7 +111,7 @@ async fn a_storage_error_body_is_not_kept_whole() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pixel.png");
     std::fs::write(&file, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89").unwrap();
-    let options = heygen_client::v3::DirectUploadOptions::default();
+    let options = heygen_client::DirectUploadOptions::default();
     let error = bounded(v3_client(&api.url).direct_upload_file(&file, &options)).await.unwrap_err();
     let shown = format!("{error} {error:?}");
     assert!(shown.contains("SignatureDoesNotMatch"), "the code is kept: {shown}");

@@ -6,8 +6,8 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use heygen_client::v3::types::CompleteAssetUploadBatchRequest;
-use heygen_client::v3::{DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, PUT_OPERATION};
+use heygen_client::types::CompleteAssetUploadBatchRequest;
+use heygen_client::{DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, PUT_OPERATION};
 use heygen_client::{Error, WaitOptions};
 use heygen_tests::{Harness, call};
 use serde_json::{Value, json};

@@ -53,7 +53,7 @@ async fn a_retry_after_within_the_deadline_delays_the_next_poll() {
         _ => Reply::json(200, &video("completed")),
     })
     .await;
-    let client = builder(&server.url).max_retries(0).build().unwrap().v3();
+    let client = builder(&server.url).max_retries(0).build().unwrap();
     let started = Instant::now();
     bounded(client.wait_for_video("v_1", &quick(Duration::from_secs(3)))).await.unwrap();
     assert_eq!(server.count(), 2);

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::TryStreamExt as _;
-use heygen_client::v3::types::WebhookDelivery;
-use heygen_client::v3::webhook::{
+use heygen_client::types::WebhookDelivery;
+use heygen_client::webhook::{
     self, Delivery, HandleError, Handled, RecentEvents, SeenEvents as _, Verifier, WebhookError,
 };
 use heygen_tests::{Harness, call};
@@ -157,8 +157,8 @@ fn a_known_event_whose_data_does_not_fit_is_kept_whole() {
     }
     // The legacy module keeps it too.
     let body = br#"{"event_type":"avatar_video.success","event_data":{"video_id":42}}"#;
-    let delivery = heygen_client::webhook::verify(&signed(body), body, SECRET).unwrap();
-    assert!(matches!(delivery.event, heygen_client::types::WebhookEvent::Unknown(_)), "{:?}", delivery.event);
+    let delivery = heygen_client::legacy::webhook::verify(&signed(body), body, SECRET).unwrap();
+    assert!(matches!(delivery.event, heygen_client::legacy::types::WebhookEvent::Unknown(_)), "{:?}", delivery.event);
 }
 
 #[tokio::test]

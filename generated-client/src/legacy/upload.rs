@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use crate::{Client, Error, ResponseValue, types};
+use crate::legacy::{Client, types};
+use crate::{Error, ResponseValue};
 
 const OPERATION: &str = "upload_asset";
 

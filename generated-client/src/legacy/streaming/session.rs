@@ -7,11 +7,13 @@
 use tokio::runtime::Handle;
 
 use super::{RealtimeEvents, RealtimeSender, StreamingError};
-use crate::types::{
+use crate::ApiError;
+use crate::legacy::Client;
+use crate::legacy::types::{
     CreateStreamingSessionRequest, SendStreamingTaskRequest, StartStreamingSessionRequest, StreamingApiVersion,
     StreamingSession as SessionInfo, StreamingSessionIdRequest, StreamingTask, StreamingTaskType,
 };
-use crate::{ApiError, Client, ClientInfo};
+use progenitor_client::ClientInfo;
 
 /// A live streaming session, created and started by [`StreamingSession::start`].
 ///

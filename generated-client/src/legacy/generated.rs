@@ -7317,7 +7317,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
+    pub(crate) fn new(baseurl: &str, inner: crate::rt::ClientState) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -7333,7 +7333,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
+    pub(crate) fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
         inner: crate::rt::ClientState,
@@ -7381,10 +7381,10 @@ Sends a `POST` request to `/v2/video/generate`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_video` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_video` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_video`](crate::v3::Client::create_video). v3 takes one scene per video: `type: avatar` with the avatar, voice and background; HeyGen keeps the v2 multi-scene (Studio) endpoint until v3 has one, and v3's `studio` variant may cover it (unverified).*/
+**Moving to v3:** [`Client::create_video`](crate::Client::create_video). v3 takes one scene per video: `type: avatar` with the avatar, voice and background; HeyGen keeps the v2 multi-scene (Studio) endpoint until v3 has one, and v3's `studio` variant may cover it (unverified).*/
     pub async fn create_avatar_video_v2<'a>(
         &'a self,
         body: &'a types::CreateAvatarVideoV2Request,
@@ -7446,10 +7446,10 @@ Arguments:
 - `video_id`: Id returned when the video was created.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_video` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_video`](crate::v3::Client::get_video). The status and the result URLs are on the video; `wait_for_video` waits for it as before.*/
+**Moving to v3:** [`Client::get_video`](crate::Client::get_video). The status and the result URLs are on the video; `wait_for_video` waits for it as before.*/
     pub async fn get_video_status<'a>(
         &'a self,
         video_id: &'a str,
@@ -7508,10 +7508,10 @@ Sends a `POST` request to `/v1/video.webm`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_video` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_video` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_video`](crate::v3::Client::create_video). Ask for WebM with `output_format: webm`.*/
+**Moving to v3:** [`Client::create_video`](crate::Client::create_video). Ask for WebM with `output_format: webm`.*/
     pub async fn create_webm_video<'a>(
         &'a self,
         body: &'a types::CreateWebmVideoRequest,
@@ -7571,10 +7571,10 @@ Sends a `POST` request to `/v2/video/av4/generate`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_video` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_video` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_video`](crate::v3::Client::create_video). Pick the Avatar IV engine with `engine`.*/
+**Moving to v3:** [`Client::create_video`](crate::Client::create_video). Pick the Avatar IV engine with `engine`.*/
     pub async fn create_avatar_iv_video<'a>(
         &'a self,
         body: &'a types::CreateAvatarIvVideoRequest,
@@ -7634,10 +7634,10 @@ Arguments:
 - `params`: the optional arguments, see [`params::ListVideosParams`]
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_videos` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_videos` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_videos`](crate::v3::Client::list_videos). Paging uses `token` and `next_token` with `has_more`.*/
+**Moving to v3:** [`Client::list_videos`](crate::Client::list_videos). Paging uses `token` and `next_token` with `has_more`.*/
     pub async fn list_videos<'a>(
         &'a self,
         params: params::ListVideosParams<'a>,
@@ -7771,10 +7771,10 @@ Arguments:
 - `video_id`: The video to delete.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_video` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::delete_video` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::delete_video`](crate::v3::Client::delete_video).*/
+**Moving to v3:** [`Client::delete_video`](crate::Client::delete_video).*/
     pub async fn delete_video<'a>(
         &'a self,
         type_: Option<types::DeletedVideoKind>,
@@ -7836,10 +7836,10 @@ Sends a `GET` request to `/v2/user/remaining_quota`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_current_user` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_current_user` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_current_user`](crate::v3::Client::get_current_user). The quota is part of the current user.*/
+**Moving to v3:** [`Client::get_current_user`](crate::Client::get_current_user). The quota is part of the current user.*/
     pub async fn get_remaining_quota<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RemainingQuotaResponse>, crate::Error> {
@@ -7893,10 +7893,10 @@ Sends a `GET` request to `/v1/user/me`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_current_user` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_current_user` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_current_user`](crate::v3::Client::get_current_user).*/
+**Moving to v3:** [`Client::get_current_user`](crate::Client::get_current_user).*/
     pub async fn get_current_user<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::CurrentUserResponse>, crate::Error> {
@@ -7958,10 +7958,10 @@ Arguments:
 - `body`: The file's bytes, sent with its real media type (the `Content-Type` argument).
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::upload_asset` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::upload_asset` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::upload_asset`](crate::v3::Client::upload_asset), [`v3::Client::create_asset_upload`](crate::v3::Client::create_asset_upload), [`v3::Client::complete_asset_upload`](crate::v3::Client::complete_asset_upload). v3 uploads are multipart (up to 32 MB); larger files go through a direct upload to a presigned URL.*/
+**Moving to v3:** [`Client::upload_asset`](crate::Client::upload_asset), [`Client::create_asset_upload`](crate::Client::create_asset_upload), [`Client::complete_asset_upload`](crate::Client::complete_asset_upload). v3 uploads are multipart (up to 32 MB); larger files go through a direct upload to a presigned URL.*/
     pub async fn upload_asset<'a, B: Into<reqwest::Body>>(
         &'a self,
         content_type: types::AssetContentType,
@@ -8030,10 +8030,10 @@ Arguments:
 - `params`: the optional arguments, see [`params::ListAssetsParams`]
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_assets` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_assets` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_assets`](crate::v3::Client::list_assets).*/
+**Moving to v3:** [`Client::list_assets`](crate::Client::list_assets).*/
     pub async fn list_assets<'a>(
         &'a self,
         params: params::ListAssetsParams<'a>,
@@ -8106,10 +8106,10 @@ Arguments:
 - `asset_id`: The asset to delete.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_asset` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::delete_asset` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::delete_asset`](crate::v3::Client::delete_asset).*/
+**Moving to v3:** [`Client::delete_asset`](crate::Client::delete_asset).*/
     pub async fn delete_asset<'a>(
         &'a self,
         asset_id: &'a str,
@@ -8171,10 +8171,10 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_avatar` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_avatar` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_avatar`](crate::v3::Client::create_avatar). A prompt avatar is `type: prompt` (inferred from HeyGen's mapping of the photo-avatar endpoints).*/
+**Moving to v3:** [`Client::create_avatar`](crate::Client::create_avatar). A prompt avatar is `type: prompt` (inferred from HeyGen's mapping of the photo-avatar endpoints).*/
     pub async fn generate_photo_avatar_photos<'a>(
         &'a self,
         body: &'a types::GeneratePhotoAvatarPhotosRequest,
@@ -8237,10 +8237,10 @@ Arguments:
 - `generation_id`: Id returned by the photo or look generation call.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_avatar_group`](crate::v3::Client::get_avatar_group). Inferred: v3 reports generation on the avatar group.*/
+**Moving to v3:** [`Client::get_avatar_group`](crate::Client::get_avatar_group). Inferred: v3 reports generation on the avatar group.*/
     pub async fn get_photo_avatar_generation<'a>(
         &'a self,
         generation_id: &'a str,
@@ -8303,10 +8303,10 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_avatar` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_avatar` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_avatar`](crate::v3::Client::create_avatar). A photo avatar is `type: photo`.*/
+**Moving to v3:** [`Client::create_avatar`](crate::Client::create_avatar). A photo avatar is `type: photo`.*/
     pub async fn create_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::CreatePhotoAvatarGroupRequest,
@@ -8367,10 +8367,10 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_avatar` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_avatar` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_avatar`](crate::v3::Client::create_avatar). Inferred: v3 creates looks through `create_avatar` on an existing group.*/
+**Moving to v3:** [`Client::create_avatar`](crate::Client::create_avatar). Inferred: v3 creates looks through `create_avatar` on an existing group.*/
     pub async fn add_looks_to_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::AddPhotoAvatarLooksRequest,
@@ -8492,10 +8492,10 @@ Arguments:
 - `group_id`: The group being trained.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_avatar_group`](crate::v3::Client::get_avatar_group). `wait_for_avatar_training` waits for it.*/
+**Moving to v3:** [`Client::get_avatar_group`](crate::Client::get_avatar_group). `wait_for_avatar_training` waits for it.*/
     pub async fn get_photo_avatar_training_status<'a>(
         &'a self,
         group_id: &'a str,
@@ -8738,10 +8738,10 @@ Arguments:
 - `id`: The look (photo avatar) id.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_look` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_avatar_look` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_avatar_look`](crate::v3::Client::get_avatar_look). Inferred: a photo avatar is a look in v3.*/
+**Moving to v3:** [`Client::get_avatar_look`](crate::Client::get_avatar_look). Inferred: a photo avatar is a look in v3.*/
     pub async fn get_photo_avatar_details<'a>(
         &'a self,
         id: &'a str,
@@ -8804,10 +8804,10 @@ Arguments:
 - `id`: The look (photo avatar) to delete.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_avatar_look` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::delete_avatar_look` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::delete_avatar_look`](crate::v3::Client::delete_avatar_look). Inferred: a photo avatar is a look in v3.*/
+**Moving to v3:** [`Client::delete_avatar_look`](crate::Client::delete_avatar_look). Inferred: a photo avatar is a look in v3.*/
     pub async fn delete_photo_avatar<'a>(
         &'a self,
         id: &'a str,
@@ -8930,10 +8930,10 @@ Arguments:
 - `group_id`: The group to delete.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_avatar_group` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::delete_avatar_group` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::delete_avatar_group`](crate::v3::Client::delete_avatar_group).*/
+**Moving to v3:** [`Client::delete_avatar_group`](crate::Client::delete_avatar_group).*/
     pub async fn delete_photo_avatar_group<'a>(
         &'a self,
         group_id: &'a str,
@@ -8995,10 +8995,10 @@ Sends a `POST` request to `/v2/video_avatar`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_avatar` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_avatar` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_avatar`](crate::v3::Client::create_avatar), [`v3::Client::create_avatar_consent`](crate::v3::Client::create_avatar_consent). A video (digital twin) avatar is `type: digital_twin`, followed by the consent step.*/
+**Moving to v3:** [`Client::create_avatar`](crate::Client::create_avatar), [`Client::create_avatar_consent`](crate::Client::create_avatar_consent). A video (digital twin) avatar is `type: digital_twin`, followed by the consent step.*/
     pub async fn create_video_avatar<'a>(
         &'a self,
         body: &'a types::CreateVideoAvatarRequest,
@@ -9060,10 +9060,10 @@ Arguments:
 - `avatar_id`: The `avatar_id` returned by `create_video_avatar`.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_avatar_group`](crate::v3::Client::get_avatar_group). `wait_for_avatar_training` waits for it and stops at `pending_consent`.*/
+**Moving to v3:** [`Client::get_avatar_group`](crate::Client::get_avatar_group). `wait_for_avatar_training` waits for it and stops at `pending_consent`.*/
     pub async fn get_video_avatar_status<'a>(
         &'a self,
         avatar_id: &'a str,
@@ -9124,10 +9124,10 @@ Arguments:
 - `avatar_id`: The Digital Twin to delete.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_avatar_group` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::delete_avatar_group` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::delete_avatar_group`](crate::v3::Client::delete_avatar_group). Inferred.*/
+**Moving to v3:** [`Client::delete_avatar_group`](crate::Client::delete_avatar_group). Inferred.*/
     pub async fn delete_video_avatar<'a>(
         &'a self,
         avatar_id: &'a str,
@@ -9191,10 +9191,10 @@ Arguments:
 - `include_public`: Also list HeyGen's public groups; HeyGen assumes false.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_avatar_groups` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_avatar_groups` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_avatar_groups`](crate::v3::Client::list_avatar_groups).*/
+**Moving to v3:** [`Client::list_avatar_groups`](crate::Client::list_avatar_groups).*/
     pub async fn list_avatar_groups<'a>(
         &'a self,
         include_public: Option<bool>,
@@ -9257,10 +9257,10 @@ Arguments:
 - `group_id`: A group id from `list_avatar_groups`.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_avatar_looks` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_avatar_looks` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_avatar_looks`](crate::v3::Client::list_avatar_looks). Filter by group.*/
+**Moving to v3:** [`Client::list_avatar_looks`](crate::Client::list_avatar_looks). Filter by group.*/
     pub async fn list_avatar_group_looks<'a>(
         &'a self,
         group_id: &'a str,
@@ -9321,10 +9321,10 @@ Sends a `GET` request to `/v2/avatars`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_avatar_looks` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_avatar_looks` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_avatar_looks`](crate::v3::Client::list_avatar_looks). v3 lists looks (an avatar's appearances) and groups.*/
+**Moving to v3:** [`Client::list_avatar_looks`](crate::Client::list_avatar_looks). v3 lists looks (an avatar's appearances) and groups.*/
     pub async fn list_avatars<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AvatarListResponse>, crate::Error> {
@@ -9377,10 +9377,10 @@ Arguments:
 - `avatar_id`: The avatar to describe.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_look` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_avatar_look` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_avatar_look`](crate::v3::Client::get_avatar_look).*/
+**Moving to v3:** [`Client::get_avatar_look`](crate::Client::get_avatar_look).*/
     pub async fn get_avatar_details<'a>(
         &'a self,
         avatar_id: &'a str,
@@ -9441,10 +9441,10 @@ Sends a `GET` request to `/v2/voices`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_voices` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_voices` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_voices`](crate::v3::Client::list_voices).*/
+**Moving to v3:** [`Client::list_voices`](crate::Client::list_voices).*/
     pub async fn list_voices<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::VoiceListResponse>, crate::Error> {
@@ -9556,10 +9556,10 @@ Arguments:
 - `params`: the optional arguments, see [`params::ListBrandVoicesParams`]
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_brand_glossaries` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_brand_glossaries` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_brand_glossaries`](crate::v3::Client::list_brand_glossaries). Brand voices are brand glossaries in v3 (`brand_glossary_id` is the old `brand_voice_id`).*/
+**Moving to v3:** [`Client::list_brand_glossaries`](crate::Client::list_brand_glossaries). Brand voices are brand glossaries in v3 (`brand_glossary_id` is the old `brand_voice_id`).*/
     pub async fn list_brand_voices<'a>(
         &'a self,
         params: params::ListBrandVoicesParams<'a>,
@@ -9695,10 +9695,10 @@ Arguments:
 - `body`
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_speech` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_speech` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_speech`](crate::v3::Client::create_speech). Inferred: v3 speaks any text with a voice.*/
+**Moving to v3:** [`Client::create_speech`](crate::Client::create_speech). Inferred: v3 speaks any text with a voice.*/
     pub async fn generate_voice_preview<'a>(
         &'a self,
         voice_id: &'a str,
@@ -9761,10 +9761,10 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_video_translation_languages` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_video_translation_languages` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_video_translation_languages`](crate::v3::Client::list_video_translation_languages).*/
+**Moving to v3:** [`Client::list_video_translation_languages`](crate::Client::list_video_translation_languages).*/
     pub async fn list_translation_languages<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TranslationLanguagesResponse>, crate::Error> {
@@ -9823,10 +9823,10 @@ Sends a `POST` request to `/v2/video_translate`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_video_translation` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_video_translation` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_video_translation`](crate::v3::Client::create_video_translation).*/
+**Moving to v3:** [`Client::create_video_translation`](crate::Client::create_video_translation).*/
     pub async fn translate_video<'a>(
         &'a self,
         body: &'a types::TranslateVideoRequest,
@@ -9888,10 +9888,10 @@ Arguments:
 - `video_translate_id`: Id returned by `translate_video` or `generate_video_from_proofread`.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video_translation` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_video_translation` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_video_translation`](crate::v3::Client::get_video_translation). `wait_for_video_translation` waits for it.*/
+**Moving to v3:** [`Client::get_video_translation`](crate::Client::get_video_translation). `wait_for_video_translation` waits for it.*/
     pub async fn get_video_translation_status<'a>(
         &'a self,
         video_translate_id: &'a str,
@@ -9959,10 +9959,10 @@ passed through.
 - `video_translate_id`: The translation whose captions are wanted.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video_translation` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_video_translation` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_video_translation`](crate::v3::Client::get_video_translation). The caption files are URL fields of the translation.*/
+**Moving to v3:** [`Client::get_video_translation`](crate::Client::get_video_translation). The caption files are URL fields of the translation.*/
     pub async fn get_video_translation_caption<'a>(
         &'a self,
         caption_type: Option<&'a str>,
@@ -10032,10 +10032,10 @@ Sends a `POST` request to `/v2/video_translate/proofread`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_proofread` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_proofread` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_proofread`](crate::v3::Client::create_proofread).*/
+**Moving to v3:** [`Client::create_proofread`](crate::Client::create_proofread).*/
     pub async fn generate_proofread<'a>(
         &'a self,
         body: &'a types::GenerateProofreadRequest,
@@ -10096,10 +10096,10 @@ Arguments:
 - `proofread_id`: Id returned by `generate_proofread`.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_proofread` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_proofread` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_proofread`](crate::v3::Client::get_proofread).*/
+**Moving to v3:** [`Client::get_proofread`](crate::Client::get_proofread).*/
     pub async fn get_proofread_status<'a>(
         &'a self,
         proofread_id: &'a str,
@@ -10164,10 +10164,10 @@ Arguments:
 - `proofread_id`: A completed proofread.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_proofread_srt` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_proofread_srt` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_proofread_srt`](crate::v3::Client::get_proofread_srt).*/
+**Moving to v3:** [`Client::get_proofread_srt`](crate::Client::get_proofread_srt).*/
     pub async fn download_proofread_srt<'a>(
         &'a self,
         proofread_id: &'a str,
@@ -10232,10 +10232,10 @@ Arguments:
 - `body`
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::replace_proofread_srt` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::replace_proofread_srt` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::replace_proofread_srt`](crate::v3::Client::replace_proofread_srt). v3 takes the new SRT as a URL or an asset id.*/
+**Moving to v3:** [`Client::replace_proofread_srt`](crate::Client::replace_proofread_srt). v3 takes the new SRT as a URL or an asset id.*/
     pub async fn upload_proofread_srt<'a>(
         &'a self,
         proofread_id: &'a str,
@@ -10302,10 +10302,10 @@ Arguments:
 - `body`
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::generate_proofread_video` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::generate_proofread_video` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::generate_proofread_video`](crate::v3::Client::generate_proofread_video).*/
+**Moving to v3:** [`Client::generate_proofread_video`](crate::Client::generate_proofread_video).*/
     pub async fn generate_video_from_proofread<'a>(
         &'a self,
         proofread_id: &'a str,
@@ -10368,10 +10368,10 @@ Sends a `GET` request to `/v2/templates`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_templates` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_templates` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_templates`](crate::v3::Client::list_templates).*/
+**Moving to v3:** [`Client::list_templates`](crate::Client::list_templates).*/
     pub async fn list_templates<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TemplateListResponse>, crate::Error> {
@@ -10430,10 +10430,10 @@ Arguments:
 - `template_id`: A template id from `list_templates`.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_template` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_template` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_template`](crate::v3::Client::get_template).*/
+**Moving to v3:** [`Client::get_template`](crate::Client::get_template).*/
     pub async fn get_template_v2<'a>(
         &'a self,
         template_id: &'a str,
@@ -10497,10 +10497,10 @@ Arguments:
 - `template_id`: A template id from `list_templates`.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_template` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_template` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::get_template`](crate::v3::Client::get_template). The old docs' `/v3/template/{id}` becomes `/v3/templates/{id}`.*/
+**Moving to v3:** [`Client::get_template`](crate::Client::get_template). The old docs' `/v3/template/{id}` becomes `/v3/templates/{id}`.*/
     pub async fn get_template_v3<'a>(
         &'a self,
         template_id: &'a str,
@@ -10565,10 +10565,10 @@ Arguments:
 - `body`
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::generate_template_video` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::generate_template_video` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::generate_template_video`](crate::v3::Client::generate_template_video).*/
+**Moving to v3:** [`Client::generate_template_video`](crate::Client::generate_template_video).*/
     pub async fn generate_video_from_template<'a>(
         &'a self,
         template_id: &'a str,
@@ -11869,10 +11869,10 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_webhook_endpoints` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_webhook_endpoints` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_webhook_endpoints`](crate::v3::Client::list_webhook_endpoints).*/
+**Moving to v3:** [`Client::list_webhook_endpoints`](crate::Client::list_webhook_endpoints).*/
     pub async fn list_webhook_endpoints<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEndpointListResponse>, crate::Error> {
@@ -11930,10 +11930,10 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::create_webhook_endpoint` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::create_webhook_endpoint` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::create_webhook_endpoint`](crate::v3::Client::create_webhook_endpoint). The signing secret comes back once, on create.*/
+**Moving to v3:** [`Client::create_webhook_endpoint`](crate::Client::create_webhook_endpoint). The signing secret comes back once, on create.*/
     pub async fn create_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::CreateWebhookEndpointRequest,
@@ -11993,10 +11993,10 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::update_webhook_endpoint` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::update_webhook_endpoint` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::update_webhook_endpoint`](crate::v3::Client::update_webhook_endpoint).*/
+**Moving to v3:** [`Client::update_webhook_endpoint`](crate::Client::update_webhook_endpoint).*/
     pub async fn update_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::UpdateWebhookEndpointRequest,
@@ -12057,10 +12057,10 @@ Arguments:
 - `endpoint_id`: The endpoint to delete.
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::delete_webhook_endpoint` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::delete_webhook_endpoint` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::delete_webhook_endpoint`](crate::v3::Client::delete_webhook_endpoint).*/
+**Moving to v3:** [`Client::delete_webhook_endpoint`](crate::Client::delete_webhook_endpoint).*/
     pub async fn delete_webhook_endpoint<'a>(
         &'a self,
         endpoint_id: &'a str,
@@ -12119,10 +12119,10 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
 
 */
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_webhook_event_types` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_webhook_event_types` (see docs/migrating-to-v3.md)"
     )]
     /**
-**Moving to v3:** [`v3::Client::list_webhook_event_types`](crate::v3::Client::list_webhook_event_types).*/
+**Moving to v3:** [`Client::list_webhook_event_types`](crate::Client::list_webhook_event_types).*/
     pub async fn list_webhook_event_types<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEventTypeListResponse>, crate::Error> {
@@ -12957,7 +12957,7 @@ impl ClientHooks<crate::rt::ClientState> for Client {
 #[allow(clippy::all, deprecated)]
 impl Client {
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_video` (see docs/migrating-to-v3.md)"
     )]
     /**Waits until the job ends: polls `get_video_status` with growing intervals until the state is `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
@@ -12990,7 +12990,7 @@ Sends a `GET` request to `/v1/video_status.get` on each poll*/
             .await
     }
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_videos` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_videos` (see docs/migrating-to-v3.md)"
     )]
     /**List videos, as a stream of every item across all pages.
 
@@ -13023,7 +13023,7 @@ Sends a `GET` request to `/v1/video.list` for each page*/
         })
     }
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_assets` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_assets` (see docs/migrating-to-v3.md)"
     )]
     /**List uploaded assets, as a stream of every item across all pages.
 
@@ -13056,7 +13056,7 @@ Sends a `GET` request to `/v1/asset/list` for each page*/
         })
     }
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
     )]
     /**Waits until the job ends: polls `get_photo_avatar_generation` with growing intervals until the state is `success` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
@@ -13092,7 +13092,7 @@ Sends a `GET` request to `/v2/photo_avatar/generation/{generation_id}` on each p
             .await
     }
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
     )]
     /**Waits until the job ends: polls `get_photo_avatar_training_status` with growing intervals until the state is `ready` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
@@ -13128,7 +13128,7 @@ Sends a `GET` request to `/v2/photo_avatar/train/status/{group_id}` on each poll
             .await
     }
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_avatar_group` (see docs/migrating-to-v3.md)"
     )]
     /**Waits until the job ends: polls `get_video_avatar_status` with growing intervals until the state is `complete` or `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
@@ -13164,7 +13164,7 @@ Sends a `GET` request to `/v2/video_avatar/{avatar_id}` on each poll*/
             .await
     }
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::list_brand_glossaries` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::list_brand_glossaries` (see docs/migrating-to-v3.md)"
     )]
     /**List brand voices (brand glossaries), as a stream of every item across all pages.
 
@@ -13196,7 +13196,7 @@ Sends a `GET` request to `/v1/brand_voice/list` for each page*/
         })
     }
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_video_translation` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_video_translation` (see docs/migrating-to-v3.md)"
     )]
     /**Waits until the job ends: polls `get_video_translation_status` with growing intervals until the state is `success` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 
@@ -13232,7 +13232,7 @@ Sends a `GET` request to `/v2/video_translate/{video_translate_id}` on each poll
             .await
     }
     #[deprecated(
-        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `v3::Client::get_proofread` (see docs/migrating-to-v3.md)"
+        note = "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::get_proofread` (see docs/migrating-to-v3.md)"
     )]
     /**Waits until the job ends: polls `get_proofread_status` with growing intervals until the state is `completed` (returns the result) or `failed` (an [`Error::JobFailed`](crate::Error::JobFailed) with HeyGen's reason), or until `options.timeout` has passed ([`Error::WaitTimeout`](crate::Error::WaitTimeout)). Dropping the future cancels the wait.
 

@@ -15,9 +15,9 @@
 //!
 //! ```no_run
 //! use futures_util::StreamExt;
-//! use heygen_client::Client;
-//! use heygen_client::streaming::{StreamingSession, new_event_id};
-//! use heygen_client::types::CreateStreamingSessionRequest;
+//! use heygen_client::legacy::Client;
+//! use heygen_client::legacy::streaming::{StreamingSession, new_event_id};
+//! use heygen_client::legacy::types::CreateStreamingSessionRequest;
 //!
 //! # async fn run(pcm: Vec<u8>) -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?;
@@ -42,8 +42,8 @@
 //! # }
 //! ```
 //!
-//! [`types::AudioToVideoClientEvent`]: crate::types::AudioToVideoClientEvent
-//! [`types::AudioToVideoServerEvent`]: crate::types::AudioToVideoServerEvent
+//! [`types::AudioToVideoClientEvent`]: crate::legacy::types::AudioToVideoClientEvent
+//! [`types::AudioToVideoServerEvent`]: crate::legacy::types::AudioToVideoServerEvent
 
 mod session;
 mod socket;

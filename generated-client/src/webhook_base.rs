@@ -11,10 +11,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{KeyInit, Mac};
 use http::HeaderMap;
+#[cfg(feature = "legacy")]
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::types;
+#[cfg(feature = "legacy")]
+use crate::legacy::types;
 
 /// Headers that may carry the signature. Every one present is tried, so a stray header (a
 /// proxy's own `Signature`) does not hide a valid one.
@@ -32,6 +34,7 @@ pub const MAX_SIGNATURE_HEADERS: usize = 8;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
 
 /// A delivery whose signature checked out.
+#[cfg(feature = "legacy")]
 #[derive(Debug, Clone)]
 pub struct Delivery {
     /// The event, typed; [`types::WebhookEvent::Unknown`] (with the body as JSON) for an event
@@ -69,7 +72,7 @@ pub enum WebhookError {
         /// The tolerance the timestamp was checked against.
         tolerance: Duration,
     },
-    /// The caller's store of handled event ids ([`crate::v3::webhook::SeenEvents`]) failed, so
+    /// The caller's store of handled event ids ([`crate::webhook::SeenEvents`]) failed, so
     /// whether the delivery is a repeat is unknown: answer with an error and HeyGen sends it again.
     #[error("the store of handled webhook events failed: {0}")]
     Store(Box<dyn std::error::Error + Send + Sync>),
@@ -89,7 +92,7 @@ pub enum WebhookError {
         limit: usize,
     },
     /// Another delivery of the same event is being handled right now
-    /// ([`crate::v3::webhook::Verifier::handle_once`]): answer with an error status (such as
+    /// ([`crate::webhook::Verifier::handle_once`]): answer with an error status (such as
     /// 409 or 503) so that HeyGen sends it again later; it is not acknowledged as handled.
     #[error("the event is being handled by an earlier delivery; answer with an error so that it is sent again")]
     InProgress,
@@ -143,13 +146,14 @@ impl Verifier {
 
     /// Verifies a delivery: some signature header present matches the body under some secret,
     /// and its timestamp, if any, is within the tolerance. Then parses it.
+    #[cfg(feature = "legacy")]
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, WebhookError> {
         self.authenticate(headers, body)?;
         parse(body)
     }
 
-    /// The checks of [`Verifier::verify`] without parsing the body: for a body parsed as
-    /// something else, such as a v3 delivery ([`crate::v3::webhook`] builds on this).
+    /// The checks of the legacy `Verifier::verify` without parsing the body: for a body parsed as
+    /// something else, such as a v3 delivery ([`crate::webhook`] builds on this).
     ///
     /// Cheap checks come first (body size, number of signature headers, timestamp, signatures
     /// that are not 32 bytes of hex), so a junk delivery costs no HMAC; then one HMAC per
@@ -198,11 +202,13 @@ impl Verifier {
 }
 
 /// Verifies a delivery's signature under `secret`, then parses it: [`Verifier`] with one secret.
+#[cfg(feature = "legacy")]
 pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str) -> Result<Delivery, WebhookError> {
     Verifier::new([secret])?.verify(headers, body)
 }
 
 /// Checks a hex HMAC-SHA256 `signature` of `body` under `secret`, in constant time.
+#[cfg(feature = "legacy")]
 pub fn verify_signature(signature: &str, body: &[u8], secret: &str) -> Result<(), WebhookError> {
     if secret.trim().is_empty() {
         return Err(WebhookError::EmptySecret);
@@ -227,7 +233,7 @@ fn parse_tag(text: &str) -> Option<Tag> {
 
 /// The HMAC-SHA256 of `body` under `secret`.
 fn tag(body: &[u8], secret: &[u8]) -> Option<Tag> {
-    #[cfg(test)]
+    #[cfg(all(test, feature = "legacy"))]
     tests::HMACS.with(|count| count.set(count.get() + 1));
     let mut mac = <Hmac as KeyInit>::new_from_slice(secret).ok()?;
     mac.update(body);
@@ -238,6 +244,7 @@ fn tag(body: &[u8], secret: &[u8]) -> Option<Tag> {
 /// known event type whose data does not fit its type is kept as
 /// [`types::WebhookEvent::Unknown`] with the body as sent, rather than refused: refusing makes
 /// HeyGen send it again and again.
+#[cfg(feature = "legacy")]
 pub fn parse(body: &[u8]) -> Result<Delivery, WebhookError> {
     let envelope: types::GenericWebhookEvent = serde_json::from_slice(body)?;
     let event = serde_json::from_slice(body).or_else(|error| {
@@ -252,7 +259,7 @@ pub fn parse(body: &[u8]) -> Result<Delivery, WebhookError> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "legacy"))]
 mod tests {
     use std::cell::Cell;
 

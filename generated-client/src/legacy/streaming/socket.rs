@@ -18,7 +18,7 @@ use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::StreamingError;
-use crate::types::{AudioToVideoClientEvent, AudioToVideoServerEvent};
+use crate::legacy::types::{AudioToVideoClientEvent, AudioToVideoServerEvent};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -338,7 +338,7 @@ impl RealtimeEvents {
             let connected = matches!(
                 &event.event,
                 AudioToVideoServerEvent::SessionStateUpdated {
-                    state: crate::types::AudioToVideoSessionState::Connected
+                    state: crate::legacy::types::AudioToVideoSessionState::Connected
                 }
             );
             seen.push(event);
