@@ -436,13 +436,13 @@ impl Downgrade<'_> {
                 );
             }
         }
-        if let Some(dialect) = map.shift_remove("$schema") {
-            if ![DEFAULT_DIALECT, JSON_SCHEMA_2020_12].contains(&dialect.as_str().unwrap_or_default()) {
-                self.problem(
-                    &level.src("$schema"),
-                    format!("a schema in the dialect {dialect} cannot be read as an OpenAPI 3.0 schema"),
-                );
-            }
+        if let Some(dialect) = map.shift_remove("$schema")
+            && ![DEFAULT_DIALECT, JSON_SCHEMA_2020_12].contains(&dialect.as_str().unwrap_or_default())
+        {
+            self.problem(
+                &level.src("$schema"),
+                format!("a schema in the dialect {dialect} cannot be read as an OpenAPI 3.0 schema"),
+            );
         }
         if map.shift_remove("$comment").is_some() {
             self.note(&level.src("$comment"), "3.0 schemas have no $comment: dropped");
@@ -574,12 +574,12 @@ impl Downgrade<'_> {
 
     fn constant(&mut self, map: &mut Map<String, Value>, level: &Level) {
         let Some(value) = map.get("const").cloned() else { return };
-        if let Some(Value::Array(values)) = map.get("enum") {
-            if !values.contains(&value) {
-                self.problem(&level.src("const"), "const is not one of the enum values, so no value is valid");
-                map.shift_remove("const");
-                return;
-            }
+        if let Some(Value::Array(values)) = map.get("enum")
+            && !values.contains(&value)
+        {
+            self.problem(&level.src("const"), "const is not one of the enum values, so no value is valid");
+            map.shift_remove("const");
+            return;
         }
         if !map.contains_key("type") && !map.contains_key("enum") {
             let inferred = match &value {
@@ -894,10 +894,10 @@ impl Level {
             // Empty: the schema itself, as for a `$ref` wrapped into `allOf`.
             return if moved.is_empty() { self.from.clone() } else { format!("{}/{moved}", self.from) };
         }
-        if let Some((head, rest)) = rel.split_once('/') {
-            if let Some(moved) = self.moved.get(head) {
-                return format!("{}/{moved}/{rest}", self.from);
-            }
+        if let Some((head, rest)) = rel.split_once('/')
+            && let Some(moved) = self.moved.get(head)
+        {
+            return format!("{}/{moved}/{rest}", self.from);
         }
         format!("{}/{rel}", self.from)
     }
@@ -989,10 +989,10 @@ fn replace_key(map: &mut Map<String, Value>, old: &str, new: String) {
 }
 
 fn add_null_to_enum(map: &mut Map<String, Value>) {
-    if let Some(Value::Array(values)) = map.get_mut("enum") {
-        if !values.contains(&Value::Null) {
-            values.push(Value::Null);
-        }
+    if let Some(Value::Array(values)) = map.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
     }
 }
 

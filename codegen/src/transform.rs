@@ -89,7 +89,7 @@ fn drop_derived_debug(client: &mut syn::ItemStruct) {
             continue;
         };
         let kept: Punctuated<syn::Path, Token![,]> =
-            derived.into_iter().filter(|path| !path.segments.last().is_some_and(|s| s.ident == "Debug")).collect();
+            derived.into_iter().filter(|path| path.segments.last().is_none_or(|s| s.ident != "Debug")).collect();
         *attr = parse_quote!(#[derive(#kept)]);
     }
 }

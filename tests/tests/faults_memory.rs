@@ -9,7 +9,6 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use fake::{FakeServer, Reply};
-use heygen_client::legacy::Client;
 use heygen_client::{DEFAULT_MAX_BODY_BYTES, Error};
 
 #[path = "support/counting_alloc.rs"]

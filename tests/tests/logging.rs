@@ -3,7 +3,7 @@
 
 #![allow(deprecated)] // the streaming calls used here are deprecated upstream (replaced by LiveAvatar)
 
-use heygen_client::legacy::{Client, types};
+use heygen_client::legacy::types;
 use heygen_tests::capture::Captured;
 use heygen_tests::{API_KEY, Harness, call, example_response, success_example};
 use tracing::Level;

@@ -15,7 +15,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use heygen_client::Error;
-use heygen_client::legacy::Client;
 use heygen_tests::calls::CallError;
 use heygen_tests::generated_calls::call;
 use heygen_tests::requests::request_for;

@@ -9,7 +9,6 @@ mod fake;
 use fake::{FakeServer, Reply, bounded, quick_retries};
 use heygen_client as v3;
 use heygen_client::Error;
-use heygen_client::legacy::Client;
 use heygen_tests::requests::request_for;
 use heygen_tests::{API_KEY, Doc, Harness, call, is_uuid};
 use serde::de::DeserializeOwned;

@@ -50,15 +50,15 @@ pub fn check(spec: &LoadedSpec) -> Vec<Problem> {
                 );
             }
         }
-        if let Some(description) = illustrative_enum(schema) {
-            if !description.to_lowercase().contains(OPEN_MARKER) {
-                report(
-                    format!("{pointer}/description"),
-                    "this response enum lists its values as examples (\"such as\"): say in its description that \
+        if let Some(description) = illustrative_enum(schema)
+            && !description.to_lowercase().contains(OPEN_MARKER)
+        {
+            report(
+                format!("{pointer}/description"),
+                "this response enum lists its values as examples (\"such as\"): say in its description that \
                      unknown values still decode (as `Unknown`)"
-                        .to_owned(),
-                );
-            }
+                    .to_owned(),
+            );
         }
     }
     problems.sort_by(|a, b| (a.line, &a.pointer).cmp(&(b.line, &b.pointer)));

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use heygen_client as v3;
-use heygen_client::legacy::Client;
 use heygen_client::{ClientBuilder, InProgressPolicy};
 use heygen_tests::requests::request_for;
 use heygen_tests::{API_KEY, Doc};

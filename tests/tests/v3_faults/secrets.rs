@@ -3,7 +3,6 @@
 //! bodies, by the same rule as the logs.
 
 use heygen_client::Error;
-use heygen_client::legacy::Client;
 use heygen_tests::API_KEY;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::redirect::Policy;
