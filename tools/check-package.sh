@@ -16,11 +16,17 @@ network=--offline
 [[ "${1:-}" == "--online" ]] && network=
 crates=(heygen-client heygen-mock)
 
-# --allow-dirty: the check is about the manifests and the files, not about the working tree.
-cargo package "${crates[@]/#/-p}" --locked --allow-dirty $network
-
 target_dir=$(cargo metadata --no-deps --format-version 1 $network \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+# Cargo takes a registry package of a given version as immutable: heygen-mock's check would
+# build against a heygen-client packaged by an earlier run of the same version, which cargo
+# unpacked once into an overlay folder of its registry cache (named `-<hash>`) and never again.
+# Start clean: this run's packages, and their unpacked copies.
+rm -rf "$target_dir/package"
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/heygen-client-* "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/heygen-mock-*
+
+# --allow-dirty: the check is about the manifests and the files, not about the working tree.
+cargo package "${crates[@]/#/-p}" --locked --allow-dirty $network
 
 for crate in "${crates[@]}"; do
     listed=$(cargo package -p "$crate" --list --locked --allow-dirty $network)
