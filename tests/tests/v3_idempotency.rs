@@ -2,8 +2,8 @@
 //! that call, the caller's own key as given, a 409 `request_in_progress` waited out, a create
 //! sent again after a lost connection only when it carries a key, and background removal's body
 //! `request_id` as the equivalent of the header. Retries are counted on heygen-mock's typed
-//! stubs, HeyGen's replay of a key in flight on its stateful fake; the lost-connection tests stay
-//! on `support/fake.rs`, which can cut a connection after the request arrived.
+//! stubs, HeyGen's replay of a key in flight on its stateful fake; the lost-connection tests are
+//! still on `support/fake.rs`.
 
 #[path = "support/fake.rs"]
 mod fake;
