@@ -4,8 +4,8 @@
 # The fake is always stopped (trap), whatever happens.
 #
 # Not run here, and why:
-# - `whoami`: the fake serves no `get_current_user` (heygen_mock::served_operations()).
-# - `v3_clone_voice`: it ends with `create_speech`, which the fake does not serve.
+# - `v3_clone_voice`: it ends with `create_speech`, which the fake does not serve
+#   (heygen_mock::served_operations()).
 # - `stream_audio`: LiveAvatar streaming (the `streaming` feature), which the fake does not serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +61,8 @@ run() {
     cat "$scratch/$name.out"
 }
 
+run whoami
+grep -q @ "$scratch/whoami.out" || { echo "whoami printed no email" >&2; exit 1; }
 run v3_create_video avatar_fake voice_fake "Hello from the fake HeyGen."
 [ -s "$scratch/v3_create_video.out" ] || { echo "v3_create_video printed no URL" >&2; exit 1; }
 run v3_list_videos

@@ -268,6 +268,27 @@ pub(crate) fn lipsync_created(id: &str) -> types::CreateLipsyncResponse {
     types::CreateLipsyncResponse { data: types::CreateLipsyncResponseData { lipsync_id: id.to_owned().into() } }
 }
 
+/// The account behind any key the fake takes: one made-up user with a prepaid wallet, so
+/// `billing_type` names the one balance that is filled in, as HeyGen's reply does.
+pub(crate) fn current_user() -> types::GetCurrentUserResponse {
+    types::GetCurrentUserResponse {
+        data: types::CurrentUser {
+            billing_type: Some(types::CurrentUserBillingType::Wallet),
+            email: Some("fake-user@example.com".to_owned()),
+            first_name: None,
+            last_name: None,
+            subscription: None,
+            usage_based: None,
+            username: "fake-user".to_owned(),
+            wallet: Some(types::UserWallet {
+                auto_reload: None,
+                currency: types::UserWalletCurrency::Usd,
+                remaining_balance: Some(100.0),
+            }),
+        },
+    }
+}
+
 pub(crate) fn voice_clone_started(id: &str) -> types::CloneVoiceResponse {
     types::CloneVoiceResponse { data: types::CloneVoiceResponseData { voice_clone_id: id.to_owned().into() } }
 }

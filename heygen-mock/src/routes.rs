@@ -58,6 +58,7 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("delete_webhook_endpoint", "DELETE", "/v3/webhooks/endpoints/{endpoint_id}"),
     ("rotate_webhook_endpoint_secret", "POST", "/v3/webhooks/endpoints/{endpoint_id}/rotate-secret"),
     ("list_webhook_events", "GET", "/v3/webhooks/events"),
+    ("get_current_user", "GET", "/v3/users/me"),
     ("put_asset_upload", "PUT", UPLOAD_PATH),
     ("fetch_file", "GET", FILES_PATH),
 ];
@@ -138,6 +139,7 @@ fn add(methods: MethodRouter<Arc<Shared>>, id: &str, method: &str) -> MethodRout
         "update_webhook_endpoint" => to!(update_webhook_endpoint),
         "delete_webhook_endpoint" => to!(delete_webhook_endpoint),
         "rotate_webhook_endpoint_secret" => to!(rotate_webhook_endpoint_secret),
+        "get_current_user" => to!(|| async { ok(&replies::current_user()) }),
         "list_webhook_events" => to!(list_webhook_events),
         "put_asset_upload" => to!(put_asset_upload),
         "fetch_file" => to!(fetch_file),

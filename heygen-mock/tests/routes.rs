@@ -46,3 +46,15 @@ async fn a_path_the_fake_does_not_serve_is_heygens_404() {
     assert_eq!(body.code, "not_found");
     assert!(body.message.contains("/v3/avatars"));
 }
+
+/// `get_current_user` answers one made-up account whose `billing_type` names the balance that
+/// is filled in, so a program's "who am I" check (the `whoami` example) runs against the fake.
+#[tokio::test]
+async fn the_account_behind_the_key_has_the_balance_its_billing_type_names() {
+    let fake = FakeHeyGen::start().await;
+    let user = fake.client().get_current_user().await.unwrap().into_inner().data;
+    assert_eq!(user.billing_type, Some(heygen_mock::api::types::CurrentUserBillingType::Wallet));
+    assert!(user.wallet.is_some() && user.subscription.is_none() && user.usage_based.is_none(), "{user:?}");
+    assert!(user.email.is_some_and(|email| email.contains('@')));
+    assert_eq!(fake.calls_to("get_current_user"), 1);
+}
