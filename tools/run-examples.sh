@@ -4,8 +4,6 @@
 # The fake is always stopped (trap), whatever happens.
 #
 # Not run here, and why:
-# - `v3_clone_voice`: it ends with `create_speech`, which the fake does not serve
-#   (heygen_mock::served_operations()).
 # - `stream_audio`: LiveAvatar streaming (the `streaming` feature), which the fake does not serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +30,7 @@ trap cleanup EXIT
 
 # Port 0: the fake picks a free port and prints its URL. Jobs spend 0.2 + 0.8 fake seconds,
 # at ten fake seconds per real second: each ends 0.1 s after its create.
+: >"$scratch/fake.out" # there before the first look, however late the fake starts writing
 "$bin/heygen-mock" --port 0 --pace 10 --pending-secs 0.2 --processing-secs 0.8 >"$scratch/fake.out" 2>&1 &
 fake_pid=$!
 base=
@@ -70,6 +69,10 @@ run v3_list_videos
 grep -q completed "$scratch/v3_list_videos.out" || { echo "v3_list_videos did not list the video" >&2; exit 1; }
 run v3_translate_video https://example.com/source.mp4 fr es
 [ "$(grep -c . "$scratch/v3_translate_video.out")" -eq 2 ] || { echo "v3_translate_video: not one URL per language" >&2; exit 1; }
+# A recording made in the scratch directory (an ID3 header, then noise): sent inline.
+{ printf 'ID3\x03\x00\x00\x00\x00\x00\x00'; head -c 65536 /dev/urandom; } >"$scratch/recording.mp3"
+run v3_clone_voice "$scratch/recording.mp3" "Fake voice" "Hello from a cloned voice."
+[ -s "$scratch/v3_clone_voice.out" ] || { echo "v3_clone_voice printed no audio URL" >&2; exit 1; }
 # 3 MiB, in more than one 64 KiB chunk, from a file in the scratch directory.
 head -c 3145728 /dev/urandom >"$scratch/clip.mp4"
 run v3_upload_large_file "$scratch/clip.mp4"

@@ -289,6 +289,18 @@ pub(crate) fn current_user() -> types::GetCurrentUserResponse {
     }
 }
 
+/// A speech of `text` at `audio_url`; its length at a speaking pace of 15 characters a second.
+pub(crate) fn speech(audio_url: String, text: &str) -> types::CreateSpeechResponse {
+    types::CreateSpeechResponse {
+        data: types::CreateSpeechResponseData {
+            audio_url,
+            duration: text.chars().count() as f64 / 15.0,
+            request_id: None,
+            word_timestamps: None,
+        },
+    }
+}
+
 pub(crate) fn voice_clone_started(id: &str) -> types::CloneVoiceResponse {
     types::CloneVoiceResponse { data: types::CloneVoiceResponseData { voice_clone_id: id.to_owned().into() } }
 }
