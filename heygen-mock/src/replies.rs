@@ -268,6 +268,39 @@ pub(crate) fn lipsync_created(id: &str) -> types::CreateLipsyncResponse {
     types::CreateLipsyncResponse { data: types::CreateLipsyncResponseData { lipsync_id: id.to_owned().into() } }
 }
 
+/// The account behind any key the fake takes: one made-up user with a prepaid wallet, so
+/// `billing_type` names the one balance that is filled in, as HeyGen's reply does.
+pub(crate) fn current_user() -> types::GetCurrentUserResponse {
+    types::GetCurrentUserResponse {
+        data: types::CurrentUser {
+            billing_type: Some(types::CurrentUserBillingType::Wallet),
+            email: Some("fake-user@example.com".to_owned()),
+            first_name: None,
+            last_name: None,
+            subscription: None,
+            usage_based: None,
+            username: "fake-user".to_owned(),
+            wallet: Some(types::UserWallet {
+                auto_reload: None,
+                currency: types::UserWalletCurrency::Usd,
+                remaining_balance: Some(100.0),
+            }),
+        },
+    }
+}
+
+/// A speech of `text` at `audio_url`; its length at a speaking pace of 15 characters a second.
+pub(crate) fn speech(audio_url: String, text: &str) -> types::CreateSpeechResponse {
+    types::CreateSpeechResponse {
+        data: types::CreateSpeechResponseData {
+            audio_url,
+            duration: text.chars().count() as f64 / 15.0,
+            request_id: None,
+            word_timestamps: None,
+        },
+    }
+}
+
 pub(crate) fn voice_clone_started(id: &str) -> types::CloneVoiceResponse {
     types::CloneVoiceResponse { data: types::CloneVoiceResponseData { voice_clone_id: id.to_owned().into() } }
 }

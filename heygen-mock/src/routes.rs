@@ -44,6 +44,7 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("delete_lipsync", "DELETE", "/v3/lipsyncs/{lipsync_id}"),
     ("clone_voice", "POST", "/v3/voices/clone"),
     ("get_voice", "GET", "/v3/voices/{voice_id}"),
+    ("create_speech", "POST", "/v3/voices/speech"),
     ("create_background_removal", "POST", "/v3/background-removals"),
     ("list_background_removals", "GET", "/v3/background-removals"),
     ("get_background_removal", "GET", "/v3/background-removals/{job_id}"),
@@ -58,6 +59,7 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("delete_webhook_endpoint", "DELETE", "/v3/webhooks/endpoints/{endpoint_id}"),
     ("rotate_webhook_endpoint_secret", "POST", "/v3/webhooks/endpoints/{endpoint_id}/rotate-secret"),
     ("list_webhook_events", "GET", "/v3/webhooks/events"),
+    ("get_current_user", "GET", "/v3/users/me"),
     ("put_asset_upload", "PUT", UPLOAD_PATH),
     ("fetch_file", "GET", FILES_PATH),
 ];
@@ -125,6 +127,7 @@ fn add(methods: MethodRouter<Arc<Shared>>, id: &str, method: &str) -> MethodRout
         "delete_lipsync" => to!(|s: Shared_, p| delete_job(s, p, JobKind::Lipsync)),
         "clone_voice" => to!(clone_voice),
         "get_voice" => to!(|s: Shared_, p| get_job(s, p, JobKind::VoiceClone)),
+        "create_speech" => to!(create_speech),
         "create_background_removal" => to!(create_background_removal),
         "list_background_removals" => to!(|s: Shared_, q| list_jobs(s, q, JobKind::BackgroundRemoval)),
         "get_background_removal" => to!(|s: Shared_, p| get_job(s, p, JobKind::BackgroundRemoval)),
@@ -138,6 +141,7 @@ fn add(methods: MethodRouter<Arc<Shared>>, id: &str, method: &str) -> MethodRout
         "update_webhook_endpoint" => to!(update_webhook_endpoint),
         "delete_webhook_endpoint" => to!(delete_webhook_endpoint),
         "rotate_webhook_endpoint_secret" => to!(rotate_webhook_endpoint_secret),
+        "get_current_user" => to!(|| async { ok(&replies::current_user()) }),
         "list_webhook_events" => to!(list_webhook_events),
         "put_asset_upload" => to!(put_asset_upload),
         "fetch_file" => to!(fetch_file),
@@ -410,6 +414,20 @@ async fn clone_voice(State(shared): Shared_, body: Bytes) -> Reply {
         job.input_language = text(&fields, "language");
     });
     ok(&replies::voice_clone_started(&id))
+}
+
+/// Speech comes back in the reply, as at HeyGen. The fake has no stock voices: it speaks only
+/// with its own voice clones once they are complete, and serves the audio like a job's output.
+async fn create_speech(State(shared): Shared_, body: Bytes) -> Reply {
+    let request: types::SpeechRequest = parse(&body)?;
+    let now = shared.clock.now();
+    let state = shared.lock();
+    let voice = state
+        .job(JobKind::VoiceClone, &request.voice_id)
+        .filter(|job| job.phase(now, &shared.config.timing) == Phase::Completed)
+        .ok_or_else(|| ApiFailure::not_found("voice", &request.voice_id))?;
+    let audio_url = shared.view(now).file_url(voice, "speech.mp3");
+    ok(&replies::speech(audio_url, &request.text))
 }
 
 async fn create_background_removal(State(shared): Shared_, body: Bytes) -> Reply {

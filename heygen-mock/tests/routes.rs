@@ -46,3 +46,42 @@ async fn a_path_the_fake_does_not_serve_is_heygens_404() {
     assert_eq!(body.code, "not_found");
     assert!(body.message.contains("/v3/avatars"));
 }
+
+/// `get_current_user` answers one made-up account whose `billing_type` names the balance that
+/// is filled in, so a program's "who am I" check (the `whoami` example) runs against the fake.
+#[tokio::test]
+async fn the_account_behind_the_key_has_the_balance_its_billing_type_names() {
+    let fake = FakeHeyGen::start().await;
+    let user = fake.client().get_current_user().await.unwrap().into_inner().data;
+    assert_eq!(user.billing_type, Some(heygen_mock::api::types::CurrentUserBillingType::Wallet));
+    assert!(user.wallet.is_some() && user.subscription.is_none() && user.usage_based.is_none(), "{user:?}");
+    assert!(user.email.is_some_and(|email| email.contains('@')));
+    assert_eq!(fake.calls_to("get_current_user"), 1);
+}
+
+/// `create_speech` speaks with a voice clone of the fake once it is complete, and serves the
+/// audio; a voice the fake does not hold (or not yet) is HeyGen's 404.
+#[tokio::test]
+async fn speech_comes_from_a_completed_voice_clone_and_its_audio_is_served() {
+    use heygen_mock::api::types;
+    let fake = FakeHeyGen::start().await;
+    let client = fake.client();
+    let clone = client.clone_voice(&heygen_mock::samples::voice_clone()).await.unwrap().into_inner().data;
+    let voice_id = clone.voice_clone_id.expect("the fake names the clone");
+    let speech =
+        types::SpeechRequest::new("Hello there".parse::<types::SpeechRequestText>().unwrap(), voice_id.clone());
+    let early = client.create_speech(&speech).await.unwrap_err();
+    assert_eq!(early.status().map(|s| s.as_u16()), Some(404), "{early:?}");
+
+    fake.advance(std::time::Duration::from_secs(60));
+    let audio = client.create_speech(&speech).await.unwrap().into_inner().data;
+    assert!(audio.duration > 0.0);
+    let file = reqwest::get(&audio.audio_url).await.unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(Some(file.bytes().await.unwrap().to_vec()), fake.output_bytes(&audio.audio_url));
+
+    let unknown =
+        types::SpeechRequest::new("Hi".parse::<types::SpeechRequestText>().unwrap(), "voice_stock".to_owned());
+    let err = client.create_speech(&unknown).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err:?}");
+}

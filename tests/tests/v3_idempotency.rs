@@ -1,14 +1,20 @@
 //! v3 idempotency keys against fakes on 127.0.0.1: one key per call, the same on every retry of
 //! that call, the caller's own key as given, a 409 `request_in_progress` waited out, a create
 //! sent again after a lost connection only when it carries a key, and background removal's body
-//! `request_id` as the equivalent of the header.
+//! `request_id` as the equivalent of the header. Retries are counted on heygen-mock's typed
+//! stubs, HeyGen's replay of a key in flight on its stateful fake; the lost-connection tests are
+//! still on `support/fake.rs`.
 
 #[path = "support/fake.rs"]
 mod fake;
 
+use std::time::Duration;
+
 use fake::{FakeServer, Reply, bounded, quick_retries};
 use heygen_client as v3;
 use heygen_client::Error;
+use heygen_mock::stubs::{self, Operation};
+use heygen_mock::{ApiFailure, FakeHeyGen, JobKind, MockHeyGen};
 use heygen_tests::requests::request_for;
 use heygen_tests::{API_KEY, Doc, Harness, call, is_uuid};
 use serde::de::DeserializeOwned;
@@ -26,14 +32,17 @@ fn create_video_body() -> v3::types::CreateVideoRequest {
     body("create_video")
 }
 
-async fn harness() -> Harness {
-    // `request_in_progress` is waited out on its own budget, from 1 s by default: quicker here.
-    let in_progress = heygen_client::InProgressPolicy {
-        initial_backoff: std::time::Duration::from_millis(10),
-        max_backoff: std::time::Duration::from_millis(50),
+/// `request_in_progress` is waited out on its own budget, from 1 s by default: quicker here.
+fn quick_in_progress() -> heygen_client::InProgressPolicy {
+    heygen_client::InProgressPolicy {
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
         ..Default::default()
-    };
-    Harness::start_with(|builder| builder.retry_policy(quick_retries()).in_progress_policy(in_progress)).await
+    }
+}
+
+async fn harness() -> Harness {
+    Harness::start_with(|builder| builder.retry_policy(quick_retries()).in_progress_policy(quick_in_progress())).await
 }
 
 fn v3_client_for(url: &str) -> v3::Client {
@@ -62,16 +71,17 @@ async fn received(h: &Harness) -> Vec<Request> {
 
 #[tokio::test]
 async fn every_retry_of_one_call_carries_the_same_key() {
-    let h = harness().await;
-    call("POST", "/v3/videos").respond_with(v3_error(503, "service_unavailable")).up_to_n_times(2).mount(&h.api).await;
-    call("POST", "/v3/videos").respond_with(example("create_video")).mount(&h.api).await;
+    // Typed stubs (heygen-mock): two 503s in HeyGen's error body, then the spec's example; the
+    // log keeps each attempt's key. The stub mounted last is tried first.
+    let mock = MockHeyGen::start().await;
+    mock.create_video().mount();
+    mock.create_video().times(2).fail(ApiFailure::new(503, "service_unavailable", "service unavailable"));
 
-    let reply = bounded(h.client.v3().create_video(&create_video_body())).await.unwrap();
-    assert_eq!(
-        serde_json::to_value(&reply.data).unwrap()["video_id"],
-        Doc::V3.success_example("create_video")["data"]["video_id"]
-    );
-    let keys = keys(received(&h).await).await;
+    let reply = bounded(v3_client_for(&mock.url()).create_video(&create_video_body())).await.unwrap();
+    let example = stubs::CreateVideo::example().expect("the spec has an example").expect("it decodes");
+    assert_eq!(reply.data.video_id, example.data.video_id);
+    let keys: Vec<String> =
+        mock.received::<stubs::CreateVideo>().into_iter().map(|r| r.idempotency_key.unwrap_or_default()).collect();
     assert_eq!(keys.len(), 3, "two 503s, then the reply");
     assert!(is_uuid(&keys[0]), "a generated key is a UUID: {:?}", keys[0]);
     assert!(keys.iter().all(|key| *key == keys[0]), "one key for every attempt: {keys:?}");
@@ -110,6 +120,37 @@ async fn a_request_in_progress_is_waited_out_with_the_same_key() {
     let keys = keys(received(&h).await).await;
     assert_eq!(keys.len(), 3, "two 409s, then the first attempt's reply");
     assert!(keys.iter().all(|key| *key == keys[0]), "{keys:?}");
+}
+
+/// Against the stateful fake: a repeat of a keyed create while the first is still in flight is
+/// answered HeyGen's `409 request_in_progress`; the client waits it out and gets the first
+/// reply, so one video exists, not two.
+#[tokio::test]
+async fn a_repeat_while_the_first_is_in_flight_waits_and_gets_the_first_reply() {
+    let fake = FakeHeyGen::builder().create_latency(Duration::from_millis(500)).start().await.unwrap();
+    let client = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(fake.url())
+        .retry_policy(quick_retries())
+        .in_progress_policy(quick_in_progress())
+        .build()
+        .unwrap();
+    let keyed = client.with_idempotency_key("order-77:intro").unwrap();
+    let request = create_video_body();
+    let first = keyed.create_video(&request);
+    let repeat = async {
+        // Sent once the first is in flight (500 ms of latency on the fake's side).
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        keyed.create_video(&request).await
+    };
+    let (first, repeat) = bounded(async { tokio::join!(first, repeat) }).await;
+    let (first, repeat) = (first.unwrap().into_inner().data, repeat.unwrap().into_inner().data);
+    assert_eq!(repeat.video_id, first.video_id, "the first reply, replayed");
+    assert_eq!(fake.job_count(JobKind::Video), 1, "one video, not two");
+    // Two calls, plus at least one resend after a 409: the repeat did meet the first in flight.
+    assert!(fake.calls_to("create_video") >= 3, "{} calls", fake.calls_to("create_video"));
+    let keys: Vec<_> = fake.calls().into_iter().filter_map(|c| c.idempotency_key).collect();
+    assert!(keys.iter().all(|key| key == "order-77:intro"), "{keys:?}");
 }
 
 /// Without a key, a 409 is a conflict the caller must see, not something to wait out.

@@ -1,13 +1,18 @@
 //! v3 uploads: one multipart request up to 32 MB, sent again with the same idempotency key; the
 //! direct upload (reserve, `PUT` to a presigned URL on another host, complete) above it, with
 //! the slot's headers as given, no credentials on the storage host, a progress callback and a
-//! checksum. The presigned URLs point at a second mock server on 127.0.0.1.
+//! checksum. The presigned URLs point at a second mock server on 127.0.0.1. The multipart retry
+//! runs on heygen-mock's typed stubs; the direct-upload tests stay on wiremock: they check each
+//! header of the `PUT` on a second host and answer slots with fields missing or broken, which
+//! the fake (its own storage, headers not logged) and typed replies cannot.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use heygen_client::{DirectUploadOptions, MAX_UPLOAD_ASSET_BYTES, PUT_OPERATION, UploadProgress};
-use heygen_client::{Error, RetryPolicy};
+use heygen_client::{Error, RetryPolicy, types};
+use heygen_mock::stubs::{self, Operation};
+use heygen_mock::{ApiFailure, MockHeyGen};
 use heygen_tests::{API_KEY, Harness, call};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -77,28 +82,36 @@ async fn a_small_file_goes_up_in_one_multipart_request() {
 
 #[tokio::test]
 async fn a_failed_multipart_upload_is_sent_again_with_the_same_key() {
-    let h = Harness::start_with(|b| b.retry_policy(quick_retries())).await;
-    call("POST", "/v3/assets").respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&h.api).await;
-    call("POST", "/v3/assets")
-        .respond_with(ResponseTemplate::new(200).set_body_json(uploaded("as_1", 4)))
-        .mount(&h.api)
-        .await;
-    let asset = h.client.v3().upload_asset_bytes(b"ID3\x03".to_vec(), "voice.mp3").await.unwrap();
+    // Typed stubs (heygen-mock): a 503 in HeyGen's error body once, then a typed reply; the log
+    // keeps each form as it came, with its key. The stub mounted last is tried first.
+    let mock = MockHeyGen::start().await;
+    let example = stubs::UploadAsset::example().expect("the spec has an example").expect("it decodes");
+    let reply = types::UploadAssetResponse { data: types::AssetUploaded { asset_id: "as_1".into(), ..example.data } };
+    mock.upload_asset().reply(reply);
+    mock.upload_asset().times(1).fail(ApiFailure::new(503, "service_unavailable", "service unavailable"));
+    let client = heygen_client::Client::builder()
+        .api_key(API_KEY)
+        .base_url(mock.url())
+        .retry_policy(quick_retries())
+        .build()
+        .unwrap();
+
+    let asset = client.upload_asset_bytes(b"ID3\x03".to_vec(), "voice.mp3").await.unwrap();
     assert_eq!(asset.asset_id, "as_1");
-    let requests = h.api.received_requests().await.unwrap();
+    let requests = mock.received::<stubs::UploadAsset>();
     assert_eq!(requests.len(), 2, "one retry");
-    let keys: Vec<_> = requests.iter().map(|r| r.headers.get("idempotency-key").unwrap().clone()).collect();
+    let keys: Vec<_> = requests.iter().map(|r| r.idempotency_key.clone().expect("a key on every attempt")).collect();
     assert_eq!(keys[0], keys[1], "a retry carries the first attempt's key");
     // Each attempt is a new form (its own boundary) around the same file.
     for request in &requests {
-        let body = String::from_utf8_lossy(&request.body);
+        let body = String::from_utf8_lossy(&request.body.0);
         assert!(body.contains("filename=\"voice.mp3\"") && body.contains("ID3\u{3}"), "{body}");
     }
 
     // Another call is another upload, with another key.
-    h.client.v3().upload_asset_bytes(b"ID3\x03".to_vec(), "voice.mp3").await.unwrap();
-    let third = &h.api.received_requests().await.unwrap()[2];
-    assert_ne!(third.headers.get("idempotency-key").unwrap(), &keys[0]);
+    client.upload_asset_bytes(b"ID3\x03".to_vec(), "voice.mp3").await.unwrap();
+    let third = &mock.received::<stubs::UploadAsset>()[2];
+    assert_ne!(third.idempotency_key.as_ref(), Some(&keys[0]));
 }
 
 #[tokio::test]

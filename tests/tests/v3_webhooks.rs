@@ -1,7 +1,9 @@
 //! v3 webhook deliveries (`heygen_client::webhook`): verification (tampered body, wrong
 //! secret, stale timestamp, rotated secret, empty secret, the legacy header), repeated event ids,
 //! every documented event type parsed into its typed variant, unknown types kept whole, catching
-//! up from the event log, and the axum example server end to end.
+//! up from the event log, and the axum example server end to end, also behind heygen-mock's
+//! stateful fake. Deliveries signed by hand stay here: the verification tests need byte-level
+//! control of the body and headers (tampering, stale times, the legacy header).
 
 #![allow(dead_code)] // the example's `main` is not called here
 
@@ -9,10 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 use futures_util::TryStreamExt;
-use heygen_client::types::{WebhookDelivery, WebhookEvent};
+use heygen_client::types::{self, WebhookDelivery, WebhookEvent};
 use heygen_client::webhook::{
     self, CatchUpError, Delivery, HandleError, Handled, RecentEvents, Verifier, WebhookError,
 };
+use heygen_mock::{ApiFailure, FakeHeyGen, MockHeyGen};
 use heygen_tests::{Harness, call, normalized, workspace_root};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::{Value, json};
@@ -407,14 +410,10 @@ async fn catching_up_yields_the_events_not_yet_seen_since_a_time() {
 
 #[tokio::test]
 async fn catching_up_reports_a_failing_log() {
-    let h = Harness::start_with(|b| b.max_retries(0)).await;
-    call("GET", "/v3/webhooks/events")
-        .respond_with(
-            ResponseTemplate::new(401).set_body_json(json!({"error": {"code": "unauthorized", "message": "bad key"}})),
-        )
-        .mount(&h.api)
-        .await;
-    let v3 = h.client.v3();
+    // Typed stubs (heygen-mock): HeyGen's 401 error body, no JSON written here.
+    let mock = MockHeyGen::start().await;
+    mock.list_webhook_events().fail(ApiFailure::new(401, "unauthorized", "bad key"));
+    let v3 = heygen_client::Client::builder().api_key("key").base_url(mock.url()).max_retries(0).build().unwrap();
     let seen = RecentEvents::default();
     let err = webhook::catch_up(&v3, None, None, &seen).try_collect::<Vec<_>>().await.unwrap_err();
     assert!(matches!(err, CatchUpError::Api(heygen_client::Error::Api(ref e)) if e.status == 401), "{err:?}");
@@ -442,4 +441,39 @@ async fn the_example_server_verifies_drops_repeats_and_refuses_forgeries() {
     let not_an_event = b"{}".to_vec();
     assert_eq!(post(not_an_event.clone(), signed(&not_an_event, SECRET)).await, 400);
     server.abort();
+}
+
+/// The example server behind an endpoint registered at the stateful fake: a video that ends
+/// brings one delivery, signed with the endpoint's secret, which the server verifies and
+/// acknowledges at the first attempt; the same delivery to an endpoint whose secret the server
+/// does not hold is refused on every attempt.
+#[tokio::test]
+async fn the_example_server_accepts_the_fakes_signed_deliveries_and_no_others() {
+    use v3_webhook_server::{Receiver, app};
+    let fake = FakeHeyGen::builder().webhook_retries([Duration::from_millis(1)]).start().await.unwrap();
+    let client = fake.client();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/webhooks/heygen", listener.local_addr().unwrap());
+    let register = |url: String| {
+        let request = types::WebhookEndpointCreateRequest { url, events: None, entity_id: None };
+        let client = client.clone();
+        async move { client.create_webhook_endpoint(&request).await.unwrap().into_inner().data.secret.unwrap() }
+    };
+    let secret = register(url.clone()).await;
+    let _other = register(url.clone()).await; // a second endpoint, with a secret the server lacks
+    let receiver =
+        Arc::new(Receiver { verifier: Verifier::new([secret.as_str()]).unwrap(), seen: RecentEvents::default() });
+    let server = tokio::spawn(async move { axum::serve(listener, app(receiver)).await });
+
+    let created = client.create_video(&heygen_mock::samples::avatar_video("hi")).await.unwrap().into_inner().data;
+    fake.advance(Duration::from_secs(60));
+    let deliveries = fake.wait_for_deliveries(2, Duration::from_secs(5)).await;
+    server.abort();
+    assert_eq!(deliveries.len(), 2, "{deliveries:?}");
+    assert!(deliveries.iter().all(|d| d.event_type == "avatar_video.success" && d.url == url), "{deliveries:?}");
+    let attempts: Vec<_> = deliveries.iter().map(|d| (d.attempts.clone(), d.delivered)).collect();
+    assert!(attempts.contains(&(vec![Ok(200)], true)), "the endpoint's own secret verifies: {attempts:?}");
+    assert!(attempts.contains(&(vec![Ok(401), Ok(401)], false)), "another secret is refused: {attempts:?}");
+    let events = client.list_webhook_events(Default::default()).await.unwrap().into_inner().data;
+    assert!(events.iter().any(|e| e.event_data["video_id"] == created.video_id.as_str()), "{events:?}");
 }

@@ -1,5 +1,7 @@
 //! v3 workflows against fakes: cursor streams that stop where `has_more` says (at the top level
 //! and inside `data` for batch reads), and waiters that end on each kind of terminal state.
+//! Where a reply is one typed value, heygen-mock's typed stubs (`MockHeyGen`) serve it; the
+//! rest edit the spec's JSON examples on wiremock until they move over.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -7,6 +9,8 @@ use std::time::Duration;
 use futures_util::TryStreamExt;
 use heygen_client as v3;
 use heygen_client::{Error, WaitOptions};
+use heygen_mock::MockHeyGen;
+use heygen_mock::stubs::{self, Operation};
 use heygen_tests::{Doc, Harness, call};
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
@@ -35,15 +39,6 @@ async fn v3() -> (Harness, v3::Client) {
 
 // ---- pagination ------------------------------------------------------------------------------
 
-/// A page of `list_videos`: the example's video once per id.
-fn video_page(ids: &[&str], has_more: bool, next_token: Option<&str>) -> ResponseTemplate {
-    example_with("list_videos", |body| {
-        let video = body["data"][0].clone();
-        let videos: Vec<Value> = ids.iter().map(|id| with_field(&video, "id", json!(id))).collect();
-        *body = json!({"data": videos, "has_more": has_more, "next_token": next_token});
-    })
-}
-
 /// A copy of `item` with `field` set to `value`.
 fn with_field(item: &Value, field: &str, value: Value) -> Value {
     let mut item = item.clone();
@@ -51,27 +46,27 @@ fn with_field(item: &Value, field: &str, value: Value) -> Value {
     item
 }
 
+/// A typed page of `list_videos`: the spec's example video once per id.
+fn typed_video_page(ids: &[&str], has_more: bool, next_token: Option<&str>) -> v3::types::ListVideosResponse {
+    let example = stubs::ListVideos::example().expect("the spec has an example").expect("it decodes");
+    let video = &example.data[0];
+    let data = ids.iter().map(|id| v3::types::VideoDetail { id: (*id).to_owned(), ..video.clone() }).collect();
+    v3::types::ListVideosResponse { data, has_more: Some(has_more), next_token: next_token.map(str::to_owned) }
+}
+
 #[tokio::test]
 async fn a_stream_follows_next_token_and_stops_where_has_more_is_false() {
-    let (h, client) = v3().await;
-    let path = "/v3/videos";
-    call("GET", path)
-        .and(query_param_is_missing("token"))
-        .respond_with(video_page(&["v1", "v2"], true, Some("t2")))
-        .mount(&h.api)
-        .await;
+    // Typed stubs (heygen-mock): the pages are the client's own types, not JSON.
+    let mock = MockHeyGen::start().await;
+    let client = mock.client();
+    mock.list_videos().when(|r| r.query_param("token").is_none()).reply(typed_video_page(
+        &["v1", "v2"],
+        true,
+        Some("t2"),
+    ));
     // The last page still carries a token: `has_more: false` alone ends the list.
-    call("GET", path)
-        .and(query_param("token", "t2"))
-        .respond_with(video_page(&["v3"], false, Some("t3")))
-        .mount(&h.api)
-        .await;
-    call("GET", path)
-        .and(query_param("token", "t3"))
-        .respond_with(video_page(&["never"], false, None))
-        .expect(0)
-        .mount(&h.api)
-        .await;
+    mock.list_videos().with_query("token", "t2").reply(typed_video_page(&["v3"], false, Some("t3")));
+    mock.list_videos().with_query("token", "t3").expect(0).reply(typed_video_page(&["never"], false, None));
 
     let videos: Vec<v3::types::VideoDetail> = client
         .list_videos_stream(v3::params::ListVideosParams { limit: Some(2), ..Default::default() })
@@ -80,11 +75,10 @@ async fn a_stream_follows_next_token_and_stops_where_has_more_is_false() {
         .unwrap();
     let ids: Vec<&str> = videos.iter().map(|v| v.id.as_str()).collect();
     assert_eq!(ids, ["v1", "v2", "v3"]);
-    let requests = h.api.received_requests().await.unwrap();
-    assert!(
-        requests.iter().all(|r| r.url.query_pairs().any(|(k, v)| k == "limit" && v == "2")),
-        "the limit on every page"
-    );
+    let requests = mock.received::<stubs::ListVideos>();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.query_param("limit") == Some("2")), "the limit on every page");
+    mock.verify().unwrap();
 }
 
 #[tokio::test]
@@ -148,12 +142,15 @@ async fn wait_for_video_polls_until_completed() {
 
 #[tokio::test]
 async fn a_failed_video_is_job_failed_with_heygens_reason() {
-    let (h, client) = v3().await;
-    let reply = example_with("get_video", |body| {
-        body["data"]["status"] = json!("failed");
-        body["data"]["failure_message"] = json!("The script is longer than 5,000 characters");
-    });
-    call("GET", "/v3/videos/v-1").respond_with(reply).mount(&h.api).await;
+    let mock = MockHeyGen::start().await;
+    let client = mock.client();
+    let example = stubs::GetVideo::example().expect("the spec has an example").expect("it decodes");
+    let failed = v3::types::VideoDetail {
+        status: v3::types::VideoDetailStatus::Failed,
+        failure_message: Some("The script is longer than 5,000 characters".to_owned()),
+        ..example.data
+    };
+    mock.get_video().with_path("video_id", "v-1").reply(v3::types::GetVideoResponse { data: failed });
     let err = client.wait_for_video("v-1", &fast_wait()).await.unwrap_err();
     assert!(
         matches!(&err, Error::JobFailed { operation: "get_video", status, reason: Some(r) }
