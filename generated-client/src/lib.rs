@@ -91,3 +91,8 @@ pub struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct CrateReadmeDoctests;
+
+/// The same for the whole tour of the client, `docs/using.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/using.md")]
+pub struct UsingDoctests;

@@ -1,5 +1,5 @@
 //! v3 under faults (issue 23), one test binary: each module stages one kind of bad day against
-//! fakes on 127.0.0.1 and checks the promise the README's Reliability table makes about it.
+//! fakes on 127.0.0.1 and checks the promise `docs/reliability.md` makes about it.
 
 #[path = "../support/fake.rs"]
 mod fake;
