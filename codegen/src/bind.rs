@@ -13,9 +13,10 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::{Expr, FnArg, GenericArgument, ImplItem, ImplItemFn, Item, Lit, Pat, PathArguments, Token, Type};
+use syn::{Expr, ImplItemFn, Item, Lit, Pat, Token, Type};
 
 use crate::model::{Api, Location, Operation};
+use crate::syntax::{client_methods, generic_arg, serde_value, typed_args, types_module};
 
 /// An operation and the progenitor method that sends it.
 #[derive(Clone)]
@@ -93,41 +94,6 @@ pub fn bind<'m>(file: &syn::File, api: &'m Api) -> Result<Vec<Bound<'m>>, String
         .collect()
 }
 
-/// The inherent methods of `Client` in `file`.
-pub fn client_methods(file: &syn::File) -> impl Iterator<Item = &ImplItemFn> {
-    file.items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Impl(block) if is_inherent_client_impl(block) => Some(block),
-            _ => None,
-        })
-        .flat_map(|block| &block.items)
-        .filter_map(|member| match member {
-            ImplItem::Fn(method) => Some(method),
-            _ => None,
-        })
-}
-
-pub(crate) fn is_inherent_client_impl(block: &syn::ItemImpl) -> bool {
-    block.trait_.is_none() && matches!(&*block.self_ty, Type::Path(p) if p.path.is_ident("Client"))
-}
-
-/// The typed parameters of `method` after `&self`, as `(name, type)`.
-pub fn params(method: &ImplItemFn) -> Vec<(syn::Ident, Type)> {
-    method
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(arg) => match &*arg.pat {
-                Pat::Ident(ident) => Some((ident.ident.clone(), (*arg.ty).clone())),
-                _ => None,
-            },
-            FnArg::Receiver(_) => None,
-        })
-        .collect()
-}
-
 /// The `operation_id: "..."` progenitor writes into each method's `OperationInfo`.
 fn operation_id(method: &ImplItemFn) -> Option<String> {
     #[derive(Default)]
@@ -154,7 +120,8 @@ fn operation_id(method: &ImplItemFn) -> Option<String> {
 
 /// Where each argument of `method` goes, from what its body does with it.
 fn arguments(op: &Operation, method: &ImplItemFn) -> Result<Vec<Arg>, String> {
-    let params = params(method);
+    let params: Vec<(syn::Ident, Type)> =
+        typed_args(&method.sig).map(|(ident, ty)| (ident.clone(), ty.clone())).collect();
     let names: Vec<String> = params.iter().map(|(ident, _)| ident.to_string()).collect();
     let mut uses = Uses { names: &names, aliases: HashMap::new(), wire: HashMap::new(), path_args: Vec::new() };
     uses.visit_block(&method.block);
@@ -293,17 +260,6 @@ fn reply_type(method: &ImplItemFn) -> Option<syn::Ident> {
     }
 }
 
-/// `T` when `ty` is `Name<T, ...>` (by the last path segment).
-pub(crate) fn generic_arg<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last().filter(|s| s.ident == name)?;
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
-}
-
 /// The fields along the dotted wire `path` (`data.videos`) from the generated struct `start`.
 pub fn field_path(file: &syn::File, start: &syn::Ident, path: &str) -> Result<Vec<Field>, String> {
     let types = types_module(file).ok_or("the generated code has no `types` module")?;
@@ -329,13 +285,6 @@ pub fn vec_item(ty: &Type) -> Option<&syn::Ident> {
     }
 }
 
-pub(crate) fn types_module(file: &syn::File) -> Option<&[Item]> {
-    file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items.as_slice()),
-        _ => None,
-    })
-}
-
 /// The field of struct `ty` whose wire name is `wire`.
 fn struct_field(types: &[Item], ty: &syn::Ident, wire: &str) -> Option<Field> {
     let fields = types.iter().find_map(|item| match item {
@@ -346,7 +295,7 @@ fn struct_field(types: &[Item], ty: &syn::Ident, wire: &str) -> Option<Field> {
         _ => None,
     })?;
     let field = fields.iter().find(|f| {
-        let renamed = crate::transform::serde_value(&f.attrs, "rename");
+        let renamed = serde_value(&f.attrs, "rename");
         let ident = f.ident.as_ref().map(ToString::to_string);
         renamed.or(ident).as_deref() == Some(wire)
     })?;

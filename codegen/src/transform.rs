@@ -16,12 +16,12 @@ use proc_macro2::Span;
 use quote::format_ident;
 use syn::punctuated::Punctuated;
 use syn::{
-    Arm, Attribute, Expr, Fields, FnArg, GenericArgument, ImplItem, ImplItemFn, Item, ItemEnum, ItemImpl, Meta, Pat,
-    PathArguments, ReturnType, Token, Type, parse_quote,
+    Arm, Expr, Fields, FnArg, ImplItem, ImplItemFn, Item, ItemEnum, ItemImpl, Pat, ReturnType, Token, Type, parse_quote,
 };
 
-use crate::bind::{Bound, is_inherent_client_impl};
+use crate::bind::Bound;
 use crate::emit::params;
+use crate::syntax::{generic_arg, has_serde, is_inherent_client_impl, remove_derive, serde_value, typed_args};
 
 /// The hand-written items the transformed code calls, in `heygen-client`.
 const FINISH: &str = "crate::rt::finish";
@@ -143,23 +143,13 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
         public.attrs.push(parse_quote!(#[doc = #doc]));
     }
     if let ReturnType::Type(_, ty) = &mut public.sig.output
-        && let Some(ok) = result_ok_type(ty)
+        && let Some(ok) = generic_arg(ty, "Result").cloned()
     {
         let error: Type = syn::parse_str(ERROR).expect("a type path");
         **ty = parse_quote!(Result<#ok, #error>);
     }
-    let args: Punctuated<Expr, Token![,]> = public
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(arg) => match &*arg.pat {
-                Pat::Ident(ident) => Some(Expr::Path(parse_quote!(#ident))),
-                _ => None,
-            },
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
+    let args: Punctuated<Expr, Token![,]> =
+        typed_args(&public.sig).map(|(ident, _)| Expr::Path(parse_quote!(#ident))).collect();
     // Many optional arguments travel in the operation's parameters struct; the raw method still
     // takes them one by one.
     let args = match params::plan(bound) {
@@ -228,17 +218,6 @@ fn add_multipart_body(method: &mut ImplItemFn) {
     method.sig.inputs.push(parse_quote!(body: reqwest::multipart::Form));
 }
 
-/// `T` in `Result<T, E>`.
-fn result_ok_type(ty: &Type) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        GenericArgument::Type(ok) => Some(ok.clone()),
-        _ => None,
-    }
-}
-
 /// Adds `Unknown` variants to every string enum and tagged union in `types`.
 fn open_enums(items: &mut Vec<Item>) {
     let mut string_enums = Vec::new();
@@ -296,13 +275,6 @@ fn is_tagged_union(e: &ItemEnum) -> bool {
     has_serde(&e.attrs, "tag") && !has_serde(&e.attrs, "untagged")
 }
 
-fn has_serde(attrs: &[Attribute], key: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| match &a.meta {
-        Meta::List(list) => list.tokens.clone().into_iter().any(|t| t.to_string() == key),
-        _ => false,
-    })
-}
-
 /// A tagged union keeps unknown kinds whole in `Unknown(Value)`, while a known kind that does not
 /// match its schema is still an error: deserialization reads the tag first, then decodes known
 /// kinds strictly through a private copy of the enum.
@@ -355,32 +327,6 @@ fn open_tagged_union(e: &mut ItemEnum) -> Vec<Item> {
         }
     };
     vec![Item::Enum(strict), deserialize]
-}
-
-/// The string value of `key = "..."` in an item's `#[serde(...)]` attributes.
-pub(crate) fn serde_value(attrs: &[Attribute], key: &str) -> Option<String> {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
-        let Meta::List(list) = &a.meta else { return None };
-        let tokens: Vec<_> = list.tokens.clone().into_iter().collect();
-        tokens.windows(3).find_map(|w| match (&w[0], &w[2]) {
-            (proc_macro2::TokenTree::Ident(k), proc_macro2::TokenTree::Literal(v)) if k == key => {
-                syn::parse_str::<syn::LitStr>(&v.to_string()).ok().map(|lit| lit.value())
-            }
-            _ => None,
-        })
-    })
-}
-
-fn remove_derive(attrs: &mut [Attribute], name: &str) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        if let Meta::List(list) = &mut attr.meta {
-            let kept: Punctuated<syn::Path, Token![,]> = list
-                .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-                .map(|paths| paths.into_iter().filter(|p| p.segments.last().is_none_or(|s| s.ident != name)).collect())
-                .unwrap_or_default();
-            list.tokens = quote::quote!(#kept);
-        }
-    }
 }
 
 fn open_string_enum(e: &mut ItemEnum) {

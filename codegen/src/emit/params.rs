@@ -29,6 +29,7 @@ use syn::visit::Visit;
 use syn::{Attribute, Expr, Item, Type};
 
 use crate::bind::{self, Arg, Bound};
+use crate::syntax::{derives, generic_arg, is_flattened_map, serde_default, tidy, types_module};
 
 /// The most optional arguments a generated method takes positionally.
 pub const MAX_POSITIONAL_OPTIONAL: usize = 2;
@@ -103,7 +104,7 @@ pub fn public_args(bound: &Bound<'_>, params: Option<&Params>) -> Vec<(syn::Iden
 
 /// `Option<T>`: an argument the caller may leave out.
 fn is_optional(ty: &Type) -> bool {
-    bind::generic_arg(ty, "Option").is_some()
+    generic_arg(ty, "Option").is_some()
 }
 
 #[derive(Default)]
@@ -242,7 +243,7 @@ pub fn rewrite_docs(attrs: &mut [Attribute], params: &Params) {
 /// `new(required...)` for every struct of `types` that request bodies reach, has required
 /// fields, and lacks `Default`; as items to add to the `types` module.
 pub fn body_constructors(file: &syn::File, operations: &[Bound<'_>]) -> Vec<Item> {
-    let Some(types) = bind::types_module(file) else { return Vec::new() };
+    let Some(types) = types_module(file) else { return Vec::new() };
     let by_name: HashMap<String, &Item> = types.iter().filter_map(|item| Some((type_name(item)?, item))).collect();
     let with_default: HashSet<String> = types.iter().filter_map(default_impl).collect();
     reached_from_bodies(types, operations)
@@ -303,17 +304,6 @@ pub(crate) fn default_impl(item: &Item) -> Option<String> {
         }
         _ => None,
     }
-}
-
-fn derives(attrs: &[Attribute], name: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            found |= meta.path.segments.last().is_some_and(|s| s.ident == name);
-            Ok(())
-        });
-        found
-    })
 }
 
 /// The last segment of every path in `ty` (`VideoInput` in `Vec<VideoInput>`).
@@ -387,44 +377,6 @@ fn constructor(s: &syn::ItemStruct) -> Option<Item> {
     })
 }
 
-/// `#[serde(flatten)]` on a map: typify's home for `additionalProperties`.
-fn is_flattened_map(field: &syn::Field) -> bool {
-    let flattened = field.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            found |= meta.path.is_ident("flatten");
-            if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<Expr>()?;
-            }
-            Ok(())
-        });
-        found
-    });
-    let map = matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| ["BTreeMap", "HashMap", "Map"].contains(&s.ident.to_string().as_str())));
-    flattened && map
-}
-
-/// `Some(None)` for `#[serde(default)]`, `Some(Some(path))` for `#[serde(default = "path")]`.
-fn serde_default(attrs: &[Attribute]) -> Option<Option<syn::ExprPath>> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
-                found = Some(if meta.input.peek(syn::Token![=]) {
-                    let path: syn::LitStr = meta.value()?.parse()?;
-                    Some(path.parse()?)
-                } else {
-                    None
-                });
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<Expr>()?;
-            }
-            Ok(())
-        });
-    }
-    found
-}
-
 /// The struct's type as a caller sees it, for the surface listing: `name: Type` of each field.
 pub fn field_listing(file: &syn::File, ty: &Type) -> Option<Vec<String>> {
     let Type::Path(path) = ty else { return None };
@@ -441,12 +393,7 @@ pub fn field_listing(file: &syn::File, ty: &Type) -> Option<Vec<String>> {
         Item::Struct(s) if s.ident == name.ident => Some(&s.fields),
         _ => None,
     })?;
-    Some(
-        fields
-            .iter()
-            .filter_map(|f| Some(format!("{}: {}", f.ident.as_ref()?, crate::emit::surface::tidy(&f.ty))))
-            .collect(),
-    )
+    Some(fields.iter().filter_map(|f| Some(format!("{}: {}", f.ident.as_ref()?, tidy(&f.ty)))).collect())
 }
 
 /// A struct literal of the operation's struct with every field given by `value`, its type

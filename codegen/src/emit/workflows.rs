@@ -82,7 +82,8 @@ fn owned_copies<'p>(params: impl IntoIterator<Item = &'p (syn::Ident, syn::Type)
 
 /// `&T` or `Option<&T>`.
 fn is_borrowed(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Reference(_)) || matches!(bind::generic_arg(ty, "Option"), Some(syn::Type::Reference(_)))
+    matches!(ty, syn::Type::Reference(_))
+        || matches!(crate::syntax::generic_arg(ty, "Option"), Some(syn::Type::Reference(_)))
 }
 
 /// The reply fields along `path`, from the operation's reply type.
