@@ -6,21 +6,23 @@
 //!   every tagged union keeps unknown kinds whole in `Unknown(Value)`, so new server values do
 //!   not break decoding (a known kind that does not match its schema is still an error);
 //! - methods of deprecated operations are `#[deprecated]`;
-//! - an operation's many optional arguments come in its parameters struct (see
-//!   [`crate::emit::params`]);
+//! - an operation's many optional arguments come in its parameters struct (planned by `bind`,
+//!   emitted by `emit::params`);
 //! - progenitor's `prelude` module goes (the crate exports `Client` itself);
 //! - progenitor's constructors (`Client::new(baseurl, state)`, `new_with_client`) are
 //!   `pub(crate)`: no caller can build their state, and they would bypass the builder's checks.
+
+use std::collections::HashSet;
 
 use proc_macro2::Span;
 use quote::format_ident;
 use syn::punctuated::Punctuated;
 use syn::{
-    Arm, Expr, Fields, FnArg, ImplItem, ImplItemFn, Item, ItemEnum, ItemImpl, Pat, ReturnType, Token, Type, parse_quote,
+    Arm, Attribute, Expr, Fields, FnArg, ImplItem, ImplItemFn, Item, ItemEnum, ItemImpl, Pat, ReturnType, Token, Type,
+    parse_quote,
 };
 
-use crate::bind::Bound;
-use crate::emit::params;
+use crate::bind::{ARGUMENTS, Bound, MODULE, Params, arguments_doc};
 use crate::syntax::{generic_arg, has_serde, is_inherent_client_impl, remove_derive, serde_value, typed_args};
 
 /// The hand-written items the transformed code calls, in `heygen-client`.
@@ -152,8 +154,8 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
         typed_args(&public.sig).map(|(ident, _)| Expr::Path(parse_quote!(#ident))).collect();
     // Many optional arguments travel in the operation's parameters struct; the raw method still
     // takes them one by one.
-    let args = match params::plan(bound) {
-        Some(params) => take_params(&mut public, &params, args),
+    let args = match &bound.params {
+        Some(params) => take_params(&mut public, params, args),
         None => args,
     };
     let finish: syn::Path = syn::parse_str(FINISH).expect("a path");
@@ -169,7 +171,7 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
 /// arguments, those fields read from it.
 fn take_params(
     public: &mut ImplItemFn,
-    params: &params::Params,
+    params: &Params,
     args: Punctuated<Expr, Token![,]>,
 ) -> Punctuated<Expr, Token![,]> {
     let arg = &params.arg;
@@ -196,8 +198,34 @@ fn take_params(
         .collect();
     let ty = params.ty();
     public.sig.inputs.push(parse_quote!(#arg: #ty));
-    params::rewrite_docs(&mut public.attrs, params);
+    rewrite_docs(&mut public.attrs, params);
     args
+}
+
+/// The public method's docs: the struct's fields leave the `Arguments:` list, which names the
+/// struct instead.
+fn rewrite_docs(attrs: &mut [Attribute], params: &Params) {
+    let Some((index, text)) = attrs.iter().enumerate().find_map(|(i, a)| Some((i, arguments_doc(a)?))) else {
+        return;
+    };
+    let Some((head, list)) = text.split_once(ARGUMENTS) else { return };
+    let moved: HashSet<String> = params.fields.iter().map(|f| f.ident.to_string()).collect();
+    let mut kept = Vec::new();
+    let mut skipping = false;
+    for line in list.lines() {
+        if let Some(entry) = line.strip_prefix("- `")
+            && let Some((name, _)) = entry.split_once("`: ")
+        {
+            skipping = moved.contains(name);
+        }
+        if !skipping {
+            kept.push(line.to_owned());
+        }
+    }
+    let (arg, name) = (&params.arg, &params.name);
+    kept.push(format!("- `{arg}`: the optional arguments, see [`{MODULE}::{name}`]"));
+    let doc = format!("{head}{ARGUMENTS}{}\n", kept.join("\n"));
+    attrs[index] = syn::parse_quote!(#[doc = #doc]);
 }
 
 /// progenitor cannot generate `multipart/form-data` bodies, so it gets the operation without its
