@@ -40,7 +40,7 @@ pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
                 check_operation_methods(block, operations);
             }
             Item::Struct(client) if client.ident == "Client" => {
-                drop_derived_debug(client);
+                remove_derive(&mut client.attrs, "Debug");
                 has_client = true;
             }
             Item::Mod(module) if module.ident == "types" => {
@@ -78,21 +78,6 @@ fn crate_private_constructors(block: &mut ItemImpl) {
         {
             method.vis = parse_quote!(pub(crate));
         }
-    }
-}
-
-/// Takes `Debug` out of the derives of `client`.
-fn drop_derived_debug(client: &mut syn::ItemStruct) {
-    for attr in &mut client.attrs {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(derived) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) else {
-            continue;
-        };
-        let kept: Punctuated<syn::Path, Token![,]> =
-            derived.into_iter().filter(|path| !path.segments.last().is_some_and(|s| s.ident == "Debug")).collect();
-        *attr = parse_quote!(#[derive(#kept)]);
     }
 }
 
