@@ -6,16 +6,20 @@
 //! found in the generated `types` by their `#[serde(rename)]` or identifier. So the Rust names
 //! come from the generated items themselves, never from a copy of progenitor's or typify's
 //! naming rules.
+//!
+//! Binding also plans each operation's parameters struct ([`Params`]) once, for `transform` and
+//! the emitters to read: it is a fact about the bound method's arguments.
 
 use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
-use quote::ToTokens;
+use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
-use syn::{Expr, FnArg, GenericArgument, ImplItem, ImplItemFn, Item, Lit, Pat, PathArguments, Token, Type};
+use syn::{Attribute, Expr, ImplItemFn, Item, Lit, Pat, Token, Type};
 
 use crate::model::{Api, Location, Operation};
+use crate::syntax::{client_methods, generic_arg, serde_value, typed_args, types_module};
 
 /// An operation and the progenitor method that sends it.
 #[derive(Clone)]
@@ -27,6 +31,8 @@ pub struct Bound<'m> {
     pub args: Vec<Arg>,
     /// `X` in the method's `ResponseValue<types::X>`, for a JSON reply.
     pub reply: Option<syn::Ident>,
+    /// The struct that holds the method's optional arguments, when it has too many of them.
+    pub params: Option<Params>,
 }
 
 impl Bound<'_> {
@@ -88,42 +94,9 @@ pub fn bind<'m>(file: &syn::File, api: &'m Api) -> Result<Vec<Bound<'m>>, String
                 let ty = syn::parse_quote!(reqwest::multipart::Form);
                 args.push(Arg { ident: syn::parse_quote!(body), ty, wire: Wire::Body });
             }
-            Ok(Bound { op, method: (*method).clone(), args, reply: reply_type(method) })
-        })
-        .collect()
-}
-
-/// The inherent methods of `Client` in `file`.
-pub fn client_methods(file: &syn::File) -> impl Iterator<Item = &ImplItemFn> {
-    file.items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Impl(block) if is_inherent_client_impl(block) => Some(block),
-            _ => None,
-        })
-        .flat_map(|block| &block.items)
-        .filter_map(|member| match member {
-            ImplItem::Fn(method) => Some(method),
-            _ => None,
-        })
-}
-
-pub(crate) fn is_inherent_client_impl(block: &syn::ItemImpl) -> bool {
-    block.trait_.is_none() && matches!(&*block.self_ty, Type::Path(p) if p.path.is_ident("Client"))
-}
-
-/// The typed parameters of `method` after `&self`, as `(name, type)`.
-pub fn params(method: &ImplItemFn) -> Vec<(syn::Ident, Type)> {
-    method
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(arg) => match &*arg.pat {
-                Pat::Ident(ident) => Some((ident.ident.clone(), (*arg.ty).clone())),
-                _ => None,
-            },
-            FnArg::Receiver(_) => None,
+            let mut bound = Bound { op, method: (*method).clone(), args, reply: reply_type(method), params: None };
+            bound.params = plan(&bound);
+            Ok(bound)
         })
         .collect()
 }
@@ -154,7 +127,8 @@ fn operation_id(method: &ImplItemFn) -> Option<String> {
 
 /// Where each argument of `method` goes, from what its body does with it.
 fn arguments(op: &Operation, method: &ImplItemFn) -> Result<Vec<Arg>, String> {
-    let params = params(method);
+    let params: Vec<(syn::Ident, Type)> =
+        typed_args(&method.sig).map(|(ident, ty)| (ident.clone(), ty.clone())).collect();
     let names: Vec<String> = params.iter().map(|(ident, _)| ident.to_string()).collect();
     let mut uses = Uses { names: &names, aliases: HashMap::new(), wire: HashMap::new(), path_args: Vec::new() };
     uses.visit_block(&method.block);
@@ -293,17 +267,6 @@ fn reply_type(method: &ImplItemFn) -> Option<syn::Ident> {
     }
 }
 
-/// `T` when `ty` is `Name<T, ...>` (by the last path segment).
-pub(crate) fn generic_arg<'t>(ty: &'t Type, name: &str) -> Option<&'t Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last().filter(|s| s.ident == name)?;
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
-}
-
 /// The fields along the dotted wire `path` (`data.videos`) from the generated struct `start`.
 pub fn field_path(file: &syn::File, start: &syn::Ident, path: &str) -> Result<Vec<Field>, String> {
     let types = types_module(file).ok_or("the generated code has no `types` module")?;
@@ -329,13 +292,6 @@ pub fn vec_item(ty: &Type) -> Option<&syn::Ident> {
     }
 }
 
-pub(crate) fn types_module(file: &syn::File) -> Option<&[Item]> {
-    file.items.iter().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items.as_slice()),
-        _ => None,
-    })
-}
-
 /// The field of struct `ty` whose wire name is `wire`.
 fn struct_field(types: &[Item], ty: &syn::Ident, wire: &str) -> Option<Field> {
     let fields = types.iter().find_map(|item| match item {
@@ -346,7 +302,7 @@ fn struct_field(types: &[Item], ty: &syn::Ident, wire: &str) -> Option<Field> {
         _ => None,
     })?;
     let field = fields.iter().find(|f| {
-        let renamed = crate::transform::serde_value(&f.attrs, "rename");
+        let renamed = serde_value(&f.attrs, "rename");
         let ident = f.ident.as_ref().map(ToString::to_string);
         renamed.or(ident).as_deref() == Some(wire)
     })?;
@@ -356,3 +312,98 @@ fn struct_field(types: &[Item], ty: &syn::Ident, wire: &str) -> Option<Field> {
     };
     Some(Field { ident: field.ident.clone()?, ty, optional })
 }
+
+/// The most optional arguments a generated method takes positionally.
+pub const MAX_POSITIONAL_OPTIONAL: usize = 2;
+/// The module of the generated file that holds the parameters structs.
+pub const MODULE: &str = "params";
+
+/// The parameters struct of one operation: planned once, here, and read by `transform` (the
+/// public method takes it) and the emitters (the struct, workflows, the dispatch table).
+#[derive(Clone)]
+pub struct Params {
+    /// `ListAssetsParams`.
+    pub name: syn::Ident,
+    /// The method's argument that takes the struct.
+    pub arg: syn::Ident,
+    /// The optional arguments it holds, in the method's order.
+    pub fields: Vec<Arg>,
+    /// The lifetimes its fields borrow for (progenitor's `'a`), in order of appearance.
+    pub lifetimes: Vec<syn::Lifetime>,
+}
+
+impl Params {
+    /// `params::ListAssetsParams<'a>`: the type as written in the generated file.
+    pub fn ty(&self) -> Type {
+        let (module, name, lifetimes) = (format_ident!("{MODULE}"), &self.name, &self.lifetimes);
+        if lifetimes.is_empty() {
+            syn::parse_quote!(#module::#name)
+        } else {
+            syn::parse_quote!(#module::#name<#(#lifetimes),*>)
+        }
+    }
+
+    /// Whether `arg` is one of the struct's fields.
+    pub fn holds(&self, arg: &Arg) -> bool {
+        self.fields.iter().any(|f| f.ident == arg.ident)
+    }
+}
+
+/// The operation's struct, when its method would otherwise take more than
+/// [`MAX_POSITIONAL_OPTIONAL`] optional arguments.
+fn plan(bound: &Bound<'_>) -> Option<Params> {
+    let fields: Vec<Arg> = bound.args.iter().filter(|a| is_optional(&a.ty)).cloned().collect();
+    if fields.len() <= MAX_POSITIONAL_OPTIONAL {
+        return None;
+    }
+    let mut lifetimes = Lifetimes::default();
+    for field in &fields {
+        lifetimes.visit_type(&field.ty);
+    }
+    // The argument is `params` unless a positional argument already has that name.
+    let taken = |name: &str| bound.args.iter().any(|a| !is_optional(&a.ty) && a.ident == name);
+    let arg = if taken("params") { format_ident!("optional_params") } else { format_ident!("params") };
+    Some(Params {
+        name: format_ident!("{}Params", pascal_case(&bound.ident().to_string())),
+        arg,
+        fields,
+        lifetimes: lifetimes.0,
+    })
+}
+
+/// `Option<T>`: an argument the caller may leave out.
+pub fn is_optional(ty: &Type) -> bool {
+    generic_arg(ty, "Option").is_some()
+}
+
+#[derive(Default)]
+struct Lifetimes(Vec<syn::Lifetime>);
+
+impl Visit<'_> for Lifetimes {
+    fn visit_lifetime(&mut self, lifetime: &syn::Lifetime) {
+        if !self.0.contains(lifetime) {
+            self.0.push(lifetime.clone());
+        }
+    }
+}
+
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The text of the doc attribute with progenitor's `Arguments:` list; later stages add docs of
+/// their own in attributes of their own, which stay as they are.
+pub(crate) fn arguments_doc(attr: &Attribute) -> Option<String> {
+    let syn::Meta::NameValue(nv) = &attr.meta else { return None };
+    let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value else { return None };
+    let text = s.value();
+    (attr.path().is_ident("doc") && text.contains(ARGUMENTS)).then_some(text)
+}
+
+pub(crate) const ARGUMENTS: &str = "\nArguments:\n";

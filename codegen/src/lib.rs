@@ -27,6 +27,7 @@ pub mod load;
 pub mod model;
 pub mod shapes;
 pub mod source;
+pub mod syntax;
 pub mod transform;
 pub mod write;
 pub mod yaml;

@@ -127,7 +127,7 @@ fn split_request_unions(types: &mut Vec<Item>, reached: &BTreeSet<String>) {
     let mut added = Vec::new();
     for item in types.iter_mut() {
         let Item::Enum(e) = item else { continue };
-        let tagged = crate::transform::serde_value(&e.attrs, "tag").is_some();
+        let tagged = crate::syntax::serde_value(&e.attrs, "tag").is_some();
         if !tagged || !reached.contains(&e.ident.to_string()) {
             continue;
         }

@@ -6,22 +6,24 @@
 //!   every tagged union keeps unknown kinds whole in `Unknown(Value)`, so new server values do
 //!   not break decoding (a known kind that does not match its schema is still an error);
 //! - methods of deprecated operations are `#[deprecated]`;
-//! - an operation's many optional arguments come in its parameters struct (see
-//!   [`crate::emit::params`]);
+//! - an operation's many optional arguments come in its parameters struct (planned by `bind`,
+//!   emitted by `emit::params`);
 //! - progenitor's `prelude` module goes (the crate exports `Client` itself);
 //! - progenitor's constructors (`Client::new(baseurl, state)`, `new_with_client`) are
 //!   `pub(crate)`: no caller can build their state, and they would bypass the builder's checks.
+
+use std::collections::HashSet;
 
 use proc_macro2::Span;
 use quote::format_ident;
 use syn::punctuated::Punctuated;
 use syn::{
-    Arm, Attribute, Expr, Fields, FnArg, GenericArgument, ImplItem, ImplItemFn, Item, ItemEnum, ItemImpl, Meta, Pat,
-    PathArguments, ReturnType, Token, Type, parse_quote,
+    Arm, Attribute, Expr, Fields, FnArg, ImplItem, ImplItemFn, Item, ItemEnum, ItemImpl, Pat, ReturnType, Token, Type,
+    parse_quote,
 };
 
-use crate::bind::{Bound, is_inherent_client_impl};
-use crate::emit::params;
+use crate::bind::{ARGUMENTS, Bound, MODULE, Params, arguments_doc};
+use crate::syntax::{generic_arg, has_serde, is_inherent_client_impl, remove_derive, serde_value, typed_args};
 
 /// The hand-written items the transformed code calls, in `heygen-client`.
 const FINISH: &str = "crate::rt::finish";
@@ -38,7 +40,7 @@ pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
                 check_operation_methods(block, operations);
             }
             Item::Struct(client) if client.ident == "Client" => {
-                drop_derived_debug(client);
+                remove_derive(&mut client.attrs, "Debug");
                 has_client = true;
             }
             Item::Mod(module) if module.ident == "types" => {
@@ -76,21 +78,6 @@ fn crate_private_constructors(block: &mut ItemImpl) {
         {
             method.vis = parse_quote!(pub(crate));
         }
-    }
-}
-
-/// Takes `Debug` out of the derives of `client`.
-fn drop_derived_debug(client: &mut syn::ItemStruct) {
-    for attr in &mut client.attrs {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(derived) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) else {
-            continue;
-        };
-        let kept: Punctuated<syn::Path, Token![,]> =
-            derived.into_iter().filter(|path| path.segments.last().is_none_or(|s| s.ident != "Debug")).collect();
-        *attr = parse_quote!(#[derive(#kept)]);
     }
 }
 
@@ -143,27 +130,17 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
         public.attrs.push(parse_quote!(#[doc = #doc]));
     }
     if let ReturnType::Type(_, ty) = &mut public.sig.output
-        && let Some(ok) = result_ok_type(ty)
+        && let Some(ok) = generic_arg(ty, "Result").cloned()
     {
         let error: Type = syn::parse_str(ERROR).expect("a type path");
         **ty = parse_quote!(Result<#ok, #error>);
     }
-    let args: Punctuated<Expr, Token![,]> = public
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(arg) => match &*arg.pat {
-                Pat::Ident(ident) => Some(Expr::Path(parse_quote!(#ident))),
-                _ => None,
-            },
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
+    let args: Punctuated<Expr, Token![,]> =
+        typed_args(&public.sig).map(|(ident, _)| Expr::Path(parse_quote!(#ident))).collect();
     // Many optional arguments travel in the operation's parameters struct; the raw method still
     // takes them one by one.
-    let args = match params::plan(bound) {
-        Some(params) => take_params(&mut public, &params, args),
+    let args = match &bound.params {
+        Some(params) => take_params(&mut public, params, args),
         None => args,
     };
     let finish: syn::Path = syn::parse_str(FINISH).expect("a path");
@@ -179,7 +156,7 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
 /// arguments, those fields read from it.
 fn take_params(
     public: &mut ImplItemFn,
-    params: &params::Params,
+    params: &Params,
     args: Punctuated<Expr, Token![,]>,
 ) -> Punctuated<Expr, Token![,]> {
     let arg = &params.arg;
@@ -206,8 +183,34 @@ fn take_params(
         .collect();
     let ty = params.ty();
     public.sig.inputs.push(parse_quote!(#arg: #ty));
-    params::rewrite_docs(&mut public.attrs, params);
+    rewrite_docs(&mut public.attrs, params);
     args
+}
+
+/// The public method's docs: the struct's fields leave the `Arguments:` list, which names the
+/// struct instead.
+fn rewrite_docs(attrs: &mut [Attribute], params: &Params) {
+    let Some((index, text)) = attrs.iter().enumerate().find_map(|(i, a)| Some((i, arguments_doc(a)?))) else {
+        return;
+    };
+    let Some((head, list)) = text.split_once(ARGUMENTS) else { return };
+    let moved: HashSet<String> = params.fields.iter().map(|f| f.ident.to_string()).collect();
+    let mut kept = Vec::new();
+    let mut skipping = false;
+    for line in list.lines() {
+        if let Some(entry) = line.strip_prefix("- `")
+            && let Some((name, _)) = entry.split_once("`: ")
+        {
+            skipping = moved.contains(name);
+        }
+        if !skipping {
+            kept.push(line.to_owned());
+        }
+    }
+    let (arg, name) = (&params.arg, &params.name);
+    kept.push(format!("- `{arg}`: the optional arguments, see [`{MODULE}::{name}`]"));
+    let doc = format!("{head}{ARGUMENTS}{}\n", kept.join("\n"));
+    attrs[index] = syn::parse_quote!(#[doc = #doc]);
 }
 
 /// progenitor cannot generate `multipart/form-data` bodies, so it gets the operation without its
@@ -226,17 +229,6 @@ fn add_multipart_body(method: &mut ImplItemFn) {
     }
     syn::visit_mut::VisitMut::visit_block_mut(&mut Attach, &mut method.block);
     method.sig.inputs.push(parse_quote!(body: reqwest::multipart::Form));
-}
-
-/// `T` in `Result<T, E>`.
-fn result_ok_type(ty: &Type) -> Option<Type> {
-    let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        GenericArgument::Type(ok) => Some(ok.clone()),
-        _ => None,
-    }
 }
 
 /// Adds `Unknown` variants to every string enum and tagged union in `types`.
@@ -296,13 +288,6 @@ fn is_tagged_union(e: &ItemEnum) -> bool {
     has_serde(&e.attrs, "tag") && !has_serde(&e.attrs, "untagged")
 }
 
-fn has_serde(attrs: &[Attribute], key: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| match &a.meta {
-        Meta::List(list) => list.tokens.clone().into_iter().any(|t| t.to_string() == key),
-        _ => false,
-    })
-}
-
 /// A tagged union keeps unknown kinds whole in `Unknown(Value)`, while a known kind that does not
 /// match its schema is still an error: deserialization reads the tag first, then decodes known
 /// kinds strictly through a private copy of the enum.
@@ -355,32 +340,6 @@ fn open_tagged_union(e: &mut ItemEnum) -> Vec<Item> {
         }
     };
     vec![Item::Enum(strict), deserialize]
-}
-
-/// The string value of `key = "..."` in an item's `#[serde(...)]` attributes.
-pub(crate) fn serde_value(attrs: &[Attribute], key: &str) -> Option<String> {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
-        let Meta::List(list) = &a.meta else { return None };
-        let tokens: Vec<_> = list.tokens.clone().into_iter().collect();
-        tokens.windows(3).find_map(|w| match (&w[0], &w[2]) {
-            (proc_macro2::TokenTree::Ident(k), proc_macro2::TokenTree::Literal(v)) if k == key => {
-                syn::parse_str::<syn::LitStr>(&v.to_string()).ok().map(|lit| lit.value())
-            }
-            _ => None,
-        })
-    })
-}
-
-fn remove_derive(attrs: &mut [Attribute], name: &str) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
-        if let Meta::List(list) = &mut attr.meta {
-            let kept: Punctuated<syn::Path, Token![,]> = list
-                .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-                .map(|paths| paths.into_iter().filter(|p| p.segments.last().is_none_or(|s| s.ident != name)).collect())
-                .unwrap_or_default();
-            list.tokens = quote::quote!(#kept);
-        }
-    }
 }
 
 fn open_string_enum(e: &mut ItemEnum) {

@@ -28,15 +28,8 @@ const SOURCES: [&str; 4] = ["codegen/src", "generated-client/src", "xtask/src", 
 
 /// Import cycles that exist today and are being removed elsewhere, each as its exact set of
 /// files. The test fails if one of them is gone or has changed, so this list cannot go stale.
-// Remove when issue 26's runtime and codegen moves land.
+// Remove when issue 26's runtime moves land.
 const KNOWN_CYCLES: &[&[&str]] = &[
-    &[
-        "codegen/src/bind.rs",
-        "codegen/src/emit/params.rs",
-        "codegen/src/emit/surface.rs",
-        "codegen/src/emit/workflows.rs",
-        "codegen/src/transform.rs",
-    ],
     // Grew when the v3 client became the front door (the builder builds either client, and the
     // legacy module reaches back into the configuration and the webhook base).
     &[
@@ -86,7 +79,9 @@ fn the_import_graph_has_no_cycle_but_the_known_ones() {
 const FORBIDDEN: &[(&str, &str, &str, &str)] = &[
     ("codegen/src", "source.rs", "*", "source imports nothing from the crate"),
     ("codegen/src", "yaml.rs", "*", "yaml imports nothing from the crate"),
+    ("codegen/src", "syntax.rs", "*", "syntax imports nothing from the crate"),
     ("codegen/src", "emit/", "transform.rs", "emit never imports transform"),
+    ("codegen/src", "transform.rs", "emit/", "transform never imports emit"),
     ("codegen/src", "transform.rs", "load.rs", "transform only rewrites syntax; it never reads the spec"),
     ("codegen/src", "transform.rs", "downgrade.rs", "transform only rewrites syntax; it never reads the spec"),
     ("codegen/src", "transform.rs", "model/", "transform only rewrites syntax; it never reads the spec"),

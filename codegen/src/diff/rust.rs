@@ -14,7 +14,7 @@ use syn::{Attribute, Fields, Item, Visibility};
 
 use super::{Link, Semver};
 use crate::Generated;
-use crate::emit::surface::{self, MethodSurface};
+use crate::emit::surface::MethodSurface;
 
 /// One change to a public item of the generated client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -342,7 +342,7 @@ fn serde_rename(attrs: &[Attribute]) -> Option<String> {
 
 /// Token text of a type or signature, without the paths typify spells out in full.
 fn tidy(tokens: &impl quote::ToTokens) -> String {
-    let text = surface::tidy(tokens).replace(" <", "<");
+    let text = crate::syntax::tidy(tokens).replace(" <", "<");
     ["::std::option::", "::std::string::", "::std::vec::", "::std::collections::", "::std::boxed::"]
         .iter()
         .fold(text, |text, path| text.replace(path, ""))

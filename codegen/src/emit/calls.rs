@@ -63,11 +63,11 @@ fn arm(module: &syn::Path, bound: &Bound<'_>) -> TokenStream {
         .map(|(index, arg)| conversion(arg, &generics, &format_ident!("arg{}", index + 1)))
         .unzip();
     // Arguments held by the operation's parameters struct are passed in it, after the others.
-    let params = params::plan(bound);
+    let params = &bound.params;
     let held = |arg: &Arg| params.as_ref().is_some_and(|p| p.holds(arg));
     let mut args: Vec<TokenStream> =
         bound.args.iter().zip(&passes).filter(|(arg, _)| !held(arg)).map(|(_, pass)| pass.clone()).collect();
-    if let Some(params) = &params {
+    if let Some(params) = params {
         args.push(params::literal(Some(module), params, |field| {
             let index = bound.args.iter().position(|a| a.ident == field.ident).expect("a field is an argument");
             passes[index].clone()

@@ -26,69 +26,15 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit::Visit;
-use syn::{Attribute, Expr, Item, Type};
+use syn::{Attribute, Item, Type};
 
-use crate::bind::{self, Arg, Bound};
-
-/// The most optional arguments a generated method takes positionally.
-pub const MAX_POSITIONAL_OPTIONAL: usize = 2;
-/// The module of the generated file that holds the structs.
-pub const MODULE: &str = "params";
-
-/// The parameters struct of one operation.
-pub struct Params {
-    /// `ListAssetsParams`.
-    pub name: syn::Ident,
-    /// The method's argument that takes the struct.
-    pub arg: syn::Ident,
-    /// The optional arguments it holds, in the method's order.
-    pub fields: Vec<Arg>,
-    /// The lifetimes its fields borrow for (progenitor's `'a`), in order of appearance.
-    lifetimes: Vec<syn::Lifetime>,
-}
-
-impl Params {
-    /// `params::ListAssetsParams<'a>`: the type as written in the generated file.
-    pub fn ty(&self) -> Type {
-        let (module, name, lifetimes) = (format_ident!("{MODULE}"), &self.name, &self.lifetimes);
-        if lifetimes.is_empty() {
-            syn::parse_quote!(#module::#name)
-        } else {
-            syn::parse_quote!(#module::#name<#(#lifetimes),*>)
-        }
-    }
-
-    /// Whether `arg` is one of the struct's fields.
-    pub fn holds(&self, arg: &Arg) -> bool {
-        self.fields.iter().any(|f| f.ident == arg.ident)
-    }
-}
-
-/// The operation's struct, when its method would otherwise take more than
-/// [`MAX_POSITIONAL_OPTIONAL`] optional arguments.
-pub fn plan(bound: &Bound<'_>) -> Option<Params> {
-    let fields: Vec<Arg> = bound.args.iter().filter(|a| is_optional(&a.ty)).cloned().collect();
-    if fields.len() <= MAX_POSITIONAL_OPTIONAL {
-        return None;
-    }
-    let mut lifetimes = Lifetimes::default();
-    for field in &fields {
-        lifetimes.visit_type(&field.ty);
-    }
-    // The argument is `params` unless a positional argument already has that name.
-    let taken = |name: &str| bound.args.iter().any(|a| !is_optional(&a.ty) && a.ident == name);
-    let arg = if taken("params") { format_ident!("optional_params") } else { format_ident!("params") };
-    Some(Params {
-        name: format_ident!("{}Params", pascal_case(&bound.ident().to_string())),
-        arg,
-        fields,
-        lifetimes: lifetimes.0,
-    })
-}
+use crate::bind::{self, ARGUMENTS, Arg, Bound, MAX_POSITIONAL_OPTIONAL, MODULE, Params, arguments_doc, is_optional};
+use crate::syntax::{derives, is_flattened_map, serde_default, tidy, types_module};
 
 /// The arguments of the public method after `&self`: the positional ones in order, then the
 /// struct when there is one.
-pub fn public_args(bound: &Bound<'_>, params: Option<&Params>) -> Vec<(syn::Ident, Type)> {
+pub fn public_args(bound: &Bound<'_>) -> Vec<(syn::Ident, Type)> {
+    let params = bound.params.as_ref();
     let mut args: Vec<(syn::Ident, Type)> = bound
         .args
         .iter()
@@ -101,36 +47,12 @@ pub fn public_args(bound: &Bound<'_>, params: Option<&Params>) -> Vec<(syn::Iden
     args
 }
 
-/// `Option<T>`: an argument the caller may leave out.
-fn is_optional(ty: &Type) -> bool {
-    bind::generic_arg(ty, "Option").is_some()
-}
-
-#[derive(Default)]
-struct Lifetimes(Vec<syn::Lifetime>);
-
-impl Visit<'_> for Lifetimes {
-    fn visit_lifetime(&mut self, lifetime: &syn::Lifetime) {
-        if !self.0.contains(lifetime) {
-            self.0.push(lifetime.clone());
-        }
-    }
-}
-
-fn pascal_case(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
-        })
-        .collect()
-}
-
 /// The `params` module with every operation's struct; none when no operation needs one.
 pub fn module(operations: &[Bound<'_>]) -> Option<Item> {
-    let structs: Vec<TokenStream> =
-        operations.iter().filter_map(|bound| plan(bound).map(|params| struct_tokens(bound, &params))).collect();
+    let structs: Vec<TokenStream> = operations
+        .iter()
+        .filter_map(|bound| bound.params.as_ref().map(|params| struct_tokens(bound, params)))
+        .collect();
     if structs.is_empty() {
         return None;
     }
@@ -178,17 +100,6 @@ fn struct_tokens(bound: &Bound<'_>, params: &Params) -> TokenStream {
     }
 }
 
-/// The text of the doc attribute with progenitor's `Arguments:` list; later stages add docs of
-/// their own in attributes of their own, which stay as they are.
-fn arguments_doc(attr: &Attribute) -> Option<String> {
-    let syn::Meta::NameValue(nv) = &attr.meta else { return None };
-    let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value else { return None };
-    let text = s.value();
-    (attr.path().is_ident("doc") && text.contains(ARGUMENTS)).then_some(text)
-}
-
-const ARGUMENTS: &str = "\nArguments:\n";
-
 /// What progenitor's method docs say of each argument: the `- `name`: text` entries after its
 /// `Arguments:` line, by the argument's Rust name.
 fn argument_docs(attrs: &[Attribute]) -> HashMap<String, String> {
@@ -213,36 +124,10 @@ fn argument_docs(attrs: &[Attribute]) -> HashMap<String, String> {
     out
 }
 
-/// The public method's docs: the struct's fields leave the `Arguments:` list, which names the
-/// struct instead.
-pub fn rewrite_docs(attrs: &mut [Attribute], params: &Params) {
-    let Some((index, text)) = attrs.iter().enumerate().find_map(|(i, a)| Some((i, arguments_doc(a)?))) else {
-        return;
-    };
-    let Some((head, list)) = text.split_once(ARGUMENTS) else { return };
-    let moved: HashSet<String> = params.fields.iter().map(|f| f.ident.to_string()).collect();
-    let mut kept = Vec::new();
-    let mut skipping = false;
-    for line in list.lines() {
-        if let Some(entry) = line.strip_prefix("- `")
-            && let Some((name, _)) = entry.split_once("`: ")
-        {
-            skipping = moved.contains(name);
-        }
-        if !skipping {
-            kept.push(line.to_owned());
-        }
-    }
-    let (arg, name) = (&params.arg, &params.name);
-    kept.push(format!("- `{arg}`: the optional arguments, see [`{MODULE}::{name}`]"));
-    let doc = format!("{head}{ARGUMENTS}{}\n", kept.join("\n"));
-    attrs[index] = syn::parse_quote!(#[doc = #doc]);
-}
-
 /// `new(required...)` for every struct of `types` that request bodies reach, has required
 /// fields, and lacks `Default`; as items to add to the `types` module.
 pub fn body_constructors(file: &syn::File, operations: &[Bound<'_>]) -> Vec<Item> {
-    let Some(types) = bind::types_module(file) else { return Vec::new() };
+    let Some(types) = types_module(file) else { return Vec::new() };
     let by_name: HashMap<String, &Item> = types.iter().filter_map(|item| Some((type_name(item)?, item))).collect();
     let with_default: HashSet<String> = types.iter().filter_map(default_impl).collect();
     reached_from_bodies(types, operations)
@@ -303,17 +188,6 @@ pub(crate) fn default_impl(item: &Item) -> Option<String> {
         }
         _ => None,
     }
-}
-
-fn derives(attrs: &[Attribute], name: &str) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            found |= meta.path.segments.last().is_some_and(|s| s.ident == name);
-            Ok(())
-        });
-        found
-    })
 }
 
 /// The last segment of every path in `ty` (`VideoInput` in `Vec<VideoInput>`).
@@ -387,44 +261,6 @@ fn constructor(s: &syn::ItemStruct) -> Option<Item> {
     })
 }
 
-/// `#[serde(flatten)]` on a map: typify's home for `additionalProperties`.
-fn is_flattened_map(field: &syn::Field) -> bool {
-    let flattened = field.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            found |= meta.path.is_ident("flatten");
-            if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<Expr>()?;
-            }
-            Ok(())
-        });
-        found
-    });
-    let map = matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| ["BTreeMap", "HashMap", "Map"].contains(&s.ident.to_string().as_str())));
-    flattened && map
-}
-
-/// `Some(None)` for `#[serde(default)]`, `Some(Some(path))` for `#[serde(default = "path")]`.
-fn serde_default(attrs: &[Attribute]) -> Option<Option<syn::ExprPath>> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
-                found = Some(if meta.input.peek(syn::Token![=]) {
-                    let path: syn::LitStr = meta.value()?.parse()?;
-                    Some(path.parse()?)
-                } else {
-                    None
-                });
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<Expr>()?;
-            }
-            Ok(())
-        });
-    }
-    found
-}
-
 /// The struct's type as a caller sees it, for the surface listing: `name: Type` of each field.
 pub fn field_listing(file: &syn::File, ty: &Type) -> Option<Vec<String>> {
     let Type::Path(path) = ty else { return None };
@@ -441,12 +277,7 @@ pub fn field_listing(file: &syn::File, ty: &Type) -> Option<Vec<String>> {
         Item::Struct(s) if s.ident == name.ident => Some(&s.fields),
         _ => None,
     })?;
-    Some(
-        fields
-            .iter()
-            .filter_map(|f| Some(format!("{}: {}", f.ident.as_ref()?, crate::emit::surface::tidy(&f.ty))))
-            .collect(),
-    )
+    Some(fields.iter().filter_map(|f| Some(format!("{}: {}", f.ident.as_ref()?, tidy(&f.ty)))).collect())
 }
 
 /// A struct literal of the operation's struct with every field given by `value`, its type

@@ -2,11 +2,11 @@
 //! to see when the spec changes (HTTP method and path, Rust method, parameters, body, success and
 //! error types). Built from the model and the finished syntax tree, never from doc text.
 
-use quote::ToTokens;
-use syn::{FnArg, ImplItemFn};
+use syn::ImplItemFn;
 
-use crate::bind::{self, Bound};
+use crate::bind::Bound;
 use crate::emit::{params, workflows};
+use crate::syntax::{client_methods, tidy, typed_args};
 
 /// One method as the generated client exposes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub struct MethodSurface {
 /// client code).
 pub fn methods(file: &syn::File, operations: &[Bound<'_>], workflows: &[workflows::Method]) -> Vec<MethodSurface> {
     let public: Vec<&ImplItemFn> =
-        bind::client_methods(file).filter(|m| matches!(m.vis, syn::Visibility::Public(_))).collect();
+        client_methods(file).filter(|m| matches!(m.vis, syn::Visibility::Public(_))).collect();
     let find = |name: &syn::Ident| public.iter().find(|m| &m.sig.ident == name).copied();
     let http = |bound: &Bound<'_>| format!("{} {}", bound.op.http_method(), bound.op.path);
     let ops = operations.iter().filter_map(|bound| Some((find(bound.ident())?, http(bound))));
@@ -39,20 +39,12 @@ pub fn methods(file: &syn::File, operations: &[Bound<'_>], workflows: &[workflow
 fn surface(file: &syn::File, method: &ImplItemFn, http: String) -> MethodSurface {
     // A parameters struct is listed with its fields (`params.limit: Option<i32>`), so that a
     // parameter added or changed in it shows as a change of the method.
-    let params = method
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(arg) => {
-                let name = tidy(&arg.pat);
-                let fields = params::field_listing(file, &arg.ty).unwrap_or_default();
-                let fields = fields.into_iter().map(|field| format!("{name}.{field}")).collect::<Vec<_>>();
-                Some(std::iter::once(format!("{name}: {}", tidy(&arg.ty))).chain(fields))
-            }
-            FnArg::Receiver(_) => None,
+    let params = typed_args(&method.sig)
+        .flat_map(|(name, ty)| {
+            let fields = params::field_listing(file, ty).unwrap_or_default();
+            let fields = fields.into_iter().map(|field| format!("{name}.{field}")).collect::<Vec<_>>();
+            std::iter::once(format!("{name}: {}", tidy(ty))).chain(fields)
         })
-        .flatten()
         .collect();
     let output = match &method.sig.output {
         syn::ReturnType::Default => "()".to_owned(),
@@ -74,12 +66,4 @@ pub fn render(methods: &[MethodSurface]) -> String {
         out.push_str(&format!("  -> {}\n\n", m.output));
     }
     out
-}
-
-/// Token text with the spaces `to_string` puts around punctuation removed, for display.
-pub(crate) fn tidy(tokens: &impl ToTokens) -> String {
-    let text = tokens.to_token_stream().to_string();
-    let mut text = text.replace(" :: ", "::").replace(":: ", "::").replace(" < ", "<").replace("< ", "<");
-    text = text.replace(" >", ">").replace(" ,", ",").replace("& ", "&").replace("' ", "'");
-    text.replace("impl::", "impl ::").replace(",>", ">")
 }

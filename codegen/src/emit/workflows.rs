@@ -82,7 +82,8 @@ fn owned_copies<'p>(params: impl IntoIterator<Item = &'p (syn::Ident, syn::Type)
 
 /// `&T` or `Option<&T>`.
 fn is_borrowed(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Reference(_)) || matches!(bind::generic_arg(ty, "Option"), Some(syn::Type::Reference(_)))
+    matches!(ty, syn::Type::Reference(_))
+        || matches!(crate::syntax::generic_arg(ty, "Option"), Some(syn::Type::Reference(_)))
 }
 
 /// The reply fields along `path`, from the operation's reply type.
@@ -135,9 +136,9 @@ fn stream_method(file: &syn::File, bound: &Bound<'_>, spec: &Pagination) -> Resu
     let name = format_ident!("{}_stream", bound.ident());
     let call = bound.ident();
     let cursor = Wire::Parameter(Location::Query, spec.cursor_param.clone());
-    let params = params::plan(bound);
+    let params = &bound.params;
     let is_cursor = |name: &syn::Ident| bound.args.iter().any(|a| &a.ident == name && a.wire == cursor);
-    let all = params::public_args(bound, params.as_ref());
+    let all = params::public_args(bound);
     // A cursor in the parameters struct stays there: when set, the stream starts from it.
     let kept: Vec<(syn::Ident, syn::Type)> = all.iter().filter(|(name, _)| !is_cursor(name)).cloned().collect();
     let (kept_names, kept_types): (Vec<_>, Vec<_>) = kept.iter().cloned().unzip();
@@ -226,8 +227,8 @@ fn wait_method(file: &syn::File, bound: &Bound<'_>, spec: &Waiter) -> Result<Met
         Workflow::Wait(_) => None,
     });
     let is_cursor = |name: &syn::Ident| bound.args.iter().any(|a| &a.ident == name && Some(&a.wire) == cursor.as_ref());
-    let params = params::plan(bound);
-    let all = params::public_args(bound, params.as_ref());
+    let params = &bound.params;
+    let all = params::public_args(bound);
     let kept: Vec<(syn::Ident, syn::Type)> = all.iter().filter(|(name, _)| !is_cursor(name)).cloned().collect();
     let copies = owned_copies(&kept);
     let (names, types): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
