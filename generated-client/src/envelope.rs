@@ -23,26 +23,43 @@ pub(crate) enum RawOutcome {
 /// some operations, so only the operation's type can say whether `data` must be there.
 pub(crate) fn raw_outcome(body: &[u8]) -> RawOutcome {
     let Some(fields) = ErrorFields::parse(body) else { return RawOutcome::Success };
-    let message = fields.message();
-    match fields.nested() {
-        Nested::Detail(detail) => {
-            return RawOutcome::Failure(Reported {
-                code: detail.code.or(fields.code),
-                message: detail.message.or(message),
-                ..detail
-            });
+    // A nested `error` of any shape says the call failed; without one, a `code` other than 100.
+    let failed = match fields.nested() {
+        Nested::Nothing => !matches!(fields.code, Some(ErrorCode::Int64(SUCCESS_CODE)) | None),
+        Nested::Detail(_) | Nested::Text(_) | Nested::Other => true,
+    };
+    // What it said is read by the same rule as a 4xx body's (`ErrorFields::reported`), so the
+    // same body gives the same `ApiError` whatever its status.
+    if failed { RawOutcome::Failure(fields.reported()) } else { RawOutcome::Success }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::parse_error_body;
+
+    /// One rule: a body that reports a failure gives the same code and message inside a 2xx
+    /// (`raw_outcome`) as it does as a 4xx (`parse_error_body`), whichever fields it carries.
+    #[test]
+    fn the_same_body_reads_the_same_as_a_200_and_as_a_4xx() {
+        let bodies = [
+            r#"{"code":40001,"message":"a","error":{"code":"x","message":"b"}}"#,
+            r#"{"code":100,"error":{"code":"x","message":"b","param":"p","doc_url":"u"}}"#,
+            r#"{"code":40001,"message":"a","error":"text"}"#,
+            r#"{"error":"text"}"#,
+            r#"{"code":40001,"msg":"a"}"#,
+            r#"{"error":{"code":"invalid_parameter","message":"m","param":"title"}}"#,
+            r#"{"code":40001,"message":"a","error":[1]}"#,
+        ];
+        for body in bodies {
+            let RawOutcome::Failure(inside_200) = raw_outcome(body.as_bytes()) else {
+                panic!("{body} reports a failure")
+            };
+            assert_eq!(Some(inside_200), parse_error_body(body.as_bytes()), "{body}");
         }
-        Nested::Text(text) => {
-            return RawOutcome::Failure(Reported { code: fields.code, message: Some(text), ..Reported::default() });
-        }
-        // An error value of some other shape still says the call failed.
-        Nested::Other => {
-            return RawOutcome::Failure(Reported { code: fields.code, message, ..Reported::default() });
-        }
-        Nested::Nothing => {}
-    }
-    match fields.code {
-        Some(ErrorCode::Int64(SUCCESS_CODE)) | None => RawOutcome::Success,
-        code => RawOutcome::Failure(Reported { code, message, ..Reported::default() }),
+        // Beside the success code the top level names no error: the nested one is reported.
+        let body = br#"{"code":100,"message":"Success","error":{"code":"x","message":"b"}}"#;
+        let RawOutcome::Failure(reported) = raw_outcome(body) else { panic!() };
+        assert_eq!((reported.code, reported.message), (Some(ErrorCode::String("x".into())), Some("b".into())));
     }
 }

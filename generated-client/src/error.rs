@@ -516,7 +516,7 @@ pub(crate) fn kept_body(bytes: &[u8]) -> String {
 
 /// What HeyGen said about a failure, in either envelope: the older `{code, message}` (or `msg`,
 /// or an `error` object or string beside them) and v3's `{error: {code, message, param, doc_url}}`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Reported {
     pub code: Option<ErrorCode>,
     pub message: Option<String>,
@@ -607,21 +607,32 @@ fn text(value: Option<&Value>) -> Option<String> {
 /// HeyGen's code, message and (v3) parameter and documentation link from an error body in
 /// either envelope, when it is one.
 pub(crate) fn parse_error_body(bytes: &[u8]) -> Option<Reported> {
-    let fields = ErrorFields::parse(bytes)?;
-    let message = fields.message();
-    let reported = match fields.nested() {
-        Nested::Detail(nested) => Reported {
-            code: fields.code.or(nested.code),
-            message: message.or(nested.message),
-            param: nested.param,
-            doc_url: nested.doc_url,
-        },
-        Nested::Text(nested) => {
-            Reported { code: fields.code, message: message.or(Some(nested)), ..Reported::default() }
-        }
-        Nested::Nothing | Nested::Other => Reported { code: fields.code, message, ..Reported::default() },
-    };
+    let reported = ErrorFields::parse(bytes)?.reported();
     (reported.code.is_some() || reported.message.is_some()).then_some(reported)
+}
+
+impl ErrorFields {
+    /// What HeyGen said about a failure, by the one rule every reply goes through, whatever its
+    /// status (a 4xx, or a 2xx whose envelope reports a failure): the top-level `code` and
+    /// `message` first, then the nested `error`'s; `param` and `doc_url` only exist nested. Beside
+    /// the old envelope's success code (100), the top level names no error (its message is the
+    /// success message), so the nested `error` speaks.
+    pub(crate) fn reported(&self) -> Reported {
+        let success = self.code == Some(ErrorCode::Int64(crate::envelope::SUCCESS_CODE));
+        let (code, message) = if success { (None, None) } else { (self.code.clone(), self.message()) };
+        match self.nested() {
+            Nested::Detail(nested) => Reported {
+                code: code.or(nested.code).or_else(|| self.code.clone()),
+                message: message.or(nested.message),
+                param: nested.param,
+                doc_url: nested.doc_url,
+            },
+            Nested::Text(nested) => {
+                Reported { code: self.code.clone(), message: message.or(Some(nested)), ..Reported::default() }
+            }
+            Nested::Nothing | Nested::Other => Reported { code: self.code.clone(), message, ..Reported::default() },
+        }
+    }
 }
 
 /// How an error's text names the idempotency key to resume with.
