@@ -9,7 +9,9 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
+use bytes::Bytes;
 use bytes_carrier::carry;
+use reqwest::ResponseBuilderExt;
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Request, Response, StatusCode};
 use tracing::{Instrument, Level, field};
@@ -132,8 +134,8 @@ pub(crate) fn new_idempotency_key() -> Result<String, String> {
     getrandom::fill(&mut bytes).map_err(|e| format!("no random bytes for an idempotency key: {e}"))?;
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+    let hex = hex::encode(bytes);
+    Ok([&hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]].join("-"))
 }
 
 /// The handle's key (`named`) if it has one, else a fresh one.
@@ -405,8 +407,8 @@ async fn replayable(mut request: Request, call: Call) -> Result<Request, Failure
     let length = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let Some(length) = length.filter(|n| *n <= MAX_REPLAYABLE_BODY) else { return Ok(request) };
     let Some(body) = request.body_mut().take() else { return Ok(request) };
-    let stream = Response::from(http::Response::new(body));
-    let bytes = match read_limited(stream, length as usize).await.map_err(Failure::Transport)? {
+    let mut stream = Response::from(http::Response::new(body));
+    let bytes = match read_limited(&mut stream, length as usize).await.map_err(Failure::Transport)? {
         Body::Whole(bytes) if bytes.len() as u64 == length => bytes,
         _ => {
             let message = "the request body does not have the length it declared".into();
@@ -514,16 +516,10 @@ fn unkept(operation: &'static str) -> Error {
 }
 
 /// Reads the body of `response` and applies the reply's verdicts.
-async fn read_reply(response: Response, call: Call, state: &ClientState) -> Result<Response, Failure> {
+async fn read_reply(mut response: Response, call: Call, state: &ClientState) -> Result<Response, Failure> {
     let status = response.status();
     let limit = if status.is_success() { state.max_body_bytes } else { MAX_KEPT_BODY };
-    let mut rebuilt = http::Response::builder().status(status).version(response.version());
-    if let Some(headers) = rebuilt.headers_mut() {
-        headers.extend(response.headers().clone());
-    }
-    let request_id = request_id(response.headers());
-    let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let body = match read_limited(response, limit).await {
+    let body = match read_limited(&mut response, limit).await {
         Ok(Body::Whole(body)) => body,
         // An error body is only kept in part anyway: its first bytes are enough.
         Ok(Body::Cut(body)) if !status.is_success() => body,
@@ -533,16 +529,25 @@ async fn read_reply(response: Response, call: Call, state: &ClientState) -> Resu
         }
         Err(error) => return Err(Failure::Transport(error)),
     };
-    trace_body("response body", &body, content_type.as_deref(), state);
+    if tracing::enabled!(Level::TRACE) {
+        let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        trace_body("response body", &body, content_type, state);
+    }
     if call.api && status.is_success() {
         match raw_outcome(&body) {
             RawOutcome::Success => {}
             RawOutcome::Failure(reported) => {
-                let body = kept_body(&body);
+                let (request_id, body) = (request_id(response.headers()), kept_body(&body));
                 let error = ApiError::reported(call.operation, status, reported, request_id, body, None);
                 return Err(Failure::Verdict(Error::Api(error)));
             }
         }
+    }
+    // The reply again, now holding its body. Its headers move over rather than being copied, and
+    // its URL goes with it (without one, reqwest would parse a placeholder URL for every reply).
+    let mut rebuilt = http::Response::builder().status(status).version(response.version()).url(response.url().clone());
+    if let Some(headers) = rebuilt.headers_mut() {
+        *headers = std::mem::take(response.headers_mut());
     }
     let rebuilt = rebuilt.body(body).map_err(|_| Failure::Verdict(unkept(call.operation)))?;
     Ok(Response::from(rebuilt))
@@ -551,30 +556,47 @@ async fn read_reply(response: Response, call: Call, state: &ClientState) -> Resu
 /// A body as read.
 pub(crate) enum Body {
     /// All of it.
-    Whole(Vec<u8>),
+    Whole(Bytes),
     /// Its first `limit` bytes: there was more.
-    Cut(Vec<u8>),
+    Cut(Bytes),
 }
 
 /// Reads `response`'s body chunk by chunk, never holding more than `limit` bytes (nor reserving
 /// more than that, whatever `Content-Length` claims).
-pub(crate) async fn read_limited(mut response: Response, limit: usize) -> reqwest::Result<Body> {
+pub(crate) async fn read_limited(response: &mut Response, limit: usize) -> reqwest::Result<Body> {
     let declared = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-    let mut body = Vec::with_capacity(declared.min(limit).min(1 << 20));
-    while let Some(chunk) = response.chunk().await? {
-        let room = limit - body.len();
-        let take = chunk.len().min(room);
+    let Some(first) = response.chunk().await? else { return Ok(Body::Whole(Bytes::new())) };
+    if first.len() > limit {
+        return Ok(Body::Cut(first.slice(..limit)));
+    }
+    // Most replies arrive in one chunk: it is the body as it came, without a copy.
+    let Some(mut chunk) = response.chunk().await? else { return Ok(Body::Whole(first)) };
+    let mut body = Vec::with_capacity(room(declared, limit, first.len()));
+    body.extend_from_slice(&first);
+    drop(first);
+    loop {
+        let take = chunk.len().min(limit - body.len());
         if body.capacity() - body.len() < take {
-            // Grow by doubling, but never past the limit.
-            let wanted = (body.len() + take).max(body.capacity() * 2).min(limit);
-            body.reserve_exact(wanted - body.len());
+            body.reserve_exact(room(declared, limit, body.len() + take) - body.len());
         }
         body.extend_from_slice(&chunk[..take]);
         if take < chunk.len() {
-            return Ok(Body::Cut(body));
+            return Ok(Body::Cut(body.into()));
+        }
+        match response.chunk().await? {
+            Some(next) => chunk = next,
+            None => return Ok(Body::Whole(body.into())),
         }
     }
-    Ok(Body::Whole(body))
+}
+
+/// The capacity to give a body buffer that must hold `needed` bytes: what `Content-Length`
+/// declares (`declared`, 0 when it declares nothing), so that the buffer is allocated once at
+/// its final size (growing a 1 MB buffer copies it), but never more than the limit, which a
+/// server could as well fill. Without a declared length it doubles.
+fn room(declared: usize, limit: usize, needed: usize) -> usize {
+    let wanted = if declared >= needed { declared } else { needed.saturating_mul(2) };
+    wanted.min(limit).max(needed)
 }
 
 /// The most body text a trace event shows; larger bodies are summarised.
