@@ -1,9 +1,11 @@
-//! Model: what the generator knows about an API, built by [`build`] in the one walk of the spec.
+//! Model: what the generator knows about an API, built by `build` in the one walk of the spec
+//! (through [`crate::load_and_validate`], which gives it as [`crate::Spec::api`]). It is public
+//! and read-only, for tests that ask what the generator knows of a document.
 //!
 //! Every later stage reads this model instead of the spec: the progenitor stage, the binding of
-//! progenitor's items ([`crate::bind`]), every emitter ([`crate::emit`]) and both halves of
-//! [`crate::diff`]. Spec facts are resolved once here (`$ref`s, path-level parameters, the one
-//! success response, the parsed extensions), so the emitters cannot disagree about them.
+//! progenitor's items (`bind`), every emitter (`emit`) and both halves of [`crate::diff`]. Spec
+//! facts are resolved once here (`$ref`s, path-level parameters, the one success response, the
+//! parsed extensions), so the emitters cannot disagree about them.
 
 mod build;
 mod examples;
@@ -12,7 +14,7 @@ pub(crate) mod schema;
 
 use serde::Deserialize;
 
-pub use build::build;
+pub(crate) use build::build;
 
 /// Spec extension that marks a POST as safe to send twice (the default is: only GET, HEAD, PUT
 /// and DELETE are).
@@ -267,7 +269,7 @@ pub struct Waiter {
     /// Dotted path of the reply field that says why the job failed.
     pub reason: Option<String>,
     /// States in which the job waits for the caller (a consent to give, an answer to send):
-    /// the wait ends with [`Error::JobNeedsAction`], neither a failure nor a hang.
+    /// the wait ends with the client's `Error::JobNeedsAction`, neither a failure nor a hang.
     #[serde(default)]
     pub needs_action: Vec<String>,
 }
