@@ -27,6 +27,10 @@ pub const WAITER: &str = "x-waiter";
 pub const REPLACED_BY: &str = "x-replaced-by";
 /// Spec extension that marks an operation on which HeyGen honours an idempotency key.
 pub const IDEMPOTENCY_KEY: &str = "x-idempotency-key";
+/// Spec extension of `info`: the day HeyGen retires the API the document describes
+/// (`YYYY-MM-DD`). The one home of that date: the deprecation notes and the migration guide
+/// quote it, and the tests hold the hand-written mentions to it.
+pub const END_OF_LIFE: &str = "x-end-of-life";
 
 /// An API document, as the emitters need it.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +43,8 @@ pub struct Api {
     pub default_security: Vec<String>,
     /// Every operation, in document order (paths, then methods in `openapiv3`'s order).
     pub operations: Vec<Operation>,
+    /// `info.x-end-of-life` ([`END_OF_LIFE`]): the day HeyGen retires this API, `YYYY-MM-DD`.
+    pub end_of_life: Option<String>,
 }
 
 /// One operation.
@@ -70,6 +76,9 @@ pub struct Operation {
     pub idempotency_key: Option<IdempotencyKey>,
     /// What replaces this legacy operation in HeyGen's v3 API (`x-replaced-by`).
     pub replaced_by: Option<Replacement>,
+    /// The `#[deprecated]` note of its methods: its v3 successor when it has one (after the day
+    /// HeyGen retires the document's API, [`Api::end_of_life`]), else HeyGen's own deprecation.
+    pub deprecation: Option<String>,
     /// Path-level and operation-level parameters, `$ref`s resolved, in declaration order
     /// (operation-level ones override path-level ones of the same name and place).
     pub parameters: Vec<Parameter>,
@@ -84,19 +93,6 @@ impl Operation {
     /// `GET`, `POST`, ...
     pub fn http_method(&self) -> String {
         self.method.to_uppercase()
-    }
-
-    /// The `#[deprecated]` note of its methods: its v3 successor when it has one, else HeyGen's
-    /// own deprecation.
-    pub fn deprecation(&self) -> Option<String> {
-        let successor = self.replaced_by.as_ref().and_then(|r| r.operations.first());
-        match (self.deprecated, successor) {
-            (_, Some(first)) => Some(format!(
-                "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::{first}` (see docs/migrating-to-v3.md)"
-            )),
-            (true, None) => Some("HeyGen marks this endpoint as deprecated".to_owned()),
-            (false, None) => None,
-        }
     }
 }
 
