@@ -1,8 +1,7 @@
 //! Tidy: the project's own checks of its hand-written Rust, read as text. Each check is an
 //! architecture invariant of `docs/architecture.md`.
 //!
-//! - The files of each crate import one another without a cycle, except the cycles in
-//!   [`KNOWN_CYCLES`], which must still exist exactly as listed. An import is a `use crate::…`,
+//! - The files of each crate import one another without a cycle. An import is a `use crate::…`,
 //!   `use super::…` or `use self::…` leaf, or an inline `crate::…` / `super::…` path; it points
 //!   at the file of the longest module path it names. Not read as imports: comments, string and
 //!   char literals, `quote!` bodies (emitted code, not this crate's), `#[cfg(test)]` items (a
@@ -26,49 +25,15 @@ use std::path::Path;
 /// The source folders checked, relative to the workspace root; each is one crate.
 const SOURCES: [&str; 4] = ["codegen/src", "generated-client/src", "xtask/src", "heygen-mock/src"];
 
-/// Import cycles that exist today and are being removed elsewhere, each as its exact set of
-/// files. The test fails if one of them is gone or has changed, so this list cannot go stale.
-// Remove when issue 26's runtime moves land.
-const KNOWN_CYCLES: &[&[&str]] = &[
-    // Grew when the v3 client became the front door (the builder builds either client, and the
-    // legacy module reaches back into the configuration and the webhook base).
-    &[
-        "generated-client/src/config.rs",
-        "generated-client/src/envelope.rs",
-        "generated-client/src/error.rs",
-        "generated-client/src/hooks.rs",
-        "generated-client/src/legacy/mod.rs",
-        "generated-client/src/redact.rs",
-        "generated-client/src/rt.rs",
-        "generated-client/src/runtime.rs",
-        "generated-client/src/v3/mod.rs",
-        "generated-client/src/webhook_base.rs",
-    ],
-];
-
 #[test]
-fn the_import_graph_has_no_cycle_but_the_known_ones() {
-    let mut cycles = Vec::new();
+fn the_import_graph_has_no_cycle() {
+    let mut failures = String::new();
     for src in SOURCES {
         let files = read_sources(src);
         assert!(files.len() > 3, "{src} holds {} Rust files; is the path right?", files.len());
-        cycles.extend(import_cycles(src, &files));
-    }
-    let mut failures = String::new();
-    for cycle in &cycles {
-        if !KNOWN_CYCLES.iter().any(|known| same_files(known, cycle)) {
+        for cycle in import_cycles(src, &files) {
             writeln!(failures, "an import cycle among {} files:\n{}", cycle.files.len(), cycle.edges_listing())
                 .unwrap();
-        }
-    }
-    for known in KNOWN_CYCLES {
-        if !cycles.iter().any(|cycle| same_files(known, cycle)) {
-            writeln!(
-                failures,
-                "the known cycle {known:?} no longer exists as listed: take it out of KNOWN_CYCLES \
-                 (or list what is left of it)"
-            )
-            .unwrap();
         }
     }
     assert!(failures.is_empty(), "{failures}");
@@ -282,12 +247,6 @@ impl Cycle {
     fn edges_listing(&self) -> String {
         self.edges.iter().map(|edge| format!("  {edge}\n")).collect()
     }
-}
-
-fn same_files(known: &[&str], cycle: &Cycle) -> bool {
-    let known: BTreeSet<&str> = known.iter().copied().collect();
-    let found: BTreeSet<&str> = cycle.files.iter().map(String::as_str).collect();
-    known == found
 }
 
 /// The hand-written Rust files under `src` (relative to the workspace root), as (path inside
