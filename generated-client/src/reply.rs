@@ -10,6 +10,7 @@ pub(crate) const MAX_KEPT_BODY: usize = 64 * 1024;
 /// Headers that carry a request id, in order of preference.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
 
+/// The reply's request id, from the first of [`REQUEST_ID_HEADERS`] it carries.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
 }

@@ -16,6 +16,8 @@ pub(crate) fn origin_of(url: &reqwest::Url) -> String {
     url.origin().ascii_serialization()
 }
 
+/// Whether `url`'s host is this machine (`localhost`, a loopback address), where plain HTTP
+/// carries nothing across the network.
 pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     let host = url.host_str().unwrap_or_default();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
