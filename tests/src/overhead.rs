@@ -14,7 +14,7 @@ use wiremock::matchers::{query_param, query_param_is_missing};
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::requests::request_for;
-use crate::{API_KEY, Doc, call, success_example};
+use crate::{API_KEY, Document, DocumentExt, call, success_example};
 
 /// The `User-Agent` heygen-client sends, which the bare side sends too.
 pub const CLIENT_USER_AGENT: &str = "heygen-rs/0.1.0";
@@ -47,8 +47,8 @@ impl Cases {
             call("GET", "/v1/user/me").respond_with(ok(success_example("get_current_user"))),
             call("GET", "/v1/video.list").respond_with(ok(large_list())),
             call("POST", "/v2/video/generate").respond_with(ok(success_example("create_avatar_video_v2"))),
-            call("POST", "/v3/videos").respond_with(Doc::V3.example_response("create_video")),
-            call("GET", "/v3/users/me").respond_with(Doc::V3.example_response("get_current_user")),
+            call("POST", "/v3/videos").respond_with(Document::V3.example_response("create_video")),
+            call("GET", "/v3/users/me").respond_with(Document::V3.example_response("get_current_user")),
             call("GET", "/v3/videos").and(query_param_is_missing("folder_id")).respond_with(ok(large_v3_list())),
         ];
         for mock in mounts {
@@ -65,7 +65,7 @@ impl Cases {
         let client = v3::Client::builder().api_key(API_KEY).base_url(server.uri()).build_legacy().unwrap();
         let bare = reqwest::Client::builder().user_agent(CLIENT_USER_AGENT).build().unwrap();
         let create_body = serde_json::from_value(nested_body()).unwrap();
-        let v3_create_body = request_for(Doc::V3, "create_video").body().unwrap();
+        let v3_create_body = request_for(Document::V3, "create_video").body().unwrap();
         Cases { server, v3: client.v3(), client, bare, create_body, v3_create_body }
     }
 
