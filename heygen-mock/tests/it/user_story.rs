@@ -1,7 +1,7 @@
 //! The user's story the fake exists for: create a video, wait for it, receive its signed
 //! webhook, fetch the file; against `FakeHeyGen`, with no JSON written by hand.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The fake's v3 routes are HeyGen's: each `operationId`, method and path the fake serves is
 //! in `spec/heygen-v3.yaml` as written, and a path it does not serve gets HeyGen's 404.
 
-mod common;
+use crate::common;
 
 use heygen_mock::FakeHeyGen;
 use yaml_rust2::{Yaml, YamlLoader};

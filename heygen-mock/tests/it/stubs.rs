@@ -1,7 +1,7 @@
 //! Typed stubs (`MockHeyGen`): matching on the typed request, the typed request log, HeyGen's
 //! error replies, faults, and the message of a request no stub matched.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

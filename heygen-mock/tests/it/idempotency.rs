@@ -2,7 +2,7 @@
 //! (even with another body), a repeat while the first is in flight gets 409
 //! `request_in_progress`, and keys are scoped per path.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,5 @@
 //! What the tests share: the client calls the tests make often, each written once, and a few
 //! checks.
-#![allow(dead_code)] // each test file uses a part
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The binary serves the same fake over HTTP with a wall clock: a video created over the wire
 //! finishes on its own.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -2,7 +2,7 @@
 //! serves itself, checking what storage checks (the URL's credential, the signed type, the size,
 //! the SHA-256), then `complete_asset_upload`.
 
-mod common;
+use crate::common;
 
 use std::num::NonZeroU64;
 

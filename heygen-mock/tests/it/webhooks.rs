@@ -1,7 +1,7 @@
 //! Webhook endpoints and deliveries: signed as the client verifies them, retried until a 2xx,
 //! re-signed after a rotation, recorded in the event log.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

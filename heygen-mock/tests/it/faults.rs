@@ -1,7 +1,7 @@
 //! Faults by rule: rate limits with `Retry-After`, server errors, latency and cut bodies, on
 //! chosen operations, against the client's own retry behaviour.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

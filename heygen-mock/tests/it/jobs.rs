@@ -1,7 +1,7 @@
 //! Jobs of every kind follow the fake's clock, `pending` → `processing` (or `running`) →
 //! `completed`, or `failed` by the test's rules.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

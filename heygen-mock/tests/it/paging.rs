@@ -1,6 +1,6 @@
 //! Lists page with `limit`, `token`, `has_more` and `next_token`, newest first.
 
-mod common;
+use crate::common;
 
 use futures_util::TryStreamExt as _;
 use heygen_mock::FakeHeyGen;
