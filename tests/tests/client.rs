@@ -103,9 +103,28 @@ async fn base_urls_may_end_with_a_slash_or_carry_a_path_prefix() {
     client.get_current_user().await.unwrap();
 }
 
-/// The only test that touches the environment, so nothing else races with it.
+/// Set on the children of `from_env_reads_the_key_and_both_hosts` to what the child checks.
+const FROM_ENV_CHILD: &str = "HEYGEN_TESTS_FROM_ENV_CHILD";
+
+/// `from_env` reads the process's environment, which a test must not change while it shares its
+/// process with other tests (`set_var` is unsound while another thread may read the
+/// environment). So the calls run in children: this test binary again, with only this test
+/// selected and the variables set or removed on the child alone; the parent serves the mocks
+/// and checks that each child ran this test and passed.
 #[tokio::test]
 async fn from_env_reads_the_key_and_both_hosts() {
+    match std::env::var(FROM_ENV_CHILD).as_deref() {
+        Ok("with_key") => {
+            let client = Client::from_env().unwrap();
+            client.upload_asset(types::AssetContentType::AudioMpeg, b"ID3".to_vec()).await.unwrap();
+            return;
+        }
+        Ok("without_key") => {
+            assert!(matches!(Client::from_env(), Err(BuildError::MissingCredentials)));
+            return;
+        }
+        _ => {}
+    }
     let (api, upload) = (MockServer::start().await, MockServer::start().await);
     Mock::given(method("POST"))
         .and(path("/v1/asset"))
@@ -114,16 +133,38 @@ async fn from_env_reads_the_key_and_both_hosts() {
         .expect(1)
         .mount(&upload)
         .await;
-    // SAFETY: no other test in this binary reads or writes these variables.
-    unsafe {
-        std::env::set_var("HEYGEN_API_KEY", "env-key-1");
-        std::env::set_var("HEYGEN_BASE_URL", api.uri());
-        std::env::set_var("HEYGEN_UPLOAD_BASE_URL", upload.uri());
+    let hosts = [("HEYGEN_BASE_URL", api.uri()), ("HEYGEN_UPLOAD_BASE_URL", upload.uri())];
+    let with_key = [("HEYGEN_API_KEY", "env-key-1".to_owned())].into_iter().chain(hosts.clone());
+    run_from_env_child("with_key", with_key.collect()).await;
+    run_from_env_child("without_key", hosts.into()).await;
+}
+
+/// Runs `from_env_reads_the_key_and_both_hosts` alone in a child with `FROM_ENV_CHILD` set to
+/// `check`, the `HEYGEN_*` variables of this process removed and `vars` set; panics unless that
+/// one test ran and passed within a minute.
+async fn run_from_env_child(check: &str, vars: Vec<(&'static str, String)>) {
+    // The harness's name for the test: its module path without the binary's name.
+    let test = concat!(module_path!(), "::from_env_reads_the_key_and_both_hosts");
+    let test = test.split_once("::").map_or(test, |(_, rest)| rest);
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command.args([test, "--exact", "--test-threads=1"]).env(FROM_ENV_CHILD, check);
+    for name in ["HEYGEN_API_KEY", "HEYGEN_BASE_URL", "HEYGEN_UPLOAD_BASE_URL"] {
+        command.env_remove(name);
     }
-    let client = Client::from_env().unwrap();
-    client.upload_asset(types::AssetContentType::AudioMpeg, b"ID3".to_vec()).await.unwrap();
-    unsafe {
-        std::env::remove_var("HEYGEN_API_KEY");
+    command.envs(vars).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the {check} child did not end within a minute");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    assert!(matches!(Client::from_env(), Err(BuildError::MissingCredentials)));
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report = format!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "the {check} child failed:\n{report}");
+    // A wrong name would select no test, and an empty run passes.
+    assert!(stdout.contains("1 passed"), "the {check} child ran no test:\n{report}");
 }
