@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::fake::quick_retries;
+use crate::support::fake::quick_retries;
 
 fn slot_on(storage: &MockServer, asset_id: &str, expires_in_seconds: i64) -> Value {
     json!({"asset_id": asset_id, "upload_url": format!("{}/bucket/{asset_id}?X-Amz-Signature=sig", storage.uri()),

@@ -2,8 +2,7 @@
 //! credentials, retries, user agent and per-attempt timeout on top, and never one that could
 //! carry the API key through a redirect. Fake servers run on 127.0.0.1 only; every wait is bounded.
 
-#[path = "support/fake.rs"]
-mod fake;
+use crate::support::fake;
 
 use std::time::Duration;
 

@@ -8,7 +8,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::redirect::Policy;
 use serde_json::json;
 
-use crate::common::*;
+use super::common::*;
 
 const WEBHOOK_SECRET: &str = "whsec_Q2hhbmdlTWVQbGVhc2U0MmNoYXJz";
 const TOKEN: &str = "tok-a8f3e0c4d1b2";

@@ -3,8 +3,9 @@
 //! presigned host. The file is sparse (zeros, with its MiB index written at the start of every
 //! MiB), so making it costs neither time nor disk, and the temporary directory is removed at
 //! the end. The fake (API and storage in one, on 127.0.0.1) drains the `PUT` through a
-//! fixed buffer, so its own allocations stay small too. Its own test binary, so that no other
-//! test's allocations blur the peak.
+//! fixed buffer, so its own allocations stay small too. Its own test binary (with
+//! the other memory test, never at the same time), so that no other test's allocations blur the
+//! peak.
 
 use std::io::{Seek, SeekFrom, Write};
 use std::sync::atomic::Ordering;
@@ -15,10 +16,7 @@ use heygen_client::DirectUploadOptions;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-#[path = "support/counting_alloc.rs"]
-mod counting_alloc;
-
-use counting_alloc::{LIVE, PEAK};
+use crate::counting_alloc::{LIVE, PEAK};
 
 const FILE_SIZE: u64 = 1024 * 1024 * 1024;
 /// A mark every this many bytes.
@@ -125,51 +123,53 @@ async fn serve(mut socket: TcpStream, base: String, stored: Arc<Mutex<Stored>>) 
     let _ = socket.write_all(response.as_bytes()).await;
 }
 
-#[tokio::test]
-async fn a_1_gb_upload_streams_from_disk_with_bounded_memory() {
-    // The file: sparse, with a mark at the start of every MiB.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("long.mp4");
-    {
-        let mut file = std::fs::File::create(&path).unwrap();
-        file.set_len(FILE_SIZE).unwrap();
-        for start in (0..FILE_SIZE).step_by(MIB as usize) {
-            file.seek(SeekFrom::Start(start)).unwrap();
-            file.write_all(&(start / MIB).to_le_bytes()).unwrap();
+#[test]
+fn a_1_gb_upload_streams_from_disk_with_bounded_memory() {
+    crate::alone(async {
+        // The file: sparse, with a mark at the start of every MiB.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.mp4");
+        {
+            let mut file = std::fs::File::create(&path).unwrap();
+            file.set_len(FILE_SIZE).unwrap();
+            for start in (0..FILE_SIZE).step_by(MIB as usize) {
+                file.seek(SeekFrom::Start(start)).unwrap();
+                file.write_all(&(start / MIB).to_le_bytes()).unwrap();
+            }
         }
-    }
 
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let stored = Arc::new(Mutex::new(Stored::default()));
-    let (server_base, server_stored) = (base.clone(), stored.clone());
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            tokio::spawn(serve(socket, server_base.clone(), server_stored.clone()));
-        }
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let stored = Arc::new(Mutex::new(Stored::default()));
+        let (server_base, server_stored) = (base.clone(), stored.clone());
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(serve(socket, server_base.clone(), server_stored.clone()));
+            }
+        });
+        let client = heygen_client::Client::builder().api_key("key").base_url(&base).max_retries(0).build().unwrap();
+        let options = DirectUploadOptions::default().with_checksum();
+
+        let before = LIVE.load(Ordering::SeqCst);
+        PEAK.store(before, Ordering::SeqCst);
+        let upload = client.direct_upload_file(&path, &options);
+        let started = std::time::Instant::now();
+        let asset = tokio::time::timeout(Duration::from_secs(600), upload).await.unwrap().unwrap();
+        let over = PEAK.load(Ordering::SeqCst).saturating_sub(before);
+
+        eprintln!("peak heap growth: {over} bytes for a {FILE_SIZE}-byte upload, in {:?}", started.elapsed());
+        assert_eq!(asset.asset_id, "as_1gb");
+        let stored = stored.lock().unwrap();
+        assert_eq!(stored.bytes, FILE_SIZE);
+        assert!(stored.intact, "the file arrived as it is on disk");
+        // Its value is checked on a small file in it/v3_uploads.rs; here, that reading for it is bounded.
+        let declared = stored.declared_sha256.as_deref().unwrap_or_default();
+        assert!(declared.len() == 64 && declared.bytes().all(|b| b.is_ascii_hexdigit()), "{declared:?}");
+        assert!(!stored.api_key_seen, "the key went to the storage host");
+        // A few chunks in flight, the HTTP stack's buffers, the fake's own: far below the file.
+        assert!(over < 64 * 1024 * 1024, "peak heap grew by {over} bytes for a {FILE_SIZE}-byte file");
+        drop(stored);
+        drop(dir);
+        assert!(!path.exists(), "the 1 GiB file is not kept");
     });
-    let client = heygen_client::Client::builder().api_key("key").base_url(&base).max_retries(0).build().unwrap();
-    let options = DirectUploadOptions::default().with_checksum();
-
-    let before = LIVE.load(Ordering::SeqCst);
-    PEAK.store(before, Ordering::SeqCst);
-    let upload = client.direct_upload_file(&path, &options);
-    let started = std::time::Instant::now();
-    let asset = tokio::time::timeout(Duration::from_secs(600), upload).await.unwrap().unwrap();
-    let over = PEAK.load(Ordering::SeqCst).saturating_sub(before);
-
-    eprintln!("peak heap growth: {over} bytes for a {FILE_SIZE}-byte upload, in {:?}", started.elapsed());
-    assert_eq!(asset.asset_id, "as_1gb");
-    let stored = stored.lock().unwrap();
-    assert_eq!(stored.bytes, FILE_SIZE);
-    assert!(stored.intact, "the file arrived as it is on disk");
-    // Its value is checked on a small file in v3_uploads.rs; here, that reading for it is bounded.
-    let declared = stored.declared_sha256.as_deref().unwrap_or_default();
-    assert!(declared.len() == 64 && declared.bytes().all(|b| b.is_ascii_hexdigit()), "{declared:?}");
-    assert!(!stored.api_key_seen, "the key went to the storage host");
-    // A few chunks in flight, the HTTP stack's buffers, the fake's own: far below the file.
-    assert!(over < 64 * 1024 * 1024, "peak heap grew by {over} bytes for a {FILE_SIZE}-byte file");
-    drop(stored);
-    drop(dir);
-    assert!(!path.exists(), "the 1 GiB file is not kept");
 }

@@ -1,5 +1,5 @@
 //! A global allocator that counts live heap bytes and their peak, for tests that assert memory
-//! bounds from the outside. Each test binary that includes this module measures its own heap.
+//! bounds from the outside: it counts the whole process, so the tests that read it run alone.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -8,7 +8,7 @@ use heygen_tests::{Harness, call};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 
-#[path = "../../generated-client/examples/whoami.rs"]
+#[path = "../../../generated-client/examples/whoami.rs"]
 mod whoami;
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! Every operation of both documents on the wire, through their generated dispatch tables: each
 //! is called with every parameter and body property its spec defines
 //! (`requests::full_request_for`), the request it sends is rendered into one snapshot per
-//! document that a reviewer can read (`snapshots/wire__requests.snap` for the legacy document,
-//! `snapshots/wire__v3_requests.snap` for v3, in spec order), and the reply, the spec's success
+//! document that a reviewer can read (`snapshots/it__wire__requests.snap` for the legacy
+//! document, `snapshots/it__wire__v3_requests.snap` for v3, in spec order), and the reply, the spec's success
 //! example, must parse with every value kept. A new operation is covered as soon as
 //! `cargo xtask generate` adds it to the dispatch table.
 

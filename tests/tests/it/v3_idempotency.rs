@@ -5,8 +5,7 @@
 //! stubs, HeyGen's replay of a key in flight on its stateful fake; the lost-connection tests are
 //! still on `support/fake.rs`.
 
-#[path = "support/fake.rs"]
-mod fake;
+use crate::support::fake;
 
 use std::time::Duration;
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use heygen_client::Error;
 use heygen_tests::is_uuid;
 
-use crate::common::*;
+use super::common::*;
 
 fn create_video_body() -> heygen_client::types::CreateVideoRequest {
     body("create_video")

@@ -3,8 +3,7 @@
 
 #![allow(deprecated)] // the streaming calls are deprecated upstream (replaced by LiveAvatar)
 
-#[path = "support/fake.rs"]
-mod fake;
+use crate::support::fake;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

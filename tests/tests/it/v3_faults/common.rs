@@ -10,7 +10,7 @@ use heygen_tests::{API_KEY, Doc};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-pub use crate::fake::{FakeServer, Recorded, Reply, bounded, quick_retries};
+pub use crate::support::fake::{FakeServer, Recorded, Reply, bounded, quick_retries};
 
 /// Waits for `request_in_progress` of milliseconds, within `max_wait`.
 pub fn quick_in_progress(max_wait: Duration) -> InProgressPolicy {

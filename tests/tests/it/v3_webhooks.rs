@@ -22,11 +22,10 @@ use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{query_param, query_param_is_missing};
 
-#[path = "../../generated-client/examples/v3_webhook_server.rs"]
+#[path = "../../../generated-client/examples/v3_webhook_server.rs"]
 mod v3_webhook_server;
 
-#[path = "support/signing.rs"]
-mod signing;
+use crate::support::signing;
 
 use signing::{now, sign};
 

@@ -3,7 +3,7 @@
 
 use heygen_client::Error;
 
-use crate::common::*;
+use super::common::*;
 
 /// `create_video_batch` is declared 202; HeyGen answering 200 (or 201) has still created the
 /// batch, and an error there would make a retrying caller pay twice.

@@ -15,7 +15,7 @@ use http::{HeaderMap, HeaderValue};
 use serde_json::json;
 use wiremock::ResponseTemplate;
 
-use crate::signing::{now, sign};
+use crate::support::signing::{now, sign};
 
 const SECRET: &str = "whsec_faults";
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use heygen_client::{Error, MAX_POLLS_WITHOUT_STATUS, WaitOptions};
 
-use crate::common::*;
+use super::common::*;
 
 fn rate_limited(seconds: u64) -> Reply {
     Reply::Full {

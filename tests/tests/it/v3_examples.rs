@@ -11,15 +11,15 @@ use serde_json::json;
 use wiremock::matchers::{body_json, header_exists, method, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "../../generated-client/examples/v3_clone_voice.rs"]
+#[path = "../../../generated-client/examples/v3_clone_voice.rs"]
 mod v3_clone_voice;
-#[path = "../../generated-client/examples/v3_create_video.rs"]
+#[path = "../../../generated-client/examples/v3_create_video.rs"]
 mod v3_create_video;
-#[path = "../../generated-client/examples/v3_list_videos.rs"]
+#[path = "../../../generated-client/examples/v3_list_videos.rs"]
 mod v3_list_videos;
-#[path = "../../generated-client/examples/v3_translate_video.rs"]
+#[path = "../../../generated-client/examples/v3_translate_video.rs"]
 mod v3_translate_video;
-#[path = "../../generated-client/examples/v3_upload_large_file.rs"]
+#[path = "../../../generated-client/examples/v3_upload_large_file.rs"]
 mod v3_upload_large_file;
 
 fn args(values: &[&str]) -> Vec<String> {
