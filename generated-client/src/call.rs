@@ -2,7 +2,7 @@
 //! the idempotency key it was sent with, and a typed refusal the `pre` hook reached (whose own
 //! channel back, progenitor's `Error::InvalidRequest`, carries only text).
 //!
-//! [`crate::runtime::finish`] runs the whole call inside a task-local scope that `pre` writes
+//! [`crate::finish::finish`] runs the whole call inside a task-local scope that `pre` writes
 //! into, so the key reaches every error of the call (a timeout, a 409, a reply that does not
 //! decode) whichever way the key was given: today an argument of the method, the client's own
 //! otherwise; tomorrow a builder step would write the same scope.

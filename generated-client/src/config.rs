@@ -1,13 +1,17 @@
-//! Configuration: the API key, the two hosts and timeouts, read from code or the environment.
+//! Configuration: the builder that turns settings (the API key, the two hosts, timeouts,
+//! retries), given in code or by the environment, into a client of either API. It sits above
+//! both clients: it builds them, and neither client's module reaches back into it.
 
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, USER_AGENT};
+use reqwest::header::HeaderValue;
 
 use crate::Client;
+use crate::facts::Host;
 use crate::retry::{InProgressPolicy, RetryPolicy};
-use crate::rt::{Credential, Host};
+use crate::state::{CallerHttp, ClientState, Credentials};
+use crate::url::is_loopback;
 
 /// Environment variable holding the API key.
 pub const API_KEY_VAR: &str = "HEYGEN_API_KEY";
@@ -24,118 +28,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest reply body read unless the builder sets another: far above HeyGen's largest
 /// replies (a list of 7,000 videos is about 1.1 MB), low enough to bound memory.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-
-/// What the generated [`Client`] carries besides its reqwest client: the credentials and the
-/// base URL of each host. Built by [`ClientBuilder`]; its `Debug` never shows a secret.
-/// Internal: it appears in the generated client's constructors, which callers do not use.
-#[doc(hidden)]
-#[derive(Clone)]
-pub struct ClientState {
-    pub(crate) credentials: Credentials,
-    /// Base URL of each [`Host`], indexed by it, parsed and normalised once: lower-case host, no
-    /// default port, no trailing slash.
-    pub(crate) base_urls: Vec<reqwest::Url>,
-    pub(crate) retry: RetryPolicy,
-    /// How keyed calls wait out `409 request_in_progress`.
-    pub(crate) in_progress: InProgressPolicy,
-    /// The largest reply body read, in bytes.
-    pub(crate) max_body_bytes: usize,
-    /// What each request gets when the reqwest client is the caller's, which cannot be
-    /// configured after it was built.
-    pub(crate) caller_http: Option<CallerHttp>,
-    /// The key keyed calls are sent with ([`Client::with_idempotency_key`]), checked; `None`
-    /// gives each call a fresh one.
-    pub(crate) idempotency_key: Option<String>,
-}
-
-impl fmt::Debug for ClientState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientState")
-            .field("credentials", &self.credentials)
-            .field("base_urls", &self.base_urls.iter().map(reqwest::Url::as_str).collect::<Vec<_>>())
-            .field("retry", &self.retry)
-            .field("in_progress", &self.in_progress)
-            .field("max_body_bytes", &self.max_body_bytes)
-            .field("caller_http", &self.caller_http)
-            .field("idempotency_key", &self.idempotency_key)
-            .finish()
-    }
-}
-
-/// Per-request settings standing in for those of our own reqwest client, when the caller brought
-/// theirs ([`ClientBuilder::http_client`]).
-#[derive(Clone, Debug)]
-pub(crate) struct CallerHttp {
-    /// Ours, unless the caller's client sends its own.
-    user_agent: Option<HeaderValue>,
-    /// [`ClientBuilder::timeout`], per attempt.
-    timeout: Duration,
-}
-
-impl CallerHttp {
-    pub(crate) fn apply(&self, request: &mut reqwest::Request) {
-        if let Some(agent) = &self.user_agent {
-            request.headers_mut().entry(USER_AGENT).or_insert_with(|| agent.clone());
-        }
-        // A request that set its own (a large upload's) keeps it, as it would on our own client.
-        request.timeout_mut().get_or_insert(self.timeout);
-    }
-}
-
-impl ClientState {
-    /// The base URL of `host`.
-    pub(crate) fn base_url(&self, host: Host) -> &reqwest::Url {
-        &self.base_urls[host as usize]
-    }
-
-    /// Whether `url` is on one of the client's hosts (scheme, host and port all equal): the only
-    /// places its credentials may go.
-    pub(crate) fn is_own_origin(&self, url: &reqwest::Url) -> bool {
-        self.base_urls.iter().any(|base| base.origin() == url.origin())
-    }
-}
-
-/// How requests are authenticated. Each variant matches a security scheme of the spec.
-#[derive(Clone)]
-pub(crate) enum Credentials {
-    /// `X-Api-Key: <key>`, the spec's `apiKey` scheme: accepted by every operation.
-    ApiKey(HeaderValue),
-    /// `Authorization: Bearer <token>`, the spec's `sessionToken` scheme: a short-lived token from
-    /// `create_streaming_session_token`, accepted by the streaming session calls.
-    SessionToken(HeaderValue),
-}
-
-impl Credentials {
-    /// The kind of credential these are, as the generated operation facts name them.
-    pub(crate) fn credential(&self) -> Credential {
-        match self {
-            Credentials::ApiKey(_) => Credential::ApiKey,
-            Credentials::SessionToken(_) => Credential::Bearer,
-        }
-    }
-
-    /// What these credentials are, in words.
-    pub(crate) fn describe(&self) -> &'static str {
-        match self {
-            Credentials::ApiKey(_) => "API key",
-            Credentials::SessionToken(_) => "session token",
-        }
-    }
-
-    /// The secret itself, for taking it out of logged text.
-    pub(crate) fn secret(&self) -> Option<&str> {
-        match self {
-            Credentials::ApiKey(value) => value.to_str().ok(),
-            Credentials::SessionToken(value) => value.to_str().ok()?.strip_prefix("Bearer "),
-        }
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}(<redacted>)", self.credential())
-    }
-}
 
 /// Why a [`Client`] could not be built. Never contains the API key.
 #[derive(Debug, thiserror::Error)]
@@ -327,7 +219,7 @@ impl ClientBuilder {
     /// Checks the settings and builds the (v3) [`Client`]. Nothing is sent yet.
     pub fn build(self) -> Result<Client, BuildError> {
         let (state, http) = self.parts()?;
-        Ok(client_from(state, http))
+        Ok(crate::v3::client_from(state, http))
     }
 
     /// Checks the settings and builds the legacy (v1/v2) client. Nothing is sent yet.
@@ -335,7 +227,7 @@ impl ClientBuilder {
     #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
     pub fn build_legacy(self) -> Result<crate::legacy::Client, BuildError> {
         let (state, http) = self.parts()?;
-        Ok(legacy_client_from(state, http))
+        Ok(crate::legacy::client_from(state, http))
     }
 
     /// What either client is made of: the checked settings and the HTTP client.
@@ -380,19 +272,6 @@ impl ClientBuilder {
         };
         Ok((state, http))
     }
-}
-
-/// The v3 client over `state` and `http`; every v3 client is made here.
-pub(crate) fn client_from(state: ClientState, http: reqwest::Client) -> Client {
-    let api_base = base_text(state.base_url(Host::Api)).to_owned();
-    Client::new_with_client(&api_base, http, state)
-}
-
-/// The legacy client over `state` and `http`; every legacy client is made here.
-#[cfg(feature = "legacy")]
-pub(crate) fn legacy_client_from(state: ClientState, http: reqwest::Client) -> crate::legacy::Client {
-    let api_base = base_text(state.base_url(Host::Api)).to_owned();
-    crate::legacy::Client::new_with_client(&api_base, http, state)
 }
 
 /// HeyGen's upload host, which only the legacy document names (v3 uploads go to presigned URLs
@@ -500,20 +379,6 @@ fn normalize_base_url(url: &str, insecure: bool) -> Result<reqwest::Url, BuildEr
     Ok(parsed)
 }
 
-pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    match bare.parse::<std::net::IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host == "localhost" || host.ends_with(".localhost"),
-    }
-}
-
-/// A base URL as the generated code joins paths to it: no trailing slash, even for a bare host.
-pub(crate) fn base_text(url: &reqwest::Url) -> &str {
-    url.as_str().trim_end_matches('/')
-}
-
 impl Client {
     /// Starts a [`ClientBuilder`] with HeyGen's hosts and default timeouts.
     pub fn builder() -> ClientBuilder {
@@ -525,65 +390,20 @@ impl Client {
     pub fn from_env() -> Result<Client, BuildError> {
         ClientBuilder::default().from_env().build()
     }
+}
 
-    /// This client with `key` as the idempotency key of its keyed calls (the creates HeyGen
-    /// de-duplicates), in place of a fresh key per call: the step that resumes a create whose
-    /// outcome is unknown, with the key its error carried
-    /// ([`Error::idempotency_key`](crate::Error::idempotency_key)):
-    ///
-    /// ```no_run
-    /// # async fn run(client: heygen_client::Client, body: heygen_client::types::CreateVideoRequest) -> Result<(), heygen_client::Error> {
-    /// match client.create_video(&body).await {
-    ///     Ok(created) => println!("{:?}", created.into_inner().data.video_id),
-    ///     Err(err) => match err.idempotency_key() {
-    ///         // HeyGen replays the first reply to the same key for 24 hours: no second video.
-    ///         Some(key) => {
-    ///             let created = client.with_idempotency_key(key)?.create_video(&body).await?;
-    ///             println!("{:?}", created.into_inner().data.video_id);
-    ///         }
-    ///         None => return Err(err),
-    ///     },
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// Cheap (the connection pool is shared). HeyGen scopes a key to its endpoint, so one key
-    /// serves one create per endpoint: use a new handle for each job. A key that breaks HeyGen's
-    /// rule (1 to 255 characters of `A-Z a-z 0-9 _ : . -`) is
-    /// [`Error::InvalidIdempotencyKey`](crate::Error::InvalidIdempotencyKey) here, before
-    /// anything is sent.
-    pub fn with_idempotency_key(&self, key: impl Into<String>) -> Result<Client, crate::Error> {
-        let key = key.into();
-        crate::hooks::check_idempotency_key(&key)
-            .map_err(|reason| crate::Error::InvalidIdempotencyKey { operation: "with_idempotency_key", reason })?;
-        Ok(self.keyed(key))
-    }
-
-    /// This client with `key` (already checked, or made by [`Client::key_for_call`]) for its keyed calls.
-    pub(crate) fn keyed(&self, key: String) -> Client {
-        use progenitor_client::ClientInfo;
-        let mut state = self.inner().clone();
-        state.idempotency_key = Some(key);
-        client_from(state, self.client().clone())
-    }
-
-    /// The key a helper of several steps sends its create with: the handle's, else a fresh one.
-    /// Helpers make it before the create, so that a reply they cannot go on from still hands
-    /// the caller the key that replays the create.
-    pub(crate) fn key_for_call(&self, operation: &'static str) -> Result<String, crate::Error> {
-        use progenitor_client::ClientInfo;
-        match &self.inner().idempotency_key {
-            Some(key) => Ok(key.clone()),
-            None => crate::hooks::new_idempotency_key()
-                .map_err(|message| crate::Error::InvalidRequest { operation, message }),
-        }
+#[cfg(feature = "legacy")]
+impl crate::legacy::Client {
+    /// A legacy client configured from the environment, as [`crate::Client::from_env`].
+    pub fn from_env() -> Result<crate::legacy::Client, BuildError> {
+        ClientBuilder::default().from_env().build_legacy()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::url::base_text;
 
     #[test]
     fn base_urls_are_normalised_once() {

@@ -3,9 +3,13 @@
 
 use tracing::Instrument;
 
-use crate::error::{ApiError, Reported, kept_body, request_id, without_query};
-use crate::hooks::{Call, Failure, send, span};
+use crate::envelope::Reported;
+use crate::error::ApiError;
+use crate::reply::{kept_body, request_id};
 use crate::retry::retry_after;
+use crate::send::{Call, Failure, send};
+use crate::trace::span;
+use crate::url::without_query;
 use progenitor_client::ClientInfo;
 
 use crate::{Client, Error};

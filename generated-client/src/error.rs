@@ -5,13 +5,11 @@
 //! An error of a call sent with an idempotency key keeps that key
 //! ([`Error::idempotency_key`]): calling again with it replays the first attempt's outcome
 //! instead of starting a second, charged job.
-
 use std::fmt;
 
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
 
-use serde_json::Value;
+use crate::url::without_query;
 
 /// Why a call failed. Match on the variant; each carries the operation (its `operationId`).
 #[derive(Debug, thiserror::Error)]
@@ -375,20 +373,6 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// An error from what HeyGen reported and the reply's other facts.
-    pub(crate) fn reported(
-        operation: &'static str,
-        status: StatusCode,
-        reported: Reported,
-        request_id: Option<String>,
-        body: String,
-        retry_after: Option<std::time::Duration>,
-    ) -> Self {
-        let Reported { code, message, param, doc_url } = reported;
-        let idempotency_key = None;
-        ApiError { operation, status, code, message, param, doc_url, request_id, body, retry_after, idempotency_key }
-    }
-
     /// Whether HeyGen's code is `code`, in any case: HeyGen spells some codes in capitals
     /// (`INVALID_PARAMETER`) on some endpoints.
     pub fn has_code(&self, code: &str) -> bool {
@@ -448,20 +432,6 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// `error` without the query string and fragment of the URL it names.
-pub(crate) fn without_query(mut error: reqwest::Error) -> reqwest::Error {
-    if let Some(url) = error.url_mut() {
-        url.set_query(None);
-        url.set_fragment(None);
-    }
-    error
-}
-
-/// `url` as scheme, host and port only, for messages: its path or query may be a credential.
-pub(crate) fn origin_of(url: &reqwest::Url) -> String {
-    url.origin().ascii_serialization()
-}
-
 /// A success status with a body the client could not decode.
 #[derive(Debug, Clone)]
 pub struct DecodeError {
@@ -495,146 +465,6 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// How much of an unexpected body an error keeps.
-pub(crate) const MAX_KEPT_BODY: usize = 64 * 1024;
-
-/// Headers that carry a request id, in order of preference.
-const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-amzn-requestid"];
-
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
-}
-
-/// The body as text, cut to [`MAX_KEPT_BODY`] bytes at a character boundary, with secrets taken
-/// out by the logs' rule ([`crate::redact::redact_text`]): a reply that failed to decode may hold
-/// a token, a webhook secret or a presigned URL, and a storage host's XML error echoes the
-/// signed request.
-pub(crate) fn kept_body(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_KEPT_BODY)]);
-    crate::redact::redact_text(text.trim_end_matches('\u{FFFD}'))
-}
-
-/// What HeyGen said about a failure, in either envelope: the older `{code, message}` (or `msg`,
-/// or an `error` object or string beside them) and v3's `{error: {code, message, param, doc_url}}`.
-#[derive(Debug, Default, PartialEq)]
-pub(crate) struct Reported {
-    pub code: Option<ErrorCode>,
-    pub message: Option<String>,
-    pub param: Option<String>,
-    pub doc_url: Option<String>,
-}
-
-/// The envelope fields of a body; every other field (`data` included) is skipped without being
-/// built, so probing a large success reply costs no more than scanning it.
-#[derive(serde::Deserialize)]
-pub(crate) struct ErrorFields {
-    #[serde(default)]
-    pub code: Option<ErrorCode>,
-    #[serde(default)]
-    message: Option<Value>,
-    #[serde(default)]
-    msg: Option<Value>,
-    #[serde(default)]
-    error: Option<Value>,
-}
-
-/// An envelope's `error` field.
-pub(crate) enum Nested {
-    /// Absent, null or empty.
-    Nothing,
-    /// An object with at least a code or a message.
-    Detail(Reported),
-    /// A non-empty string.
-    Text(String),
-    /// Something else, which still says the call failed.
-    Other,
-}
-
-impl ErrorFields {
-    /// The envelope fields of `bytes`, when they are a JSON object whose known fields have
-    /// usable types.
-    pub(crate) fn parse(bytes: &[u8]) -> Option<Self> {
-        // Only an object is an envelope (serde would also read a struct from an array).
-        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-            return None;
-        }
-        serde_json::from_slice(bytes).ok()
-    }
-
-    /// The top-level `message`, or else `msg`, when it is non-empty text.
-    pub(crate) fn message(&self) -> Option<String> {
-        text(self.message.as_ref()).or_else(|| text(self.msg.as_ref()))
-    }
-
-    pub(crate) fn nested(&self) -> Nested {
-        match &self.error {
-            None | Some(Value::Null) => Nested::Nothing,
-            Some(Value::String(message)) if message.is_empty() => Nested::Nothing,
-            Some(Value::String(message)) => Nested::Text(message.clone()),
-            Some(Value::Object(detail)) => {
-                let code = match detail.get("code") {
-                    None | Some(Value::Null) => None,
-                    Some(code) => match serde_json::from_value::<ErrorCode>(code.clone()) {
-                        Ok(code) => Some(code),
-                        Err(_) => return Nested::Other,
-                    },
-                };
-                let message = match detail.get("message") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(message)) => Some(message.clone()),
-                    Some(_) => return Nested::Other,
-                };
-                if code.is_none() && message.is_none() {
-                    return Nested::Nothing;
-                }
-                let param = text(detail.get("param"));
-                let doc_url = text(detail.get("doc_url"));
-                Nested::Detail(Reported { code, message, param, doc_url })
-            }
-            Some(_) => Nested::Other,
-        }
-    }
-}
-
-/// A field's value when it is non-empty text.
-fn text(value: Option<&Value>) -> Option<String> {
-    match value {
-        Some(Value::String(text)) if !text.is_empty() => Some(text.clone()),
-        _ => None,
-    }
-}
-
-/// HeyGen's code, message and (v3) parameter and documentation link from an error body in
-/// either envelope, when it is one.
-pub(crate) fn parse_error_body(bytes: &[u8]) -> Option<Reported> {
-    let reported = ErrorFields::parse(bytes)?.reported();
-    (reported.code.is_some() || reported.message.is_some()).then_some(reported)
-}
-
-impl ErrorFields {
-    /// What HeyGen said about a failure, by the one rule every reply goes through, whatever its
-    /// status (a 4xx, or a 2xx whose envelope reports a failure): the top-level `code` and
-    /// `message` first, then the nested `error`'s; `param` and `doc_url` only exist nested. Beside
-    /// the old envelope's success code (100), the top level names no error (its message is the
-    /// success message), so the nested `error` speaks.
-    pub(crate) fn reported(&self) -> Reported {
-        let success = self.code == Some(ErrorCode::Int64(crate::envelope::SUCCESS_CODE));
-        let (code, message) = if success { (None, None) } else { (self.code.clone(), self.message()) };
-        match self.nested() {
-            Nested::Detail(nested) => Reported {
-                code: code.or(nested.code).or_else(|| self.code.clone()),
-                message: message.or(nested.message),
-                param: nested.param,
-                doc_url: nested.doc_url,
-            },
-            Nested::Text(nested) => {
-                Reported { code: self.code.clone(), message: message.or(Some(nested)), ..Reported::default() }
-            }
-            Nested::Nothing | Nested::Other => Reported { code: self.code.clone(), message, ..Reported::default() },
-        }
-    }
-}
-
 /// How an error's text names the idempotency key to resume with.
 fn key_note(key: &Option<String>) -> String {
     key.as_ref().map(|key| format!(" (idempotency key {key})")).unwrap_or_default()
@@ -661,14 +491,6 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert!(cut.chars().count() <= 101, "{}", cut.chars().count());
         assert_eq!(excerpt("  short  "), "short");
-    }
-
-    #[test]
-    fn kept_bodies_are_capped_and_whole_characters() {
-        let body = "€".repeat(MAX_KEPT_BODY);
-        let kept = kept_body(body.as_bytes());
-        assert!(kept.len() <= MAX_KEPT_BODY);
-        assert!(!kept.contains('\u{FFFD}'), "a cut character is dropped, not replaced");
     }
 }
 

@@ -59,17 +59,25 @@ mod config;
 mod download;
 mod envelope;
 mod error;
-mod hooks;
+mod facts;
+mod finish;
+mod idempotency;
 #[cfg(feature = "legacy")]
 #[cfg_attr(docsrs, doc(cfg(feature = "legacy")))]
 pub mod legacy;
 mod pagination;
+mod prepare;
 mod redact;
+mod reply;
 mod retry;
 #[doc(hidden)]
 pub mod rt;
-mod runtime;
+mod send;
+mod state;
+mod trace;
+mod url;
 mod v3;
+mod verdict;
 mod waiter;
 mod webhook_base;
 

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::config::ClientState;
+use crate::state::ClientState;
 
 const REDACTED: &str = "<redacted>";
 

@@ -4,63 +4,13 @@
 //! Internal: hidden from the docs and not covered by semver; callers use [`crate::Client`] and
 //! the crate's public items. It is `pub` only so that generated code compiled outside this crate
 //! (the generator's golden outputs) reaches the same runtime.
+//!
+//! It only re-exports: each item lives in the module whose job it is.
 
-pub use crate::config::ClientState;
-pub use crate::hooks::{exec, pre};
+pub use crate::facts::{Credential, Host, IdempotencyKey, Operation};
+pub use crate::finish::finish;
 pub use crate::pagination::{by_cursor, next_cursor};
-pub use crate::runtime::finish;
+pub use crate::prepare::pre;
+pub use crate::send::exec;
+pub use crate::state::ClientState;
 pub use crate::waiter::{JobState, reason, text, wait};
-
-/// A host the runtime routes to. The generator maps each server of a spec to one by its host
-/// name (`api.` or `upload.`), and refuses a spec with a server it cannot map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Host {
-    /// The REST API.
-    Api,
-    /// The host that takes raw uploads.
-    Upload,
-}
-
-impl Host {
-    /// Every host, in the order of their discriminants.
-    pub const ALL: [Host; 2] = [Host::Api, Host::Upload];
-}
-
-/// A kind of credential the runtime can attach. The generator maps each security scheme to one
-/// by what it is (an `X-Api-Key` header, or an HTTP bearer token), not by its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Credential {
-    /// `X-Api-Key: <key>`.
-    ApiKey,
-    /// `Authorization: Bearer <token>`.
-    Bearer,
-}
-
-/// What the runtime needs to know about one operation, generated from the spec.
-#[derive(Debug)]
-pub struct Operation {
-    /// The `operationId`.
-    pub id: &'static str,
-    /// `GET`, `POST`, ...
-    pub method: &'static str,
-    /// The path template, such as `/v1/asset/{asset_id}/delete`.
-    pub path: &'static str,
-    pub host: Host,
-    /// The credentials it accepts, any one of which will do.
-    pub credentials: &'static [Credential],
-    /// Sending it twice has the effect of sending it once, so a failed attempt may be retried
-    /// even when the server may have acted on it.
-    pub idempotent: bool,
-    /// Where HeyGen takes an idempotency key for it: the runtime makes one per call (unless the
-    /// caller gave one) and sends the same key with every retry of that call.
-    pub idempotency_key: Option<IdempotencyKey>,
-}
-
-/// Where an operation's idempotency key goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IdempotencyKey {
-    /// The `Idempotency-Key` header.
-    Header,
-    /// This field of the JSON body.
-    Body(&'static str),
-}

@@ -1,5 +1,6 @@
-//! Verifying and parsing webhook deliveries, independent of any web framework: give it the
-//! request's headers, its raw body and the endpoint's secret.
+//! Verifying webhook deliveries' signatures, independent of any web framework and of either API's
+//! event types: give it the request's headers, its raw body and the endpoint's secret. The v3
+//! (`v3/webhook.rs`) and legacy (`legacy/webhook.rs`) modules parse what it verified.
 //!
 //! HeyGen signs each delivery with HMAC-SHA256 over the exact body bytes, keyed by the
 //! endpoint's `secret` (from `create_webhook_endpoint` or `list_webhook_endpoints`), and sends
@@ -11,12 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{KeyInit, Mac};
 use http::HeaderMap;
-#[cfg(feature = "legacy")]
-use serde_json::Value;
 use sha2::Sha256;
-
-#[cfg(feature = "legacy")]
-use crate::legacy::types;
 
 /// Headers that may carry the signature. Every one present is tried, so a stray header (a
 /// proxy's own `Signature`) does not hide a valid one.
@@ -32,21 +28,6 @@ pub const MAX_SIGNATURE_HEADERS: usize = 8;
 /// The largest body verified unless [`Verifier::max_body_bytes`] says otherwise. HeyGen's
 /// deliveries are small JSON documents; a larger body is refused before it is hashed.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
-
-/// A delivery whose signature checked out.
-#[cfg(feature = "legacy")]
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    /// The event, typed; [`types::WebhookEvent::Unknown`] (with the body as JSON) for an event
-    /// type this client does not model yet.
-    pub event: types::WebhookEvent,
-    /// The `event_type` as sent (`avatar_video.success`, ...), also for unknown types.
-    pub event_type: String,
-    /// The delivery's id, for ignoring repeated deliveries.
-    pub event_id: Option<String>,
-    /// The event's details exactly as sent.
-    pub event_data: Option<Value>,
-}
 
 /// Why a delivery was rejected. Holds neither the secret nor the expected signature.
 #[derive(Debug, thiserror::Error)]
@@ -144,16 +125,9 @@ impl Verifier {
         self
     }
 
-    /// Verifies a delivery: some signature header present matches the body under some secret,
-    /// and its timestamp, if any, is within the tolerance. Then parses it.
-    #[cfg(feature = "legacy")]
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery, WebhookError> {
-        self.authenticate(headers, body)?;
-        parse(body)
-    }
-
-    /// The checks of the legacy `Verifier::verify` without parsing the body: for a body parsed as
-    /// something else, such as a v3 delivery ([`crate::webhook`] builds on this).
+    /// The checks of the legacy `Verifier::verify` (in `legacy/webhook.rs`) without parsing the
+    /// body: for a body parsed as something else, such as a v3 delivery ([`crate::webhook`]
+    /// builds on this).
     ///
     /// Cheap checks come first (body size, number of signature headers, timestamp, signatures
     /// that are not 32 bytes of hex), so a junk delivery costs no HMAC; then one HMAC per
@@ -201,12 +175,6 @@ impl Verifier {
     }
 }
 
-/// Verifies a delivery's signature under `secret`, then parses it: [`Verifier`] with one secret.
-#[cfg(feature = "legacy")]
-pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str) -> Result<Delivery, WebhookError> {
-    Verifier::new([secret])?.verify(headers, body)
-}
-
 /// Checks a hex HMAC-SHA256 `signature` of `body` under `secret`, in constant time.
 #[cfg(feature = "legacy")]
 pub fn verify_signature(signature: &str, body: &[u8], secret: &str) -> Result<(), WebhookError> {
@@ -238,25 +206,6 @@ fn tag(body: &[u8], secret: &[u8]) -> Option<Tag> {
     let mut mac = <Hmac as KeyInit>::new_from_slice(secret).ok()?;
     mac.update(body);
     Some(mac.finalize())
-}
-
-/// Parses a delivery body without checking its signature (for bodies verified elsewhere). A
-/// known event type whose data does not fit its type is kept as
-/// [`types::WebhookEvent::Unknown`] with the body as sent, rather than refused: refusing makes
-/// HeyGen send it again and again.
-#[cfg(feature = "legacy")]
-pub fn parse(body: &[u8]) -> Result<Delivery, WebhookError> {
-    let envelope: types::GenericWebhookEvent = serde_json::from_slice(body)?;
-    let event = serde_json::from_slice(body).or_else(|error| {
-        tracing::warn!(%error, event_type = %envelope.event_type, "a webhook event does not fit its type; kept as unknown");
-        serde_json::from_slice(body).map(types::WebhookEvent::Unknown)
-    })?;
-    Ok(Delivery {
-        event,
-        event_type: envelope.event_type,
-        event_id: envelope.event_id,
-        event_data: envelope.event_data,
-    })
 }
 
 #[cfg(all(test, feature = "legacy"))]

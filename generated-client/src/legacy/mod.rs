@@ -28,34 +28,25 @@ mod generated;
 #[cfg_attr(docsrs, doc(cfg(feature = "streaming")))]
 pub mod streaming;
 mod upload;
+pub mod webhook;
 
 #[cfg(test)]
 pub(crate) use generated::operations::SERVERS;
 pub use generated::{Client, params, types};
 pub use upload::asset_content_type;
 
-/// Verifying and parsing the legacy API's webhook deliveries (v3's are in
-/// [`crate::webhook`]): HMAC-SHA256 of the body under the endpoint's secret, in the `Signature`
-/// (or `Heygen-Signature`) header, checked against every secret given and the
-/// `Heygen-Timestamp` where sent.
-pub mod webhook {
-    pub use crate::webhook_base::{
-        DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE, Delivery, MAX_SIGNATURE_HEADERS, SIGNATURE_HEADERS,
-        TIMESTAMP_HEADER, Verifier, WebhookError, parse, verify, verify_signature,
-    };
+/// The legacy client over `state` and `http`; every legacy client is made here.
+pub(crate) fn client_from(state: crate::state::ClientState, http: reqwest::Client) -> Client {
+    let api_base = crate::url::base_text(state.base_url(crate::facts::Host::Api)).to_owned();
+    Client::new_with_client(&api_base, http, state)
 }
 
 impl Client {
-    /// A legacy client configured from the environment, as [`crate::Client::from_env`].
-    pub fn from_env() -> Result<Client, crate::BuildError> {
-        crate::ClientBuilder::default().from_env().build_legacy()
-    }
-
     /// The v3 client with this client's configuration: the same credentials, hosts, timeouts,
     /// retry policy and connection pool. Cheap: nothing is built anew but a handle.
     pub fn v3(&self) -> crate::Client {
         use progenitor_client::ClientInfo;
-        crate::config::client_from(self.inner().clone(), self.client().clone())
+        crate::v3::client_from(self.inner().clone(), self.client().clone())
     }
 
     /// The text at `url`, a signed link from a HeyGen reply: [`crate::Client::fetch_text`].
@@ -84,6 +75,6 @@ impl crate::Client {
     /// timeouts, retry policy and connection pool. Cheap: nothing is built anew but a handle.
     pub fn legacy(&self) -> Client {
         use progenitor_client::ClientInfo;
-        crate::config::legacy_client_from(self.inner().clone(), self.client().clone())
+        client_from(self.inner().clone(), self.client().clone())
     }
 }

@@ -7,6 +7,7 @@ mod generated;
 
 mod assets;
 mod batch;
+mod keyed;
 mod shapes;
 mod upload;
 
@@ -19,6 +20,12 @@ pub use upload::{
 };
 
 pub mod webhook;
+
+/// The v3 client over `state` and `http`; every v3 client is made here.
+pub(crate) fn client_from(state: crate::state::ClientState, http: reqwest::Client) -> Client {
+    let api_base = crate::url::base_text(state.base_url(crate::facts::Host::Api)).to_owned();
+    Client::new_with_client(&api_base, http, state)
+}
 
 /// A reply field a workflow cannot go on without, which HeyGen does not promise (see
 /// `docs/v3-required-fields.md`): its absence is an [`Error::Decode`](crate::Error::Decode)

@@ -19,12 +19,16 @@ use tracing::Instrument as _;
 use super::Client;
 use super::assets::media_type;
 use super::types::{self, AssetUploadSlot};
-use crate::error::{ApiError, Created, Reported, kept_body, request_id, without_query};
-use crate::hooks::{Call, Failure, send, span};
+use crate::envelope::Reported;
+use crate::error::{ApiError, Created};
+use crate::reply::{kept_body, request_id};
 use crate::retry::retry_after;
+use crate::send::{Call, Failure, send};
+use crate::trace::span;
+use crate::url::without_query;
 use progenitor_client::ClientInfo as _;
 
-use crate::config::ClientState;
+use crate::state::ClientState;
 use crate::{Error, RetryPolicy};
 
 /// The largest file sent in one `upload_asset` request. HeyGen says 32 MB without saying
@@ -365,8 +369,8 @@ fn presigned_url(text: &str) -> Result<reqwest::Url, Error> {
     let url = reqwest::Url::parse(text).map_err(|_| refuse("HeyGen returned is not a URL"))?;
     match url.scheme() {
         "https" => Ok(url),
-        "http" if crate::config::is_loopback(&url) => Ok(url),
-        _ => Err(refuse(&format!("at {} is not HTTPS; the file is not sent there", crate::error::origin_of(&url)))),
+        "http" if crate::url::is_loopback(&url) => Ok(url),
+        _ => Err(refuse(&format!("at {} is not HTTPS; the file is not sent there", crate::url::origin_of(&url)))),
     }
 }
 

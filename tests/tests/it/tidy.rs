@@ -1,8 +1,7 @@
 //! Tidy: the project's own checks of its hand-written Rust, read as text. Each check is an
 //! architecture invariant of `docs/architecture.md`.
 //!
-//! - The files of each crate import one another without a cycle, except the cycles in
-//!   [`KNOWN_CYCLES`], which must still exist exactly as listed. An import is a `use crate::…`,
+//! - The files of each crate import one another without a cycle. An import is a `use crate::…`,
 //!   `use super::…` or `use self::…` leaf, or an inline `crate::…` / `super::…` path; it points
 //!   at the file of the longest module path it names. Not read as imports: comments, string and
 //!   char literals, `quote!` bodies (emitted code, not this crate's), `#[cfg(test)]` items (a
@@ -11,7 +10,8 @@
 //!   `crate::`/`self::` (declaring and calling children is the parent's job). These are the
 //!   rules of `../shared/tools/import-cycles.py`, except that this test also skips string
 //!   literals, and skips only the `#[cfg(test)]` item rather than the rest of the file.
-//! - The layering: the imports [`FORBIDDEN`] lists do not exist.
+//! - The layering: the imports [`FORBIDDEN`] lists do not exist, and heygen-client's files import
+//!   one another down the order of [`RUNTIME_LAYERS`].
 //! - Generated code names the client's runtime only through `crate::rt`.
 //! - Only codegen's `write` writes to disk; heygen-mock names heygen-client only in `api`.
 //! - Every module file opens with a `//!` header (or `#![doc = …]`).
@@ -26,49 +26,15 @@ use std::path::Path;
 /// The source folders checked, relative to the workspace root; each is one crate.
 const SOURCES: [&str; 4] = ["codegen/src", "generated-client/src", "xtask/src", "heygen-mock/src"];
 
-/// Import cycles that exist today and are being removed elsewhere, each as its exact set of
-/// files. The test fails if one of them is gone or has changed, so this list cannot go stale.
-// Remove when issue 26's runtime moves land.
-const KNOWN_CYCLES: &[&[&str]] = &[
-    // Grew when the v3 client became the front door (the builder builds either client, and the
-    // legacy module reaches back into the configuration and the webhook base).
-    &[
-        "generated-client/src/config.rs",
-        "generated-client/src/envelope.rs",
-        "generated-client/src/error.rs",
-        "generated-client/src/hooks.rs",
-        "generated-client/src/legacy/mod.rs",
-        "generated-client/src/redact.rs",
-        "generated-client/src/rt.rs",
-        "generated-client/src/runtime.rs",
-        "generated-client/src/v3/mod.rs",
-        "generated-client/src/webhook_base.rs",
-    ],
-];
-
 #[test]
-fn the_import_graph_has_no_cycle_but_the_known_ones() {
-    let mut cycles = Vec::new();
+fn the_import_graph_has_no_cycle() {
+    let mut failures = String::new();
     for src in SOURCES {
         let files = read_sources(src);
         assert!(files.len() > 3, "{src} holds {} Rust files; is the path right?", files.len());
-        cycles.extend(import_cycles(src, &files));
-    }
-    let mut failures = String::new();
-    for cycle in &cycles {
-        if !KNOWN_CYCLES.iter().any(|known| same_files(known, cycle)) {
+        for cycle in import_cycles(src, &files) {
             writeln!(failures, "an import cycle among {} files:\n{}", cycle.files.len(), cycle.edges_listing())
                 .unwrap();
-        }
-    }
-    for known in KNOWN_CYCLES {
-        if !cycles.iter().any(|cycle| same_files(known, cycle)) {
-            writeln!(
-                failures,
-                "the known cycle {known:?} no longer exists as listed: take it out of KNOWN_CYCLES \
-                 (or list what is left of it)"
-            )
-            .unwrap();
         }
     }
     assert!(failures.is_empty(), "{failures}");
@@ -124,6 +90,113 @@ fn forbidden_imports(src: &str, files: &[(String, String)], rules: &[(&str, &str
         }
     }
     broken
+}
+
+/// generated-client's dependency order (`docs/architecture.md`, "The runtime's dependency
+/// order"), bottom layer first: a file imports only files of lower layers, or of its own folder
+/// in its own layer. Every hand-written file is in one layer (a path ending in `/` names a
+/// folder), so a new file has to be placed. Here an import of an item the crate root re-exports
+/// (`crate::Error`, `crate::Client`) counts as an import of the file that defines it.
+const RUNTIME_LAYERS: &[&[&str]] = &[
+    // Leaves: plain facts and rules that import nothing from the crate.
+    &["facts.rs", "retry.rs", "url.rs", "idempotency.rs", "webhook_base.rs"],
+    // The error types; what a built client carries.
+    &["error.rs", "state.rs"],
+    // Redaction; the envelopes; the call's scope; the verdict's carrier; waiting and paging.
+    &["redact.rs", "envelope.rs", "call.rs", "verdict.rs", "waiter.rs", "pagination.rs"],
+    // Reading a reply.
+    &["reply.rs"],
+    // Tracing; the `pre` hook.
+    &["trace.rs", "prepare.rs"],
+    // The `exec` hook and its send loop; mapping progenitor's result.
+    &["send.rs", "finish.rs"],
+    // The one door generated code uses.
+    &["rt.rs"],
+    // The v3 client (generated code and helpers).
+    &["v3/"],
+    // The legacy client, which hands out the v3 client; signed links fetched by the v3 client.
+    &["legacy/", "download.rs"],
+    // The builder, which builds either client.
+    &["config.rs"],
+];
+
+#[test]
+fn the_runtime_imports_only_down_its_order() {
+    let src = "generated-client/src";
+    let broken = layer_violations(src, &read_sources(src), RUNTIME_LAYERS);
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn an_import_up_the_order_is_reported_also_through_the_crate_root() {
+    let files = sources(&[
+        ("lib.rs", "//! root\nmod low;\nmod high;\nmod side;\npub use high::High;\n"),
+        ("low.rs", "//! low\nuse crate::High;\n"),
+        ("high.rs", "//! high\nuse crate::low::Low;\npub struct High;\n"),
+        ("side.rs", "//! side\nfn f() { crate::high::g() }\n"),
+        ("folder/a.rs", "//! a\nuse super::b::B;\n"),
+        ("folder/b.rs", "//! b\n"),
+        ("stray.rs", "//! in no layer\n"),
+    ]);
+    let layers: &[&[&str]] = &[&["low.rs", "folder/"], &["high.rs", "side.rs"]];
+    assert_eq!(
+        layer_violations("demo", &files, layers),
+        [
+            "demo/stray.rs is in no layer",
+            "demo/low.rs:2 imports demo/high.rs, which is not below it",
+            "demo/side.rs:2 imports demo/high.rs, which is not below it"
+        ]
+    );
+}
+
+/// The imports of the crate in `src` that go up or sideways in `layers` (see [`RUNTIME_LAYERS`]),
+/// and the files in no layer.
+fn layer_violations(src: &str, files: &[(String, String)], layers: &[&[&str]]) -> Vec<String> {
+    let layer_of = |file: &str| layers.iter().position(|layer| layer.iter().any(|entry| names(entry, file)));
+    // The top folder of a file (`legacy` for `legacy/streaming/socket.rs`); none for a top file.
+    let folder = |file: &str| file.split_once('/').map(|(top, _)| top.to_owned());
+    let mut broken: Vec<String> = files
+        .iter()
+        .filter(|(file, _)| !matches!(file.as_str(), "lib.rs" | "main.rs") && layer_of(file).is_none())
+        .map(|(file, _)| format!("{src}/{file} is in no layer"))
+        .collect();
+    for (from, to, line) in import_graph_with(files, src, &root_exports(files)) {
+        let (Some(from_layer), Some(to_layer)) = (layer_of(&from), layer_of(&to)) else { continue };
+        let same_folder = folder(&from).is_some() && folder(&from) == folder(&to);
+        if to_layer > from_layer || (to_layer == from_layer && !same_folder) {
+            broken.push(format!("{src}/{from}:{line} imports {src}/{to}, which is not below it"));
+        }
+    }
+    broken
+}
+
+/// The items the crate root re-exports (`pub use a::{B, c::D}` in `lib.rs`), each with the
+/// module path of the file that defines it.
+fn root_exports(files: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
+    let modules: BTreeMap<Vec<String>, &str> = files.iter().map(|(path, _)| (module_of(path), path.as_str())).collect();
+    let Some((_, root)) = files.iter().find(|(path, _)| path == "lib.rs") else { return BTreeMap::new() };
+    let chars: Vec<char> = code_only(root).chars().collect();
+    let mut exports = BTreeMap::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if starts_word(&chars, i) && word_at(&chars, i) == "use" {
+            let end = (i..chars.len()).find(|&j| chars[j] == ';').unwrap_or(chars.len());
+            let mut leaves = Vec::new();
+            use_tree(&chars, i + 3, end, &mut Vec::new(), &mut leaves);
+            for (path, _) in leaves {
+                let absolute: Vec<String> = std::iter::once("crate".to_owned()).chain(path.iter().cloned()).collect();
+                if let (Some(name), Some(target)) = (path.last(), resolve(&[], &absolute, &modules))
+                    && !target.is_empty()
+                {
+                    exports.insert(name.clone(), target);
+                }
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    exports
 }
 
 fn names(pattern: &str, file: &str) -> bool {
@@ -284,12 +357,6 @@ impl Cycle {
     }
 }
 
-fn same_files(known: &[&str], cycle: &Cycle) -> bool {
-    let known: BTreeSet<&str> = known.iter().copied().collect();
-    let found: BTreeSet<&str> = cycle.files.iter().map(String::as_str).collect();
-    known == found
-}
-
 /// The hand-written Rust files under `src` (relative to the workspace root), as (path inside
 /// `src`, text), sorted by path.
 fn read_sources(src: &str) -> Vec<(String, String)> {
@@ -364,6 +431,16 @@ fn import_cycles(src: &str, files: &[(String, String)]) -> Vec<Cycle> {
 /// Every import between two files of one crate, as (importing file, imported file, line); the
 /// first line per pair, sorted. `src` only names the crate in panics.
 fn import_graph(files: &[(String, String)], src: &str) -> Vec<(String, String, usize)> {
+    import_graph_with(files, src, &BTreeMap::new())
+}
+
+/// [`import_graph`], with `crate::X` read as an import of the file `exports` names for `X` (an
+/// item the crate root re-exports).
+fn import_graph_with(
+    files: &[(String, String)],
+    src: &str,
+    exports: &BTreeMap<String, Vec<String>>,
+) -> Vec<(String, String, usize)> {
     let modules: BTreeMap<Vec<String>, &str> = files
         .iter()
         .filter(|(path, _)| !(path == "main.rs" && files.iter().any(|(p, _)| p == "lib.rs")))
@@ -377,7 +454,10 @@ fn import_graph(files: &[(String, String)], src: &str) -> Vec<(String, String, u
         }
         let module = module_of(path);
         for (reference, line) in references(&code_only(text)) {
-            let Some(target) = resolve(&module, &reference, &modules) else { continue };
+            let Some(mut target) = resolve(&module, &reference, &modules) else { continue };
+            if target.is_empty() && reference[0] == "crate" {
+                target = reference.get(1).and_then(|name| exports.get(name)).cloned().unwrap_or_default();
+            }
             if target.is_empty() || target == module {
                 continue;
             }

@@ -8,11 +8,13 @@ use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::config::ClientState;
-use crate::error::{ApiError, DecodeError, Error, Reported, kept_body, parse_error_body, request_id};
-use crate::hooks::take_verdict;
+use crate::envelope::{Reported, parse_error_body};
+use crate::error::{ApiError, DecodeError, Error};
 use crate::redact::{redact_secret, redact_text};
+use crate::reply::{kept_body, request_id};
 use crate::retry::retry_after;
+use crate::state::ClientState;
+use crate::verdict::take_verdict;
 
 /// Called by each generated method with its operation id, its declared success status and the
 /// call itself (progenitor's method, not yet run): runs it in a scope that records its
@@ -141,7 +143,7 @@ fn is_failure(code: &Option<crate::error::ErrorCode>) -> bool {
 /// Reads at most what an error keeps (the `exec` hook has already bounded it).
 async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
     let mut bytes = Vec::new();
-    while bytes.len() < crate::error::MAX_KEPT_BODY {
+    while bytes.len() < crate::reply::MAX_KEPT_BODY {
         match response.chunk().await? {
             Some(chunk) => bytes.extend_from_slice(&chunk),
             None => break,
