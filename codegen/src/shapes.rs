@@ -45,7 +45,7 @@ fn types_mut(file: &mut syn::File) -> Option<&mut Vec<Item>> {
 }
 
 /// `T` in `Option<T>` (any path ending in `Option`).
-pub fn option_inner(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != "Option" {
@@ -61,7 +61,7 @@ pub fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 /// Every `struct X(pub Option<T>)`: `X` -> `T`.
-pub fn optional_newtypes(types: &[Item]) -> HashMap<String, Type> {
+pub(crate) fn optional_newtypes(types: &[Item]) -> HashMap<String, Type> {
     types
         .iter()
         .filter_map(|item| match item {
@@ -185,4 +185,58 @@ fn title_of(attrs: &[syn::Attribute]) -> Option<String> {
     let is_type_name =
         line.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && line.chars().all(|c| c.is_ascii_alphanumeric());
     is_type_name.then_some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Document;
+
+    /// Issue 25: no field of the checked-in v3 client is an `Option` of a newtype of an `Option`
+    /// (`Option<VideoCallbackId(Option<String>)>`, which made callers write
+    /// `Some(VideoCallbackId(Some(..)))`), and no request union has a variant with inline fields,
+    /// which could not be built with `..Default::default()` or `new(...)`. The checked-in file is
+    /// what generation gives (the freshness test), so reading it tests both rewrites end to end.
+    #[test]
+    fn v3_requests_are_plain_rust() {
+        let workspace =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("codegen/ is in the workspace");
+        let path = workspace.join(Document::V3.client_path());
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut file: syn::File = syn::parse_file(&source).unwrap();
+        let types = types_mut(&mut file).expect("a types module");
+        let newtypes = optional_newtypes(types);
+        assert!(newtypes.contains_key("VideoCallbackId"), "the check finds the newtypes: {:?}", newtypes.keys());
+        let mut found = Vec::new();
+        for item in types.iter() {
+            let (name, fields): (&syn::Ident, Vec<&syn::Field>) = match item {
+                Item::Struct(s) => (&s.ident, s.fields.iter().collect()),
+                Item::Enum(e) => (&e.ident, e.variants.iter().flat_map(|v| v.fields.iter()).collect()),
+                _ => continue,
+            };
+            for field in fields {
+                let Some(Type::Path(inner)) = option_inner(&field.ty) else { continue };
+                if let Some(last) = inner.path.segments.last()
+                    && newtypes.contains_key(&last.ident.to_string())
+                {
+                    found.push(format!("{name}: {}", last.ident));
+                }
+            }
+        }
+        assert!(found.is_empty(), "Option of a newtype of an Option: {found:#?}");
+        let request = types
+            .iter()
+            .find_map(|item| match item {
+                Item::Enum(e) if e.ident == "CreateVideoRequest" => Some(e),
+                _ => None,
+            })
+            .expect("CreateVideoRequest");
+        for variant in &request.variants {
+            assert!(
+                !matches!(variant.fields, Fields::Named(_)),
+                "CreateVideoRequest::{} has inline fields",
+                variant.ident
+            );
+        }
+    }
 }

@@ -114,7 +114,7 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
 
     let mut public = method;
     let successors = op.replaced_by.as_ref().map(|r| r.operations.as_slice()).unwrap_or_default();
-    if let Some(note) = op.deprecation() {
+    if let Some(note) = &op.deprecation {
         public.attrs.push(parse_quote!(#[deprecated(note = #note)]));
     }
     if let Some(replacement) = &op.replaced_by {

@@ -10,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use heygen_client as v3;
 use heygen_client::legacy::{Client, types};
 use heygen_tests::requests::request_for;
-use heygen_tests::{API_KEY, Doc, call, success_example};
+use heygen_tests::{API_KEY, Document, DocumentExt, call, success_example};
 use serde_json::{Value, json};
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -38,10 +38,10 @@ fn fixture(runtime: &tokio::runtime::Runtime) -> Fixture {
             .respond_with(ResponseTemplate::new(200).set_body_json(success_example("create_avatar_video_v2")))
             .mount(&server)
             .await;
-        call("POST", "/v3/videos").respond_with(Doc::V3.example_response("create_video")).mount(&server).await;
+        call("POST", "/v3/videos").respond_with(Document::V3.example_response("create_video")).mount(&server).await;
         let client = heygen_client::Client::builder().api_key(API_KEY).base_url(server.uri()).build_legacy().unwrap();
         let create_body = serde_json::from_value(nested_body()).unwrap();
-        let v3_create_body = request_for(Doc::V3, "create_video").body().unwrap();
+        let v3_create_body = request_for(Document::V3, "create_video").body().unwrap();
         Fixture { server, v3: client.v3(), client, bare: reqwest::Client::new(), create_body, v3_create_body }
     })
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::Doc;
+use crate::Document;
 
 /// One body of the corpus, as `index.json` describes it.
 #[derive(Debug, Clone, Deserialize)]
@@ -76,15 +76,15 @@ struct Index {
 }
 
 /// The corpus directory of `doc`'s API.
-pub fn directory(doc: Doc) -> PathBuf {
+pub fn directory(doc: Document) -> PathBuf {
     match doc {
-        Doc::Legacy => crate::fixture("real"),
-        Doc::V3 => crate::fixture("real/v3"),
+        Document::Legacy => crate::fixture("real"),
+        Document::V3 => crate::fixture("real/v3"),
     }
 }
 
 /// Every entry of `doc`'s `index.json`, in file order.
-pub fn entries(doc: Doc) -> Vec<Entry> {
+pub fn entries(doc: Document) -> Vec<Entry> {
     let path = directory(doc).join("index.json");
     let index = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let index: Index = serde_json::from_str(&index).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -92,7 +92,7 @@ pub fn entries(doc: Doc) -> Vec<Entry> {
 }
 
 /// The body of `entry` of `doc`'s corpus, parsed.
-pub fn body(doc: Doc, entry: &Entry) -> Value {
+pub fn body(doc: Document, entry: &Entry) -> Value {
     let path = directory(doc).join(&entry.file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -24,6 +24,7 @@ use calls::{CallError, Reply};
 use heygen_client::ClientBuilder;
 use heygen_client::legacy::Client;
 use heygen_codegen::Spec;
+use heygen_codegen::model::Operation;
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
@@ -47,78 +48,38 @@ pub fn installed_tool(relative: &str) -> PathBuf {
     path
 }
 
-/// One of the workspace's API documents: it selects the spec, the generated dispatch table and
-/// the client a driver works with, so that one driver covers both documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Doc {
-    /// `spec/heygen.yaml`: HeyGen's v1/v2 API, `heygen_client::legacy::Client`.
-    Legacy,
-    /// `spec/heygen-v3.yaml`: HeyGen's v3 API, `heygen_client::Client`.
-    V3,
-}
+/// Which document a driver works with: the generator's own description of it, so that one
+/// driver covers both documents.
+pub use heygen_codegen::Document;
 
-impl Doc {
-    pub const ALL: [Doc; 2] = [Doc::Legacy, Doc::V3];
-
-    /// What the generator knows of the document: its spec, client and dispatch table paths.
-    pub fn document(self) -> heygen_codegen::Document {
-        match self {
-            Self::Legacy => heygen_codegen::LEGACY,
-            Self::V3 => heygen_codegen::V3,
-        }
-    }
-
-    /// A short name for messages and snapshot names: `legacy` or `v3`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Legacy => "legacy",
-            Self::V3 => "v3",
-        }
-    }
-
+/// What the tests ask of a [`Document`] beyond where its files are: its spec loaded once, its
+/// examples, and its generated dispatch table.
+pub trait DocumentExt: Copy {
     /// The document's spec, loaded and validated once.
-    pub fn spec(self) -> &'static Spec {
-        static SPECS: [OnceLock<Spec>; 2] = [OnceLock::new(), OnceLock::new()];
-        SPECS[self as usize].get_or_init(|| {
-            let path = workspace_root().join(self.document().spec);
-            let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            heygen_codegen::load_and_validate(&path, &source).unwrap_or_else(|e| panic!("{e}"))
-        })
-    }
+    fn spec(self) -> &'static Spec;
 
     /// Every operationId in the spec, in document order.
-    pub fn operation_ids(self) -> Vec<String> {
+    fn operation_ids(self) -> Vec<String> {
         self.spec().api.operations.iter().map(|op| op.id.clone()).collect()
     }
 
     /// The operations of the generated dispatch table, in the order it was generated.
-    pub fn operations(self) -> &'static [&'static str] {
-        match self {
-            Self::Legacy => &generated_calls::OPERATIONS,
-            Self::V3 => &generated_calls_v3::OPERATIONS,
-        }
-    }
+    fn operations(self) -> &'static [&'static str];
 
     /// Calls `operation_id` through the document's dispatch table: on `client` itself for the
     /// legacy document, on `client.v3()` (the same configuration) for v3.
-    pub async fn call(self, client: &Client, operation_id: &str, input: &calls::Input) -> Result<Reply, CallError> {
-        match self {
-            Self::Legacy => generated_calls::call(client, operation_id, input).await,
-            Self::V3 => generated_calls_v3::call(&client.v3(), operation_id, input).await,
-        }
-    }
+    fn call<'a>(
+        self,
+        client: &'a Client,
+        operation_id: &'a str,
+        input: &'a calls::Input,
+    ) -> impl Future<Output = Result<Reply, CallError>> + 'a;
 
     /// The model of `operation_id`.
-    pub fn operation(self, operation_id: &str) -> &'static heygen_codegen::model::Operation {
-        let operations = &self.spec().api.operations;
-        operations
-            .iter()
-            .find(|op| op.id == operation_id)
-            .unwrap_or_else(|| panic!("no operation {operation_id} in {}", self.document().spec))
-    }
+    fn operation(self, operation_id: &str) -> &'static Operation;
 
     /// The example of `operation_id`'s success response, as written in the spec.
-    pub fn success_example(self, operation_id: &str) -> Value {
+    fn success_example(self, operation_id: &str) -> Value {
         let op = self.operation(operation_id);
         let success = op.success.as_ref().unwrap_or_else(|| panic!("{operation_id} has no success response"));
         let media = success.media_type.as_deref().expect("success content").replace('/', "~1");
@@ -128,25 +89,62 @@ impl Doc {
 
     /// A response with `operation_id`'s success status (a batch create's is 202) carrying its
     /// example.
-    pub fn example_response(self, operation_id: &str) -> ResponseTemplate {
+    fn example_response(self, operation_id: &str) -> ResponseTemplate {
         let status = self.operation(operation_id).success.as_ref().map_or(200, |success| success.status);
         ResponseTemplate::new(status).set_body_json(self.success_example(operation_id))
     }
 }
 
+impl DocumentExt for Document {
+    fn spec(self) -> &'static Spec {
+        static SPECS: [OnceLock<Spec>; 2] = [OnceLock::new(), OnceLock::new()];
+        let slot = match self {
+            Self::Legacy => &SPECS[0],
+            Self::V3 => &SPECS[1],
+        };
+        slot.get_or_init(|| {
+            let path = workspace_root().join(self.spec_path());
+            let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            heygen_codegen::load_and_validate(&path, &source).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    fn operations(self) -> &'static [&'static str] {
+        match self {
+            Self::Legacy => &generated_calls::OPERATIONS,
+            Self::V3 => &generated_calls_v3::OPERATIONS,
+        }
+    }
+
+    async fn call(self, client: &Client, operation_id: &str, input: &calls::Input) -> Result<Reply, CallError> {
+        match self {
+            Self::Legacy => generated_calls::call(client, operation_id, input).await,
+            Self::V3 => generated_calls_v3::call(&client.v3(), operation_id, input).await,
+        }
+    }
+
+    fn operation(self, operation_id: &str) -> &'static Operation {
+        let operations = &self.spec().api.operations;
+        operations
+            .iter()
+            .find(|op| op.id == operation_id)
+            .unwrap_or_else(|| panic!("no operation {operation_id} in {}", self.spec_path()))
+    }
+}
+
 /// `spec/heygen.yaml`, loaded and validated once.
 pub fn spec() -> &'static Spec {
-    Doc::Legacy.spec()
+    Document::Legacy.spec()
 }
 
 /// Every operationId of the legacy spec, in document order.
 pub fn operation_ids() -> Vec<String> {
-    Doc::Legacy.operation_ids()
+    Document::Legacy.operation_ids()
 }
 
 /// The example of the legacy `operation_id`'s success response, as written in the spec.
 pub fn success_example(operation_id: &str) -> Value {
-    Doc::Legacy.success_example(operation_id)
+    Document::Legacy.success_example(operation_id)
 }
 
 /// A mock for one operation's request: it checks the method, the path and the API key header;
@@ -157,7 +155,7 @@ pub fn call(http_method: &str, http_path: &str) -> MockBuilder {
 
 /// A 200 response carrying the legacy `operation_id`'s example.
 pub fn example_response(operation_id: &str) -> ResponseTemplate {
-    Doc::Legacy.example_response(operation_id)
+    Document::Legacy.example_response(operation_id)
 }
 
 /// Asserts that `parsed` holds every value of `operation_id`'s example: serializing it back gives

@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::Doc;
 use crate::calls::Input;
+use crate::{Document, DocumentExt};
 
 /// How much of a request to fill in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,18 +21,18 @@ enum Fill {
 
 /// The arguments of a valid call of `operation_id` in `doc`: every required parameter and every
 /// optional one the spec gives an example for, and the body.
-pub fn request_for(doc: Doc, operation_id: &str) -> Input {
+pub fn request_for(doc: Document, operation_id: &str) -> Input {
     build(doc, operation_id, Fill::Valid)
 }
 
 /// The arguments of a call of `operation_id` that sends every parameter (path, query, header;
 /// required and optional) and a body with every property of its schema. The values fit their
 /// types but need not make sense together (two mutually exclusive fields are both set).
-pub fn full_request_for(doc: Doc, operation_id: &str) -> Input {
+pub fn full_request_for(doc: Document, operation_id: &str) -> Input {
     build(doc, operation_id, Fill::Everything)
 }
 
-fn build(doc: Doc, operation_id: &str, fill: Fill) -> Input {
+fn build(doc: Document, operation_id: &str, fill: Fill) -> Input {
     let root = &doc.spec().json;
     let sampler = Sampler { root, fill };
     let found = find_operation(root, operation_id);
@@ -65,14 +65,14 @@ fn build(doc: Doc, operation_id: &str, fill: Fill) -> Input {
 }
 
 /// The method and path template (`/v2/video_translate/{video_translate_id}`) of `operation_id`.
-pub fn route(doc: Doc, operation_id: &str) -> (&'static str, &'static str) {
+pub fn route(doc: Document, operation_id: &str) -> (&'static str, &'static str) {
     let found = find_operation(&doc.spec().json, operation_id);
     (found.method, found.path)
 }
 
 /// Every parameter of `operation_id`, path-level ones included: its name and where it travels
 /// (`path`, `query` or `header`).
-pub fn parameters(doc: Doc, operation_id: &str) -> Vec<(String, String)> {
+pub fn parameters(doc: Document, operation_id: &str) -> Vec<(String, String)> {
     let root = &doc.spec().json;
     let found = find_operation(root, operation_id);
     let name = |parameter: &Value, field: &str| {

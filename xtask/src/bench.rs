@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: generation speed and compile cost of heygen-client against OpenAPI
-//! Generator's Rust client built from the same specs, each of `heygen_codegen::DOCUMENTS` in turn.
+//! Generator's Rust client built from the same specs, each of `heygen_codegen::Document::ALL` in turn.
 //! Prints the figures and their ratios; docs/benchmarks.md records a run. Nothing here fails on a
 //! number.
 
@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use heygen_codegen::{DOCUMENTS, Document};
+use heygen_codegen::Document;
 
 /// The peer, pinned: OpenAPI Generator's pip package ships its jar (it needs Java).
 const PEER_PACKAGE: &str = "openapi-generator-cli==7.26.0";
@@ -21,16 +21,17 @@ pub fn run(root: &Path) -> Result<(), String> {
     println!("== generation to Rust, median of {RUNS} runs");
     let ours = median(RUNS, || timed(Command::new(&xtask).arg("generate").current_dir(root)))?;
     println!("heygen-rs, both documents in one `cargo xtask generate` (built, files written): {}", seconds(ours));
-    for document in DOCUMENTS {
-        let source =
-            std::fs::read_to_string(root.join(document.spec)).map_err(|e| format!("{}: {e}", document.spec))?;
+    for document in Document::ALL {
+        let source = std::fs::read_to_string(root.join(document.spec_path()))
+            .map_err(|e| format!("{}: {e}", document.spec_path()))?;
         // In process and in memory: the part of the whole run this one document costs.
         let alone = median(RUNS, || {
             let started = Instant::now();
-            heygen_codegen::generate_document(&document, &source).map_err(|e| e.to_string())?;
+            heygen_codegen::generate_from_source(document, Path::new(document.spec_path()), &source)
+                .map_err(|e| e.to_string())?;
             Ok(started.elapsed())
         })?;
-        println!("  {}: {} in process, not written", document.spec, seconds(alone));
+        println!("  {}: {} in process, not written", document.spec_path(), seconds(alone));
     }
     let peer = match peer_generator(root) {
         Ok(cli) => Some(cli),
@@ -42,7 +43,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let mut peers = Vec::new();
     if let Some(cli) = &peer {
         let mut total = Duration::ZERO;
-        for document in DOCUMENTS {
+        for document in Document::ALL {
             let dir = work.join(format!("openapi-generator-{}", stem(&document)));
             let input = peer_input(root, &xtask, cli, &document, &dir)?;
             let generated = median(RUNS, || {
@@ -57,7 +58,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
 
     println!("\n== compile cost for users, dependencies prebuilt (median of 3)");
-    let ours_lines: usize = DOCUMENTS.iter().map(|d| lines(&root.join(d.client))).sum();
+    let ours_lines: usize = Document::ALL.iter().map(|d| lines(&root.join(d.client_path()))).sum();
     let ours_crate = root.join("generated-client");
     let (check, build) = compile_cost(root, &["-p", "heygen-client"], &ours_crate.join("src/lib.rs"), None)?;
     println!(
@@ -67,14 +68,14 @@ pub fn run(root: &Path) -> Result<(), String> {
     );
     let scratch_target = work.join("documents-target");
     let mut ours_checks = Vec::new();
-    for document in DOCUMENTS {
+    for document in Document::ALL {
         let dir = document_crate(root, &work, &document)?;
-        let document_lines = lines(&root.join(document.client));
+        let document_lines = lines(&root.join(document.client_path()));
         match compile_check(&dir, &dir.join("src/lib.rs"), &scratch_target) {
             Ok(check) => {
                 println!(
                     "  {}: {document_lines} generated lines; cargo check of its module alone {}",
-                    document.spec,
+                    document.spec_path(),
                     seconds(check)
                 );
                 ours_checks.push(Some(check));
@@ -82,7 +83,7 @@ pub fn run(root: &Path) -> Result<(), String> {
             Err(why) => {
                 println!(
                     "  {}: {document_lines} generated lines; its module alone does not compile: {why}",
-                    document.spec
+                    document.spec_path()
                 );
                 ours_checks.push(None);
             }
@@ -100,13 +101,16 @@ pub fn run(root: &Path) -> Result<(), String> {
         match compile_cost(dir, &[], &dir.join("src/lib.rs"), Some(&peer_target)) {
             Ok((peer_check, peer_build)) => println!(
                 "OpenAPI Generator's crate for {}: {peer_lines} generated lines; cargo check {}{}, cargo build {}",
-                document.spec,
+                document.spec_path(),
                 seconds(peer_check),
                 ours_check.map(|c| format!(" ({:.1}x the module alone)", ratio(peer_check, c))).unwrap_or_default(),
                 seconds(peer_build),
             ),
             Err(why) => {
-                println!("OpenAPI Generator's crate for {} ({peer_lines} lines) does not compile: {why}", document.spec)
+                println!(
+                    "OpenAPI Generator's crate for {} ({peer_lines} lines) does not compile: {why}",
+                    document.spec_path()
+                )
             }
         }
     }
@@ -115,7 +119,7 @@ pub fn run(root: &Path) -> Result<(), String> {
 
 /// `heygen` for spec/heygen.yaml, `heygen-v3` for spec/heygen-v3.yaml.
 fn stem(document: &Document) -> &str {
-    Path::new(document.spec).file_stem().and_then(|s| s.to_str()).unwrap_or("spec")
+    Path::new(document.spec_path()).file_stem().and_then(|s| s.to_str()).unwrap_or("spec")
 }
 
 fn peer_command(root: &Path, cli: &Path, input: &Path, dir: &Path, document: &Document) -> Command {
@@ -133,12 +137,13 @@ fn peer_command(root: &Path, cli: &Path, input: &Path, dir: &Path, document: &Do
 /// The document as the peer reads it: the spec itself when the peer generates from it, else (for
 /// an OpenAPI 3.1 document it rejects) our 3.0.3 rendering of it, said on stdout.
 fn peer_input(root: &Path, xtask: &Path, cli: &Path, document: &Document, dir: &Path) -> Result<PathBuf, String> {
-    let spec = PathBuf::from(document.spec);
+    let spec = PathBuf::from(document.spec_path());
     let Err(why) = timed(&mut peer_command(root, cli, &spec, dir, document)) else { return Ok(spec) };
     let downgraded = root.join(format!("target/bench/{}-3.0.yaml", stem(document)));
-    timed(Command::new(xtask).arg("downgrade").arg(&spec).arg(&downgraded).current_dir(root))
-        .map_err(|e| format!("OpenAPI Generator failed on {} ({why}) and the downgrade too: {e}", document.spec))?;
-    println!("OpenAPI Generator failed on {} ({why}); it gets the 3.0.3 rendering instead", document.spec);
+    timed(Command::new(xtask).arg("downgrade").arg(&spec).arg(&downgraded).current_dir(root)).map_err(|e| {
+        format!("OpenAPI Generator failed on {} ({why}) and the downgrade too: {e}", document.spec_path())
+    })?;
+    println!("OpenAPI Generator failed on {} ({why}); it gets the 3.0.3 rendering instead", document.spec_path());
     Ok(downgraded)
 }
 
@@ -181,7 +186,7 @@ fn document_crate(root: &Path, work: &Path, document: &Document) -> Result<PathB
         "#![allow(dead_code, deprecated, clippy::all, rustdoc::broken_intra_doc_links)]\n\
          pub use heygen_client::{{Error, WaitOptions, rt}};\n\
          #[path = {:?}]\npub mod generated;\n",
-        root.join(document.client).display().to_string()
+        root.join(document.client_path()).display().to_string()
     );
     let write =
         |path: PathBuf, text: String| std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));

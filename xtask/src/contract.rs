@@ -17,15 +17,15 @@ use heygen_codegen::Document;
 const STARTUP: Duration = Duration::from_secs(90);
 const PRISM: &str = ".tools/npm/node_modules/.bin/prism";
 
-/// The documents, by the name the contract test knows them by (`HEYGEN_CONTRACT_DOCUMENT`).
-const DOCUMENTS: [(&str, Document); 2] = [("legacy", heygen_codegen::LEGACY), ("v3", heygen_codegen::V3)];
-
 /// Runs the contract of every document, each against its own Prism, even after one fails, so
 /// that one run reports on both.
 pub fn run(root: &Path) -> Result<(), String> {
     install(root)?;
-    let failures: Vec<String> =
-        DOCUMENTS.into_iter().filter_map(|(name, document)| run_document(root, name, document.spec).err()).collect();
+    // Each document by the name the contract test knows it by (`HEYGEN_CONTRACT_DOCUMENT`).
+    let failures: Vec<String> = Document::ALL
+        .into_iter()
+        .filter_map(|document| run_document(root, document.name(), document.spec_path()).err())
+        .collect();
     if failures.is_empty() { Ok(()) } else { Err(failures.join("\n\n")) }
 }
 

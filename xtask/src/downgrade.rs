@@ -8,7 +8,7 @@ use std::time::Instant;
 pub fn run(input: &Path, output: Option<&Path>) -> Result<(), String> {
     let started = Instant::now();
     let source = std::fs::read_to_string(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
-    let spec = heygen_codegen::load::load(input, &source).map_err(|e| e.to_string())?;
+    let spec = heygen_codegen::load(input, &source).map_err(|e| e.to_string())?;
     let Some(version) = &spec.downgraded_from else {
         return Err(format!(
             "{} is OpenAPI {}, not 3.1.x: nothing to downgrade",
@@ -20,7 +20,7 @@ pub fn run(input: &Path, output: Option<&Path>) -> Result<(), String> {
     let text = if json {
         serde_json::to_string_pretty(&spec.json).expect("a JSON value serializes") + "\n"
     } else {
-        heygen_codegen::yaml::to_yaml(&spec.json)
+        heygen_codegen::to_yaml(&spec.json)
     };
     for note in &spec.notes {
         let pointer = if note.pointer.is_empty() { "/" } else { &note.pointer };
@@ -33,7 +33,7 @@ pub fn run(input: &Path, output: Option<&Path>) -> Result<(), String> {
     eprintln!(
         "downgraded {} from OpenAPI {version} to {} in {:.0} ms ({} notes){}",
         input.display(),
-        heygen_codegen::downgrade::TARGET_VERSION,
+        spec.openapi.openapi,
         started.elapsed().as_secs_f64() * 1000.0,
         spec.notes.len(),
         output.map(|out| format!("; wrote {}", out.display())).unwrap_or_default(),

@@ -148,9 +148,9 @@ fn generate(root: &Path) -> Result<(), String> {
 
 fn check(root: &Path) -> Result<(), String> {
     let files = heygen_codegen::generate(root).map_err(|e| e.to_string())?;
-    let stale = heygen_codegen::write::stale_files(root, &files);
+    let stale = heygen_codegen::stale_files(root, &files);
     if stale.is_empty() {
-        eprintln!("generated code matches {}", heygen_codegen::SPEC_PATH);
+        eprintln!("generated code matches the documents in spec/");
         return Ok(());
     }
     let list: Vec<String> = stale.iter().map(|s| format!("  {}: {}", s.path, s.summary)).collect();

@@ -3,16 +3,16 @@
 //!
 //! Wire tools rate changes by what crosses the network only; an `operationId` rename is harmless
 //! to them but renames our Rust method. So the report has two halves computed independently:
-//! [`http`] compares the two specs and rates each change for HTTP callers, and [`rust`] generates
+//! `http` compares the two specs and rates each change for HTTP callers, and `rust` generates
 //! the client for both specs and compares its public items, so the Rust half follows whatever
 //! the generator does rather than a model of it. The two are then linked: each wire change names
 //! the Rust items it altered, and the semver bump comes from the Rust half alone.
 //!
 //! Either side may be a document we did not write (HeyGen's published 3.1 `external-api.json`):
-//! the wire half reads the model [`crate::model::build`] returns even for a spec that breaks the
+//! the wire half reads the model `model::build` builds even for a spec that breaks the
 //! house rules, and such a side only loses the Rust half, with notes saying why.
 //!
-//! [`revisions`] picks what to compare: every document under `spec/` that changed between two
+//! `revisions` ([`review`]) picks what to compare: every document under `spec/` that changed between two
 //! git revisions (or one named document), each read at both and compared on its own.
 
 mod http;
@@ -26,7 +26,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::{Error, Problem, Spec, SpecError};
+use crate::{Document, Error, Problem, Spec, SpecError};
 
 pub use render::{json, markdown};
 pub use revisions::{DocumentReport, Review, Skipped, Source, review, review_exit_code, review_json, review_markdown};
@@ -248,13 +248,14 @@ pub fn diff_revisions(root: &Path, base: &str, head: Option<&str>) -> Result<Rep
 /// The text of a spec and the name errors give it. `arg` is a file if one exists at that path,
 /// otherwise a git revision whose `spec/heygen.yaml` is read; `None` is the working tree's spec.
 pub fn read_spec(root: &Path, arg: Option<&str>) -> Result<(PathBuf, String), DiffError> {
+    let spec = Document::Legacy.spec_path();
     let path = match arg {
-        None => root.join(crate::SPEC_PATH),
+        None => root.join(spec),
         Some(arg) if Path::new(arg).is_file() => PathBuf::from(arg),
         Some(rev) => {
-            let found = revisions::git_show(root, rev, crate::SPEC_PATH)?;
-            let message = format!("{} does not exist there", crate::SPEC_PATH);
-            let path = crate::SPEC_PATH.to_owned();
+            let found = revisions::git_show(root, rev, spec)?;
+            let message = format!("{spec} does not exist there");
+            let path = spec.to_owned();
             return found.ok_or_else(|| DiffError::Revision { arg: rev.to_owned(), path, message });
         }
     };
@@ -346,7 +347,9 @@ fn rust_half(base: &Input, head: &Input, notes: &mut Vec<Note>) -> Option<(Vec<R
         return None;
     }
     // The two generations are independent and dominate the run time.
-    let snapshot = |input: &Input| crate::generate_spec(&input.file, &input.spec).map(|g| rust::Snapshot::of(&g));
+    let snapshot = |input: &Input| {
+        crate::generate_spec_for(&input.file, &input.spec, Document::Legacy.module()).map(|g| rust::Snapshot::of(&g))
+    };
     let (base_code, head_code) = std::thread::scope(|scope| {
         let base_code = scope.spawn(|| snapshot(base));
         let head_code = snapshot(head);

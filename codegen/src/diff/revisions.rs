@@ -123,7 +123,9 @@ pub fn review(root: &Path, base: &str, head: Option<&str>, spec: Option<&str>) -
     // Documents git found changed may exist on one side only; a named one must exist on both.
     let (documents, named) = match (spec, &base, &head) {
         (Some(spec), ..) => (vec![spec.to_owned()], true),
-        (None, Source::File(_), _) | (None, _, Source::File(_)) => (vec![crate::SPEC_PATH.to_owned()], true),
+        (None, Source::File(_), _) | (None, _, Source::File(_)) => {
+            (vec![crate::Document::Legacy.spec_path().to_owned()], true)
+        }
         (None, ..) => (changed_documents(root, &base, &head)?, false),
     };
     let both_files = matches!((&base, &head), (Source::File(_), Source::File(_)));

@@ -17,9 +17,6 @@ use syn::Type;
 use crate::bind::{Bound, Wire};
 use crate::source::escape_segment;
 
-/// Where the generated stubs go, relative to the workspace root.
-pub const PATH: &str = "heygen-mock/src/stubs/generated.rs";
-
 /// The stubs' code for the bound operations of the client in `module`; `root` is the spec as
 /// JSON, from which the reply examples are read.
 pub fn tokens(module: &str, operations: &[Bound<'_>], root: &Value) -> TokenStream {

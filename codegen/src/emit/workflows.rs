@@ -69,7 +69,7 @@ pub fn impl_block(methods: &[Method]) -> Option<syn::Item> {
 }
 
 fn deprecated(bound: &Bound<'_>) -> Option<TokenStream> {
-    bound.op.deprecation().map(|note| quote! { #[deprecated(note = #note)] })
+    bound.op.deprecation.as_ref().map(|note| quote! { #[deprecated(note = #note)] })
 }
 
 /// `let name = name.clone();` for the parameters a polling closure must own anew for each

@@ -14,8 +14,8 @@ use serde_json::Value;
 use super::examples;
 use super::schema::{Component, Node, resolve};
 use super::{
-    Api, Body, Credential, Host, IDEMPOTENCY_KEY, IDEMPOTENT, IdempotencyKey, Location, Operation, PAGINATION,
-    Pagination, Parameter, REPLACED_BY, Replacement, Success, WAITER, Waiter, Workflow,
+    Api, Body, Credential, END_OF_LIFE, Host, IDEMPOTENCY_KEY, IDEMPOTENT, IdempotencyKey, Location, Operation,
+    PAGINATION, Pagination, Parameter, REPLACED_BY, Replacement, Success, WAITER, Waiter, Workflow,
 };
 use crate::load::LoadedSpec;
 use crate::source::{Problem, escape_segment};
@@ -146,6 +146,7 @@ impl<'a> Builder<'a> {
             servers: openapi.servers.iter().map(|s| s.url.clone()).collect(),
             default_security: security_schemes(openapi.security.as_deref().unwrap_or_default()),
             operations: Vec::new(),
+            end_of_life: self.end_of_life(),
         };
         for (path, item) in openapi.paths.iter() {
             let pointer = format!("/paths/{}", escape_segment(path));
@@ -203,6 +204,7 @@ impl<'a> Builder<'a> {
             self.report(format!("{pointer}/{IDEMPOTENT}"), "must be true or false");
         }
         let replaced_by = self.extension::<Replacement>(pointer, op, REPLACED_BY);
+        let deprecation = deprecation(op.deprecated, replaced_by.as_ref(), api.end_of_life.as_deref());
         let idempotency_key = self.idempotency_key(pointer, op);
         // With a key, HeyGen answers a repeat with the first reply: retrying is safe.
         let idempotent = idempotency_key.is_some()
@@ -258,6 +260,7 @@ impl<'a> Builder<'a> {
             idempotent,
             idempotency_key,
             replaced_by,
+            deprecation,
             parameters,
             body,
             success,
@@ -322,6 +325,19 @@ impl<'a> Builder<'a> {
         serde_json::from_value(value.clone())
             .map_err(|e| self.report(format!("{pointer}/{name}"), format!("invalid {name}: {e}")))
             .ok()
+    }
+
+    /// `info.x-end-of-life`: a day written `YYYY-MM-DD`, so that every note quoting it reads alike.
+    fn end_of_life(&mut self) -> Option<String> {
+        let value = self.spec.openapi.info.extensions.get(END_OF_LIFE)?;
+        let day = value.as_str().filter(|day| is_day(day));
+        if day.is_none() {
+            self.report(
+                format!("/info/{END_OF_LIFE}"),
+                format!("{END_OF_LIFE} must be a day written YYYY-MM-DD, not {value}"),
+            );
+        }
+        day.map(str::to_owned)
     }
 
     /// `x-idempotency-key`, parsed; a header key must also be a declared header parameter, so
@@ -700,6 +716,27 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The `#[deprecated]` note of an operation's methods: its v3 successor when it has one (after
+/// `end_of_life`, the day the document's API retires), else HeyGen's own deprecation.
+fn deprecation(deprecated: bool, replaced_by: Option<&Replacement>, end_of_life: Option<&str>) -> Option<String> {
+    let retired =
+        end_of_life.map(|day| format!("HeyGen's v1/v2 API reached its end of life on {day}; ")).unwrap_or_default();
+    match (deprecated, replaced_by.and_then(|r| r.operations.first())) {
+        (_, Some(first)) => {
+            Some(format!("{retired}use `heygen_client::Client::{first}` (see docs/migrating-to-v3.md)"))
+        }
+        (true, None) => Some("HeyGen marks this endpoint as deprecated".to_owned()),
+        (false, None) => None,
+    }
+}
+
+/// Whether `text` is a day written `YYYY-MM-DD` (digits only; the calendar is HeyGen's concern).
+fn is_day(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+}
+
 /// Whether `body` is a raw upload in several formats: more than one media type, each a
 /// `{type: string, format: binary}` schema.
 pub(crate) fn is_raw_upload(body: &RequestBody) -> bool {
@@ -722,4 +759,46 @@ fn schema_key(schema: &ReferenceOr<Schema>) -> String {
 /// The scheme names of a `security` list, in order: each requirement names one scheme here.
 fn security_schemes(requirements: &[openapiv3::SecurityRequirement]) -> Vec<String> {
     requirements.iter().flat_map(|requirement| requirement.keys().cloned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::Document;
+
+    /// The problems of the legacy document with `edit` applied to its text.
+    fn problems_of_legacy(edit: impl Fn(&str) -> String) -> Vec<String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(Document::Legacy.spec_path());
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let edited = edit(&source);
+        assert_ne!(edited, source, "the edit changes the document");
+        match crate::load_and_validate(Path::new("edited.yaml"), &edited) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems.into_iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect(),
+        }
+    }
+
+    const DAY: &str = "  x-end-of-life: \"2026-11-01\"\n";
+
+    /// A note quotes the day when the document gives one; an older revision of the legacy
+    /// document, without it, still generates (so `cargo xtask diff` can compare it).
+    #[test]
+    fn a_successors_note_quotes_the_end_of_life() {
+        let replacement = super::Replacement { operations: vec!["create_video".into()], note: None };
+        let with = super::deprecation(false, Some(&replacement), Some("2026-11-01")).unwrap();
+        assert!(with.starts_with("HeyGen's v1/v2 API reached its end of life on 2026-11-01; use "), "{with}");
+        let without = super::deprecation(false, Some(&replacement), None).unwrap();
+        assert_eq!(without, "use `heygen_client::Client::create_video` (see docs/migrating-to-v3.md)");
+        assert!(problems_of_legacy(|source| source.replacen(DAY, "", 1)).is_empty());
+    }
+
+    #[test]
+    fn the_end_of_life_is_a_day() {
+        let problems = problems_of_legacy(|source| source.replacen(DAY, "  x-end-of-life: 1 November 2026\n", 1));
+        assert_eq!(
+            problems,
+            ["/info/x-end-of-life: x-end-of-life must be a day written YYYY-MM-DD, not \"1 November 2026\""]
+        );
+    }
 }

@@ -1,9 +1,11 @@
-//! Model: what the generator knows about an API, built by [`build`] in the one walk of the spec.
+//! Model: what the generator knows about an API, built by `build` in the one walk of the spec
+//! (through [`crate::load_and_validate`], which gives it as [`crate::Spec::api`]). It is public
+//! and read-only, for tests that ask what the generator knows of a document.
 //!
 //! Every later stage reads this model instead of the spec: the progenitor stage, the binding of
-//! progenitor's items ([`crate::bind`]), every emitter ([`crate::emit`]) and both halves of
-//! [`crate::diff`]. Spec facts are resolved once here (`$ref`s, path-level parameters, the one
-//! success response, the parsed extensions), so the emitters cannot disagree about them.
+//! progenitor's items (`bind`), every emitter (`emit`) and both halves of [`crate::diff`]. Spec
+//! facts are resolved once here (`$ref`s, path-level parameters, the one success response, the
+//! parsed extensions), so the emitters cannot disagree about them.
 
 mod build;
 mod examples;
@@ -12,7 +14,7 @@ pub(crate) mod schema;
 
 use serde::Deserialize;
 
-pub use build::build;
+pub(crate) use build::build;
 
 /// Spec extension that marks a POST as safe to send twice (the default is: only GET, HEAD, PUT
 /// and DELETE are).
@@ -25,6 +27,10 @@ pub const WAITER: &str = "x-waiter";
 pub const REPLACED_BY: &str = "x-replaced-by";
 /// Spec extension that marks an operation on which HeyGen honours an idempotency key.
 pub const IDEMPOTENCY_KEY: &str = "x-idempotency-key";
+/// Spec extension of `info`: the day HeyGen retires the API the document describes
+/// (`YYYY-MM-DD`). The one home of that date: the deprecation notes and the migration guide
+/// quote it, and the tests hold the hand-written mentions to it.
+pub const END_OF_LIFE: &str = "x-end-of-life";
 
 /// An API document, as the emitters need it.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +43,8 @@ pub struct Api {
     pub default_security: Vec<String>,
     /// Every operation, in document order (paths, then methods in `openapiv3`'s order).
     pub operations: Vec<Operation>,
+    /// `info.x-end-of-life` ([`END_OF_LIFE`]): the day HeyGen retires this API, `YYYY-MM-DD`.
+    pub end_of_life: Option<String>,
 }
 
 /// One operation.
@@ -68,6 +76,9 @@ pub struct Operation {
     pub idempotency_key: Option<IdempotencyKey>,
     /// What replaces this legacy operation in HeyGen's v3 API (`x-replaced-by`).
     pub replaced_by: Option<Replacement>,
+    /// The `#[deprecated]` note of its methods: its v3 successor when it has one (after the day
+    /// HeyGen retires the document's API, [`Api::end_of_life`]), else HeyGen's own deprecation.
+    pub deprecation: Option<String>,
     /// Path-level and operation-level parameters, `$ref`s resolved, in declaration order
     /// (operation-level ones override path-level ones of the same name and place).
     pub parameters: Vec<Parameter>,
@@ -82,19 +93,6 @@ impl Operation {
     /// `GET`, `POST`, ...
     pub fn http_method(&self) -> String {
         self.method.to_uppercase()
-    }
-
-    /// The `#[deprecated]` note of its methods: its v3 successor when it has one, else HeyGen's
-    /// own deprecation.
-    pub fn deprecation(&self) -> Option<String> {
-        let successor = self.replaced_by.as_ref().and_then(|r| r.operations.first());
-        match (self.deprecated, successor) {
-            (_, Some(first)) => Some(format!(
-                "HeyGen's v1/v2 API reached its end of life on 2026-11-01; use `heygen_client::Client::{first}` (see docs/migrating-to-v3.md)"
-            )),
-            (true, None) => Some("HeyGen marks this endpoint as deprecated".to_owned()),
-            (false, None) => None,
-        }
     }
 }
 
@@ -267,7 +265,7 @@ pub struct Waiter {
     /// Dotted path of the reply field that says why the job failed.
     pub reason: Option<String>,
     /// States in which the job waits for the caller (a consent to give, an answer to send):
-    /// the wait ends with [`Error::JobNeedsAction`], neither a failure nor a hang.
+    /// the wait ends with the client's `Error::JobNeedsAction`, neither a failure nor a hang.
     #[serde(default)]
     pub needs_action: Vec<String>,
 }

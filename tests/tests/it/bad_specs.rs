@@ -3,12 +3,12 @@
 
 use std::path::Path;
 
-use heygen_tests::fixture;
+use heygen_tests::{Document, fixture};
 
 fn error_for(name: &str) -> String {
     let source = std::fs::read_to_string(fixture(&format!("bad/{name}.yaml"))).unwrap();
     let file = format!("bad/{name}.yaml");
-    match heygen_codegen::generate_from_source(Path::new(&file), &source) {
+    match heygen_codegen::generate_from_source(Document::Legacy, Path::new(&file), &source) {
         Ok(_) => panic!("{file} generated without error"),
         Err(e) => e.to_string(),
     }
@@ -53,20 +53,20 @@ bad_spec!(
 fn generate_to_disk_leaves_files_untouched_on_error() {
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(root.path().join("spec")).unwrap();
-    let client = root.path().join(heygen_codegen::CLIENT_PATH);
+    let client = root.path().join(Document::Legacy.client_path());
     std::fs::create_dir_all(client.parent().unwrap()).unwrap();
     let before = "// the previous generated code\n";
     std::fs::write(&client, before).unwrap();
     for bad in std::fs::read_dir(fixture("bad")).unwrap() {
         let bad = bad.unwrap().path();
-        std::fs::copy(&bad, root.path().join(heygen_codegen::SPEC_PATH)).unwrap();
+        std::fs::copy(&bad, root.path().join(Document::Legacy.spec_path())).unwrap();
         assert!(heygen_codegen::generate_to_disk(root.path()).is_err(), "{} generated", bad.display());
         assert_eq!(std::fs::read_to_string(&client).unwrap(), before, "{} changed the files", bad.display());
         let leftovers = std::fs::read_dir(client.parent().unwrap()).unwrap().count();
         assert_eq!(leftovers, 1, "{} left temporary files", bad.display());
     }
     // And a good spec does replace them.
-    std::fs::copy(fixture("golden/raw_upload.yaml"), root.path().join(heygen_codegen::SPEC_PATH)).unwrap();
+    std::fs::copy(fixture("golden/raw_upload.yaml"), root.path().join(Document::Legacy.spec_path())).unwrap();
     heygen_codegen::generate_to_disk(root.path()).unwrap();
     assert!(std::fs::read_to_string(&client).unwrap().starts_with("// @generated"));
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use heygen_client::legacy::Client;
 use heygen_tests::calls::{CallError, Input, Reply};
 use heygen_tests::requests::request_for;
-use heygen_tests::{API_KEY, Doc, differences};
+use heygen_tests::{API_KEY, Document, DocumentExt, differences};
 use reqwest::multipart::{Form, Part};
 
 /// The variable `cargo xtask contract` sets to Prism's address.
@@ -30,7 +30,7 @@ async fn every_operation_against_prism() {
     };
     let base_url = through_xtask(BASE_URL_VARIABLE);
     let document = through_xtask(DOCUMENT_VARIABLE);
-    let doc = Doc::ALL
+    let doc = Document::ALL
         .into_iter()
         .find(|doc| doc.name() == document)
         .unwrap_or_else(|| panic!("{DOCUMENT_VARIABLE}={document}: not `legacy` or `v3`"));
@@ -63,19 +63,19 @@ async fn every_operation_against_prism() {
         }
     }
     let validated = doc.operations().len() - failures.len();
-    println!("{}: {validated}/{} operations validated", doc.document().spec, doc.operations().len());
+    println!("{}: {validated}/{} operations validated", doc.spec_path(), doc.operations().len());
     assert!(failures.is_empty(), "{} operations failed against Prism:\n  {}", failures.len(), failures.join("\n  "));
 }
 
 /// Calls `id` through the dispatch table, except a multipart upload. The table's form leaves its
 /// file part without a media type (RFC 7578 only recommends one), and Prism's multipart parser
 /// (parse-multipart-data) then crashes Prism itself, so the part is labelled here.
-async fn call(doc: Doc, client: &Client, id: &str, input: &Input) -> Result<Reply, CallError> {
+async fn call(doc: Document, client: &Client, id: &str, input: &Input) -> Result<Reply, CallError> {
     let body = doc.operation(id).body.as_ref();
     if !body.is_some_and(|body| body.media_types.iter().any(|media| media == "multipart/form-data")) {
         return doc.call(client, id, input).await;
     }
-    assert_eq!((doc, id), (Doc::V3, "upload_asset"), "a new multipart operation: label its file part here too");
+    assert_eq!((doc, id), (Document::V3, "upload_asset"), "a new multipart operation: label its file part here too");
     let file = Part::bytes(input.bytes()?).file_name("upload.bin");
     let file = file.mime_str("application/octet-stream").expect("a valid media type");
     let key: Option<String> = input.param("Idempotency-Key")?;

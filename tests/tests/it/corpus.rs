@@ -15,7 +15,7 @@ use heygen_client::{Error, WaitOptions};
 use heygen_tests::calls::CallError;
 use heygen_tests::corpus::{self, Entry, Expect, Kind, Origin, missing_leaves};
 use heygen_tests::requests::request_for;
-use heygen_tests::{Doc, Harness, workspace_root};
+use heygen_tests::{Document, DocumentExt, Harness, workspace_root};
 use hmac::{KeyInit, Mac};
 use http::{HeaderMap, HeaderValue};
 use serde_json::Value;
@@ -28,15 +28,15 @@ const HEYGEN_DOCUMENT: &str = "../shared/heygen-api/v3/external-api-2026-04-08.j
 
 #[tokio::test]
 async fn every_real_body_goes_through_the_client() {
-    every_body_goes_through(Doc::Legacy).await;
+    every_body_goes_through(Document::Legacy).await;
 }
 
 #[tokio::test]
 async fn every_real_v3_body_goes_through_the_v3_client() {
-    every_body_goes_through(Doc::V3).await;
+    every_body_goes_through(Document::V3).await;
 }
 
-async fn every_body_goes_through(doc: Doc) {
+async fn every_body_goes_through(doc: Document) {
     let harness = Harness::start_with(|b| b.max_retries(0)).await;
     let entries = corpus::entries(doc);
     let (mut failures, mut waiting) = (Vec::new(), Vec::new());
@@ -71,7 +71,7 @@ async fn serve(harness: &Harness, status: u16, body: &Value) {
     }
 }
 
-async fn reply(harness: &Harness, doc: Doc, entry: &Entry, body: &Value) -> Result<(), String> {
+async fn reply(harness: &Harness, doc: Document, entry: &Entry, body: &Value) -> Result<(), String> {
     serve(harness, entry.status.unwrap_or(200), body).await;
     let reply = doc
         .call(&harness.client, &entry.operation, &request_for(doc, &entry.operation))
@@ -81,7 +81,7 @@ async fn reply(harness: &Harness, doc: Doc, entry: &Entry, body: &Value) -> Resu
     if lost.is_empty() { Ok(()) } else { Err(format!("the typed reply lost values: {}", lost.join("; "))) }
 }
 
-async fn error(harness: &Harness, doc: Doc, entry: &Entry, body: &Value) -> Result<(), String> {
+async fn error(harness: &Harness, doc: Document, entry: &Entry, body: &Value) -> Result<(), String> {
     let status = entry.status.ok_or("an error body needs its status")?;
     serve(harness, status, body).await;
     let e = match doc.call(&harness.client, &entry.operation, &request_for(doc, &entry.operation)).await {
@@ -103,7 +103,7 @@ async fn error(harness: &Harness, doc: Doc, entry: &Entry, body: &Value) -> Resu
     Ok(())
 }
 
-async fn request(harness: &Harness, doc: Doc, entry: &Entry, body: &Value) -> Result<(), String> {
+async fn request(harness: &Harness, doc: Document, entry: &Entry, body: &Value) -> Result<(), String> {
     let success = doc.operation(&entry.operation).success.as_ref().map_or(200, |success| success.status);
     serve(harness, success, &doc.success_example(&entry.operation)).await;
     let mut input = request_for(doc, &entry.operation);
@@ -128,7 +128,7 @@ async fn request(harness: &Harness, doc: Doc, entry: &Entry, body: &Value) -> Re
 }
 
 /// Signs `body` as HeyGen does, verifies and parses it, and checks the typed event keeps it all.
-fn delivery(doc: Doc, body: &Value) -> Result<(), String> {
+fn delivery(doc: Document, body: &Value) -> Result<(), String> {
     const SECRET: &str = "whsec_corpus-webhook-secret";
     let raw = serde_json::to_vec(body).expect("JSON serializes");
     let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).expect("any key length");
@@ -136,7 +136,7 @@ fn delivery(doc: Doc, body: &Value) -> Result<(), String> {
     let signature = HeaderValue::from_str(&hex::encode(mac.finalize().into_bytes())).expect("hex");
     let mut headers = HeaderMap::new();
     let (event_type, typed) = match doc {
-        Doc::Legacy => {
+        Document::Legacy => {
             headers.insert("signature", signature);
             let delivery = webhook::verify(&headers, &raw, SECRET).map_err(|e| e.to_string())?;
             if let types::WebhookEvent::Unknown(_) = delivery.event {
@@ -144,7 +144,7 @@ fn delivery(doc: Doc, body: &Value) -> Result<(), String> {
             }
             (delivery.event_type, serde_json::to_value(&delivery.event))
         }
-        Doc::V3 => {
+        Document::V3 => {
             headers.insert("heygen-signature", signature);
             let delivery = heygen_client::webhook::verify(&headers, &raw, SECRET).map_err(|e| e.to_string())?;
             if let heygen_client::types::WebhookDelivery::Unknown(_) = delivery.event {
@@ -163,11 +163,11 @@ fn delivery(doc: Doc, body: &Value) -> Result<(), String> {
 /// (60 legacy bodies; 80 v3 bodies over 35 operations).
 #[test]
 fn the_index_lists_every_body_with_its_source() {
-    for doc in Doc::ALL {
+    for doc in Document::ALL {
         index_lists_every_body(doc);
     }
-    assert!(corpus::entries(Doc::Legacy).len() >= 60, "the legacy corpus has fewer than 60 bodies");
-    let v3 = corpus::entries(Doc::V3);
+    assert!(corpus::entries(Document::Legacy).len() >= 60, "the legacy corpus has fewer than 60 bodies");
+    let v3 = corpus::entries(Document::V3);
     let operations: BTreeSet<_> = v3.iter().filter(|e| e.kind != Kind::Webhook).map(|e| &e.operation).collect();
     assert!(
         v3.len() >= 80 && operations.len() >= 35,
@@ -177,7 +177,7 @@ fn the_index_lists_every_body_with_its_source() {
     );
 }
 
-fn index_lists_every_body(doc: Doc) {
+fn index_lists_every_body(doc: Document) {
     let entries = corpus::entries(doc);
     let listed: BTreeSet<_> = entries.iter().map(|e| e.file.clone()).collect();
     assert_eq!(listed.len(), entries.len(), "{}: a file is listed twice", doc.name());
@@ -226,10 +226,15 @@ fn document_bodies_are_the_documents_examples() {
     };
     let document: Value = serde_json::from_str(&text).expect("HeyGen's document is JSON");
     let mut checked = 0;
-    for entry in corpus::entries(Doc::V3).iter().filter(|e| e.origin == Origin::HeygenDocument) {
+    for entry in corpus::entries(Document::V3).iter().filter(|e| e.origin == Origin::HeygenDocument) {
         let (_, pointer) = entry.source.split_once('#').expect("a document source is a pointer");
         let example = document.pointer(pointer).unwrap_or_else(|| panic!("{}: nothing at {pointer}", entry.file));
-        assert_eq!(example, &corpus::body(Doc::V3, entry), "{}: differs from the document at {pointer}", entry.file);
+        assert_eq!(
+            example,
+            &corpus::body(Document::V3, entry),
+            "{}: differs from the document at {pointer}",
+            entry.file
+        );
         checked += 1;
     }
     assert!(checked > 0, "the v3 corpus has no body from HeyGen's document");
@@ -241,11 +246,11 @@ fn document_bodies_are_the_documents_examples() {
 #[allow(deprecated)] // the legacy client is tested for as long as it ships
 async fn the_video_avatar_waiter_ends_on_complete() {
     let harness = Harness::start_with(|b| b.max_retries(0)).await;
-    let entry = corpus::entries(Doc::Legacy)
+    let entry = corpus::entries(Document::Legacy)
         .into_iter()
         .find(|e| e.file == "get_video_avatar_status.reply.complete.json")
         .unwrap();
-    serve(&harness, 200, &corpus::body(Doc::Legacy, &entry)).await;
+    serve(&harness, 200, &corpus::body(Document::Legacy, &entry)).await;
     let options = WaitOptions {
         timeout: Duration::from_secs(2),
         interval: Duration::from_millis(10),
@@ -271,7 +276,7 @@ async fn update_webhook_endpoint_sends_null_events_and_can_leave_them_out() {
         ),
     ];
     for (events, expected) in cases {
-        serve(&harness, 200, &Doc::Legacy.success_example("update_webhook_endpoint")).await;
+        serve(&harness, 200, &Document::Legacy.success_example("update_webhook_endpoint")).await;
         let request = types::UpdateWebhookEndpointRequest { endpoint_id: "ep-1".into(), events, url: None };
         harness.client.update_webhook_endpoint(&request).await.expect("the mock accepts it");
         let sent = harness.api.received_requests().await.unwrap_or_default();

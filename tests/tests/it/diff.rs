@@ -5,6 +5,7 @@
 //! operationIds, inline schemas, operations without operationId) is compared on the wire, with
 //! its problems as notes and the Rust half skipped.
 
+use heygen_codegen::Document;
 use heygen_codegen::diff::{self, DiffError, FailOn, NoteKind, Report, Semver, Side};
 use heygen_tests::mutate::{mutated, node_pointers};
 use heygen_tests::{fixture, installed_tool, workspace_root};
@@ -100,7 +101,7 @@ cases! {
 
 #[test]
 fn the_real_spec_diffed_with_itself_reports_nothing() {
-    let spec = heygen_codegen::SPEC_PATH;
+    let spec = Document::Legacy.spec_path();
     let report = diff::diff_revisions(workspace_root(), &format!("../{spec}"), None).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.changes.is_empty(), "{:?}", report.changes);
     assert!(report.rust_api.is_empty(), "{:?}", report.rust_api);
@@ -276,7 +277,7 @@ fn snippet() -> impl Strategy<Value = serde_json::Value> {
 fn mutated_third_party_documents_diff_or_fail_with_located_problems() {
     let path = fixture("diff/third_party_camel_case/head.yaml");
     let source = read(&path);
-    let (document, _) = heygen_codegen::load::parse(&path, &source).unwrap();
+    let (document, _) = heygen_codegen::parse(&path, &source).unwrap();
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64);
     let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
     let strategy = (any::<prop::sample::Index>(), proptest::option::of(snippet()), 1..3usize);
@@ -318,8 +319,8 @@ impl Repo {
     fn new() -> Self {
         let repo = Repo(tempfile::tempdir().unwrap());
         std::fs::create_dir(repo.path().join("spec")).unwrap();
-        for document in heygen_codegen::DOCUMENTS {
-            std::fs::copy(workspace_root().join(document.spec), repo.path().join(document.spec)).unwrap();
+        for document in Document::ALL {
+            std::fs::copy(workspace_root().join(document.spec_path()), repo.path().join(document.spec_path())).unwrap();
         }
         repo.git(&["init", "--quiet"]);
         repo.commit("both documents");
@@ -379,11 +380,11 @@ fn only_document(review: &diff::Review, spec: &str) -> (Vec<String>, Vec<String>
 #[test]
 fn a_v3_change_between_two_commits_is_reviewed_with_its_rust_half() {
     let repo = Repo::new();
-    repo.deprecate(heygen_codegen::V3_SPEC_PATH, "get_current_user");
+    repo.deprecate(Document::V3.spec_path(), "get_current_user");
     repo.commit("v3: get_current_user deprecated");
 
     let review = review(&repo, "HEAD~1", None, None);
-    let (found, rust, semver) = only_document(&review, heygen_codegen::V3_SPEC_PATH);
+    let (found, rust, semver) = only_document(&review, Document::V3.spec_path());
     assert_eq!(found, ["operation-deprecated@get_current_user"]);
     assert_eq!(rust, ["minor: `Client::get_current_user` is now `#[deprecated]`"]);
     assert_eq!(semver, Some(Semver::Minor));
@@ -391,14 +392,14 @@ fn a_v3_change_between_two_commits_is_reviewed_with_its_rust_half() {
     let document = &review.documents[0];
     assert_eq!(document.base_file, "HEAD~1:spec/heygen-v3.yaml");
     // The working tree is HEAD here, so the head's name is the document's path.
-    assert_eq!(document.head_file, heygen_codegen::V3_SPEC_PATH);
+    assert_eq!(document.head_file, Document::V3.spec_path());
 
     let markdown = diff::review_markdown(&review);
     assert!(markdown.starts_with("# `spec/heygen-v3.yaml`: `HEAD~1:spec/heygen-v3.yaml` → `spec/heygen-v3.yaml`\n"));
     assert!(markdown.contains("### `get_current_user` (warning)"), "{markdown}");
     assert!(markdown.contains("| minor | `Client::get_current_user` | is now `#[deprecated]` |"), "{markdown}");
     let json: serde_json::Value = serde_json::from_str(&diff::review_json(&review)).unwrap();
-    assert_eq!(json["documents"][0]["spec"], heygen_codegen::V3_SPEC_PATH);
+    assert_eq!(json["documents"][0]["spec"], Document::V3.spec_path());
     assert_eq!(json["documents"][0]["semver"], "minor");
     assert_eq!(json["documents"][0]["changes"][0]["operation"], "get_current_user");
     assert_eq!(diff::review_exit_code(&Ok(review), FailOn::Never), 0);
@@ -410,12 +411,12 @@ fn a_v3_change_between_two_commits_is_reviewed_with_its_rust_half() {
 #[test]
 fn documents_are_picked_by_what_changed_or_by_spec() {
     let repo = Repo::new();
-    repo.deprecate(heygen_codegen::V3_SPEC_PATH, "get_current_user");
+    repo.deprecate(Document::V3.spec_path(), "get_current_user");
     repo.commit("v3: get_current_user deprecated");
     // Every legacy method with a v3 successor is `#[deprecated]` already; a rename shows.
-    repo.edit_operation(heygen_codegen::SPEC_PATH, "list_avatars", "      operationId: list_all_avatars\n");
+    repo.edit_operation(Document::Legacy.spec_path(), "list_avatars", "      operationId: list_all_avatars\n");
 
-    let (found, rust, semver) = only_document(&review(&repo, "HEAD", None, None), heygen_codegen::SPEC_PATH);
+    let (found, rust, semver) = only_document(&review(&repo, "HEAD", None, None), Document::Legacy.spec_path());
     assert_eq!(found, ["operation-id-renamed@list_all_avatars"]);
     let methods = "minor: `Client::list_all_avatars` method added; major: `Client::list_avatars` method removed";
     assert_eq!(rust, [methods]);
@@ -423,14 +424,14 @@ fn documents_are_picked_by_what_changed_or_by_spec() {
 
     let both = review(&repo, "HEAD~1", None, None);
     let specs: Vec<Option<&str>> = both.documents.iter().map(|d| d.spec.as_deref()).collect();
-    assert_eq!(specs, [Some(heygen_codegen::V3_SPEC_PATH), Some(heygen_codegen::SPEC_PATH)]);
+    assert_eq!(specs, [Some(Document::V3.spec_path()), Some(Document::Legacy.spec_path())]);
 
-    let (found, _, semver) = only_document(&review(&repo, "HEAD~1", Some("HEAD"), None), heygen_codegen::V3_SPEC_PATH);
+    let (found, _, semver) = only_document(&review(&repo, "HEAD~1", Some("HEAD"), None), Document::V3.spec_path());
     assert_eq!(found, ["operation-deprecated@get_current_user"]);
     assert_eq!(semver, Some(Semver::Minor));
 
-    let unchanged = review(&repo, "HEAD", Some("HEAD"), Some(heygen_codegen::V3_SPEC_PATH));
-    let (found, _, semver) = only_document(&unchanged, heygen_codegen::V3_SPEC_PATH);
+    let unchanged = review(&repo, "HEAD", Some("HEAD"), Some(Document::V3.spec_path()));
+    let (found, _, semver) = only_document(&unchanged, Document::V3.spec_path());
     assert!(found.is_empty() && semver == Some(Semver::None), "{found:?} {semver:?}");
 
     let nothing = review(&repo, "HEAD", Some("HEAD"), None);
@@ -478,14 +479,14 @@ fn a_file_side_compares_one_document() {
     assert_eq!((document.spec.as_deref(), document.base_file.as_str()), (None, base.as_str()));
     assert_eq!(document.report.changes[0].operation, "list_things");
 
-    let v3 = workspace_root().join(heygen_codegen::V3_SPEC_PATH);
-    let against_head = review(&repo, v3.to_str().unwrap(), Some("HEAD"), Some(heygen_codegen::V3_SPEC_PATH));
-    let (found, _, semver) = only_document(&against_head, heygen_codegen::V3_SPEC_PATH);
+    let v3 = workspace_root().join(Document::V3.spec_path());
+    let against_head = review(&repo, v3.to_str().unwrap(), Some("HEAD"), Some(Document::V3.spec_path()));
+    let (found, _, semver) = only_document(&against_head, Document::V3.spec_path());
     assert!(found.is_empty() && semver == Some(Semver::None), "{found:?}");
     let legacy = review(&repo, &base, Some("HEAD"), None);
     assert_eq!(legacy.documents[0].head_file, "HEAD:spec/heygen.yaml");
 
-    repo.git(&["rm", "--quiet", heygen_codegen::SPEC_PATH]);
+    repo.git(&["rm", "--quiet", Document::Legacy.spec_path()]);
     repo.commit("no legacy document");
     let error = diff::review(repo.path(), &base, Some("HEAD"), None).unwrap_err().to_string();
     assert!(error.ends_with("spec/heygen.yaml does not exist there"), "{error}");

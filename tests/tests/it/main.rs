@@ -14,6 +14,7 @@ mod diff;
 mod examples;
 mod faults;
 mod generated_code;
+mod goldens;
 mod http_client;
 mod logging;
 mod mock_stubs;

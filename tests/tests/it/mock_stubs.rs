@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use heygen_mock::MockHeyGen;
 use heygen_mock::stubs::{BodyKind, Operation, Visitor, visit_operations};
-use heygen_tests::Doc;
+use heygen_tests::Document;
 use heygen_tests::generated_calls_v3::{OPERATIONS, call};
 use heygen_tests::requests::request_for;
 use serde_json::Value;
@@ -44,7 +44,7 @@ impl Visitor for Logged<'_> {
             self.failures.push(format!("{}: {} requests logged", O::ID, received.len()));
             return;
         }
-        let input = request_for(Doc::V3, O::ID);
+        let input = request_for(Document::V3, O::ID);
         let body = serde_json::to_value(&received[0].body).unwrap();
         let sent = match O::BODY {
             BodyKind::Json => input.body.clone().unwrap(),
@@ -101,7 +101,7 @@ async fn every_v3_operation_is_answered_by_its_typed_stub_through_the_client() {
     let mut failures = Vec::new();
     for id in OPERATIONS {
         let (status, body) = &mount.expected[id];
-        match call(&client, id, &request_for(Doc::V3, id)).await {
+        match call(&client, id, &request_for(Document::V3, id)).await {
             Ok(reply) if reply.status == *status && reply.body == *body => {}
             Ok(reply) => failures.push(format!("{id}: {} {}", reply.status, reply.body)),
             Err(e) => failures.push(format!("{id}: {e}")),

@@ -14,7 +14,7 @@ fn facts(api: &heygen_codegen::Api) -> Vec<(String, Host, Vec<Credential>)> {
 
 #[test]
 fn hosts_and_credentials_follow_meaning_not_order_or_names() {
-    let source = std::fs::read_to_string(workspace_root().join(heygen_codegen::SPEC_PATH)).unwrap();
+    let source = std::fs::read_to_string(workspace_root().join(heygen_codegen::Document::Legacy.spec_path())).unwrap();
     let servers = "servers:\n  - url: https://api.heygen.com\n    description: Every endpoint except asset upload.\n  - url: https://upload.heygen.com\n    description: Asset upload only.\n";
     assert!(source.contains(servers), "the spec lists its servers as this test expects");
     let changed = source
@@ -37,4 +37,23 @@ fn hosts_and_credentials_follow_meaning_not_order_or_names() {
     // The streaming session calls also take a session token.
     let both = [Credential::ApiKey, Credential::Bearer];
     assert_eq!(spec().api.operations.iter().filter(|op| op.credentials == both).count(), 6);
+}
+
+/// The day HeyGen retires v1/v2 has one home, `info.x-end-of-life` of the legacy document: the
+/// generator quotes it in every deprecation note and the migration guide, and each hand-written
+/// mention of it (the README, the legacy module's docs) must give the same day.
+#[test]
+fn the_end_of_life_has_one_home() {
+    let day = spec().api.end_of_life.as_deref().expect("spec/heygen.yaml gives info.x-end-of-life");
+    for file in ["README.md", "generated-client/src/legacy/mod.rs"] {
+        let text = std::fs::read_to_string(workspace_root().join(file)).unwrap();
+        let days: Vec<&str> = (0..text.len().saturating_sub(9))
+            .filter_map(|at| text.get(at..at + 10))
+            .filter(|word| {
+                word.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+            })
+            .collect();
+        assert!(days.contains(&day), "{file} does not give the end of life, {day}");
+        assert!(days.iter().all(|d| *d == day), "{file} gives another day than the spec's {day}: {days:?}");
+    }
 }

@@ -1,17 +1,17 @@
 //! OpenAPI 3.1 input (tests/fixtures/openapi31/): each golden 3.1 document downgrades to the
-//! 3.0.3 snapshot beside it, and its client (written by `cargo xtask generate` to
-//! tests/golden/src/openapi31_<name>.rs) compiles in the golden crate; broken 3.1 documents fail with
+//! 3.0.3 snapshot beside it, and its client (kept in tests/golden/src/openapi31_<name>.rs by
+//! the goldens test) compiles in the golden crate; broken 3.1 documents fail with
 //! every problem located in the 3.1 source; mutated documents never panic; and a third-party 3.1
 //! document from npm (rclone's RC API, pinned in tools/package.json) downgrades into what
 //! openapi-spec-validator accepts as 3.0.
 //!
-//! After a deliberate change: `cargo insta review` for the snapshots, `cargo xtask generate` for
-//! the clients.
+//! After a deliberate change: `cargo insta review` for the snapshots,
+//! `UPDATE_GOLDENS=1 cargo test -p heygen-tests --test it goldens::` for the clients.
 
 use std::path::Path;
 use std::process::Command;
 
-use heygen_codegen::yaml::to_yaml;
+use heygen_codegen::{Document, to_yaml};
 use heygen_tests::mutate::{mutated, node_pointers};
 use heygen_tests::{fixture, installed_tool};
 use proptest::prelude::*;
@@ -24,7 +24,7 @@ fn read(path: &Path) -> String {
 
 /// The 3.0.3 document as YAML, then the notes, as a reviewer would read them.
 fn downgraded(name: &str, source: &str) -> String {
-    let spec = heygen_codegen::load::load(Path::new(name), source).unwrap_or_else(|e| panic!("{e}"));
+    let spec = heygen_codegen::load(Path::new(name), source).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(spec.downgraded_from.as_deref(), Some("3.1.0"));
     let mut out = to_yaml(&spec.json);
     for note in &spec.notes {
@@ -52,7 +52,7 @@ golden!(nullable, const_and_discriminator, annotations, defs_and_document, binar
 
 fn error_for(name: &str) -> String {
     let file = format!("openapi31/bad/{name}.yaml");
-    match heygen_codegen::generate_from_source(Path::new(&file), &read(&fixture(&file))) {
+    match heygen_codegen::generate_from_source(Document::Legacy, Path::new(&file), &read(&fixture(&file))) {
         Ok(_) => panic!("{file} generated without error"),
         Err(e) => e.to_string(),
     }
@@ -100,7 +100,7 @@ fn a_30_document_is_not_downgraded() {
 fn moved_nodes_keep_their_source_lines() {
     let check = |name: &str, pointer: &str, needle: &str| {
         let source = read(&fixture(&format!("openapi31/golden/{name}.yaml")));
-        let spec = heygen_codegen::load::load(Path::new(name), &source).unwrap();
+        let spec = heygen_codegen::load(Path::new(name), &source).unwrap();
         let expected = source.lines().position(|l| l.trim_start().starts_with(needle)).expect("needle") + 1;
         assert!(spec.json.pointer(pointer).is_some(), "{pointer} is not in the output");
         assert_eq!(spec.lines.line_of(pointer), expected, "{name}: {pointer}");
@@ -157,7 +157,7 @@ fn mutated_31_documents_downgrade_or_fail_with_located_problems() {
             .iter()
             .map(|name| {
                 let source = read(&fixture(&format!("openapi31/golden/{name}.yaml")));
-                heygen_codegen::load::parse(Path::new(name), &source).unwrap().0
+                heygen_codegen::parse(Path::new(name), &source).unwrap().0
             })
             .collect();
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48);
@@ -172,7 +172,7 @@ fn mutated_31_documents_downgrade_or_fail_with_located_problems() {
         }
         let text = serde_json::to_string_pretty(&doc).unwrap();
         let line_count = text.lines().count();
-        match heygen_codegen::generate_from_source(Path::new("mutated.json"), &text) {
+        match heygen_codegen::generate_from_source(Document::Legacy, Path::new("mutated.json"), &text) {
             Ok(files) => prop_assert!(files.iter().all(|f| f.contents.starts_with("// @generated"))),
             Err(heygen_codegen::Error::Spec(e)) => {
                 prop_assert!(!e.problems.is_empty(), "a spec error without problems");
@@ -229,7 +229,7 @@ fn yaml_output_reads_back_as_the_same_value() {
     let mut runner = TestRunner::new(Config { cases: 256, failure_persistence: None, ..Config::default() });
     let result = runner.run(&json_value(), |value| {
         let yaml = to_yaml(&value);
-        let (back, _) = heygen_codegen::load::parse(Path::new("out.yaml"), &yaml)
+        let (back, _) = heygen_codegen::parse(Path::new("out.yaml"), &yaml)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
         prop_assert_eq!(back, value, "{}", yaml);
         Ok(())
@@ -249,7 +249,7 @@ fn a_third_party_31_document_downgrades_to_valid_30() {
     let dir = tempfile::tempdir().unwrap();
     for input in ["openapi.json", "openapi.yaml"] {
         let path = package.join(input);
-        let spec = heygen_codegen::load::load(&path, &read(&path)).unwrap_or_else(|e| panic!("{e}"));
+        let spec = heygen_codegen::load(&path, &read(&path)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(spec.downgraded_from.as_deref(), Some("3.1.0"));
         let operations: usize =
             spec.openapi.paths.iter().filter_map(|(_, item)| item.as_item()).map(|item| item.iter().count()).sum();

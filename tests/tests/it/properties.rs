@@ -18,7 +18,7 @@ use heygen_client::Error;
 use heygen_tests::calls::CallError;
 use heygen_tests::generated_calls::call;
 use heygen_tests::requests::request_for;
-use heygen_tests::{API_KEY, Doc, operation_ids, spec, success_example};
+use heygen_tests::{API_KEY, Document, operation_ids, spec, success_example};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::Value;
@@ -147,7 +147,7 @@ fn arbitrary_replies_decode_or_fail_with_a_typed_error() {
         .build_legacy()
         .unwrap();
     for id in largest_operations() {
-        let input = request_for(Doc::Legacy, &id);
+        let input = request_for(Document::Legacy, &id);
         let status = prop_oneof![3 => Just(200u16), 1 => 400u16..600];
         let mut runner = TestRunner::new(config(48));
         let result = runner.run(&(status, reply_body(success_example(&id))), |(status, body)| {
@@ -178,7 +178,7 @@ fn spec_json() -> &'static Value {
 
 #[test]
 fn mutated_specs_load_and_generate_or_fail_with_a_typed_error() {
-    let source = std::fs::read_to_string(heygen_tests::workspace_root().join(heygen_codegen::SPEC_PATH)).unwrap();
+    let source = std::fs::read_to_string(heygen_tests::workspace_root().join(Document::Legacy.spec_path())).unwrap();
     let text_mutation = (any::<prop::sample::Index>(), 0..3u8).prop_map({
         let source = source.clone();
         move |(at, kind)| {
@@ -205,7 +205,7 @@ fn mutated_specs_load_and_generate_or_fail_with_a_typed_error() {
     let mut runner = TestRunner::new(config(24));
     let file = Path::new("mutated.yaml");
     let result = runner.run(&prop_oneof![text_mutation, node_mutation], |mutated| {
-        match heygen_codegen::generate_from_source(file, &mutated) {
+        match heygen_codegen::generate_from_source(Document::Legacy, file, &mutated) {
             Ok(files) => prop_assert!(files.iter().all(|f| f.contents.starts_with("// @generated"))),
             Err(heygen_codegen::Error::Spec(e)) => {
                 prop_assert!(!e.problems.is_empty(), "a spec error without problems");

@@ -24,14 +24,14 @@ use heygen_tests::calls::CallError;
 use heygen_tests::corpus::missing_leaves;
 use heygen_tests::heygen_doc::{self, Mode, draw, draw_all, parse_place, resolve, schemas_at, success, values_at};
 use heygen_tests::requests::request_for;
-use heygen_tests::{Doc, Harness};
+use heygen_tests::{Document, DocumentExt, Harness};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, ResponseTemplate};
 
 /// Our operation id for each route both documents have, with HeyGen's operation.
 fn paired(theirs: &Value) -> Vec<(&'static str, &Value)> {
-    let ours: BTreeMap<String, &'static str> = Doc::V3
+    let ours: BTreeMap<String, &'static str> = Document::V3
         .spec()
         .api
         .operations
@@ -52,7 +52,7 @@ async fn serve(harness: &Harness, status: u16, body: &Value) {
 }
 
 fn success_status(id: &str) -> u16 {
-    Doc::V3.operation(id).success.as_ref().map_or(200, |s| s.status)
+    Document::V3.operation(id).success.as_ref().map_or(200, |s| s.status)
 }
 
 /// Documented normalisation of the required-only reply: HeyGen's document requires no member of
@@ -60,7 +60,7 @@ fn success_status(id: &str) -> u16 {
 /// requires as `bodies` (every body we hold carries it) is therefore drawn too, itself with
 /// required fields only.
 fn with_fields_every_body_carries(theirs: &Value, schema: &Value, id: &str, body: &mut Value) {
-    let ours = fields(&Doc::V3.spec().json);
+    let ours = fields(&Document::V3.spec().json);
     let top_level = ours
         .iter()
         .filter(|f| f.evidence == Some(Evidence::Bodies))
@@ -96,7 +96,7 @@ async fn replies_drawn_from_heygens_schemas_decode_and_keep_every_value() {
             }
             checked += 1;
             serve(&harness, success_status(id), &body).await;
-            match Doc::V3.call(&harness.client, id, &request_for(Doc::V3, id)).await {
+            match Document::V3.call(&harness.client, id, &request_for(Document::V3, id)).await {
                 Ok(reply) => {
                     let lost = missing_leaves(&body, &reply.body, true);
                     if !lost.is_empty() {
@@ -122,10 +122,10 @@ async fn requests_drawn_from_heygens_schemas_type_check_and_go_out_whole() {
         let Some(schema) = media.get("schema") else { continue };
         for (mode, body) in draw_all(&theirs, schema) {
             checked += 1;
-            serve(&harness, success_status(id), &Doc::V3.success_example(id)).await;
-            let mut input = request_for(Doc::V3, id);
+            serve(&harness, success_status(id), &Document::V3.success_example(id)).await;
+            let mut input = request_for(Document::V3, id);
             input.body = Some(body.clone());
-            if let Err(e) = Doc::V3.call(&harness.client, id, &input).await {
+            if let Err(e) = Document::V3.call(&harness.client, id, &input).await {
                 failures.push(format!("{id} ({mode}): {e}\n      body: {body}"));
                 continue;
             }
@@ -166,7 +166,7 @@ async fn heygens_error_examples_become_api_errors_with_its_message() {
                 checked += 1;
                 serve(&harness, code, example).await;
                 let detail = &example["error"];
-                match Doc::V3.call(&harness.client, id, &request_for(Doc::V3, id)).await {
+                match Document::V3.call(&harness.client, id, &request_for(Document::V3, id)).await {
                     Err(CallError::Client(Error::Api(e))) => {
                         let got_code = e.code.as_ref().map(|c| serde_json::to_value(c).expect("codes serialize"));
                         if e.status.as_u16() != code
@@ -196,7 +196,7 @@ fn required_evidence_holds_against_heygens_document() {
     let pairs: BTreeMap<&str, &Value> = paired(&theirs).into_iter().collect();
     let mut failures = Vec::new();
     let (mut heygen_checked, mut bodies_checked) = (0, 0);
-    for field in fields(&Doc::V3.spec().json) {
+    for field in fields(&Document::V3.spec().json) {
         let Some(evidence) = field.evidence else { continue };
         let mut confirmed = false;
         for (id, places) in &field.places {

@@ -5,7 +5,7 @@
 use futures_util::TryStreamExt;
 use heygen_client::{params, types};
 use heygen_tests::requests::request_for;
-use heygen_tests::{Doc, Harness, call};
+use heygen_tests::{Document, DocumentExt, Harness, call};
 use serde_json::{Value, json};
 use wiremock::matchers::{any, query_param, query_param_is_missing};
 use wiremock::{Mock, ResponseTemplate};
@@ -20,13 +20,17 @@ async fn serve(h: &Harness, body: Value) {
 #[tokio::test]
 async fn an_empty_page_decodes_on_every_list_operation() {
     let h = Harness::start_with(|b| b.max_retries(0)).await;
-    let lists: Vec<&str> =
-        Doc::V3.operations().iter().copied().filter(|id| Doc::V3.success_example(id)["data"].is_array()).collect();
+    let lists: Vec<&str> = Document::V3
+        .operations()
+        .iter()
+        .copied()
+        .filter(|id| Document::V3.success_example(id)["data"].is_array())
+        .collect();
     assert!(lists.len() >= 20, "only {} list operations: {lists:?}", lists.len());
     let mut failures = Vec::new();
     for id in &lists {
         serve(&h, json!({"data": []})).await;
-        if let Err(e) = Doc::V3.call(&h.client, id, &request_for(Doc::V3, id)).await {
+        if let Err(e) = Document::V3.call(&h.client, id, &request_for(Document::V3, id)).await {
             failures.push(format!("{id}: {e}"));
         }
     }
@@ -43,7 +47,7 @@ async fn an_empty_page_decodes_on_every_list_operation() {
 #[tokio::test]
 async fn a_user_without_first_name_decodes() {
     let h = Harness::start().await;
-    let mut body = Doc::V3.success_example("get_current_user");
+    let mut body = Document::V3.success_example("get_current_user");
     body["data"].as_object_mut().unwrap().remove("first_name").expect("the example has a first name");
     serve(&h, body).await;
     let user = h.client.v3().get_current_user().await.expect("decodes").into_inner().data;
@@ -55,12 +59,12 @@ async fn a_user_without_first_name_decodes() {
 #[tokio::test]
 async fn a_created_avatar_look_without_avatar_type_decodes() {
     let h = Harness::start().await;
-    let mut body = Doc::V3.success_example("create_avatar");
+    let mut body = Document::V3.success_example("create_avatar");
     body["data"]["avatar_item"].as_object_mut().unwrap().remove("avatar_type").expect("the example has a type");
     serve(&h, body.clone()).await;
-    let mut input = request_for(Doc::V3, "create_avatar");
+    let mut input = request_for(Document::V3, "create_avatar");
     input.params.remove("Idempotency-Key");
-    let reply = Doc::V3.call(&h.client, "create_avatar", &input).await.expect("decodes");
+    let reply = Document::V3.call(&h.client, "create_avatar", &input).await.expect("decodes");
     assert_eq!(reply.body["data"]["avatar_item"].get("avatar_type"), None);
     assert_eq!(reply.body["data"]["avatar_item"]["id"], body["data"]["avatar_item"]["id"]);
 }
@@ -70,7 +74,7 @@ async fn a_created_avatar_look_without_avatar_type_decodes() {
 #[tokio::test]
 async fn a_page_without_has_more_follows_its_next_token_and_ends_without_one() {
     let h = Harness::start().await;
-    let video = Doc::V3.success_example("list_videos")["data"][0].clone();
+    let video = Document::V3.success_example("list_videos")["data"][0].clone();
     let with_id = |id: &str| {
         let mut v = video.clone();
         v["id"] = json!(id);
@@ -100,8 +104,8 @@ async fn the_error_beside_data_of_a_deleted_endpoint_is_kept() {
     let h = Harness::start().await;
     let body = json!({"data": {}, "error": {"note": "kept"}});
     serve(&h, body).await;
-    let reply = Doc::V3
-        .call(&h.client, "delete_webhook_endpoint", &request_for(Doc::V3, "delete_webhook_endpoint"))
+    let reply = Document::V3
+        .call(&h.client, "delete_webhook_endpoint", &request_for(Document::V3, "delete_webhook_endpoint"))
         .await
         .expect("an error object without code or message is no failure");
     assert_eq!(reply.body["error"], json!({"note": "kept"}));
@@ -129,7 +133,7 @@ async fn translation_languages_decode_with_and_without_data() {
 async fn sounds_decode_as_a_flat_list_and_as_data_items() {
     let h = Harness::start().await;
     let client = h.client.v3();
-    let sound = Doc::V3.success_example("search_sounds")["data"][0].clone();
+    let sound = Document::V3.success_example("search_sounds")["data"][0].clone();
     let with_id = |id: &str| {
         let mut s = sound.clone();
         s["id"] = json!(id);

@@ -15,7 +15,7 @@ use heygen_client::Error;
 use heygen_mock::stubs::{self, Operation};
 use heygen_mock::{ApiFailure, FakeHeyGen, JobKind, MockHeyGen};
 use heygen_tests::requests::request_for;
-use heygen_tests::{API_KEY, Doc, Harness, call, is_uuid};
+use heygen_tests::{API_KEY, Document, DocumentExt, Harness, call, is_uuid};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use wiremock::{Request, ResponseTemplate};
@@ -24,7 +24,7 @@ const KEY: &str = "idempotency-key";
 
 /// The request body of a valid call of the v3 operation `id`, as its Rust type.
 fn body<T: DeserializeOwned>(id: &str) -> T {
-    request_for(Doc::V3, id).body().unwrap_or_else(|e| panic!("{id}: {e}"))
+    request_for(Document::V3, id).body().unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
 fn create_video_body() -> v3::types::CreateVideoRequest {
@@ -49,7 +49,7 @@ fn v3_client_for(url: &str) -> v3::Client {
 }
 
 fn example(id: &str) -> ResponseTemplate {
-    Doc::V3.example_response(id)
+    Document::V3.example_response(id)
 }
 
 /// HeyGen's v3 error body.
@@ -174,7 +174,7 @@ fn hang_up_then_reply(example: Value) -> impl Fn(usize, &fake::Recorded) -> Repl
 
 #[tokio::test]
 async fn a_keyed_create_is_sent_again_after_a_lost_connection() {
-    let server = FakeServer::start(hang_up_then_reply(Doc::V3.success_example("create_video"))).await;
+    let server = FakeServer::start(hang_up_then_reply(Document::V3.success_example("create_video"))).await;
     bounded(v3_client_for(&server.url).create_video(&create_video_body())).await.unwrap();
     let keys: Vec<_> = server.recorded().iter().map(|r| r.header(KEY).unwrap_or_default().to_owned()).collect();
     assert_eq!(keys.len(), 2);
@@ -183,18 +183,19 @@ async fn a_keyed_create_is_sent_again_after_a_lost_connection() {
 
 #[tokio::test]
 async fn a_create_without_a_key_is_not_sent_again_after_a_lost_connection() {
-    let server = FakeServer::start(hang_up_then_reply(Doc::Legacy.success_example("create_avatar_video_v2"))).await;
+    let server =
+        FakeServer::start(hang_up_then_reply(Document::Legacy.success_example("create_avatar_video_v2"))).await;
     let client = heygen_client::Client::builder()
         .api_key(API_KEY)
         .base_url(&server.url)
         .retry_policy(quick_retries())
         .build_legacy();
-    let legacy_body = request_for(Doc::Legacy, "create_avatar_video_v2").body().unwrap();
+    let legacy_body = request_for(Document::Legacy, "create_avatar_video_v2").body().unwrap();
     let err = bounded(client.unwrap().create_avatar_video_v2(&legacy_body)).await.unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert_eq!(server.count(), 1, "a legacy create without a key is sent once");
 
-    let server = FakeServer::start(hang_up_then_reply(Doc::V3.success_example("clone_voice"))).await;
+    let server = FakeServer::start(hang_up_then_reply(Document::V3.success_example("clone_voice"))).await;
     let err = bounded(v3_client_for(&server.url).clone_voice(&body("clone_voice"))).await.unwrap_err();
     assert!(matches!(err, Error::Connection { .. }), "{err:?}");
     assert_eq!(server.count(), 1, "a v3 create without a key is sent once");

@@ -303,7 +303,7 @@ fn every_documented_event_type_parses_to_its_typed_variant() {
 
 #[test]
 fn the_spec_lists_exactly_the_event_types_tested_here() {
-    let path = workspace_root().join(heygen_codegen::V3_SPEC_PATH);
+    let path = workspace_root().join(heygen_codegen::Document::V3.spec_path());
     let source = std::fs::read_to_string(&path).unwrap();
     let spec = heygen_codegen::load_and_validate(&path, &source).unwrap_or_else(|e| panic!("{e}"));
     let variants = spec.json.pointer("/components/schemas/WebhookDelivery/oneOf").and_then(Value::as_array).unwrap();

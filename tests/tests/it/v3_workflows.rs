@@ -11,7 +11,7 @@ use heygen_client as v3;
 use heygen_client::{Error, WaitOptions};
 use heygen_mock::MockHeyGen;
 use heygen_mock::stubs::{self, Operation};
-use heygen_tests::{Doc, Harness, call};
+use heygen_tests::{Document, DocumentExt, Harness, call};
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{query_param, query_param_is_missing};
@@ -26,7 +26,7 @@ fn fast_wait() -> WaitOptions {
 
 /// `id`'s example with `edit` applied.
 fn example_with(id: &str, edit: impl FnOnce(&mut Value)) -> ResponseTemplate {
-    let mut body = Doc::V3.success_example(id);
+    let mut body = Document::V3.success_example(id);
     edit(&mut body);
     ResponseTemplate::new(200).set_body_json(body)
 }
@@ -135,7 +135,7 @@ async fn wait_for_video_polls_until_completed() {
     let options = fast_wait().on_progress(move |p| record.lock().unwrap().push(p.status.to_owned()));
 
     let video = client.wait_for_video("v-1", &options).await.unwrap();
-    let expected = Doc::V3.success_example("get_video")["data"]["video_url"].clone();
+    let expected = Document::V3.success_example("get_video")["data"]["video_url"].clone();
     assert_eq!(video.video_url.as_deref(), expected.as_str());
     assert_eq!(*seen.lock().unwrap(), ["pending", "processing", "processing", "completed"]);
 }
@@ -178,6 +178,6 @@ async fn a_voice_clone_ends_on_complete_not_completed() {
     // `completed` is not a voice clone's word: the wait goes on through it.
     poll_through(&h, "/v3/voices/voice-1", "get_voice", &["processing", "completed", "complete"]).await;
     let voice = client.wait_for_voice_clone("voice-1", &fast_wait()).await.unwrap();
-    assert_eq!(json!(voice.voice_id), Doc::V3.success_example("get_voice")["data"]["voice_id"]);
+    assert_eq!(json!(voice.voice_id), Document::V3.success_example("get_voice")["data"]["voice_id"]);
     assert_eq!(polls(&h).await, 3);
 }

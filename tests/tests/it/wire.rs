@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use heygen_codegen::model::IdempotencyKey;
 use heygen_tests::requests::{full_request_for, parameters, route};
-use heygen_tests::{API_KEY, Doc, Harness, differences, is_uuid};
+use heygen_tests::{API_KEY, Document, DocumentExt, Harness, differences, is_uuid};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
@@ -20,20 +20,20 @@ const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
 #[tokio::test]
 async fn every_legacy_operation_sends_what_the_spec_defines() {
-    let (snapshot, failures) = drive(Doc::Legacy).await;
+    let (snapshot, failures) = drive(Document::Legacy).await;
     insta::assert_snapshot!("requests", snapshot);
     assert!(failures.is_empty(), "{} problems:\n  {}", failures.len(), failures.join("\n  "));
 }
 
 #[tokio::test]
 async fn every_v3_operation_sends_what_the_spec_defines() {
-    let (snapshot, failures) = drive(Doc::V3).await;
+    let (snapshot, failures) = drive(Document::V3).await;
     insta::assert_snapshot!("v3_requests", snapshot);
     assert!(failures.is_empty(), "{} problems:\n  {}", failures.len(), failures.join("\n  "));
 }
 
 /// Calls every operation of `doc` once; returns the rendered requests and what went wrong.
-async fn drive(doc: Doc) -> (String, Vec<String>) {
+async fn drive(doc: Document) -> (String, Vec<String>) {
     let h = Harness::start_with(|builder| builder.max_retries(0)).await;
     assert_eq!(
         doc.operations().to_vec(),
@@ -169,7 +169,7 @@ fn split<'a>(mut bytes: &'a [u8], delimiter: &[u8]) -> Vec<&'a [u8]> {
 
 /// What the snapshot cannot show a reviewer at a glance: the request takes the spec's method
 /// and path, the API key is the configured one, and every argument given reached the wire.
-fn check_request(doc: Doc, id: &str, request: &Request, input: &heygen_tests::calls::Input) -> Vec<String> {
+fn check_request(doc: Document, id: &str, request: &Request, input: &heygen_tests::calls::Input) -> Vec<String> {
     let mut problems = Vec::new();
     let (method, template) = route(doc, id);
     if !request.method.as_str().eq_ignore_ascii_case(method) {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use heygen_client as v3;
 use heygen_client::{ClientBuilder, InProgressPolicy};
 use heygen_tests::requests::request_for;
-use heygen_tests::{API_KEY, Doc};
+use heygen_tests::{API_KEY, Document, DocumentExt};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -33,12 +33,12 @@ pub fn v3_client(url: &str) -> v3::Client {
 
 /// The request body of a valid call of the v3 operation `id`, as its Rust type.
 pub fn body<T: DeserializeOwned>(id: &str) -> T {
-    request_for(Doc::V3, id).body().unwrap_or_else(|e| panic!("{id}: {e}"))
+    request_for(Document::V3, id).body().unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
 /// The v3 document's success example of `id`.
 pub fn example(id: &str) -> Value {
-    Doc::V3.success_example(id)
+    Document::V3.success_example(id)
 }
 
 /// HeyGen's v3 error body.
