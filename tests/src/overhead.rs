@@ -1,10 +1,11 @@
 //! The requests the per-request overhead is measured on (the `requests` bench, its
-//! instruction-count driver and the `request_memory` test): one loopback server that answers
-//! every case, the bodies, and the bare reqwest + serde_json side that makes the same requests.
+//! instruction-count driver, and the tests `it overhead::` and `memory request_memory::`): one
+//! loopback server that answers every case, the bodies, and the bare reqwest + serde_json side
+//! that makes the same requests.
 //!
-//! Both sides send the same headers (checked by `request_memory`'s wire test) and decode into
-//! the same types; the client runs with its defaults (retries, timeouts and tracing on, no
-//! subscriber installed).
+//! Both sides send the same headers (checked by `it/overhead.rs`) and decode into the same
+//! types; the client runs with its defaults (retries, timeouts and tracing on, no subscriber
+//! installed).
 
 use heygen_client as v3;
 use heygen_client::legacy::{Client, types};

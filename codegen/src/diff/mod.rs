@@ -19,6 +19,7 @@ mod http;
 mod render;
 mod revisions;
 mod rust;
+mod schema;
 pub mod triage;
 
 use std::path::{Path, PathBuf};

@@ -10,6 +10,7 @@
 mod build;
 mod examples;
 pub mod required;
+mod rules;
 pub(crate) mod schema;
 
 use serde::Deserialize;

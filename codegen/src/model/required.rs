@@ -8,7 +8,7 @@
 //! ```
 //!
 //! - `heygen`: HeyGen's published document (`external-api-2026-04-08.json`) requires it in the
-//!   same place of the same operation's reply (the conformance test `tests/tests/v3_conformance.rs`
+//!   same place of the same operation's reply (the conformance test `tests/tests/it/v3_conformance.rs`
 //!   checks the claim whenever that document is at hand; the generator cannot read it in CI);
 //! - `bodies`: HeyGen's document does not say, and every body we hold carries it: every reply of
 //!   the v3 corpus (`tests/fixtures/real/v3/`, whose test fails on any reply without it), every
@@ -146,7 +146,7 @@ pub(crate) fn markdown(root: &Value) -> String {
          always sends it (`{EVIDENCE}` beside the `required` list; the generator refuses a required\n\
          reply field without it). Every other reply field is optional (`Option<T>`, or an empty list).\n\n\
          - **heygen**: HeyGen's published document (`external-api-2026-04-08.json`) requires it in the\n  \
-           same place of the same operation's reply. `tests/tests/v3_conformance.rs` checks each such claim\n  \
+           same place of the same operation's reply. `tests/tests/it/v3_conformance.rs` checks each such claim\n  \
            against that document whenever it is at hand (`../shared/heygen-api/v3/`).\n\
          - **bodies**: HeyGen's document does not require it, and every body we hold carries it: the\n  \
            replies of the v3 corpus `tests/fixtures/real/v3/` (whose test fails on a reply without it),\n  \
