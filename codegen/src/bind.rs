@@ -19,7 +19,7 @@ use syn::visit::Visit;
 use syn::{Attribute, Expr, ImplItemFn, Item, Lit, Pat, Token, Type};
 
 use crate::model::{Api, Location, Operation};
-use crate::syntax::{client_methods, generic_arg, serde_value, typed_args, types_module};
+use crate::syntax::{client_methods, generic_arg, pascal_case, serde_value, typed_args, types_module};
 
 /// An operation and the progenitor method that sends it.
 #[derive(Clone)]
@@ -385,16 +385,6 @@ impl Visit<'_> for Lifetimes {
             self.0.push(lifetime.clone());
         }
     }
-}
-
-fn pascal_case(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
-        })
-        .collect()
 }
 
 /// The text of the doc attribute with progenitor's `Arguments:` list; later stages add docs of

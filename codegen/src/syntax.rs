@@ -1,5 +1,6 @@
 //! Syntax: small questions and edits on `syn` trees that belong to no stage (a serde attribute's
-//! value, a type's generic argument, the typed arguments of a method, display text of tokens).
+//! value, a type's generic argument, the typed arguments of a method, display text of tokens),
+//! and the one case rule for names the generator makes up itself (`pascal_case`).
 //! A leaf: it imports nothing from the crate, so every stage can use it without a cycle.
 
 use quote::ToTokens;
@@ -146,4 +147,17 @@ pub fn tidy(tokens: &impl ToTokens) -> String {
     let mut text = text.replace(" :: ", "::").replace(":: ", "::").replace(" < ", "<").replace("< ", "<");
     text = text.replace(" >", ">").replace(" ,", ",").replace("& ", "&").replace("' ", "'");
     text.replace("impl::", "impl ::").replace(",>", ">")
+}
+
+/// `create_video` as `CreateVideo`: the one case rule, for names the generator makes up itself
+/// (`bind`'s `{Method}Params` structs, heygen-mock's per-operation stub markers). Names of
+/// progenitor's items are read from the items, never derived with it.
+pub fn pascal_case(id: &str) -> String {
+    id.split(['_', '-', '.'])
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
 }

@@ -16,13 +16,14 @@ use syn::Type;
 
 use crate::bind::{Bound, Wire};
 use crate::source::escape_segment;
+use crate::syntax::pascal_case;
 
 /// The stubs' code for the bound operations of the client in `module`; `root` is the spec as
 /// JSON, from which the reply examples are read.
 pub fn tokens(module: &str, operations: &[Bound<'_>], root: &Value) -> TokenStream {
     let module: syn::Path = syn::parse_str(module).expect("a module path");
     let count = operations.len();
-    let markers: Vec<syn::Ident> = operations.iter().map(|b| format_ident!("{}", camel(&b.op.id))).collect();
+    let markers: Vec<syn::Ident> = operations.iter().map(|b| format_ident!("{}", pascal_case(&b.op.id))).collect();
     let declarations = operations.iter().zip(&markers).map(|(bound, marker)| declaration(bound, marker, root));
     let methods = operations.iter().zip(&markers).map(|(bound, marker)| {
         let op = bound.op;
@@ -136,17 +137,6 @@ fn example<'v>(root: &'v Value, op: &crate::model::Operation) -> Option<&'v Valu
     }
     let (_, first) = content.get("examples")?.as_object()?.iter().next()?;
     first.get("value")
-}
-
-/// `create_video` as `CreateVideo`.
-fn camel(id: &str) -> String {
-    id.split(['_', '-', '.'])
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
-        })
-        .collect()
 }
 
 #[cfg(test)]

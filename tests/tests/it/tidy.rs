@@ -13,7 +13,9 @@
 //! - The layering: the imports [`FORBIDDEN`] lists do not exist, and heygen-client's files import
 //!   one another down the order of [`RUNTIME_LAYERS`].
 //! - Generated code names the client's runtime only through `crate::rt`.
-//! - Only codegen's `write` writes to disk; heygen-mock names heygen-client only in `api`.
+//! - Only codegen's `write` writes to disk; heygen-mock names heygen-client only in `api` and
+//!   builds its replies from the client's types; xtask depends on no generation crate; case
+//!   conversions live only in codegen's `syntax` (one rule) and `diff`.
 //! - Every module file opens with a `//!` header (or `#![doc = …]`).
 //!
 //! Generated files (their first lines say `@generated`) are skipped, except by the check made
@@ -257,6 +259,69 @@ fn heygen_mock_names_the_client_only_in_api() {
     assert!(strays.is_empty(), "name heygen-client's items through `crate::api`: {strays:?}");
 }
 
+/// xtask is the command line around heygen-codegen: it depends on none of the crates that parse
+/// documents or build Rust, so generation logic cannot grow there.
+#[test]
+fn xtask_holds_no_generation_logic() {
+    const GENERATION: [&str; 8] =
+        ["progenitor", "progenitor-impl", "typify", "openapiv3", "syn", "quote", "proc-macro2", "prettyplease"];
+    let manifest = read("xtask/Cargo.toml");
+    let dependencies: Vec<&str> = manifest
+        .lines()
+        .skip_while(|line| line.trim() != "[dependencies]")
+        .skip(1)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.split(['=', '.']).next().map(str::trim))
+        .filter(|name| !name.is_empty() && !name.starts_with('#'))
+        .collect();
+    assert!(dependencies.contains(&"heygen-codegen"), "xtask's [dependencies] not found: {dependencies:?}");
+    let strays: Vec<&&str> = dependencies.iter().filter(|name| GENERATION.contains(name)).collect();
+    assert!(strays.is_empty(), "xtask depends on {strays:?}: put that work in heygen-codegen");
+    for (path, text) in read_sources("xtask/src") {
+        let code = code_only(&text);
+        for crate_name in ["syn::", "quote!", "openapiv3::", "progenitor"] {
+            assert!(!code.contains(crate_name), "xtask/src/{path} uses {crate_name}: put that work in heygen-codegen");
+        }
+    }
+}
+
+/// Rust names of generated items come from progenitor's items (`bind`), not from case rules
+/// copied into the generator. One case rule exists for names the generator makes up itself
+/// (`syntax::pascal_case`: `bind`'s `{Method}Params` structs, heygen-mock's stub markers), and
+/// `diff` guesses names that it checks against the generated items (it links a wire change to
+/// the Rust changes of the types it may name, and to nothing else).
+#[test]
+fn case_rules_live_only_where_the_name_is_ours_or_checked() {
+    const CASES: [&str; 4] = ["snake", "pascal", "camel", "kebab"];
+    let mut found = Vec::new();
+    for (path, text) in read_sources("codegen/src") {
+        if path == "syntax.rs" || path.starts_with("diff/") {
+            continue;
+        }
+        for (n, line) in code_only(&text).lines().enumerate() {
+            let defines = line.split("fn ").skip(1).filter_map(|rest| rest.split(['(', '<']).next());
+            for name in defines.filter(|name| CASES.iter().any(|case| name.to_lowercase().contains(case))) {
+                found.push(format!("codegen/src/{path}:{}: fn {name}", n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "take the name from progenitor's item (see bind.rs), or use syntax::pascal_case for a name of the generator's own: {found:#?}"
+    );
+}
+
+/// heygen-mock's replies are values of the client's own types, serialized, so a change to those
+/// types breaks the fake's build instead of leaving it answering in the old shape.
+#[test]
+fn heygen_mock_replies_are_built_from_the_client_types() {
+    let replies = code_only(&read("heygen-mock/src/replies.rs"));
+    assert!(replies.contains("api::"), "replies.rs no longer builds from the client's types?");
+    for untyped in ["json!", "Value::", "serde_json::Value"] {
+        assert!(!replies.contains(untyped), "heygen-mock/src/replies.rs builds a reply with `{untyped}`");
+    }
+}
+
 #[test]
 fn every_module_file_opens_with_a_module_doc() {
     let mut missing = Vec::new();
@@ -384,6 +449,12 @@ fn rust_files(src: &str) -> Vec<(String, String)> {
     walk(&base, &base, &mut out);
     out.sort();
     out
+}
+
+/// A file under the workspace root.
+fn read(path: &str) -> String {
+    let full = heygen_tests::workspace_root().join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("cannot read {}: {e}", full.display()))
 }
 
 fn sources(files: &[(&str, &str)]) -> Vec<(String, String)> {
