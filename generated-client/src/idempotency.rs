@@ -58,8 +58,8 @@ pub(crate) fn new_idempotency_key() -> Result<String, String> {
     getrandom::fill(&mut bytes).map_err(|e| format!("no random bytes for an idempotency key: {e}"))?;
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
+    let hex = hex::encode(bytes);
+    Ok([&hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]].join("-"))
 }
 
 /// The handle's key (`named`) if it has one, else a fresh one.

@@ -1,6 +1,7 @@
 //! Reading a reply: its body chunk by chunk under a limit, the part of a body an error keeps
 //! (capped, secrets redacted) and its request id.
 
+use bytes::Bytes;
 use reqwest::Response;
 use reqwest::header::HeaderMap;
 
@@ -27,30 +28,47 @@ pub(crate) fn kept_body(bytes: &[u8]) -> String {
 /// A body as read.
 pub(crate) enum Body {
     /// All of it.
-    Whole(Vec<u8>),
+    Whole(Bytes),
     /// Its first `limit` bytes: there was more.
-    Cut(Vec<u8>),
+    Cut(Bytes),
 }
 
 /// Reads `response`'s body chunk by chunk, never holding more than `limit` bytes (nor reserving
 /// more than that, whatever `Content-Length` claims).
-pub(crate) async fn read_limited(mut response: Response, limit: usize) -> reqwest::Result<Body> {
+pub(crate) async fn read_limited(response: &mut Response, limit: usize) -> reqwest::Result<Body> {
     let declared = response.content_length().and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-    let mut body = Vec::with_capacity(declared.min(limit).min(1 << 20));
-    while let Some(chunk) = response.chunk().await? {
-        let room = limit - body.len();
-        let take = chunk.len().min(room);
+    let Some(first) = response.chunk().await? else { return Ok(Body::Whole(Bytes::new())) };
+    if first.len() > limit {
+        return Ok(Body::Cut(first.slice(..limit)));
+    }
+    // Most replies arrive in one chunk: it is the body as it came, without a copy.
+    let Some(mut chunk) = response.chunk().await? else { return Ok(Body::Whole(first)) };
+    let mut body = Vec::with_capacity(room(declared, limit, first.len()));
+    body.extend_from_slice(&first);
+    drop(first);
+    loop {
+        let take = chunk.len().min(limit - body.len());
         if body.capacity() - body.len() < take {
-            // Grow by doubling, but never past the limit.
-            let wanted = (body.len() + take).max(body.capacity() * 2).min(limit);
-            body.reserve_exact(wanted - body.len());
+            body.reserve_exact(room(declared, limit, body.len() + take) - body.len());
         }
         body.extend_from_slice(&chunk[..take]);
         if take < chunk.len() {
-            return Ok(Body::Cut(body));
+            return Ok(Body::Cut(body.into()));
+        }
+        match response.chunk().await? {
+            Some(next) => chunk = next,
+            None => return Ok(Body::Whole(body.into())),
         }
     }
-    Ok(Body::Whole(body))
+}
+
+/// The capacity to give a body buffer that must hold `needed` bytes: what `Content-Length`
+/// declares (`declared`, 0 when it declares nothing), so that the buffer is allocated once at
+/// its final size (growing a 1 MB buffer copies it), but never more than the limit, which a
+/// server could as well fill. Without a declared length it doubles.
+fn room(declared: usize, limit: usize, needed: usize) -> usize {
+    let wanted = if declared >= needed { declared } else { needed.saturating_mul(2) };
+    wanted.min(limit).max(needed)
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
-use reqwest::{Request, Response, StatusCode};
-use tracing::{Instrument, field};
+use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
+use tracing::{Instrument, Level, field};
 
 use crate::envelope::{RawOutcome, parse_error_body, raw_outcome};
 use crate::error::{ApiError, Error, ErrorCode};
@@ -177,8 +177,8 @@ async fn replayable(mut request: Request, call: Call) -> Result<Request, Failure
     let length = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let Some(length) = length.filter(|n| *n <= MAX_REPLAYABLE_BODY) else { return Ok(request) };
     let Some(body) = request.body_mut().take() else { return Ok(request) };
-    let stream = Response::from(http::Response::new(body));
-    let bytes = match read_limited(stream, length as usize).await.map_err(Failure::Transport)? {
+    let mut stream = Response::from(http::Response::new(body));
+    let bytes = match read_limited(&mut stream, length as usize).await.map_err(Failure::Transport)? {
         Body::Whole(bytes) if bytes.len() as u64 == length => bytes,
         _ => {
             let message = "the request body does not have the length it declared".into();
@@ -286,16 +286,10 @@ fn unkept(operation: &'static str) -> Error {
 }
 
 /// Reads the body of `response` and applies the reply's verdicts.
-async fn read_reply(response: Response, call: Call, state: &ClientState) -> Result<Response, Failure> {
+async fn read_reply(mut response: Response, call: Call, state: &ClientState) -> Result<Response, Failure> {
     let status = response.status();
     let limit = if status.is_success() { state.max_body_bytes } else { MAX_KEPT_BODY };
-    let mut rebuilt = http::Response::builder().status(status).version(response.version());
-    if let Some(headers) = rebuilt.headers_mut() {
-        headers.extend(response.headers().clone());
-    }
-    let request_id = request_id(response.headers());
-    let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let body = match read_limited(response, limit).await {
+    let body = match read_limited(&mut response, limit).await {
         Ok(Body::Whole(body)) => body,
         // An error body is only kept in part anyway: its first bytes are enough.
         Ok(Body::Cut(body)) if !status.is_success() => body,
@@ -305,16 +299,25 @@ async fn read_reply(response: Response, call: Call, state: &ClientState) -> Resu
         }
         Err(error) => return Err(Failure::Transport(error)),
     };
-    trace_body("response body", &body, content_type.as_deref(), state);
+    if tracing::enabled!(Level::TRACE) {
+        let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        trace_body("response body", &body, content_type, state);
+    }
     if call.api && status.is_success() {
         match raw_outcome(&body) {
             RawOutcome::Success => {}
             RawOutcome::Failure(reported) => {
-                let body = kept_body(&body);
+                let (request_id, body) = (request_id(response.headers()), kept_body(&body));
                 let error = ApiError::reported(call.operation, status, reported, request_id, body, None);
                 return Err(Failure::Verdict(Error::Api(error)));
             }
         }
+    }
+    // The reply again, now holding its body. Its headers move over rather than being copied, and
+    // its URL goes with it (without one, reqwest would parse a placeholder URL for every reply).
+    let mut rebuilt = http::Response::builder().status(status).version(response.version()).url(response.url().clone());
+    if let Some(headers) = rebuilt.headers_mut() {
+        *headers = std::mem::take(response.headers_mut());
     }
     let rebuilt = rebuilt.body(body).map_err(|_| Failure::Verdict(unkept(call.operation)))?;
     Ok(Response::from(rebuilt))

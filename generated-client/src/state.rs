@@ -76,7 +76,15 @@ impl ClientState {
     /// Whether `url` is on one of the client's hosts (scheme, host and port all equal): the only
     /// places its credentials may go.
     pub(crate) fn is_own_origin(&self, url: &reqwest::Url) -> bool {
-        self.base_urls.iter().any(|base| base.origin() == url.origin())
+        // The parts `Url::origin` compares for http(s), the only schemes a base URL has, without
+        // the two owned origins per host it would build for every request. (A `blob:` URL,
+        // whose origin is its inner URL's, is refused here rather than matched.)
+        let same = |base: &reqwest::Url| {
+            base.scheme() == url.scheme()
+                && base.host() == url.host()
+                && base.port_or_known_default() == url.port_or_known_default()
+        };
+        self.base_urls.iter().any(same)
     }
 }
 

@@ -1,81 +1,74 @@
 //! Per-request overhead of `heygen-client` against the same requests made with bare reqwest and
-//! serde_json, on loopback: a small GET, a list reply of about 1 MB, a POST with a nested body,
-//! and a v3 create that carries an idempotency key. Both sides send the same headers and decode
-//! into the same types; the client runs with its defaults (retries and tracing on, no subscriber
-//! installed).
+//! serde_json, on loopback (the cases and both sides: `heygen_tests::overhead`): small GETs, list
+//! replies of about 1 MB, a POST with a nested body, a v3 create that carries an idempotency key
+//! and a v3 list paged through ten pages.
 //!
-//! Run with `cargo bench -p heygen-tests --bench requests`; results are in docs/benchmarks.md.
+//! Run with `cargo bench -p heygen-tests --bench requests` (a few minutes); results are in
+//! docs/benchmarks.md. With `HEYGEN_BENCH_DRIVE=<case>:<side>:<n>` set, the binary runs no
+//! benchmark: it makes `n` requests of one case (`client` or `bare`) in `measured`, on one
+//! thread, so that `valgrind --tool=callgrind --toggle-collect='*measured*'` counts the
+//! instructions of exactly those (docs/benchmarks.md shows the command).
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use criterion::Criterion;
 use heygen_client as v3;
-use heygen_client::legacy::{Client, types};
-use heygen_tests::requests::request_for;
-use heygen_tests::{API_KEY, Document, DocumentExt, call, success_example};
-use serde_json::{Value, json};
-use wiremock::{MockServer, ResponseTemplate};
+use heygen_client::legacy::types;
+use heygen_tests::overhead::{Cases, bare};
 
-struct Fixture {
-    server: MockServer,
-    client: Client,
-    v3: v3::Client,
-    bare: reqwest::Client,
-    create_body: types::CreateAvatarVideoV2Request,
-    v3_create_body: v3::types::CreateVideoRequest,
-}
+/// The cases, by the name the driver takes: (name, criterion group).
+const CASES: [(&str, &str); 7] = [
+    ("small-get", "small GET (get_current_user)"),
+    ("list", "1 MB list (list_videos)"),
+    ("post", "nested POST (create_avatar_video_v2)"),
+    ("v3-create", "v3 create with an idempotency key (create_video)"),
+    ("v3-small-get", "v3 small GET (get_current_user)"),
+    ("v3-list", "v3 1 MB list (list_videos)"),
+    ("v3-pages", "v3 stream of 10 pages (list_videos_stream)"),
+];
 
-fn fixture(runtime: &tokio::runtime::Runtime) -> Fixture {
-    runtime.block_on(async {
-        let server = MockServer::start().await;
-        call("GET", "/v1/user/me")
-            .respond_with(ResponseTemplate::new(200).set_body_json(success_example("get_current_user")))
-            .mount(&server)
-            .await;
-        call("GET", "/v1/video.list")
-            .respond_with(ResponseTemplate::new(200).set_body_json(large_list()))
-            .mount(&server)
-            .await;
-        call("POST", "/v2/video/generate")
-            .respond_with(ResponseTemplate::new(200).set_body_json(success_example("create_avatar_video_v2")))
-            .mount(&server)
-            .await;
-        call("POST", "/v3/videos").respond_with(Document::V3.example_response("create_video")).mount(&server).await;
-        let client = heygen_client::Client::builder().api_key(API_KEY).base_url(server.uri()).build_legacy().unwrap();
-        let create_body = serde_json::from_value(nested_body()).unwrap();
-        let v3_create_body = request_for(Document::V3, "create_video").body().unwrap();
-        Fixture { server, v3: client.v3(), client, bare: reqwest::Client::new(), create_body, v3_create_body }
-    })
-}
+type Request<'a> = Pin<Box<dyn Future<Output = ()> + 'a>>;
 
-/// About 1 MB of JSON: thousands of listed videos.
-fn large_list() -> Value {
-    let videos: Vec<Value> = (0..7_000)
-        .map(|i| {
-            json!({"video_id": format!("{i:032x}"), "status": "completed", "created_at": 1719491200 + i,
-                   "type": "GENERATED", "video_title": format!("Weekly update number {i}")})
-        })
-        .collect();
-    json!({"code": 100, "message": "Success", "data": {"videos": videos, "token": null}})
-}
-
-/// Ten scenes, each with a character, a voice and a background.
-fn nested_body() -> Value {
-    let scene = |i: usize| {
-        json!({
-            "character": {"type": "avatar", "avatar_id": "Angela-inblackskirt-20220820", "avatar_style": "normal",
-                          "offset": {"x": 0.1, "y": -0.2}, "scale": 0.9},
-            "voice": {"type": "text", "voice_id": "1bd001e7e50f421d891986aad5158bc8",
-                      "input_text": format!("Scene {i}: the quick brown fox jumps over the lazy dog."), "speed": 1.1},
-            "background": {"type": "image", "url": "https://example.com/bg.png", "fit": "cover"}
-        })
-    };
-    json!({"video_inputs": (0..10).map(scene).collect::<Vec<_>>(), "title": "Benchmark", "dimension": {"width": 1280, "height": 720}})
-}
-
-/// A request sent the way bare reqwest would, with the same API key header as the client, its
-/// reply decoded with serde_json into `T`.
-async fn bare<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> T {
-    let reply = request.header("x-api-key", API_KEY).header("accept", "application/json").send().await.unwrap();
-    serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap()
+/// One request of `case` through the client (`client`) or bare reqwest; the replies are
+/// decoded and dropped.
+fn request<'a>(cases: &'a Cases, case: &str, client: bool) -> Request<'a> {
+    match (case, client) {
+        ("small-get", true) => Box::pin(async { drop(cases.client.get_current_user().await.unwrap()) }),
+        ("small-get", false) => {
+            Box::pin(async { drop(cases.bare_get::<types::CurrentUserResponse>("/v1/user/me").await) })
+        }
+        ("list", true) => Box::pin(async { drop(cases.client.list_videos(Default::default()).await.unwrap()) }),
+        ("list", false) => Box::pin(async { drop(cases.bare_get::<types::VideoListResponse>("/v1/video.list").await) }),
+        ("post", true) => {
+            Box::pin(async { drop(cases.client.create_avatar_video_v2(&cases.create_body).await.unwrap()) })
+        }
+        ("post", false) => Box::pin(async {
+            let request = cases.bare.post(format!("{}/v2/video/generate", cases.server.uri())).json(&cases.create_body);
+            drop(bare::<types::VideoIdV2Response>(request).await)
+        }),
+        ("v3-create", true) => Box::pin(async { drop(cases.v3.create_video(&cases.v3_create_body).await.unwrap()) }),
+        ("v3-create", false) => Box::pin(async {
+            let request = cases
+                .bare
+                .post(format!("{}/v3/videos", cases.server.uri()))
+                .header("idempotency-key", idempotency_key())
+                .json(&cases.v3_create_body);
+            drop(bare::<v3::types::CreateVideoResponse>(request).await)
+        }),
+        ("v3-small-get", true) => Box::pin(async { drop(cases.v3.get_current_user().await.unwrap()) }),
+        ("v3-small-get", false) => {
+            Box::pin(async { drop(cases.bare_get::<v3::types::GetCurrentUserResponse>("/v3/users/me").await) })
+        }
+        ("v3-list", true) => Box::pin(async { drop(cases.v3.list_videos(Default::default()).await.unwrap()) }),
+        ("v3-list", false) => {
+            Box::pin(async { drop(cases.bare_get::<v3::types::ListVideosResponse>("/v3/videos").await) })
+        }
+        ("v3-pages", true) => Box::pin(async { drop(cases.client_pages().await) }),
+        ("v3-pages", false) => Box::pin(async { drop(cases.bare_pages().await) }),
+        _ => panic!("no case {case}; the cases are {:?}", CASES.map(|(name, _)| name)),
+    }
 }
 
 /// A fresh random (version 4) UUID, the idempotency key a bare-reqwest caller would send, so
@@ -92,62 +85,62 @@ fn idempotency_key() -> String {
     )
 }
 
-async fn bare_get<T: serde::de::DeserializeOwned>(f: &Fixture, path: &str) -> T {
-    bare(f.bare.get(format!("{}{path}", f.server.uri()))).await
-}
-
-fn requests(c: &mut Criterion) {
+fn benchmarks(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let f = fixture(&runtime);
-
-    let mut small = c.benchmark_group("small GET (get_current_user)");
-    small.bench_function("heygen-client", |b| {
-        b.to_async(&runtime).iter(|| async { f.client.get_current_user().await.unwrap() })
-    });
-    small.bench_function("bare reqwest", |b| {
-        b.to_async(&runtime).iter(|| bare_get::<types::CurrentUserResponse>(&f, "/v1/user/me"))
-    });
-    small.finish();
-
-    let mut large = c.benchmark_group("1 MB list (list_videos)");
-    large.sample_size(30);
-    large.bench_function("heygen-client", |b| {
-        b.to_async(&runtime).iter(|| async { f.client.list_videos(Default::default()).await.unwrap() })
-    });
-    large.bench_function("bare reqwest", |b| {
-        b.to_async(&runtime).iter(|| bare_get::<types::VideoListResponse>(&f, "/v1/video.list"))
-    });
-    large.finish();
-
-    let mut post = c.benchmark_group("nested POST (create_avatar_video_v2)");
-    post.bench_function("heygen-client", |b| {
-        b.to_async(&runtime).iter(|| async { f.client.create_avatar_video_v2(&f.create_body).await.unwrap() })
-    });
-    post.bench_function("bare reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let request = f.bare.post(format!("{}/v2/video/generate", f.server.uri())).json(&f.create_body);
-            bare::<types::VideoIdV2Response>(request).await
-        })
-    });
-    post.finish();
-
-    let mut keyed = c.benchmark_group("v3 create with an idempotency key (create_video)");
-    keyed.bench_function("heygen-client", |b| {
-        b.to_async(&runtime).iter(|| async { f.v3.create_video(&f.v3_create_body).await.unwrap() })
-    });
-    keyed.bench_function("bare reqwest", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let request = f
-                .bare
-                .post(format!("{}/v3/videos", f.server.uri()))
-                .header("api-version", "3.0.0")
-                .header("idempotency-key", idempotency_key())
-                .json(&f.v3_create_body);
-            bare::<v3::types::CreateVideoResponse>(request).await
-        })
-    });
-    keyed.finish();
+    let cases = runtime.block_on(Cases::start(false));
+    for (case, title) in CASES {
+        let mut group = c.benchmark_group(title);
+        // The large cases take milliseconds each: fewer samples keep the whole run to minutes.
+        if matches!(case, "list" | "v3-list" | "v3-pages") {
+            group.sample_size(30);
+        }
+        for (side, client) in [("heygen-client", true), ("bare reqwest", false)] {
+            group.bench_function(side, |b| b.to_async(&runtime).iter(|| request(&cases, case, client)));
+        }
+        group.finish();
+    }
 }
 
-criterion_group!(benches, requests);
-criterion_main!(benches);
+/// `n` requests of one case, on the calling thread: the function callgrind collects in.
+#[inline(never)]
+fn measured(runtime: &tokio::runtime::Runtime, cases: &Cases, case: &str, client: bool, n: usize) {
+    runtime.block_on(async {
+        for _ in 0..n {
+            request(cases, case, client).await;
+        }
+    });
+}
+
+/// The instruction-count driver (see the module docs).
+fn drive(spec: &str) {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let [case, side, n] = parts[..] else { panic!("HEYGEN_BENCH_DRIVE is <case>:<client|bare>:<n>, not {spec}") };
+    let client = match side {
+        "client" => true,
+        "bare" => false,
+        _ => panic!("the side is `client` or `bare`, not {side}"),
+    };
+    let n: usize = n.parse().expect("a number of requests");
+    // One thread for the client side; the mock server runs on its own thread (wiremock's).
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let cases = runtime.block_on(Cases::start(false));
+    // Warm up (the connection, the callsites' interest, the allocator), outside `measured`: one
+    // `block_on` per request, so that the compiler cannot fold this loop into `measured` itself.
+    for _ in 0..3 {
+        runtime.block_on(request(&cases, case, client));
+    }
+    measured(&runtime, &cases, case, client, n);
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var("HEYGEN_BENCH_DRIVE") {
+        drive(&spec);
+        return;
+    }
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    benchmarks(&mut criterion);
+    criterion.final_summary();
+}

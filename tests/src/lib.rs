@@ -5,6 +5,7 @@ pub mod capture;
 pub mod corpus;
 pub mod heygen_doc;
 pub mod mutate;
+pub mod overhead;
 pub mod requests;
 
 /// Calls any operation by its `operationId`: generated from the spec by `cargo xtask generate`.

@@ -20,6 +20,7 @@ mod logging;
 mod mock_stubs;
 mod model;
 mod openapi31;
+mod overhead;
 mod properties;
 mod runtime;
 mod streaming;

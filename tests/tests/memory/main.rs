@@ -8,6 +8,7 @@ mod counting_alloc;
 mod fake;
 
 mod faults_memory;
+mod request_memory;
 mod v3_upload_memory;
 
 use std::future::Future;
