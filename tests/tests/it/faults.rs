@@ -3,7 +3,7 @@
 
 #![allow(deprecated)] // the streaming calls are deprecated upstream (replaced by LiveAvatar)
 
-use crate::support::fake;
+use crate::support::{fake, trace_subscriber};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,11 +15,9 @@ use heygen_client::legacy::streaming::{self, StreamingError, StreamingSession};
 use heygen_client::legacy::webhook::{self, Verifier, WebhookError};
 use heygen_client::legacy::{Client, types};
 use heygen_client::{Error, RetryPolicy, WaitOptions};
-use heygen_tests::capture::Captured;
 use heygen_tests::{API_KEY, Harness, call, example_response, success_example};
 use hmac::{KeyInit, Mac};
 use serde_json::{Value, json};
-use tracing::Level;
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 fn client_for(url: &str) -> Client {
@@ -81,17 +79,6 @@ async fn an_endless_body_ends_in_a_typed_error_at_the_limit() {
     let err = bounded(client.fetch_text(&format!("{}/subtitles.srt", endless.url))).await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { operation: "fetch_text", .. }), "{err:?}");
     assert_eq!(endless.count(), 2, "a body over the limit is not worth another attempt");
-}
-
-fn trace_subscriber() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
 }
 
 #[tokio::test]

@@ -4,24 +4,17 @@
 #![allow(deprecated)] // the streaming calls used here are deprecated upstream (replaced by LiveAvatar)
 
 use heygen_client::legacy::types;
-use heygen_tests::capture::Captured;
 use heygen_tests::{API_KEY, Harness, call, example_response, success_example};
-use tracing::Level;
 use wiremock::ResponseTemplate;
 use wiremock::matchers::{method, path};
+
+use crate::support::trace_subscriber;
 
 const SESSION_TOKEN: &str = "sess-token-93b1e0";
 
 /// Runs calls that carry every kind of secret, with a trace-level subscriber on this thread.
 async fn trace_calls() -> String {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = trace_subscriber();
 
     let h = Harness::start().await;
     call("GET", "/v1/user/me").respond_with(example_response("get_current_user")).mount(&h.api).await;
