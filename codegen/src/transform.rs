@@ -1,7 +1,8 @@
 //! Transform: changes to progenitor's output that make it the client we want, done on the
 //! syntax tree so they hold for every operation and type, present and future.
 //!
-//! - every operation method returns the crate's own `Error` and checks HeyGen's envelope;
+//! - every operation method returns the crate's own `Error` and decodes its reply through the
+//!   runtime, which checks HeyGen's envelope in the same pass;
 //! - every string enum keeps values it does not know in an `Unknown(String)` variant, and
 //!   every tagged union keeps unknown kinds whole in `Unknown(Value)`, so new server values do
 //!   not break decoding (a known kind that does not match its schema is still an error);
@@ -27,6 +28,7 @@ use crate::syntax::{generic_arg, has_serde, is_inherent_client_impl, remove_deri
 
 /// The hand-written items the transformed code calls, in `heygen-client`.
 const FINISH: &str = "crate::rt::finish";
+const DECODE: &str = "crate::rt::decode";
 const ERROR: &str = "crate::Error";
 
 pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
@@ -108,6 +110,7 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplI
         add_multipart_body(&mut method);
     }
     let mut raw = method.clone();
+    decode_through_runtime(&mut raw, &op.id);
     raw.sig.ident = format_ident!("raw_{}", method.sig.ident);
     raw.vis = syn::Visibility::Inherited;
     raw.attrs.retain(|a| !a.path().is_ident("doc"));
@@ -211,6 +214,28 @@ fn rewrite_docs(attrs: &mut [Attribute], params: &Params) {
     kept.push(format!("- `{arg}`: the optional arguments, see [`{MODULE}::{name}`]"));
     let doc = format!("{head}{ARGUMENTS}{}\n", kept.join("\n"));
     attrs[index] = syn::parse_quote!(#[doc = #doc]);
+}
+
+/// progenitor decodes a declared success with `ResponseValue::from_response`; the raw method calls
+/// the runtime's `decode` instead, which reads HeyGen's envelope during the same pass over the
+/// body (a failure reported inside a 2xx is caught whatever fields the success type declares).
+fn decode_through_runtime(method: &mut ImplItemFn, operation: &str) {
+    struct Decode<'a>(&'a str);
+    impl syn::visit_mut::VisitMut for Decode<'_> {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            let Expr::Path(function) = &*call.func else { return };
+            let segments = &function.path.segments;
+            let is_from_response =
+                segments.len() == 2 && segments[0].ident == "ResponseValue" && segments[1].ident == "from_response";
+            if is_from_response && call.args.len() == 1 {
+                let decode: syn::Path = syn::parse_str(DECODE).expect("a path");
+                let (response, id) = (&call.args[0], self.0);
+                *call = parse_quote!(#decode(#response, #id));
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_block_mut(&mut Decode(operation), &mut method.block);
 }
 
 /// progenitor cannot generate `multipart/form-data` bodies, so it gets the operation without its

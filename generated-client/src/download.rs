@@ -28,7 +28,7 @@ impl Client {
             operation: OPERATION,
             message: format!("not a URL that can be fetched: {}", without_query(e)),
         })?;
-        let call = Call { operation: OPERATION, idempotent: true, keyed: false, deletes: false, api: false };
+        let call = Call { operation: OPERATION, idempotent: true, keyed: false, deletes: false };
         let response = match send(self.client(), self.inner(), request, call).instrument(span(OPERATION)).await {
             Ok(response) => response,
             Err(Failure::Transport(error)) => return Err(Error::transport(OPERATION, error)),

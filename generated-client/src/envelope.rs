@@ -1,7 +1,8 @@
 //! HeyGen's two envelopes can report failure inside a 200 reply (`code` other than 100, or a
-//! non-null `error`). The runtime reads them from the raw body of every 2xx reply, before it is
-//! decoded, so a failure in either envelope is caught whatever fields the operation's success
-//! type declares.
+//! non-null `error`). The runtime reads them from every 2xx reply's top-level fields, not from
+//! the fields the operation's success type declares, so a failure in either envelope is caught
+//! whatever the type: during the typed decode where it can (`decode.rs`), from the raw body
+//! otherwise ([`raw_outcome`]).
 //!
 //! The same reading gives what HeyGen said about a failure ([`Reported`]) in either envelope,
 //! whatever the reply's status, and the [`ApiError`] made of it.
@@ -34,16 +35,36 @@ pub(crate) fn raw_outcome(body: &[u8]) -> RawOutcome {
 
 /// [`raw_outcome`] by serde's full parse of the envelope fields.
 fn parsed_outcome(body: &[u8]) -> RawOutcome {
-    let Some(fields) = ErrorFields::parse(body) else { return RawOutcome::Success };
-    // A nested `error` of any shape says the call failed; without one, a `code` other than 100.
-    let failed = match fields.nested() {
-        Nested::Nothing => !matches!(fields.code, Some(ErrorCode::Int64(SUCCESS_CODE)) | None),
-        Nested::Detail(_) | Nested::Text(_) | Nested::Other => true,
-    };
-    // What it said is read by the same rule as a 4xx body's (`ErrorFields::reported`), so the
-    // same body gives the same `ApiError` whatever its status.
-    if failed { RawOutcome::Failure(fields.reported()) } else { RawOutcome::Success }
+    ErrorFields::parse(body).map_or(RawOutcome::Success, ErrorFields::outcome)
 }
+
+/// [`raw_outcome`] of an object whose top-level envelope fields (`code`, `message`, `msg`,
+/// `error`, each at most once) are `fields`, as the typed decode saw them go by (`decode.rs`).
+pub(crate) fn fields_outcome(fields: serde_json::Map<String, Value>) -> RawOutcome {
+    // The usual success, decided without building anything: no `error`, and `code` absent or 100.
+    let plain_code = fields.get("code").is_none_or(|code| code.as_i64() == Some(SUCCESS_CODE));
+    if plain_code && matches!(fields.get("error"), None | Some(Value::Null)) {
+        return RawOutcome::Success;
+    }
+    // Otherwise by the full parse's rule: read as `ErrorFields` from the same values.
+    serde_json::from_value::<ErrorFields>(Value::Object(fields)).map_or(RawOutcome::Success, ErrorFields::outcome)
+}
+
+impl ErrorFields {
+    /// What the envelope fields say.
+    fn outcome(self) -> RawOutcome {
+        let fields = self;
+        // A nested `error` of any shape says the call failed; without one, a `code` other than 100.
+        let failed = match fields.nested() {
+            Nested::Nothing => !matches!(fields.code, Some(ErrorCode::Int64(SUCCESS_CODE)) | None),
+            Nested::Detail(_) | Nested::Text(_) | Nested::Other => true,
+        };
+        // What it said is read by the same rule as a 4xx body's (`ErrorFields::reported`), so the
+        // same body gives the same `ApiError` whatever its status.
+        if failed { RawOutcome::Failure(fields.reported()) } else { RawOutcome::Success }
+    }
+}
+
 /// What HeyGen said about a failure, in either envelope: the older `{code, message}` (or `msg`,
 /// or an `error` object or string beside them) and v3's `{error: {code, message, param, doc_url}}`.
 #[derive(Debug, Default, PartialEq)]
@@ -318,8 +339,27 @@ fn value_end(body: &[u8], start: usize) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// `count` bodies made from `seeds` cut and altered at random, seeded so that a failure
+    /// repeats: each a seed with up to three bytes changed, inserted or cut off at.
+    pub(crate) fn mutations(seeds: &[&[u8]], count: usize) -> impl Iterator<Item = Vec<u8>> {
+        let mut rng = fastrand::Rng::with_seed(27);
+        let alphabet = br#"{}[]":,\ 0149-.eEtrufalsnoc"#;
+        (0..count).map(move |_| {
+            let mut body = seeds[rng.usize(..seeds.len())].to_vec();
+            for _ in 0..rng.usize(0..4) {
+                let at = rng.usize(..=body.len());
+                match rng.u8(0..3) {
+                    0 if at < body.len() => body[at] = alphabet[rng.usize(..alphabet.len())],
+                    1 => body.insert(at, alphabet[rng.usize(..alphabet.len())]),
+                    _ => body.truncate(at),
+                }
+            }
+            body
+        })
+    }
 
     /// One rule: a body that reports a failure gives the same code and message inside a 2xx
     /// (`raw_outcome`) as it does as a 4xx (`parse_error_body`), whichever fields it carries.
@@ -391,19 +431,8 @@ mod tests {
             br#"{"error":{"code":"invalid_parameter","message":"m","param":"title"},"data":{}}"#,
             br#"{"data":{"code":400,"error":"inside"},"msg":"ok","error":""}"#,
         ];
-        let mut rng = fastrand::Rng::with_seed(27);
-        let alphabet = br#"{}[]":,\ 0149-.eEtrufalsnoc"#;
         let (mut quick, mut failures) = (0, 0);
-        for _ in 0..20_000 {
-            let mut body = seeds[rng.usize(..seeds.len())].to_vec();
-            for _ in 0..rng.usize(0..4) {
-                let at = rng.usize(..=body.len());
-                match rng.u8(0..3) {
-                    0 if at < body.len() => body[at] = alphabet[rng.usize(..alphabet.len())],
-                    1 => body.insert(at, alphabet[rng.usize(..alphabet.len())]),
-                    _ => body.truncate(at),
-                }
-            }
+        for body in mutations(seeds, 20_000) {
             let failed = matches!(parsed_outcome(&body), RawOutcome::Failure(_));
             failures += usize::from(failed);
             if plainly_succeeded(&body) {

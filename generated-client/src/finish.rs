@@ -1,6 +1,7 @@
 //! What every generated operation method does with progenitor's result: map its error to
-//! [`Error`], taking out the verdict the `exec` hook reached (envelope failures, redirects,
-//! bodies over the limit), which travels inside a transport error.
+//! [`Error`], taking out the verdict the runtime reached (an envelope failure found by
+//! `rt::decode`; a redirect or a body over the limit found by the `exec` hook), which travels
+//! inside a transport error.
 
 use std::future::Future;
 
@@ -8,6 +9,7 @@ use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::decode::{Checked, decode_checked};
 use crate::envelope::{Reported, parse_error_body};
 use crate::error::{ApiError, DecodeError, Error};
 use crate::redact::{redact_secret, redact_text};
@@ -38,7 +40,7 @@ where
         if let Some(refusal) = context.refusal {
             return Err(refusal);
         }
-        // The envelope was checked on the raw body by the `exec` hook, for every success type alike.
+        // The envelope was read with the body by `rt::decode`, for every success type alike.
         match result {
             Ok(value) => Ok(value),
             Err(error) => match convert::<T>(operation, success_status, error).await {
@@ -103,15 +105,23 @@ async fn convert<T: DeserializeOwned>(
             let request_id = request_id(&headers);
             let retry_after = retry_after(&headers);
             if status.is_success() {
-                // The `exec` hook read the whole body (up to the client's limit) and checked its
-                // envelope; the success type decides.
+                // The `exec` hook read the whole body (up to the client's limit); its envelope and
+                // then the success type decide.
                 let bytes = match response.bytes().await {
                     Ok(bytes) => bytes,
                     Err(e) => return Err(transport(e)),
                 };
-                return match serde_json::from_slice::<T>(&bytes) {
-                    Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-                    Err(e) => {
+                return match decode_checked::<T>(&bytes) {
+                    Checked::Decoded(value) => Ok(ResponseValue::new(value, status, headers)),
+                    Checked::Failure(reported) => Err(Error::Api(ApiError::reported(
+                        operation,
+                        status,
+                        reported,
+                        request_id,
+                        kept_body(&bytes),
+                        None,
+                    ))),
+                    Checked::Invalid(e) => {
                         let reason = format!("status {status} (the spec declares {success_status}): {e}");
                         Err(Error::Decode(DecodeError::new(operation, status, reason, kept_body(&bytes))))
                     }

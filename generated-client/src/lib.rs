@@ -56,6 +56,7 @@
 
 mod call;
 mod config;
+mod decode;
 mod download;
 mod envelope;
 mod error;

@@ -7,6 +7,7 @@
 //!
 //! It only re-exports: each item lives in the module whose job it is.
 
+pub use crate::decode::decode;
 pub use crate::facts::{Credential, Host, IdempotencyKey, Operation};
 pub use crate::finish::finish;
 pub use crate::pagination::{by_cursor, next_cursor};

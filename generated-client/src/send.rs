@@ -1,10 +1,11 @@
 //! The `exec` hook of every generated client, and the loop it runs: send the request, and again
 //! while the retry policy allows and it is safe; read the reply's body under the limit and apply
-//! the reply's verdicts (a redirect, a body too large, an envelope that reports a failure, a
-//! keyed call's `409 request_in_progress` waited out).
+//! the reply's verdicts (a redirect, a body too large, a keyed call's `409 request_in_progress`
+//! waited out).
 //!
-//! The reply is read whole here, so that the body limit, retries of a cut body, the envelope
-//! check and the redirect refusal hold for every operation alike. A verdict (a typed [`Error`])
+//! The reply is read whole here, so that the body limit, retries of a cut body and the redirect
+//! refusal hold for every operation alike; the envelope is read with the typed decode
+//! (`decode.rs`), which then finds the body in memory. A verdict (a typed [`Error`])
 //! reaches [`crate::finish::finish`] inside the `reqwest::Error` that `exec` returns
 //! (`verdict.rs`).
 
@@ -15,10 +16,10 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use reqwest::{Request, Response, ResponseBuilderExt, StatusCode};
 use tracing::{Instrument, Level, field};
 
-use crate::envelope::{RawOutcome, parse_error_body, raw_outcome};
-use crate::error::{ApiError, Error, ErrorCode};
+use crate::envelope::parse_error_body;
+use crate::error::{Error, ErrorCode};
 use crate::facts::Operation;
-use crate::reply::{Body, MAX_KEPT_BODY, kept_body, read_limited, request_id};
+use crate::reply::{Body, MAX_KEPT_BODY, read_limited, request_id};
 use crate::retry::{InProgressPolicy, StatusVerdict, error_delay, may_have_arrived, retry_after, status_verdict};
 use crate::state::ClientState;
 use crate::trace::{span, trace_body, trace_request};
@@ -37,7 +38,7 @@ pub async fn exec(
     let idempotent = operation.is_some_and(|op| op.idempotent);
     let keyed = operation.is_some_and(|op| op.idempotency_key.is_some());
     let deletes = operation.is_some_and(|op| op.method == "DELETE");
-    let call = Call { operation: operation_id, idempotent, keyed, deletes, api: true };
+    let call = Call { operation: operation_id, idempotent, keyed, deletes };
     match send(http, state, request, call).instrument(span(operation_id)).await {
         Ok(response) => Ok(response),
         Err(Failure::Transport(error)) => Err(error),
@@ -56,8 +57,6 @@ pub(crate) struct Call {
     pub keyed: bool,
     /// A DELETE: a 404 after an attempt that may have arrived means it was deleted then.
     pub deletes: bool,
-    /// A call of HeyGen's API (its envelope is checked), as opposed to a signed link.
-    pub api: bool,
 }
 
 /// Why [`send`] gave up.
@@ -302,16 +301,6 @@ async fn read_reply(mut response: Response, call: Call, state: &ClientState) -> 
     if tracing::enabled!(Level::TRACE) {
         let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
         trace_body("response body", &body, content_type, state);
-    }
-    if call.api && status.is_success() {
-        match raw_outcome(&body) {
-            RawOutcome::Success => {}
-            RawOutcome::Failure(reported) => {
-                let (request_id, body) = (request_id(response.headers()), kept_body(&body));
-                let error = ApiError::reported(call.operation, status, reported, request_id, body, None);
-                return Err(Failure::Verdict(Error::Api(error)));
-            }
-        }
     }
     // The reply again, now holding its body. Its headers move over rather than being copied, and
     // its URL goes with it (without one, reqwest would parse a placeholder URL for every reply).

@@ -1,7 +1,9 @@
-//! Passing a verdict through reqwest's error: the typed [`Error`] the `exec` hook reached about
-//! a reply (an envelope failure, a redirect, a body over the limit) has no channel of its own back
+//! Passing a verdict through reqwest's error: the typed [`Error`] the runtime reached about a
+//! reply (a redirect or a body over the limit in the `exec` hook, an envelope failure in
+//! `rt::decode`) has no channel of its own back
 //! through progenitor, so it travels to [`crate::finish::finish`] as the source of the
-//! `reqwest::Error` that `exec` returns (a failed body read), which progenitor hands on untouched.
+//! `reqwest::Error` that `exec` or `decode` returns (a failed body read), which progenitor hands on
+//! untouched.
 
 use std::sync::Mutex;
 

@@ -7427,7 +7427,7 @@ Sends a `POST` request to `/v2/video/generate`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_avatar_video_v2").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7492,7 +7492,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_status").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7554,7 +7554,7 @@ Sends a `POST` request to `/v1/video.webm`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_webm_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7617,7 +7617,7 @@ Sends a `POST` request to `/v2/video/av4/generate`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_avatar_iv_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7692,7 +7692,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_videos").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7752,7 +7752,7 @@ Sends a `POST` request to `/v1/video/share`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "share_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7820,7 +7820,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7879,7 +7879,7 @@ Sends a `GET` request to `/v2/user/remaining_quota`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_remaining_quota").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -7936,7 +7936,7 @@ Sends a `GET` request to `/v1/user/me`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_current_user").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8011,7 +8011,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "upload_asset").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8088,7 +8088,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_assets").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8153,7 +8153,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_asset").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8217,7 +8217,7 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "generate_photo_avatar_photos").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8285,7 +8285,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_photo_avatar_generation").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8349,7 +8349,7 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_photo_avatar_group").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8413,7 +8413,9 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::rt::decode(response, "add_looks_to_photo_avatar_group").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8474,7 +8476,7 @@ Sends a `POST` request to `/v2/photo_avatar/train`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "train_photo_avatar_group").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8540,7 +8542,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::rt::decode(response, "get_photo_avatar_training_status").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8599,7 +8603,7 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "generate_photo_avatar_looks").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8659,7 +8663,7 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "add_photo_avatar_motion").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8719,7 +8723,7 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "add_photo_avatar_sound_effect").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8785,7 +8789,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_photo_avatar_details").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8851,7 +8855,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_photo_avatar").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8911,7 +8915,7 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "upscale_photo_avatar").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -8978,7 +8982,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_photo_avatar_group").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9041,7 +9045,7 @@ Sends a `POST` request to `/v2/video_avatar`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_video_avatar").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9107,7 +9111,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_avatar_status").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9171,7 +9175,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_video_avatar").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9239,7 +9243,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_avatar_groups").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9305,7 +9309,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_avatar_group_looks").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9359,7 +9363,7 @@ Sends a `GET` request to `/v2/avatars`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_avatars").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9425,7 +9429,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_avatar_details").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9479,7 +9483,7 @@ Sends a `GET` request to `/v2/voices`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_voices").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9536,7 +9540,7 @@ Sends a `GET` request to `/v2/voices/locales`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_voice_locales").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9606,7 +9610,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_brand_voices").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9674,7 +9678,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "update_brand_voice").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9745,7 +9749,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "generate_voice_preview").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9804,7 +9808,7 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_translation_languages").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9869,7 +9873,7 @@ Sends a `POST` request to `/v2/video_translate`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "translate_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9936,7 +9940,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_translation_status").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10013,7 +10017,7 @@ passed through.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_translation_caption").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10078,7 +10082,7 @@ Sends a `POST` request to `/v2/video_translate/proofread`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "generate_proofread").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10144,7 +10148,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_proofread_status").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10212,7 +10216,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "download_proofread_srt").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10283,7 +10287,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "upload_proofread_srt").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10353,7 +10357,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "generate_video_from_proofread").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10411,7 +10415,7 @@ Sends a `GET` request to `/v2/templates`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_templates").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10477,7 +10481,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_template_v2").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10544,7 +10548,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_template_v3").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10616,7 +10620,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "generate_video_from_template").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10692,7 +10696,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_folders").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10751,7 +10755,7 @@ Sends a `POST` request to `/v1/folders/create`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_folder").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10816,7 +10820,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "rename_folder").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10878,7 +10882,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "trash_folder").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10940,7 +10944,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "restore_folder").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11008,7 +11012,7 @@ Sends a `POST` request to `/v1/streaming.new`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_streaming_session").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11074,7 +11078,7 @@ Sends a `POST` request to `/v1/streaming.start`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "start_streaming_session").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11136,7 +11140,7 @@ Sends a `GET` request to `/v1/streaming.list`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_active_streaming_sessions").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11222,7 +11226,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_streaming_session_history").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11289,7 +11293,7 @@ Sends a `POST` request to `/v1/streaming.task`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "send_streaming_task").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11355,7 +11359,7 @@ Sends a `POST` request to `/v1/streaming.stop`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "close_streaming_session").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11420,7 +11424,7 @@ Sends a `POST` request to `/v1/streaming.interrupt`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "interrupt_streaming_task").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11482,7 +11486,7 @@ Sends a `POST` request to `/v1/streaming.create_token`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_streaming_session_token").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11542,7 +11546,7 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_streaming_avatars").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11606,7 +11610,7 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "keep_streaming_session_alive").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11665,7 +11669,7 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_knowledge_bases").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11725,7 +11729,7 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_knowledge_base").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11792,7 +11796,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "update_knowledge_base").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11854,7 +11858,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_knowledge_base").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11912,7 +11916,7 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_webhook_endpoints").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11976,7 +11980,7 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_webhook_endpoint").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12039,7 +12043,7 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "update_webhook_endpoint").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12103,7 +12107,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_webhook_endpoint").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12162,7 +12166,7 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_webhook_event_types").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -9866,7 +9866,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_videos").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9921,7 +9921,7 @@ Sends a `POST` request to `/v3/videos`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -9979,7 +9979,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10035,7 +10035,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10088,7 +10088,7 @@ Sends a `POST` request to `/v3/videos/batches`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => ResponseValue::from_response(response).await,
+            202u16 => crate::rt::decode(response, "create_video_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10152,7 +10152,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10211,7 +10211,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_video_statuses").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10272,7 +10272,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_video_agent_sessions").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10327,7 +10327,7 @@ Sends a `POST` request to `/v3/video-agents`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_video_agent_session").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10386,7 +10386,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_video_agent_styles").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10444,7 +10444,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_agent_session").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10506,7 +10506,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "send_video_agent_message").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10568,7 +10568,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_agent_resource").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10631,7 +10631,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "stop_video_agent_session").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10693,7 +10693,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::rt::decode(response, "list_video_agent_session_videos").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10762,7 +10764,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_assets").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10817,7 +10819,7 @@ Sends a `POST` request to `/v3/assets`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "upload_asset").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10873,7 +10875,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_asset").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10929,7 +10931,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_asset").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -10984,7 +10986,7 @@ Sends a `POST` request to `/v3/assets/direct-uploads`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_asset_upload").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11047,7 +11049,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "complete_asset_upload").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11100,7 +11102,7 @@ Sends a `POST` request to `/v3/assets/direct-uploads/batches`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_asset_upload_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11153,7 +11155,7 @@ Sends a `POST` request to `/v3/assets/complete/batches`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => ResponseValue::from_response(response).await,
+            202u16 => crate::rt::decode(response, "complete_asset_upload_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11217,7 +11219,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_asset_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11276,7 +11278,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_asset_statuses").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11351,7 +11353,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "search_assets").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11410,7 +11412,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_templates").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11466,7 +11468,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_template").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11526,7 +11528,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "generate_template_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11585,7 +11587,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_brand_kits").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11644,7 +11646,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_brand_glossaries").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11696,7 +11698,7 @@ Sends a `GET` request to `/v3/users/me`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_current_user").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11757,7 +11759,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_avatar_groups").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11812,7 +11814,7 @@ Sends a `POST` request to `/v3/avatars`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_avatar").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11870,7 +11872,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_avatar_group").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11926,7 +11928,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_avatar_group").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -11989,7 +11991,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_avatar_consent").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12061,7 +12063,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_avatar_looks").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12119,7 +12121,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_avatar_look").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12177,7 +12179,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_avatar_look").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12239,7 +12241,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "update_avatar_look").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12312,7 +12314,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_voices").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12367,7 +12369,7 @@ Sends a `POST` request to `/v3/voices`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "design_voice").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12422,7 +12424,7 @@ Sends a `POST` request to `/v3/voices/clone`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "clone_voice").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12477,7 +12479,7 @@ Sends a `POST` request to `/v3/voices/speech`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_speech").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12535,7 +12537,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_voice").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12593,7 +12595,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_voice").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12667,7 +12669,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "search_sounds").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12726,7 +12728,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_webhook_endpoints").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12781,7 +12783,7 @@ Sends a `POST` request to `/v3/webhooks/endpoints`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_webhook_endpoint").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12838,7 +12840,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_webhook_endpoint").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12901,7 +12903,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "update_webhook_endpoint").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -12963,7 +12965,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "rotate_webhook_endpoint_secret").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13013,7 +13015,7 @@ Sends a `GET` request to `/v3/webhooks/event-types`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_webhook_event_types").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13080,7 +13082,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_webhook_events").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13139,7 +13141,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_video_translations").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13194,7 +13196,7 @@ Sends a `POST` request to `/v3/video-translations`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_video_translation").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13251,7 +13253,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_translation").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13310,7 +13312,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_video_translation").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13373,7 +13375,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "update_video_translation").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13426,7 +13428,9 @@ Sends a `GET` request to `/v3/video-translations/languages`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::rt::decode(response, "list_video_translation_languages").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13482,7 +13486,7 @@ Sends a `POST` request to `/v3/video-translations/batches`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => ResponseValue::from_response(response).await,
+            202u16 => crate::rt::decode(response, "create_video_translation_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13547,7 +13551,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video_translation_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13618,7 +13622,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => {
+                crate::rt::decode(response, "list_video_translation_statuses").await
+            }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13673,7 +13679,7 @@ Sends a `POST` request to `/v3/video-translations/proofreads`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_proofread").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13732,7 +13738,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_proofread").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13795,7 +13801,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "generate_proofread_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13852,7 +13858,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_proofread_srt").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13913,7 +13919,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "replace_proofread_srt").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -13972,7 +13978,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_lipsyncs").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14027,7 +14033,7 @@ Sends a `POST` request to `/v3/lipsyncs`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_lipsync").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14085,7 +14091,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_lipsync").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14141,7 +14147,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_lipsync").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14201,7 +14207,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "update_lipsync").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14254,7 +14260,7 @@ Sends a `POST` request to `/v3/lipsyncs/batches`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => ResponseValue::from_response(response).await,
+            202u16 => crate::rt::decode(response, "create_lipsync_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14319,7 +14325,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_lipsync_batch").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14378,7 +14384,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_lipsync_statuses").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14437,7 +14443,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_background_removals").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14490,7 +14496,7 @@ Sends a `POST` request to `/v3/background-removals`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_background_removal").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14547,7 +14553,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_background_removal").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14604,7 +14610,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_background_removal").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14665,7 +14671,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_ai_clipping_jobs").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14720,7 +14726,7 @@ Sends a `POST` request to `/v3/ai-clipping`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => ResponseValue::from_response(response).await,
+            202u16 => crate::rt::decode(response, "create_ai_clipping_job").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14776,7 +14782,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_ai_clipping_job").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -14832,7 +14838,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_ai_clipping_job").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

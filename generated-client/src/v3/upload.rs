@@ -345,7 +345,7 @@ fn file_changed(operation: &'static str, path: &Path) -> Error {
 /// body is a stream the runtime cannot copy, so the runtime sends it once and [`retrying`]
 /// is the one retry layer.
 async fn put_once(http: &reqwest::Client, state: &ClientState, request: reqwest::Request) -> Result<(), Error> {
-    let call = Call { operation: PUT_OPERATION, idempotent: true, keyed: false, deletes: false, api: false };
+    let call = Call { operation: PUT_OPERATION, idempotent: true, keyed: false, deletes: false };
     let response = match send(http, state, request, call).instrument(span(PUT_OPERATION)).await {
         Ok(response) => response,
         Err(Failure::Transport(error)) => return Err(Error::transport(PUT_OPERATION, error)),

@@ -153,7 +153,7 @@ Sends a `GET` request to `/v1/thing`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_thing").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -210,7 +210,7 @@ Sends a `POST` request to `/v1/upload`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "upload_thing").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

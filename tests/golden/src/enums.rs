@@ -352,7 +352,7 @@ Sends a `GET` request to `/v1/video`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_video").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -171,7 +171,7 @@ Sends a `DELETE` request to `/v1/thing/{thing_id}`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "delete_thing").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -245,7 +245,7 @@ Sends a `POST` request to `/v1/scene`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_scene").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -251,7 +251,7 @@ Sends a `POST` request to `/v1/speech`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_speech").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

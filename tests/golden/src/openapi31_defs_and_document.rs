@@ -162,7 +162,7 @@ Sends a `GET` request to `/v1/folder`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_folder").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

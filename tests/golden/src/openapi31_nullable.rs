@@ -272,7 +272,7 @@ Sends a `GET` request to `/v1/status`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_status").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

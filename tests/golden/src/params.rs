@@ -258,7 +258,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_shelf_items").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -317,7 +317,7 @@ Sends a `GET` request to `/v1/counts`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_counts").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -380,7 +380,7 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_job").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -430,7 +430,7 @@ Sends a `POST` request to `/v1/jobs`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "create_job").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -196,7 +196,7 @@ Sends a `GET` request to `/v1/items`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "list_items").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -247,7 +247,7 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::rt::decode(response, "get_job").await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

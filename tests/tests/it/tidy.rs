@@ -12,7 +12,8 @@
 //!   literals, and skips only the `#[cfg(test)]` item rather than the rest of the file.
 //! - The layering: the imports [`FORBIDDEN`] lists do not exist, and heygen-client's files import
 //!   one another down the order of [`RUNTIME_LAYERS`].
-//! - Generated code names the client's runtime only through `crate::rt`.
+//! - Generated code names the client's runtime only through `crate::rt`, and decodes every
+//!   declared success through `rt::decode` (which reads the envelope).
 //! - Only codegen's `write` writes to disk; heygen-mock names heygen-client only in `api` and
 //!   builds its replies from the client's types; xtask depends on no generation crate; case
 //!   conversions live only in codegen's `syntax` (one rule) and `diff`.
@@ -108,6 +109,8 @@ const RUNTIME_LAYERS: &[&[&str]] = &[
     &["redact.rs", "envelope.rs", "call.rs", "verdict.rs", "waiter.rs", "pagination.rs"],
     // Reading a reply.
     &["reply.rs"],
+    // The typed decode of a success, which reads the envelope in the same pass.
+    &["decode.rs"],
     // Tracing; the `pre` hook.
     &["trace.rs", "prepare.rs"],
     // The `exec` hook and its send loop; mapping progenitor's result.
@@ -223,6 +226,24 @@ fn generated_code_reaches_the_runtime_only_through_rt() {
         }
     }
     assert!(strays.is_empty(), "generated code names the crate beside `crate::rt`: {strays:#?}");
+}
+
+/// Every generated method decodes its declared success through `rt::decode`, which reads
+/// HeyGen's envelope as it decodes: a call left on progenitor's `ResponseValue::from_response`
+/// (after a progenitor upgrade changed its output, say) would take a failure reported inside a
+/// 200 for a success.
+#[test]
+fn every_generated_success_decodes_through_the_runtime() {
+    for (file, text) in rust_files("generated-client/src").into_iter().filter(|(_, text)| is_generated(text)) {
+        let code = code_only(&text);
+        let (methods, decodes) =
+            (code.matches("crate::rt::finish(").count(), code.matches("crate::rt::decode(").count());
+        assert!(
+            !code.contains("from_response"),
+            "generated-client/src/{file} decodes a reply with progenitor's own decode"
+        );
+        assert!(methods > 0 && decodes >= methods, "generated-client/src/{file}: {methods} methods, {decodes} decodes");
+    }
 }
 
 /// Writing files is `write`'s job (atomically, and only what `cargo xtask generate` asks for):
