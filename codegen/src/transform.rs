@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 
 use proc_macro2::Span;
-use quote::format_ident;
+use quote::{ToTokens, format_ident};
 use syn::punctuated::Punctuated;
 use syn::{
     Arm, Attribute, Expr, Fields, FnArg, ImplItem, ImplItemFn, Item, ItemEnum, ItemImpl, Pat, ReturnType, Token, Type,
@@ -87,6 +87,9 @@ fn crate_private_constructors(block: &mut ItemImpl) {
 /// the public method (with the docs) passes its result through the runtime's `finish`, which
 /// maps errors and checks the envelope.
 fn check_operation_methods(block: &mut ItemImpl, operations: &[Bound<'_>]) {
+    // The order of `operations::OPERATIONS` (`emit::facts`): by id.
+    let mut ids: Vec<&str> = operations.iter().map(|bound| bound.op.id.as_str()).collect();
+    ids.sort_unstable();
     let mut items = Vec::with_capacity(block.items.len() * 2);
     for member in block.items.drain(..) {
         let ImplItem::Fn(method) = member else {
@@ -97,20 +100,23 @@ fn check_operation_methods(block: &mut ItemImpl, operations: &[Bound<'_>]) {
             items.push(ImplItem::Fn(method));
             continue;
         };
-        let (public, raw) = split_method(method, op);
+        let index = ids.binary_search(&op.op.id.as_str()).expect("every operation is in the table");
+        let (public, raw) = split_method(method, op, index);
         items.push(ImplItem::Fn(public));
         items.push(ImplItem::Fn(raw));
     }
     block.items = items;
 }
 
-fn split_method(mut method: ImplItemFn, bound: &Bound<'_>) -> (ImplItemFn, ImplItemFn) {
+fn split_method(mut method: ImplItemFn, bound: &Bound<'_>, index: usize) -> (ImplItemFn, ImplItemFn) {
     let op = bound.op;
     if op.body.as_ref().is_some_and(|b| b.multipart) {
         add_multipart_body(&mut method);
     }
     let mut raw = method.clone();
     decode_through_runtime(&mut raw, &op.id);
+    drop_api_version_header(&mut raw);
+    call_the_runtime_hooks(&mut raw, &op.id, index);
     raw.sig.ident = format_ident!("raw_{}", method.sig.ident);
     raw.vis = syn::Visibility::Inherited;
     raw.attrs.retain(|a| !a.path().is_ident("doc"));
@@ -236,6 +242,63 @@ fn decode_through_runtime(method: &mut ImplItemFn, operation: &str) {
         }
     }
     syn::visit_mut::VisitMut::visit_block_mut(&mut Decode(operation), &mut method.block);
+}
+
+/// progenitor's method calls the client's hooks (`self.pre`, `self.exec`, `self.post`) with an
+/// `OperationInfo` holding the id, so each hook would look the operation's facts up by id. The
+/// raw method calls the runtime's `pre` and `exec` itself, with the facts at their index in the
+/// table (checked against the id in debug builds), and drops the `post` hook, which does nothing.
+fn call_the_runtime_hooks(method: &mut ImplItemFn, operation: &str, index: usize) {
+    struct Hooks<'a>(&'a str, usize);
+    impl syn::visit_mut::VisitMut for Hooks<'_> {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let Expr::Await(awaited) = expr else { return };
+            let Expr::MethodCall(call) = &*awaited.base else { return };
+            let Some(request) =
+                call.args.first().filter(|_| matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self")))
+            else {
+                return;
+            };
+            let (id, index) = (self.0, self.1);
+            let facts = quote::quote!(Some(operations::at(#index, #id)));
+            if call.method == "pre" {
+                *expr = parse_quote!(crate::rt::pre(self.inner(), #request, #facts).map_err(Error::InvalidRequest));
+            } else if call.method == "exec" {
+                *expr = parse_quote!(crate::rt::exec(&self.client, self.inner(), #request, #id, #facts).await);
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_block_mut(&mut Hooks(operation, index), &mut method.block);
+    let text = |stmt: &syn::Stmt| stmt.to_token_stream().to_string();
+    method.block.stmts.retain(|stmt| !text(stmt).starts_with("self . post (") && !text(stmt).starts_with("let info ="));
+}
+
+/// progenitor sends `api-version: <info.version>` with every request, which HeyGen has no use
+/// for: the statement that adds it goes, and so does the header map when nothing else goes in it
+/// (its declaration and the builder's `.headers(header_map)` are then its only mentions).
+fn drop_api_version_header(method: &mut ImplItemFn) {
+    let mentions = |stmt: &syn::Stmt, text: &str| stmt.to_token_stream().to_string().contains(text);
+    method.block.stmts.retain(|stmt| !mentions(stmt, "\"api-version\""));
+    if method.block.stmts.iter().filter(|stmt| mentions(stmt, "header_map")).count() != 2 {
+        return;
+    }
+    let declares = |stmt: &syn::Stmt| matches!(stmt, syn::Stmt::Local(local) if local.pat.to_token_stream().to_string().ends_with("header_map"));
+    method.block.stmts.retain(|stmt| !declares(stmt));
+    struct Unused;
+    impl syn::visit_mut::VisitMut for Unused {
+        fn visit_expr_mut(&mut self, expr: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && call.args[0].to_token_stream().to_string() == "header_map"
+            {
+                *expr = (*call.receiver).clone();
+            }
+        }
+    }
+    syn::visit_mut::VisitMut::visit_block_mut(&mut Unused, &mut method.block);
 }
 
 /// progenitor cannot generate `multipart/form-data` bodies, so it gets the operation without its

@@ -14,8 +14,6 @@ use crate::url::{base_text, origin_of};
 
 /// HeyGen's API key header.
 static API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
-/// progenitor adds `api-version: <info.version>` to every request; HeyGen has no use for it.
-static API_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
 /// The `pre` hook of every generated client: checks that `operation` accepts the client's
 /// credentials, routes the request to the operation's host, checks that the path is the
@@ -62,7 +60,6 @@ pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'stati
         None => {}
     }
     let headers = request.headers_mut();
-    headers.remove(&API_VERSION_HEADER);
     match &state.credentials {
         Credentials::ApiKey(key) => headers.insert(API_KEY_HEADER.clone(), key.clone()),
         Credentials::SessionToken(bearer) => headers.insert(AUTHORIZATION, bearer.clone()),
@@ -76,18 +73,29 @@ pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'stati
 /// missing segment.
 fn follows_template(path: &str, base: &str, template: &str) -> bool {
     let Some(rest) = path.strip_prefix(base.trim_end_matches('/')) else { return false };
-    let (mut actual, mut expected) = (rest.split('/'), template.split('/'));
+    // A template without parameters is its own path (most GETs: no segment walk needed).
+    if !template.contains('{') {
+        return rest == template;
+    }
+    let (mut actual, mut expected) = (rest.as_bytes(), template.as_bytes());
     loop {
-        match (actual.next(), expected.next()) {
-            (None, None) => return true,
-            (Some(got), Some(want)) if want.contains('{') => {
-                if got.is_empty() || got == "." || got == ".." {
-                    return false;
-                }
-            }
-            (Some(got), Some(want)) if got == want => {}
+        let (got, got_rest) = first_segment(actual);
+        let (want, want_rest) = first_segment(expected);
+        let fits = if want.contains(&b'{') { !matches!(got, b"" | b"." | b"..") } else { got == want };
+        match (fits, got_rest, want_rest) {
+            (false, _, _) => return false,
+            (true, None, None) => return true,
+            (true, Some(got_rest), Some(want_rest)) => (actual, expected) = (got_rest, want_rest),
             _ => return false,
         }
+    }
+}
+
+/// The first `/`-separated segment of `path`, and what follows its `/` (`None` at the end).
+fn first_segment(path: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match path.iter().position(|&b| b == b'/') {
+        Some(at) => (&path[..at], Some(&path[at + 1..])),
+        None => (path, None),
     }
 }
 

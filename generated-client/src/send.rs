@@ -39,7 +39,9 @@ pub async fn exec(
     let keyed = operation.is_some_and(|op| op.idempotency_key.is_some());
     let deletes = operation.is_some_and(|op| op.method == "DELETE");
     let call = Call { operation: operation_id, idempotent, keyed, deletes };
-    match send(http, state, request, call).instrument(span(operation_id)).await {
+    // Boxed once here: every layer above (progenitor's method, `finish`'s boxed call) then holds
+    // a pointer instead of moving the whole send loop's state each time it is moved.
+    match Box::pin(send(http, state, request, call)).instrument(span(operation_id)).await {
         Ok(response) => Ok(response),
         Err(Failure::Transport(error)) => Err(error),
         Err(Failure::Verdict(error)) => Err(carry(Verdict(Mutex::new(Some(error)))).await),

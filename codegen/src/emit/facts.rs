@@ -55,6 +55,15 @@ pub fn tokens(api: &Api) -> TokenStream {
             /// Every operation, sorted by id.
             pub static OPERATIONS: [crate::rt::Operation; #count] = [#(#entries),*];
 
+            /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+            /// so that no call searches the table; `id` is checked in debug builds.
+            #[inline]
+            pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+                let operation = &OPERATIONS[index];
+                debug_assert_eq!(operation.id, id, "the operations table and the methods disagree");
+                operation
+            }
+
             /// The operation whose `operationId` is `id`.
             pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
                 OPERATIONS.binary_search_by(|op| op.id.cmp(id)).ok().map(|index| &OPERATIONS[index])

@@ -7402,12 +7402,6 @@ Sends a `POST` request to `/v2/video/generate`
         body: &'a types::CreateAvatarVideoV2Request,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<()>> {
         let url = format!("{}/v2/video/generate", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7417,14 +7411,21 @@ Sends a `POST` request to `/v2/video/generate`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_avatar_video_v2",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(5usize, "create_avatar_video_v2")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_avatar_video_v2",
+                Some(operations::at(5usize, "create_avatar_video_v2")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_avatar_video_v2").await,
@@ -7467,12 +7468,6 @@ Arguments:
         video_id: &'a str,
     ) -> Result<ResponseValue<types::VideoStatusResponse>, Error<()>> {
         let url = format!("{}/v1/video_status.get", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7482,14 +7477,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("video_id", &video_id))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_status",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(38usize, "get_video_status")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_status",
+                Some(operations::at(38usize, "get_video_status")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_status").await,
@@ -7529,12 +7531,6 @@ Sends a `POST` request to `/v1/video.webm`
         body: &'a types::CreateWebmVideoRequest,
     ) -> Result<ResponseValue<types::VideoIdV1Response>, Error<()>> {
         let url = format!("{}/v1/video.webm", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7544,14 +7540,21 @@ Sends a `POST` request to `/v1/video.webm`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_webm_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(13usize, "create_webm_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_webm_video",
+                Some(operations::at(13usize, "create_webm_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_webm_video").await,
@@ -7592,12 +7595,6 @@ Sends a `POST` request to `/v2/video/av4/generate`
         body: &'a types::CreateAvatarIvVideoRequest,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<()>> {
         let url = format!("{}/v2/video/av4/generate", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7607,14 +7604,21 @@ Sends a `POST` request to `/v2/video/av4/generate`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_avatar_iv_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(4usize, "create_avatar_iv_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_avatar_iv_video",
+                Some(operations::at(4usize, "create_avatar_iv_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_avatar_iv_video").await,
@@ -7664,12 +7668,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::VideoListResponse>, Error<()>> {
         let url = format!("{}/v1/video.list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7682,14 +7680,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("title", &title))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_videos",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(55usize, "list_videos")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_videos",
+                Some(operations::at(55usize, "list_videos")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_videos").await,
@@ -7727,12 +7732,6 @@ Sends a `POST` request to `/v1/video/share`
         body: &'a types::ShareVideoRequest,
     ) -> Result<ResponseValue<types::ShareVideoResponse>, Error<()>> {
         let url = format!("{}/v1/video/share", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7742,14 +7741,21 @@ Sends a `POST` request to `/v1/video/share`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "share_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(63usize, "share_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "share_video",
+                Some(operations::at(63usize, "share_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "share_video").await,
@@ -7794,12 +7800,6 @@ Arguments:
         video_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteVideoResponse>, Error<()>> {
         let url = format!("{}/v1/video.delete", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7810,14 +7810,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("type", &type_))
             .query(&progenitor_client::QueryParam::new("video_id", &video_id))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(18usize, "delete_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_video",
+                Some(operations::at(18usize, "delete_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_video").await,
@@ -7855,12 +7862,6 @@ Sends a `GET` request to `/v2/user/remaining_quota`
         &'a self,
     ) -> Result<ResponseValue<types::RemainingQuotaResponse>, Error<()>> {
         let url = format!("{}/v2/user/remaining_quota", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7869,14 +7870,21 @@ Sends a `GET` request to `/v2/user/remaining_quota`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_remaining_quota",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(34usize, "get_remaining_quota")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_remaining_quota",
+                Some(operations::at(34usize, "get_remaining_quota")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_remaining_quota").await,
@@ -7912,12 +7920,6 @@ Sends a `GET` request to `/v1/user/me`
         &'a self,
     ) -> Result<ResponseValue<types::CurrentUserResponse>, Error<()>> {
         let url = format!("{}/v1/user/me", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -7926,14 +7928,21 @@ Sends a `GET` request to `/v1/user/me`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_current_user",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(29usize, "get_current_user")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_current_user",
+                Some(operations::at(29usize, "get_current_user")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_current_user").await,
@@ -7982,11 +7991,6 @@ Arguments:
     ) -> Result<ResponseValue<types::UploadAssetResponse>, Error<()>> {
         let url = format!("{}/v1/asset", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("Content-Type", content_type.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = self
@@ -8003,12 +8007,20 @@ Arguments:
             .body(body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "upload_asset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(71usize, "upload_asset")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "upload_asset",
+                Some(operations::at(71usize, "upload_asset")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "upload_asset").await,
@@ -8060,12 +8072,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::AssetListResponse>, Error<()>> {
         let url = format!("{}/v1/asset/list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8078,14 +8084,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("folder_id", &folder_id))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_assets",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(44usize, "list_assets")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_assets",
+                Some(operations::at(44usize, "list_assets")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_assets").await,
@@ -8129,12 +8142,6 @@ Arguments:
         let url = format!(
             "{}/v1/asset/{}/delete", self.baseurl, encode_path(& asset_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8143,14 +8150,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_asset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(14usize, "delete_asset")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_asset",
+                Some(operations::at(14usize, "delete_asset")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_asset").await,
@@ -8192,12 +8206,6 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
         body: &'a types::GeneratePhotoAvatarPhotosRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/photo/generate", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8207,14 +8215,21 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "generate_photo_avatar_photos",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(23usize, "generate_photo_avatar_photos")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "generate_photo_avatar_photos",
+                Some(operations::at(23usize, "generate_photo_avatar_photos")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "generate_photo_avatar_photos").await,
@@ -8261,12 +8276,6 @@ Arguments:
             "{}/v2/photo_avatar/generation/{}", self.baseurl, encode_path(& generation_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8275,14 +8284,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_photo_avatar_generation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(31usize, "get_photo_avatar_generation")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_photo_avatar_generation",
+                Some(operations::at(31usize, "get_photo_avatar_generation")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_photo_avatar_generation").await,
@@ -8324,12 +8340,6 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
         body: &'a types::CreatePhotoAvatarGroupRequest,
     ) -> Result<ResponseValue<types::AvatarLookResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/avatar_group/create", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8339,14 +8349,21 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_photo_avatar_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(8usize, "create_photo_avatar_group")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_photo_avatar_group",
+                Some(operations::at(8usize, "create_photo_avatar_group")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_photo_avatar_group").await,
@@ -8388,12 +8405,6 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
         body: &'a types::AddPhotoAvatarLooksRequest,
     ) -> Result<ResponseValue<types::AddedAvatarLooksResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/avatar_group/add", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8403,14 +8414,21 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "add_looks_to_photo_avatar_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(0usize, "add_looks_to_photo_avatar_group")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "add_looks_to_photo_avatar_group",
+                Some(operations::at(0usize, "add_looks_to_photo_avatar_group")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => {
@@ -8451,12 +8469,6 @@ Sends a `POST` request to `/v2/photo_avatar/train`
         body: &'a types::TrainPhotoAvatarGroupRequest,
     ) -> Result<ResponseValue<types::TrainPhotoAvatarGroupResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/train", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8466,14 +8478,21 @@ Sends a `POST` request to `/v2/photo_avatar/train`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "train_photo_avatar_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(65usize, "train_photo_avatar_group")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "train_photo_avatar_group",
+                Some(operations::at(65usize, "train_photo_avatar_group")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "train_photo_avatar_group").await,
@@ -8518,12 +8537,6 @@ Arguments:
             "{}/v2/photo_avatar/train/status/{}", self.baseurl, encode_path(& group_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8532,14 +8545,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_photo_avatar_training_status",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(32usize, "get_photo_avatar_training_status")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_photo_avatar_training_status",
+                Some(operations::at(32usize, "get_photo_avatar_training_status")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => {
@@ -8578,12 +8598,6 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
         body: &'a types::GeneratePhotoAvatarLooksRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/look/generate", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8593,14 +8607,21 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "generate_photo_avatar_looks",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(22usize, "generate_photo_avatar_looks")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "generate_photo_avatar_looks",
+                Some(operations::at(22usize, "generate_photo_avatar_looks")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "generate_photo_avatar_looks").await,
@@ -8638,12 +8659,6 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
         body: &'a types::AddPhotoAvatarMotionRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/add_motion", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8653,14 +8668,21 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "add_photo_avatar_motion",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(1usize, "add_photo_avatar_motion")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "add_photo_avatar_motion",
+                Some(operations::at(1usize, "add_photo_avatar_motion")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "add_photo_avatar_motion").await,
@@ -8698,12 +8720,6 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
         body: &'a types::PhotoAvatarIdRequest,
     ) -> Result<ResponseValue<types::AddPhotoAvatarSoundEffectResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/add_sound_effect", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8713,14 +8729,21 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "add_photo_avatar_sound_effect",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(2usize, "add_photo_avatar_sound_effect")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "add_photo_avatar_sound_effect",
+                Some(operations::at(2usize, "add_photo_avatar_sound_effect")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "add_photo_avatar_sound_effect").await,
@@ -8765,12 +8788,6 @@ Arguments:
         let url = format!(
             "{}/v2/photo_avatar/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8779,14 +8796,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_photo_avatar_details",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(30usize, "get_photo_avatar_details")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_photo_avatar_details",
+                Some(operations::at(30usize, "get_photo_avatar_details")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_photo_avatar_details").await,
@@ -8831,12 +8855,6 @@ Arguments:
         let url = format!(
             "{}/v2/photo_avatar/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8845,14 +8863,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_photo_avatar",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(16usize, "delete_photo_avatar")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_photo_avatar",
+                Some(operations::at(16usize, "delete_photo_avatar")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_photo_avatar").await,
@@ -8890,12 +8915,6 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
         body: &'a types::PhotoAvatarIdRequest,
     ) -> Result<ResponseValue<types::UpscalePhotoAvatarResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/upscale", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8905,14 +8924,21 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "upscale_photo_avatar",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(73usize, "upscale_photo_avatar")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "upscale_photo_avatar",
+                Some(operations::at(73usize, "upscale_photo_avatar")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "upscale_photo_avatar").await,
@@ -8958,12 +8984,6 @@ Arguments:
             "{}/v2/photo_avatar_group/{}", self.baseurl, encode_path(& group_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -8972,14 +8992,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_photo_avatar_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(17usize, "delete_photo_avatar_group")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_photo_avatar_group",
+                Some(operations::at(17usize, "delete_photo_avatar_group")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_photo_avatar_group").await,
@@ -9020,12 +9047,6 @@ Sends a `POST` request to `/v2/video_avatar`
         body: &'a types::CreateVideoAvatarRequest,
     ) -> Result<ResponseValue<types::VideoAvatarCreatedResponse>, Error<()>> {
         let url = format!("{}/v2/video_avatar", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9035,14 +9056,21 @@ Sends a `POST` request to `/v2/video_avatar`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_video_avatar",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(11usize, "create_video_avatar")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_video_avatar",
+                Some(operations::at(11usize, "create_video_avatar")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_video_avatar").await,
@@ -9087,12 +9115,6 @@ Arguments:
         let url = format!(
             "{}/v2/video_avatar/{}", self.baseurl, encode_path(& avatar_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9101,14 +9123,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_avatar_status",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(37usize, "get_video_avatar_status")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_avatar_status",
+                Some(operations::at(37usize, "get_video_avatar_status")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_avatar_status").await,
@@ -9151,12 +9180,6 @@ Arguments:
         let url = format!(
             "{}/v2/video_avatar/{}", self.baseurl, encode_path(& avatar_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9165,14 +9188,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_video_avatar",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(19usize, "delete_video_avatar")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_video_avatar",
+                Some(operations::at(19usize, "delete_video_avatar")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_video_avatar").await,
@@ -9216,12 +9246,6 @@ Arguments:
         include_public: Option<bool>,
     ) -> Result<ResponseValue<types::AvatarGroupListResponse>, Error<()>> {
         let url = format!("{}/v2/avatar_group.list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9233,14 +9257,21 @@ Arguments:
             .query(
                 &progenitor_client::QueryParam::new("include_public", &include_public),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_avatar_groups",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(46usize, "list_avatar_groups")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_avatar_groups",
+                Some(operations::at(46usize, "list_avatar_groups")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_avatar_groups").await,
@@ -9285,12 +9316,6 @@ Arguments:
             "{}/v2/avatar_group/{}/avatars", self.baseurl, encode_path(& group_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9299,14 +9324,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_avatar_group_looks",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(45usize, "list_avatar_group_looks")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_avatar_group_looks",
+                Some(operations::at(45usize, "list_avatar_group_looks")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_avatar_group_looks").await,
@@ -9339,12 +9371,6 @@ Sends a `GET` request to `/v2/avatars`
         &'a self,
     ) -> Result<ResponseValue<types::AvatarListResponse>, Error<()>> {
         let url = format!("{}/v2/avatars", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9353,14 +9379,21 @@ Sends a `GET` request to `/v2/avatars`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_avatars",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(47usize, "list_avatars")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_avatars",
+                Some(operations::at(47usize, "list_avatars")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_avatars").await,
@@ -9405,12 +9438,6 @@ Arguments:
             "{}/v2/avatar/{}/details", self.baseurl, encode_path(& avatar_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9419,14 +9446,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_avatar_details",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(28usize, "get_avatar_details")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_avatar_details",
+                Some(operations::at(28usize, "get_avatar_details")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_avatar_details").await,
@@ -9459,12 +9493,6 @@ Sends a `GET` request to `/v2/voices`
         &'a self,
     ) -> Result<ResponseValue<types::VoiceListResponse>, Error<()>> {
         let url = format!("{}/v2/voices", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9473,14 +9501,21 @@ Sends a `GET` request to `/v2/voices`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_voices",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(57usize, "list_voices")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_voices",
+                Some(operations::at(57usize, "list_voices")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_voices").await,
@@ -9516,12 +9551,6 @@ Sends a `GET` request to `/v2/voices/locales`
         &'a self,
     ) -> Result<ResponseValue<types::VoiceLocaleListResponse>, Error<()>> {
         let url = format!("{}/v2/voices/locales", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9530,14 +9559,21 @@ Sends a `GET` request to `/v2/voices/locales`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_voice_locales",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(56usize, "list_voice_locales")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_voice_locales",
+                Some(operations::at(56usize, "list_voice_locales")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_voice_locales").await,
@@ -9583,12 +9619,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::BrandVoiceListResponse>, Error<()>> {
         let url = format!("{}/v1/brand_voice/list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9600,14 +9630,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("name_only", &name_only))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_brand_voices",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(48usize, "list_brand_voices")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_brand_voices",
+                Some(operations::at(48usize, "list_brand_voices")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_brand_voices").await,
@@ -9653,12 +9690,6 @@ Arguments:
             "{}/v1/brand_voice/{}", self.baseurl, encode_path(& brand_voice_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9668,14 +9699,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_brand_voice",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(68usize, "update_brand_voice")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "update_brand_voice",
+                Some(operations::at(68usize, "update_brand_voice")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "update_brand_voice").await,
@@ -9724,12 +9762,6 @@ Arguments:
         let url = format!(
             "{}/v2/voices/{}/preview", self.baseurl, encode_path(& voice_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9739,14 +9771,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "generate_voice_preview",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(27usize, "generate_voice_preview")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "generate_voice_preview",
+                Some(operations::at(27usize, "generate_voice_preview")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "generate_voice_preview").await,
@@ -9784,12 +9823,6 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
         &'a self,
     ) -> Result<ResponseValue<types::TranslationLanguagesResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/target_languages", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9798,14 +9831,21 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_translation_languages",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(54usize, "list_translation_languages")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_translation_languages",
+                Some(operations::at(54usize, "list_translation_languages")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_translation_languages").await,
@@ -9848,12 +9888,6 @@ Sends a `POST` request to `/v2/video_translate`
         body: &'a types::TranslateVideoRequest,
     ) -> Result<ResponseValue<types::TranslateVideoResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9863,14 +9897,21 @@ Sends a `POST` request to `/v2/video_translate`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "translate_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(66usize, "translate_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "translate_video",
+                Some(operations::at(66usize, "translate_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "translate_video").await,
@@ -9916,12 +9957,6 @@ Arguments:
             "{}/v2/video_translate/{}", self.baseurl, encode_path(& video_translate_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9930,14 +9965,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_translation_status",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(40usize, "get_video_translation_status")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_translation_status",
+                Some(operations::at(40usize, "get_video_translation_status")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_translation_status").await,
@@ -9986,12 +10028,6 @@ passed through.
         video_translate_id: &'a str,
     ) -> Result<ResponseValue<types::VideoTranslationCaptionResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/caption", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10007,14 +10043,21 @@ passed through.
                     &video_translate_id,
                 ),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_translation_caption",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(39usize, "get_video_translation_caption")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_translation_caption",
+                Some(operations::at(39usize, "get_video_translation_caption")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_translation_caption").await,
@@ -10057,12 +10100,6 @@ Sends a `POST` request to `/v2/video_translate/proofread`
         body: &'a types::GenerateProofreadRequest,
     ) -> Result<ResponseValue<types::GenerateProofreadResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/proofread", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10072,14 +10109,21 @@ Sends a `POST` request to `/v2/video_translate/proofread`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "generate_proofread",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(24usize, "generate_proofread")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "generate_proofread",
+                Some(operations::at(24usize, "generate_proofread")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "generate_proofread").await,
@@ -10124,12 +10168,6 @@ Arguments:
             "{}/v2/video_translate/proofread/status/{}", self.baseurl, encode_path(&
             proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10138,14 +10176,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_proofread_status",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(33usize, "get_proofread_status")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_proofread_status",
+                Some(operations::at(33usize, "get_proofread_status")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_proofread_status").await,
@@ -10192,12 +10237,6 @@ Arguments:
             "{}/v2/video_translate/proofread/{}/download-srt", self.baseurl,
             encode_path(& proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10206,14 +10245,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "download_proofread_srt",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(21usize, "download_proofread_srt")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "download_proofread_srt",
+                Some(operations::at(21usize, "download_proofread_srt")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "download_proofread_srt").await,
@@ -10262,12 +10308,6 @@ Arguments:
             "{}/v2/video_translate/proofread/{}/upload-srt", self.baseurl, encode_path(&
             proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10277,14 +10317,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "upload_proofread_srt",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(72usize, "upload_proofread_srt")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "upload_proofread_srt",
+                Some(operations::at(72usize, "upload_proofread_srt")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "upload_proofread_srt").await,
@@ -10332,12 +10379,6 @@ Arguments:
             "{}/v2/video_translate/proofread/{}/generate", self.baseurl, encode_path(&
             proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10347,14 +10388,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "generate_video_from_proofread",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(25usize, "generate_video_from_proofread")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "generate_video_from_proofread",
+                Some(operations::at(25usize, "generate_video_from_proofread")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "generate_video_from_proofread").await,
@@ -10391,12 +10439,6 @@ Sends a `GET` request to `/v2/templates`
         &'a self,
     ) -> Result<ResponseValue<types::TemplateListResponse>, Error<()>> {
         let url = format!("{}/v2/templates", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10405,14 +10447,21 @@ Sends a `GET` request to `/v2/templates`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_templates",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(53usize, "list_templates")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_templates",
+                Some(operations::at(53usize, "list_templates")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_templates").await,
@@ -10457,12 +10506,6 @@ Arguments:
         let url = format!(
             "{}/v2/template/{}", self.baseurl, encode_path(& template_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10471,14 +10514,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_template_v2",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(35usize, "get_template_v2")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_template_v2",
+                Some(operations::at(35usize, "get_template_v2")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_template_v2").await,
@@ -10524,12 +10574,6 @@ Arguments:
         let url = format!(
             "{}/v3/template/{}", self.baseurl, encode_path(& template_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10538,14 +10582,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_template_v3",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(36usize, "get_template_v3")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_template_v3",
+                Some(operations::at(36usize, "get_template_v3")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_template_v3").await,
@@ -10595,12 +10646,6 @@ Arguments:
             "{}/v2/template/{}/generate", self.baseurl, encode_path(& template_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10610,14 +10655,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "generate_video_from_template",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(26usize, "generate_video_from_template")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "generate_video_from_template",
+                Some(operations::at(26usize, "generate_video_from_template")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "generate_video_from_template").await,
@@ -10667,12 +10719,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::FolderListResponse>, Error<()>> {
         let url = format!("{}/v1/folders", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10686,14 +10732,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("name_filter", &name_filter))
             .query(&progenitor_client::QueryParam::new("parent_id", &parent_id))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_folders",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(49usize, "list_folders")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_folders",
+                Some(operations::at(49usize, "list_folders")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_folders").await,
@@ -10730,12 +10783,6 @@ Sends a `POST` request to `/v1/folders/create`
         body: &'a types::CreateFolderRequest,
     ) -> Result<ResponseValue<types::FolderResponse>, Error<()>> {
         let url = format!("{}/v1/folders/create", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10745,14 +10792,21 @@ Sends a `POST` request to `/v1/folders/create`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_folder",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(6usize, "create_folder")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_folder",
+                Some(operations::at(6usize, "create_folder")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_folder").await,
@@ -10795,12 +10849,6 @@ Arguments:
         let url = format!(
             "{}/v1/folders/{}", self.baseurl, encode_path(& folder_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10810,14 +10858,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "rename_folder",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(60usize, "rename_folder")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "rename_folder",
+                Some(operations::at(60usize, "rename_folder")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "rename_folder").await,
@@ -10858,12 +10913,6 @@ Arguments:
         let url = format!(
             "{}/v1/folders/{}/trash", self.baseurl, encode_path(& folder_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10872,14 +10921,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "trash_folder",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(67usize, "trash_folder")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "trash_folder",
+                Some(operations::at(67usize, "trash_folder")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "trash_folder").await,
@@ -10920,12 +10976,6 @@ Arguments:
             "{}/v1/folders/{}/restore", self.baseurl, encode_path(& folder_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10934,14 +10984,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "restore_folder",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(61usize, "restore_folder")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "restore_folder",
+                Some(operations::at(61usize, "restore_folder")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "restore_folder").await,
@@ -10987,12 +11044,6 @@ Sends a `POST` request to `/v1/streaming.new`
         body: &'a types::CreateStreamingSessionRequest,
     ) -> Result<ResponseValue<types::StreamingSessionResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.new", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11002,14 +11053,21 @@ Sends a `POST` request to `/v1/streaming.new`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_streaming_session",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(9usize, "create_streaming_session")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_streaming_session",
+                Some(operations::at(9usize, "create_streaming_session")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_streaming_session").await,
@@ -11053,12 +11111,6 @@ Sends a `POST` request to `/v1/streaming.start`
         body: &'a types::StartStreamingSessionRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.start", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11068,14 +11120,21 @@ Sends a `POST` request to `/v1/streaming.start`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "start_streaming_session",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(64usize, "start_streaming_session")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "start_streaming_session",
+                Some(operations::at(64usize, "start_streaming_session")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "start_streaming_session").await,
@@ -11116,12 +11175,6 @@ Sends a `GET` request to `/v1/streaming.list`
         &'a self,
     ) -> Result<ResponseValue<types::ActiveStreamingSessionsResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11130,14 +11183,21 @@ Sends a `GET` request to `/v1/streaming.list`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_active_streaming_sessions",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(43usize, "list_active_streaming_sessions")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_active_streaming_sessions",
+                Some(operations::at(43usize, "list_active_streaming_sessions")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_active_streaming_sessions").await,
@@ -11196,12 +11256,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::StreamingSessionHistoryResponse>, Error<()>> {
         let url = format!("{}/v2/streaming.list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11216,14 +11270,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("page_size", &page_size))
             .query(&progenitor_client::QueryParam::new("status", &status))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_streaming_session_history",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(52usize, "list_streaming_session_history")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_streaming_session_history",
+                Some(operations::at(52usize, "list_streaming_session_history")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_streaming_session_history").await,
@@ -11268,12 +11329,6 @@ Sends a `POST` request to `/v1/streaming.task`
         body: &'a types::SendStreamingTaskRequest,
     ) -> Result<ResponseValue<types::StreamingTaskResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.task", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11283,14 +11338,21 @@ Sends a `POST` request to `/v1/streaming.task`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "send_streaming_task",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(62usize, "send_streaming_task")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "send_streaming_task",
+                Some(operations::at(62usize, "send_streaming_task")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "send_streaming_task").await,
@@ -11334,12 +11396,6 @@ Sends a `POST` request to `/v1/streaming.stop`
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.stop", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11349,14 +11405,21 @@ Sends a `POST` request to `/v1/streaming.stop`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "close_streaming_session",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(3usize, "close_streaming_session")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "close_streaming_session",
+                Some(operations::at(3usize, "close_streaming_session")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "close_streaming_session").await,
@@ -11399,12 +11462,6 @@ Sends a `POST` request to `/v1/streaming.interrupt`
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.interrupt", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11414,14 +11471,21 @@ Sends a `POST` request to `/v1/streaming.interrupt`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "interrupt_streaming_task",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(41usize, "interrupt_streaming_task")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "interrupt_streaming_task",
+                Some(operations::at(41usize, "interrupt_streaming_task")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "interrupt_streaming_task").await,
@@ -11462,12 +11526,6 @@ Sends a `POST` request to `/v1/streaming.create_token`
         &'a self,
     ) -> Result<ResponseValue<types::StreamingSessionTokenResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.create_token", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11476,14 +11534,21 @@ Sends a `POST` request to `/v1/streaming.create_token`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_streaming_session_token",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(10usize, "create_streaming_session_token")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_streaming_session_token",
+                Some(operations::at(10usize, "create_streaming_session_token")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_streaming_session_token").await,
@@ -11522,12 +11587,6 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
         &'a self,
     ) -> Result<ResponseValue<types::StreamingAvatarListResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/avatar.list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11536,14 +11595,21 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_streaming_avatars",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(51usize, "list_streaming_avatars")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_streaming_avatars",
+                Some(operations::at(51usize, "list_streaming_avatars")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_streaming_avatars").await,
@@ -11585,12 +11651,6 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::KeepAliveStreamingSessionResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.keep_alive", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11600,14 +11660,21 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "keep_streaming_session_alive",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(42usize, "keep_streaming_session_alive")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "keep_streaming_session_alive",
+                Some(operations::at(42usize, "keep_streaming_session_alive")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "keep_streaming_session_alive").await,
@@ -11645,12 +11712,6 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
         &'a self,
     ) -> Result<ResponseValue<types::KnowledgeBaseListResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/knowledge_base/list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11659,14 +11720,21 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_knowledge_bases",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(50usize, "list_knowledge_bases")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_knowledge_bases",
+                Some(operations::at(50usize, "list_knowledge_bases")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_knowledge_bases").await,
@@ -11704,12 +11772,6 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
         body: &'a types::CreateKnowledgeBaseRequest,
     ) -> Result<ResponseValue<types::CreateKnowledgeBaseResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/knowledge_base/create", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11719,14 +11781,21 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_knowledge_base",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(7usize, "create_knowledge_base")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_knowledge_base",
+                Some(operations::at(7usize, "create_knowledge_base")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_knowledge_base").await,
@@ -11771,12 +11840,6 @@ Arguments:
             "{}/v1/streaming/knowledge_base/{}", self.baseurl, encode_path(&
             knowledge_base_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11786,14 +11849,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_knowledge_base",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(69usize, "update_knowledge_base")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "update_knowledge_base",
+                Some(operations::at(69usize, "update_knowledge_base")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "update_knowledge_base").await,
@@ -11834,12 +11904,6 @@ Arguments:
             "{}/v1/streaming/knowledge_base/{}/delete", self.baseurl, encode_path(&
             knowledge_base_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11848,14 +11912,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_knowledge_base",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(15usize, "delete_knowledge_base")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_knowledge_base",
+                Some(operations::at(15usize, "delete_knowledge_base")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_knowledge_base").await,
@@ -11892,12 +11963,6 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEndpointListResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11906,14 +11971,21 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_webhook_endpoints",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(58usize, "list_webhook_endpoints")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_webhook_endpoints",
+                Some(operations::at(58usize, "list_webhook_endpoints")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_webhook_endpoints").await,
@@ -11955,12 +12027,6 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
         body: &'a types::CreateWebhookEndpointRequest,
     ) -> Result<ResponseValue<types::WebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.add", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11970,14 +12036,21 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_webhook_endpoint",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(12usize, "create_webhook_endpoint")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_webhook_endpoint",
+                Some(operations::at(12usize, "create_webhook_endpoint")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_webhook_endpoint").await,
@@ -12018,12 +12091,6 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
         body: &'a types::UpdateWebhookEndpointRequest,
     ) -> Result<ResponseValue<types::UpdateWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.update", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12033,14 +12100,21 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_webhook_endpoint",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(70usize, "update_webhook_endpoint")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "update_webhook_endpoint",
+                Some(operations::at(70usize, "update_webhook_endpoint")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "update_webhook_endpoint").await,
@@ -12082,12 +12156,6 @@ Arguments:
         endpoint_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.delete", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12097,14 +12165,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("endpoint_id", &endpoint_id))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_webhook_endpoint",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(20usize, "delete_webhook_endpoint")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_webhook_endpoint",
+                Some(operations::at(20usize, "delete_webhook_endpoint")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_webhook_endpoint").await,
@@ -12142,12 +12217,6 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEventTypeListResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/webhook.list", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12156,14 +12225,21 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_webhook_event_types",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(59usize, "list_webhook_event_types")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_webhook_event_types",
+                Some(operations::at(59usize, "list_webhook_event_types")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_webhook_event_types").await,
@@ -12926,6 +13002,16 @@ pub mod operations {
             idempotency_key: None,
         },
     ];
+    /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+    /// so that no call searches the table; `id` is checked in debug builds.
+    #[inline]
+    pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+        let operation = &OPERATIONS[index];
+        debug_assert_eq!(
+            operation.id, id, "the operations table and the methods disagree"
+        );
+        operation
+    }
     /// The operation whose `operationId` is `id`.
     pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
         OPERATIONS

@@ -9838,12 +9838,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideosResponse>, Error<()>> {
         let url = format!("{}/v3/videos", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9856,14 +9850,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("title", &title))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_videos",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(69usize, "list_videos")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_videos",
+                Some(operations::at(69usize, "list_videos")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_videos").await,
@@ -9896,12 +9897,6 @@ Sends a `POST` request to `/v3/videos`
         body: &'a types::CreateVideoRequest,
     ) -> Result<ResponseValue<types::CreateVideoResponse>, Error<()>> {
         let url = format!("{}/v3/videos", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9911,14 +9906,21 @@ Sends a `POST` request to `/v3/videos`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(13usize, "create_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_video",
+                Some(operations::at(13usize, "create_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_video").await,
@@ -9955,12 +9957,6 @@ Arguments:
         let url = format!(
             "{}/v3/videos/{}", self.baseurl, encode_path(& video_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -9969,14 +9965,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(44usize, "get_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video",
+                Some(operations::at(44usize, "get_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video").await,
@@ -10011,12 +10014,6 @@ Arguments:
         let url = format!(
             "{}/v3/videos/{}", self.baseurl, encode_path(& video_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10025,14 +10022,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(25usize, "delete_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_video",
+                Some(operations::at(25usize, "delete_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_video").await,
@@ -10063,12 +10067,6 @@ Sends a `POST` request to `/v3/videos/batches`
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, Error<()>> {
         let url = format!("{}/v3/videos/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10078,14 +10076,21 @@ Sends a `POST` request to `/v3/videos/batches`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_video_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(15usize, "create_video_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_video_batch",
+                Some(operations::at(15usize, "create_video_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             202u16 => crate::rt::decode(response, "create_video_batch").await,
@@ -10126,12 +10131,6 @@ Arguments:
         let url = format!(
             "{}/v3/videos/batches/{}", self.baseurl, encode_path(& batch_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10142,14 +10141,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(47usize, "get_video_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_batch",
+                Some(operations::at(47usize, "get_video_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_batch").await,
@@ -10185,12 +10191,6 @@ Arguments:
         video_ids: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideoStatusesResponse>, Error<()>> {
         let url = format!("{}/v3/videos/statuses", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10201,14 +10201,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("batch_ids", &batch_ids))
             .query(&progenitor_client::QueryParam::new("video_ids", &video_ids))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_video_statuses",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(65usize, "list_video_statuses")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_video_statuses",
+                Some(operations::at(65usize, "list_video_statuses")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_video_statuses").await,
@@ -10246,12 +10253,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideoAgentSessionsResponse>, Error<()>> {
         let url = format!("{}/v3/video-agents", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10262,14 +10263,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_video_agent_sessions",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(63usize, "list_video_agent_sessions")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_video_agent_sessions",
+                Some(operations::at(63usize, "list_video_agent_sessions")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_video_agent_sessions").await,
@@ -10302,12 +10310,6 @@ Sends a `POST` request to `/v3/video-agents`
         body: &'a types::CreateVideoAgentSessionRequest,
     ) -> Result<ResponseValue<types::CreateVideoAgentSessionResponse>, Error<()>> {
         let url = format!("{}/v3/video-agents", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10317,14 +10319,21 @@ Sends a `POST` request to `/v3/video-agents`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_video_agent_session",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(14usize, "create_video_agent_session")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_video_agent_session",
+                Some(operations::at(14usize, "create_video_agent_session")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_video_agent_session").await,
@@ -10359,12 +10368,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideoAgentStylesResponse>, Error<()>> {
         let url = format!("{}/v3/video-agents/styles", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10376,14 +10379,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("tag", &tag))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_video_agent_styles",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(64usize, "list_video_agent_styles")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_video_agent_styles",
+                Some(operations::at(64usize, "list_video_agent_styles")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_video_agent_styles").await,
@@ -10420,12 +10430,6 @@ Arguments:
         let url = format!(
             "{}/v3/video-agents/{}", self.baseurl, encode_path(& session_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10434,14 +10438,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_agent_session",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(46usize, "get_video_agent_session")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_agent_session",
+                Some(operations::at(46usize, "get_video_agent_session")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_agent_session").await,
@@ -10481,12 +10492,6 @@ Arguments:
         let url = format!(
             "{}/v3/video-agents/{}", self.baseurl, encode_path(& session_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10496,14 +10501,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "send_video_agent_message",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(78usize, "send_video_agent_message")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "send_video_agent_message",
+                Some(operations::at(78usize, "send_video_agent_message")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "send_video_agent_message").await,
@@ -10544,12 +10556,6 @@ Arguments:
             "{}/v3/video-agents/{}/resources/{}", self.baseurl, encode_path(& session_id
             .to_string()), encode_path(& resource_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10558,14 +10564,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_agent_resource",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(45usize, "get_video_agent_resource")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_agent_resource",
+                Some(operations::at(45usize, "get_video_agent_resource")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_agent_resource").await,
@@ -10606,12 +10619,6 @@ Arguments:
             "{}/v3/video-agents/{}/stop", self.baseurl, encode_path(& session_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10621,14 +10628,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "stop_video_agent_session",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(79usize, "stop_video_agent_session")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "stop_video_agent_session",
+                Some(operations::at(79usize, "stop_video_agent_session")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "stop_video_agent_session").await,
@@ -10669,12 +10683,6 @@ Arguments:
             "{}/v3/video-agents/{}/videos", self.baseurl, encode_path(& session_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10683,14 +10691,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_video_agent_session_videos",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(62usize, "list_video_agent_session_videos")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_video_agent_session_videos",
+                Some(operations::at(62usize, "list_video_agent_session_videos")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => {
@@ -10736,12 +10751,6 @@ Arguments:
         username: &'a str,
     ) -> Result<ResponseValue<types::ListAssetsResponse>, Error<()>> {
         let url = format!("{}/v3/assets", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10754,14 +10763,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
             .query(&progenitor_client::QueryParam::new("username", &username))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_assets",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(53usize, "list_assets")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_assets",
+                Some(operations::at(53usize, "list_assets")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_assets").await,
@@ -10794,12 +10810,6 @@ Sends a `POST` request to `/v3/assets`
         body: reqwest::multipart::Form,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, Error<()>> {
         let url = format!("{}/v3/assets", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10809,14 +10819,21 @@ Sends a `POST` request to `/v3/assets`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .multipart(body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "upload_asset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(84usize, "upload_asset")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "upload_asset",
+                Some(operations::at(84usize, "upload_asset")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "upload_asset").await,
@@ -10851,12 +10868,6 @@ Arguments:
         let url = format!(
             "{}/v3/assets/{}", self.baseurl, encode_path(& asset_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10865,14 +10876,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_asset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(33usize, "get_asset")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_asset",
+                Some(operations::at(33usize, "get_asset")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_asset").await,
@@ -10907,12 +10925,6 @@ Arguments:
         let url = format!(
             "{}/v3/assets/{}", self.baseurl, encode_path(& asset_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10921,14 +10933,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_asset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(20usize, "delete_asset")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_asset",
+                Some(operations::at(20usize, "delete_asset")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_asset").await,
@@ -10961,12 +10980,6 @@ Sends a `POST` request to `/v3/assets/direct-uploads`
         body: &'a types::CreateAssetUploadRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadResponse>, Error<()>> {
         let url = format!("{}/v3/assets/direct-uploads", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -10976,14 +10989,21 @@ Sends a `POST` request to `/v3/assets/direct-uploads`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_asset_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(4usize, "create_asset_upload")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_asset_upload",
+                Some(operations::at(4usize, "create_asset_upload")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_asset_upload").await,
@@ -11024,12 +11044,6 @@ Arguments:
             "{}/v3/assets/{}/complete", self.baseurl, encode_path(& asset_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11039,14 +11053,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "complete_asset_upload",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(1usize, "complete_asset_upload")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "complete_asset_upload",
+                Some(operations::at(1usize, "complete_asset_upload")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "complete_asset_upload").await,
@@ -11077,12 +11098,6 @@ Sends a `POST` request to `/v3/assets/direct-uploads/batches`
         body: &'a types::CreateAssetUploadBatchRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadBatchResponse>, Error<()>> {
         let url = format!("{}/v3/assets/direct-uploads/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11092,14 +11107,21 @@ Sends a `POST` request to `/v3/assets/direct-uploads/batches`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_asset_upload_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(5usize, "create_asset_upload_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_asset_upload_batch",
+                Some(operations::at(5usize, "create_asset_upload_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_asset_upload_batch").await,
@@ -11130,12 +11152,6 @@ Sends a `POST` request to `/v3/assets/complete/batches`
         body: &'a types::CompleteAssetUploadBatchRequest,
     ) -> Result<ResponseValue<types::CompleteAssetUploadBatchResponse>, Error<()>> {
         let url = format!("{}/v3/assets/complete/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11145,14 +11161,21 @@ Sends a `POST` request to `/v3/assets/complete/batches`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "complete_asset_upload_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(2usize, "complete_asset_upload_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "complete_asset_upload_batch",
+                Some(operations::at(2usize, "complete_asset_upload_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             202u16 => crate::rt::decode(response, "complete_asset_upload_batch").await,
@@ -11193,12 +11216,6 @@ Arguments:
         let url = format!(
             "{}/v3/assets/batches/{}", self.baseurl, encode_path(& batch_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11209,14 +11226,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_asset_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(34usize, "get_asset_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_asset_batch",
+                Some(operations::at(34usize, "get_asset_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_asset_batch").await,
@@ -11252,12 +11276,6 @@ Arguments:
         batch_ids: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListAssetStatusesResponse>, Error<()>> {
         let url = format!("{}/v3/assets/statuses", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11268,14 +11286,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("asset_ids", &asset_ids))
             .query(&progenitor_client::QueryParam::new("batch_ids", &batch_ids))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_asset_statuses",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(52usize, "list_asset_statuses")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_asset_statuses",
+                Some(operations::at(52usize, "list_asset_statuses")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_asset_statuses").await,
@@ -11323,12 +11348,6 @@ Arguments:
         type_: Option<&'a str>,
     ) -> Result<ResponseValue<types::SearchAssetsResponse>, Error<()>> {
         let url = format!("{}/v3/assets/search", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11343,14 +11362,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("scope", &scope))
             .query(&progenitor_client::QueryParam::new("token", &token))
             .query(&progenitor_client::QueryParam::new("type", &type_))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "search_assets",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(76usize, "search_assets")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "search_assets",
+                Some(operations::at(76usize, "search_assets")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "search_assets").await,
@@ -11386,12 +11412,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListTemplatesResponse>, Error<()>> {
         let url = format!("{}/v3/templates", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11402,14 +11422,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_templates",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(61usize, "list_templates")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_templates",
+                Some(operations::at(61usize, "list_templates")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_templates").await,
@@ -11444,12 +11471,6 @@ Arguments:
         let url = format!(
             "{}/v3/templates/{}", self.baseurl, encode_path(& template_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11458,14 +11479,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_template",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(43usize, "get_template")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_template",
+                Some(operations::at(43usize, "get_template")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_template").await,
@@ -11503,12 +11531,6 @@ Arguments:
         let url = format!(
             "{}/v3/templates/{}", self.baseurl, encode_path(& template_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11518,14 +11540,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "generate_template_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(31usize, "generate_template_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "generate_template_video",
+                Some(operations::at(31usize, "generate_template_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "generate_template_video").await,
@@ -11561,12 +11590,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListBrandKitsResponse>, Error<()>> {
         let url = format!("{}/v3/brand-kits", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11577,14 +11600,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_brand_kits",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(58usize, "list_brand_kits")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_brand_kits",
+                Some(operations::at(58usize, "list_brand_kits")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_brand_kits").await,
@@ -11620,12 +11650,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListBrandGlossariesResponse>, Error<()>> {
         let url = format!("{}/v3/brand-glossaries", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11636,14 +11660,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_brand_glossaries",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(57usize, "list_brand_glossaries")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_brand_glossaries",
+                Some(operations::at(57usize, "list_brand_glossaries")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_brand_glossaries").await,
@@ -11674,12 +11705,6 @@ Sends a `GET` request to `/v3/users/me`
         &'a self,
     ) -> Result<ResponseValue<types::GetCurrentUserResponse>, Error<()>> {
         let url = format!("{}/v3/users/me", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11688,14 +11713,21 @@ Sends a `GET` request to `/v3/users/me`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_current_user",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(38usize, "get_current_user")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_current_user",
+                Some(operations::at(38usize, "get_current_user")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_current_user").await,
@@ -11732,12 +11764,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListAvatarGroupsResponse>, Error<()>> {
         let url = format!("{}/v3/avatars", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11749,14 +11775,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("ownership", &ownership))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_avatar_groups",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(54usize, "list_avatar_groups")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_avatar_groups",
+                Some(operations::at(54usize, "list_avatar_groups")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_avatar_groups").await,
@@ -11789,12 +11822,6 @@ Sends a `POST` request to `/v3/avatars`
         body: &'a types::AvatarCreateRequest,
     ) -> Result<ResponseValue<types::CreateAvatarResponse>, Error<()>> {
         let url = format!("{}/v3/avatars", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11804,14 +11831,21 @@ Sends a `POST` request to `/v3/avatars`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_avatar",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(6usize, "create_avatar")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_avatar",
+                Some(operations::at(6usize, "create_avatar")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_avatar").await,
@@ -11848,12 +11882,6 @@ Arguments:
         let url = format!(
             "{}/v3/avatars/{}", self.baseurl, encode_path(& group_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11862,14 +11890,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_avatar_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(35usize, "get_avatar_group")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_avatar_group",
+                Some(operations::at(35usize, "get_avatar_group")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_avatar_group").await,
@@ -11904,12 +11939,6 @@ Arguments:
         let url = format!(
             "{}/v3/avatars/{}", self.baseurl, encode_path(& group_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11918,14 +11947,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_avatar_group",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(21usize, "delete_avatar_group")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_avatar_group",
+                Some(operations::at(21usize, "delete_avatar_group")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_avatar_group").await,
@@ -11966,12 +12002,6 @@ Arguments:
             "{}/v3/avatars/{}/consent", self.baseurl, encode_path(& group_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -11981,14 +12011,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_avatar_consent",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(7usize, "create_avatar_consent")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_avatar_consent",
+                Some(operations::at(7usize, "create_avatar_consent")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_avatar_consent").await,
@@ -12034,12 +12071,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListAvatarLooksResponse>, Error<()>> {
         let url = format!("{}/v3/avatars/looks", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12053,14 +12084,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("ownership", &ownership))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_avatar_looks",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(55usize, "list_avatar_looks")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_avatar_looks",
+                Some(operations::at(55usize, "list_avatar_looks")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_avatar_looks").await,
@@ -12097,12 +12135,6 @@ Arguments:
         let url = format!(
             "{}/v3/avatars/looks/{}", self.baseurl, encode_path(& look_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12111,14 +12143,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_avatar_look",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(36usize, "get_avatar_look")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_avatar_look",
+                Some(operations::at(36usize, "get_avatar_look")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_avatar_look").await,
@@ -12155,12 +12194,6 @@ Arguments:
         let url = format!(
             "{}/v3/avatars/looks/{}", self.baseurl, encode_path(& look_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12169,14 +12202,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_avatar_look",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(22usize, "delete_avatar_look")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_avatar_look",
+                Some(operations::at(22usize, "delete_avatar_look")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_avatar_look").await,
@@ -12216,12 +12256,6 @@ Arguments:
         let url = format!(
             "{}/v3/avatars/looks/{}", self.baseurl, encode_path(& look_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12231,14 +12265,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_avatar_look",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(80usize, "update_avatar_look")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "update_avatar_look",
+                Some(operations::at(80usize, "update_avatar_look")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "update_avatar_look").await,
@@ -12284,12 +12325,6 @@ Arguments:
         type_: Option<types::VoiceType>,
     ) -> Result<ResponseValue<types::ListVoicesResponse>, Error<()>> {
         let url = format!("{}/v3/voices", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12304,14 +12339,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
             .query(&progenitor_client::QueryParam::new("type", &type_))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_voices",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(70usize, "list_voices")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_voices",
+                Some(operations::at(70usize, "list_voices")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_voices").await,
@@ -12344,12 +12386,6 @@ Sends a `POST` request to `/v3/voices`
         body: &'a types::VoiceDesignRequest,
     ) -> Result<ResponseValue<types::DesignVoiceResponse>, Error<()>> {
         let url = format!("{}/v3/voices", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12359,14 +12395,21 @@ Sends a `POST` request to `/v3/voices`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "design_voice",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(29usize, "design_voice")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "design_voice",
+                Some(operations::at(29usize, "design_voice")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "design_voice").await,
@@ -12399,12 +12442,6 @@ Sends a `POST` request to `/v3/voices/clone`
         body: &'a types::VoiceCloneRequest,
     ) -> Result<ResponseValue<types::CloneVoiceResponse>, Error<()>> {
         let url = format!("{}/v3/voices/clone", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12414,14 +12451,21 @@ Sends a `POST` request to `/v3/voices/clone`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "clone_voice",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(0usize, "clone_voice")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "clone_voice",
+                Some(operations::at(0usize, "clone_voice")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "clone_voice").await,
@@ -12454,12 +12498,6 @@ Sends a `POST` request to `/v3/voices/speech`
         body: &'a types::SpeechRequest,
     ) -> Result<ResponseValue<types::CreateSpeechResponse>, Error<()>> {
         let url = format!("{}/v3/voices/speech", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12469,14 +12507,21 @@ Sends a `POST` request to `/v3/voices/speech`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_speech",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(12usize, "create_speech")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_speech",
+                Some(operations::at(12usize, "create_speech")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_speech").await,
@@ -12513,12 +12558,6 @@ Arguments:
         let url = format!(
             "{}/v3/voices/{}", self.baseurl, encode_path(& voice_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12527,14 +12566,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_voice",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(50usize, "get_voice")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_voice",
+                Some(operations::at(50usize, "get_voice")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_voice").await,
@@ -12571,12 +12617,6 @@ Arguments:
         let url = format!(
             "{}/v3/voices/{}", self.baseurl, encode_path(& voice_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12585,14 +12625,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_voice",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(27usize, "delete_voice")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_voice",
+                Some(operations::at(27usize, "delete_voice")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_voice").await,
@@ -12640,12 +12687,6 @@ Arguments:
         type_: Option<types::SoundType>,
     ) -> Result<ResponseValue<types::SearchSoundsResponse>, Error<()>> {
         let url = format!("{}/v3/audio/sounds", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12659,14 +12700,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("query", &query))
             .query(&progenitor_client::QueryParam::new("token", &token))
             .query(&progenitor_client::QueryParam::new("type", &type_))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "search_sounds",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(77usize, "search_sounds")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "search_sounds",
+                Some(operations::at(77usize, "search_sounds")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "search_sounds").await,
@@ -12702,12 +12750,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListWebhookEndpointsResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/endpoints", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12718,14 +12760,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_webhook_endpoints",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(71usize, "list_webhook_endpoints")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_webhook_endpoints",
+                Some(operations::at(71usize, "list_webhook_endpoints")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_webhook_endpoints").await,
@@ -12758,12 +12807,6 @@ Sends a `POST` request to `/v3/webhooks/endpoints`
         body: &'a types::WebhookEndpointCreateRequest,
     ) -> Result<ResponseValue<types::CreateWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/endpoints", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12773,14 +12816,21 @@ Sends a `POST` request to `/v3/webhooks/endpoints`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_webhook_endpoint",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(18usize, "create_webhook_endpoint")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_webhook_endpoint",
+                Some(operations::at(18usize, "create_webhook_endpoint")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_webhook_endpoint").await,
@@ -12816,12 +12866,6 @@ Arguments:
             "{}/v3/webhooks/endpoints/{}", self.baseurl, encode_path(& endpoint_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12830,14 +12874,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_webhook_endpoint",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(28usize, "delete_webhook_endpoint")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_webhook_endpoint",
+                Some(operations::at(28usize, "delete_webhook_endpoint")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_webhook_endpoint").await,
@@ -12878,12 +12929,6 @@ Arguments:
             "{}/v3/webhooks/endpoints/{}", self.baseurl, encode_path(& endpoint_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12893,14 +12938,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_webhook_endpoint",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(83usize, "update_webhook_endpoint")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "update_webhook_endpoint",
+                Some(operations::at(83usize, "update_webhook_endpoint")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "update_webhook_endpoint").await,
@@ -12941,12 +12993,6 @@ Arguments:
             "{}/v3/webhooks/endpoints/{}/rotate-secret", self.baseurl, encode_path(&
             endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -12955,14 +13001,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "rotate_webhook_endpoint_secret",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(75usize, "rotate_webhook_endpoint_secret")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "rotate_webhook_endpoint_secret",
+                Some(operations::at(75usize, "rotate_webhook_endpoint_secret")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "rotate_webhook_endpoint_secret").await,
@@ -12991,12 +13044,6 @@ Sends a `GET` request to `/v3/webhooks/event-types`
         &'a self,
     ) -> Result<ResponseValue<types::ListWebhookEventTypesResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/event-types", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13005,14 +13052,21 @@ Sends a `GET` request to `/v3/webhooks/event-types`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_webhook_event_types",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(72usize, "list_webhook_event_types")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_webhook_event_types",
+                Some(operations::at(72usize, "list_webhook_event_types")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_webhook_event_types").await,
@@ -13054,12 +13108,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListWebhookEventsResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/events", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13072,14 +13120,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("event_type", &event_type))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_webhook_events",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(73usize, "list_webhook_events")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_webhook_events",
+                Some(operations::at(73usize, "list_webhook_events")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_webhook_events").await,
@@ -13115,12 +13170,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideoTranslationsResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13131,14 +13180,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_video_translations",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(68usize, "list_video_translations")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_video_translations",
+                Some(operations::at(68usize, "list_video_translations")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_video_translations").await,
@@ -13171,12 +13227,6 @@ Sends a `POST` request to `/v3/video-translations`
         body: &'a types::VideoTranslationCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13186,14 +13236,21 @@ Sends a `POST` request to `/v3/video-translations`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_video_translation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(16usize, "create_video_translation")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_video_translation",
+                Some(operations::at(16usize, "create_video_translation")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_video_translation").await,
@@ -13229,12 +13286,6 @@ Arguments:
             "{}/v3/video-translations/{}", self.baseurl, encode_path(&
             video_translation_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13243,14 +13294,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_translation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(48usize, "get_video_translation")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_translation",
+                Some(operations::at(48usize, "get_video_translation")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_translation").await,
@@ -13288,12 +13346,6 @@ Arguments:
             "{}/v3/video-translations/{}", self.baseurl, encode_path(&
             video_translation_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13302,14 +13354,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_video_translation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(26usize, "delete_video_translation")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_video_translation",
+                Some(operations::at(26usize, "delete_video_translation")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_video_translation").await,
@@ -13350,12 +13409,6 @@ Arguments:
             "{}/v3/video-translations/{}", self.baseurl, encode_path(&
             video_translation_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13365,14 +13418,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_video_translation",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(82usize, "update_video_translation")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "update_video_translation",
+                Some(operations::at(82usize, "update_video_translation")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "update_video_translation").await,
@@ -13404,12 +13464,6 @@ Sends a `GET` request to `/v3/video-translations/languages`
         &'a self,
     ) -> Result<ResponseValue<types::ListVideoTranslationLanguagesResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/languages", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13418,14 +13472,21 @@ Sends a `GET` request to `/v3/video-translations/languages`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_video_translation_languages",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(66usize, "list_video_translation_languages")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_video_translation_languages",
+                Some(operations::at(66usize, "list_video_translation_languages")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => {
@@ -13461,12 +13522,6 @@ Sends a `POST` request to `/v3/video-translations/batches`
         body: &'a types::VideoTranslationBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationBatchResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13476,14 +13531,21 @@ Sends a `POST` request to `/v3/video-translations/batches`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_video_translation_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(17usize, "create_video_translation_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_video_translation_batch",
+                Some(operations::at(17usize, "create_video_translation_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             202u16 => crate::rt::decode(response, "create_video_translation_batch").await,
@@ -13525,12 +13587,6 @@ Arguments:
             "{}/v3/video-translations/batches/{}", self.baseurl, encode_path(& batch_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13541,14 +13597,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video_translation_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(49usize, "get_video_translation_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video_translation_batch",
+                Some(operations::at(49usize, "get_video_translation_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video_translation_batch").await,
@@ -13591,12 +13654,6 @@ Arguments:
         video_translation_ids: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideoTranslationStatusesResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/statuses", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13612,14 +13669,21 @@ Arguments:
                     &video_translation_ids,
                 ),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_video_translation_statuses",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(67usize, "list_video_translation_statuses")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_video_translation_statuses",
+                Some(operations::at(67usize, "list_video_translation_statuses")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => {
@@ -13654,12 +13718,6 @@ Sends a `POST` request to `/v3/video-translations/proofreads`
         body: &'a types::ProofreadCreateRequest,
     ) -> Result<ResponseValue<types::CreateProofreadResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/proofreads", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13669,14 +13727,21 @@ Sends a `POST` request to `/v3/video-translations/proofreads`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_proofread",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(11usize, "create_proofread")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_proofread",
+                Some(operations::at(11usize, "create_proofread")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_proofread").await,
@@ -13714,12 +13779,6 @@ Arguments:
             "{}/v3/video-translations/proofreads/{}", self.baseurl, encode_path(&
             proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13728,14 +13787,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_proofread",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(41usize, "get_proofread")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_proofread",
+                Some(operations::at(41usize, "get_proofread")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_proofread").await,
@@ -13776,12 +13842,6 @@ Arguments:
             "{}/v3/video-translations/proofreads/{}/generate", self.baseurl,
             encode_path(& proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13791,14 +13851,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "generate_proofread_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(30usize, "generate_proofread_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "generate_proofread_video",
+                Some(operations::at(30usize, "generate_proofread_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "generate_proofread_video").await,
@@ -13834,12 +13901,6 @@ Arguments:
             "{}/v3/video-translations/proofreads/{}/srt", self.baseurl, encode_path(&
             proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13848,14 +13909,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_proofread_srt",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(42usize, "get_proofread_srt")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_proofread_srt",
+                Some(operations::at(42usize, "get_proofread_srt")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_proofread_srt").await,
@@ -13894,12 +13962,6 @@ Arguments:
             "{}/v3/video-translations/proofreads/{}/srt", self.baseurl, encode_path(&
             proofread_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13909,14 +13971,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "replace_proofread_srt",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(74usize, "replace_proofread_srt")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "replace_proofread_srt",
+                Some(operations::at(74usize, "replace_proofread_srt")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "replace_proofread_srt").await,
@@ -13952,12 +14021,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListLipsyncsResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -13968,14 +14031,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_lipsyncs",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(60usize, "list_lipsyncs")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_lipsyncs",
+                Some(operations::at(60usize, "list_lipsyncs")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_lipsyncs").await,
@@ -14008,12 +14078,6 @@ Sends a `POST` request to `/v3/lipsyncs`
         body: &'a types::LipsyncCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14023,14 +14087,21 @@ Sends a `POST` request to `/v3/lipsyncs`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_lipsync",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(9usize, "create_lipsync")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_lipsync",
+                Some(operations::at(9usize, "create_lipsync")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_lipsync").await,
@@ -14067,12 +14138,6 @@ Arguments:
         let url = format!(
             "{}/v3/lipsyncs/{}", self.baseurl, encode_path(& lipsync_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14081,14 +14146,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_lipsync",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(39usize, "get_lipsync")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_lipsync",
+                Some(operations::at(39usize, "get_lipsync")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_lipsync").await,
@@ -14123,12 +14195,6 @@ Arguments:
         let url = format!(
             "{}/v3/lipsyncs/{}", self.baseurl, encode_path(& lipsync_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14137,14 +14203,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_lipsync",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(24usize, "delete_lipsync")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_lipsync",
+                Some(operations::at(24usize, "delete_lipsync")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_lipsync").await,
@@ -14182,12 +14255,6 @@ Arguments:
         let url = format!(
             "{}/v3/lipsyncs/{}", self.baseurl, encode_path(& lipsync_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14197,14 +14264,21 @@ Arguments:
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "update_lipsync",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(81usize, "update_lipsync")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "update_lipsync",
+                Some(operations::at(81usize, "update_lipsync")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "update_lipsync").await,
@@ -14235,12 +14309,6 @@ Sends a `POST` request to `/v3/lipsyncs/batches`
         body: &'a types::LipsyncBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncBatchResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs/batches", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14250,14 +14318,21 @@ Sends a `POST` request to `/v3/lipsyncs/batches`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_lipsync_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(10usize, "create_lipsync_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_lipsync_batch",
+                Some(operations::at(10usize, "create_lipsync_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             202u16 => crate::rt::decode(response, "create_lipsync_batch").await,
@@ -14299,12 +14374,6 @@ Arguments:
             "{}/v3/lipsyncs/batches/{}", self.baseurl, encode_path(& batch_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14315,14 +14384,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_lipsync_batch",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(40usize, "get_lipsync_batch")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_lipsync_batch",
+                Some(operations::at(40usize, "get_lipsync_batch")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_lipsync_batch").await,
@@ -14358,12 +14434,6 @@ Arguments:
         lipsync_ids: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListLipsyncStatusesResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs/statuses", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14374,14 +14444,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("batch_ids", &batch_ids))
             .query(&progenitor_client::QueryParam::new("lipsync_ids", &lipsync_ids))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_lipsync_statuses",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(59usize, "list_lipsync_statuses")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_lipsync_statuses",
+                Some(operations::at(59usize, "list_lipsync_statuses")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_lipsync_statuses").await,
@@ -14417,12 +14494,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListBackgroundRemovalsResponse>, Error<()>> {
         let url = format!("{}/v3/background-removals", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14433,14 +14504,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_background_removals",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(56usize, "list_background_removals")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_background_removals",
+                Some(operations::at(56usize, "list_background_removals")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_background_removals").await,
@@ -14471,12 +14549,6 @@ Sends a `POST` request to `/v3/background-removals`
         body: &'a types::BackgroundRemovalCreateRequest,
     ) -> Result<ResponseValue<types::CreateBackgroundRemovalResponse>, Error<()>> {
         let url = format!("{}/v3/background-removals", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14486,14 +14558,21 @@ Sends a `POST` request to `/v3/background-removals`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_background_removal",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(8usize, "create_background_removal")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_background_removal",
+                Some(operations::at(8usize, "create_background_removal")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_background_removal").await,
@@ -14529,12 +14608,6 @@ Arguments:
             "{}/v3/background-removals/{}", self.baseurl, encode_path(& job_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14543,14 +14616,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_background_removal",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(37usize, "get_background_removal")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_background_removal",
+                Some(operations::at(37usize, "get_background_removal")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_background_removal").await,
@@ -14586,12 +14666,6 @@ Arguments:
             "{}/v3/background-removals/{}", self.baseurl, encode_path(& job_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14600,14 +14674,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_background_removal",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(23usize, "delete_background_removal")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_background_removal",
+                Some(operations::at(23usize, "delete_background_removal")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_background_removal").await,
@@ -14645,12 +14726,6 @@ Arguments:
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListAiClippingJobsResponse>, Error<()>> {
         let url = format!("{}/v3/ai-clipping", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14661,14 +14736,21 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_ai_clipping_jobs",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(51usize, "list_ai_clipping_jobs")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_ai_clipping_jobs",
+                Some(operations::at(51usize, "list_ai_clipping_jobs")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_ai_clipping_jobs").await,
@@ -14701,12 +14783,6 @@ Sends a `POST` request to `/v3/ai-clipping`
         body: &'a types::AiClippingCreateRequest,
     ) -> Result<ResponseValue<types::CreateAiClippingJobResponse>, Error<()>> {
         let url = format!("{}/v3/ai-clipping", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14716,14 +14792,21 @@ Sends a `POST` request to `/v3/ai-clipping`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_ai_clipping_job",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(3usize, "create_ai_clipping_job")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_ai_clipping_job",
+                Some(operations::at(3usize, "create_ai_clipping_job")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             202u16 => crate::rt::decode(response, "create_ai_clipping_job").await,
@@ -14758,12 +14841,6 @@ Arguments:
         let url = format!(
             "{}/v3/ai-clipping/{}", self.baseurl, encode_path(& job_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14772,14 +14849,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_ai_clipping_job",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(32usize, "get_ai_clipping_job")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_ai_clipping_job",
+                Some(operations::at(32usize, "get_ai_clipping_job")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_ai_clipping_job").await,
@@ -14814,12 +14898,6 @@ Arguments:
         let url = format!(
             "{}/v3/ai-clipping/{}", self.baseurl, encode_path(& job_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -14828,14 +14906,21 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "delete_ai_clipping_job",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(19usize, "delete_ai_clipping_job")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "delete_ai_clipping_job",
+                Some(operations::at(19usize, "delete_ai_clipping_job")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "delete_ai_clipping_job").await,
@@ -15742,6 +15827,16 @@ pub mod operations {
             idempotency_key: Some(crate::rt::IdempotencyKey::Header),
         },
     ];
+    /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+    /// so that no call searches the table; `id` is checked in debug builds.
+    #[inline]
+    pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+        let operation = &OPERATIONS[index];
+        debug_assert_eq!(
+            operation.id, id, "the operations table and the methods disagree"
+        );
+        operation
+    }
     /// The operation whose `operationId` is `id`.
     pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
         OPERATIONS

@@ -129,12 +129,6 @@ Sends a `GET` request to `/v1/thing`
         &'a self,
     ) -> Result<ResponseValue<types::Thing>, Error<()>> {
         let url = format!("{}/v1/thing", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -143,14 +137,21 @@ Sends a `GET` request to `/v1/thing`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_thing",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(0usize, "get_thing")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_thing",
+                Some(operations::at(0usize, "get_thing")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_thing").await,
@@ -185,12 +186,6 @@ Sends a `POST` request to `/v1/upload`
         body: &'a types::Thing,
     ) -> Result<ResponseValue<types::Thing>, Error<()>> {
         let url = format!("{}/v1/upload", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -200,14 +195,21 @@ Sends a `POST` request to `/v1/upload`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "upload_thing",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(1usize, "upload_thing")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "upload_thing",
+                Some(operations::at(1usize, "upload_thing")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "upload_thing").await,
@@ -253,6 +255,16 @@ pub mod operations {
             idempotency_key: None,
         },
     ];
+    /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+    /// so that no call searches the table; `id` is checked in debug builds.
+    #[inline]
+    pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+        let operation = &OPERATIONS[index];
+        debug_assert_eq!(
+            operation.id, id, "the operations table and the methods disagree"
+        );
+        operation
+    }
     /// The operation whose `operationId` is `id`.
     pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
         OPERATIONS

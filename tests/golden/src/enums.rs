@@ -327,12 +327,6 @@ Sends a `GET` request to `/v1/video`
         kind: Option<types::Kind>,
     ) -> Result<ResponseValue<types::Video>, Error<()>> {
         let url = format!("{}/v1/video", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -342,14 +336,21 @@ Sends a `GET` request to `/v1/video`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("kind", &kind))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_video",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(0usize, "get_video")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_video",
+                Some(operations::at(0usize, "get_video")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_video").await,
@@ -385,6 +386,16 @@ pub mod operations {
             idempotency_key: None,
         },
     ];
+    /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+    /// so that no call searches the table; `id` is checked in debug builds.
+    #[inline]
+    pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+        let operation = &OPERATIONS[index];
+        debug_assert_eq!(
+            operation.id, id, "the operations table and the methods disagree"
+        );
+        operation
+    }
     /// The operation whose `operationId` is `id`.
     pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
         OPERATIONS

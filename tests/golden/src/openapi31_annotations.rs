@@ -226,12 +226,6 @@ Sends a `POST` request to `/v1/speech`
         body: &'a types::Speech,
     ) -> Result<ResponseValue<types::Speech>, Error<()>> {
         let url = format!("{}/v1/speech", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -241,14 +235,21 @@ Sends a `POST` request to `/v1/speech`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_speech",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(0usize, "create_speech")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_speech",
+                Some(operations::at(0usize, "create_speech")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_speech").await,
@@ -284,6 +285,16 @@ pub mod operations {
             idempotency_key: None,
         },
     ];
+    /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+    /// so that no call searches the table; `id` is checked in debug builds.
+    #[inline]
+    pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+        let operation = &OPERATIONS[index];
+        debug_assert_eq!(
+            operation.id, id, "the operations table and the methods disagree"
+        );
+        operation
+    }
     /// The operation whose `operationId` is `id`.
     pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
         OPERATIONS

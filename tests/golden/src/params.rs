@@ -231,12 +231,6 @@ Arguments:
         let url = format!(
             "{}/v1/shelves/{}/items", self.baseurl, encode_path(& shelf_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -248,14 +242,21 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("kind", &kind))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_shelf_items",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(3usize, "list_shelf_items")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_shelf_items",
+                Some(operations::at(3usize, "list_shelf_items")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_shelf_items").await,
@@ -290,12 +291,6 @@ Sends a `GET` request to `/v1/counts`
         offset: Option<i32>,
     ) -> Result<ResponseValue<types::JobResponse>, Error<()>> {
         let url = format!("{}/v1/counts", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -307,14 +302,21 @@ Sends a `GET` request to `/v1/counts`
             .query(&progenitor_client::QueryParam::new("archived", &archived))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_counts",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(1usize, "get_counts")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_counts",
+                Some(operations::at(1usize, "get_counts")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_counts").await,
@@ -353,12 +355,6 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
         let url = format!(
             "{}/v1/jobs/{}", self.baseurl, encode_path(& job_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -370,14 +366,21 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
             .query(&progenitor_client::QueryParam::new("detail", &detail))
             .query(&progenitor_client::QueryParam::new("locale", &locale))
             .query(&progenitor_client::QueryParam::new("verbose", &verbose))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_job",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(2usize, "get_job")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_job",
+                Some(operations::at(2usize, "get_job")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_job").await,
@@ -405,12 +408,6 @@ Sends a `POST` request to `/v1/jobs`
         body: &'a types::CreateJobRequest,
     ) -> Result<ResponseValue<types::JobResponse>, Error<()>> {
         let url = format!("{}/v1/jobs", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -420,14 +417,21 @@ Sends a `POST` request to `/v1/jobs`
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "create_job",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(0usize, "create_job")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "create_job",
+                Some(operations::at(0usize, "create_job")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "create_job").await,
@@ -525,6 +529,16 @@ pub mod operations {
             idempotency_key: None,
         },
     ];
+    /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+    /// so that no call searches the table; `id` is checked in debug builds.
+    #[inline]
+    pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+        let operation = &OPERATIONS[index];
+        debug_assert_eq!(
+            operation.id, id, "the operations table and the methods disagree"
+        );
+        operation
+    }
     /// The operation whose `operationId` is `id`.
     pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
         OPERATIONS

@@ -199,11 +199,6 @@ Sends a `POST` request to `/v1/asset`
     ) -> Result<ResponseValue<types::Asset>, Error<()>> {
         let url = format!("{}/v1/asset", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         header_map.append("Content-Type", content_type.to_string().try_into()?);
         #[allow(unused_mut)]
         let mut request = self
@@ -220,12 +215,20 @@ Sends a `POST` request to `/v1/asset`
             .body(body)
             .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "upload_asset",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(0usize, "upload_asset")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "upload_asset",
+                Some(operations::at(0usize, "upload_asset")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "upload_asset").await,
@@ -261,6 +264,16 @@ pub mod operations {
             idempotency_key: None,
         },
     ];
+    /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+    /// so that no call searches the table; `id` is checked in debug builds.
+    #[inline]
+    pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+        let operation = &OPERATIONS[index];
+        debug_assert_eq!(
+            operation.id, id, "the operations table and the methods disagree"
+        );
+        operation
+    }
     /// The operation whose `operationId` is `id`.
     pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
         OPERATIONS

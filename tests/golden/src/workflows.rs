@@ -170,12 +170,6 @@ Sends a `GET` request to `/v1/items`
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ItemPageResponse>, Error<()>> {
         let url = format!("{}/v1/items", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -186,14 +180,21 @@ Sends a `GET` request to `/v1/items`
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("token", &token))
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "list_items",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(1usize, "list_items")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "list_items",
+                Some(operations::at(1usize, "list_items")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "list_items").await,
@@ -223,12 +224,6 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
         let url = format!(
             "{}/v1/jobs/{}", self.baseurl, encode_path(& job_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -237,14 +232,21 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
-        let info = OperationInfo {
-            operation_id: "get_job",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        crate::rt::pre(
+                self.inner(),
+                &mut request,
+                Some(operations::at(0usize, "get_job")),
+            )
+            .map_err(Error::InvalidRequest)?;
+        let result = crate::rt::exec(
+                &self.client,
+                self.inner(),
+                request,
+                "get_job",
+                Some(operations::at(0usize, "get_job")),
+            )
+            .await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => crate::rt::decode(response, "get_job").await,
@@ -289,6 +291,16 @@ pub mod operations {
             idempotency_key: None,
         },
     ];
+    /// The operation at `index` of [`OPERATIONS`]: generated methods name theirs by index,
+    /// so that no call searches the table; `id` is checked in debug builds.
+    #[inline]
+    pub fn at(index: usize, id: &str) -> &'static crate::rt::Operation {
+        let operation = &OPERATIONS[index];
+        debug_assert_eq!(
+            operation.id, id, "the operations table and the methods disagree"
+        );
+        operation
+    }
     /// The operation whose `operationId` is `id`.
     pub fn operation(id: &str) -> Option<&'static crate::rt::Operation> {
         OPERATIONS
