@@ -15,9 +15,9 @@ use std::sync::Mutex;
 use progenitor_client::ResponseValue;
 use reqwest::Response;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::envelope::{RawOutcome, Reported, fields_outcome, raw_outcome};
+use crate::envelope::{EnvelopeFields, RawOutcome, Reported, fields_outcome, raw_outcome};
 use crate::error::{ApiError, Error};
 use crate::reply::{kept_body, request_id};
 use crate::verdict::{Verdict, carry};
@@ -88,12 +88,12 @@ struct Seen {
     /// that came twice (serde's full parse, the judge, refuses a repeated field).
     unsure: bool,
     /// The envelope's own fields, copied.
-    fields: Map<String, Value>,
+    fields: EnvelopeFields,
 }
 
 /// The envelope's field names.
 fn envelope_field(key: &str) -> Option<&'static str> {
-    ["code", "message", "msg", "error"].into_iter().find(|name| *name == key)
+    EnvelopeFields::NAMES.into_iter().find(|name| *name == key)
 }
 
 /// serde_json's deserializer at the top of the body, handing the type's visitor an object whose
@@ -167,7 +167,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
         // An envelope field is small: it is read once into a value, kept, and handed on.
         let value: Value = self.map.next_value()?;
         let handed = seed.deserialize(value.clone()).map_err(de::Error::custom)?;
-        if self.seen.fields.insert(field.to_owned(), value).is_some() {
+        if self.seen.fields.slot(field).replace(value).is_some() {
             self.seen.unsure = true;
         }
         Ok(handed)

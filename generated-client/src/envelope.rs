@@ -38,16 +38,50 @@ fn parsed_outcome(body: &[u8]) -> RawOutcome {
     ErrorFields::parse(body).map_or(RawOutcome::Success, ErrorFields::outcome)
 }
 
-/// [`raw_outcome`] of an object whose top-level envelope fields (`code`, `message`, `msg`,
-/// `error`, each at most once) are `fields`, as the typed decode saw them go by (`decode.rs`).
-pub(crate) fn fields_outcome(fields: serde_json::Map<String, Value>) -> RawOutcome {
+/// The top-level envelope fields of an object, each as it came (`decode.rs` copies them as the
+/// typed decode goes by): in slots rather than a map, so that copying them hashes and allocates
+/// nothing beyond the values.
+#[derive(Default)]
+pub(crate) struct EnvelopeFields {
+    code: Option<Value>,
+    message: Option<Value>,
+    msg: Option<Value>,
+    error: Option<Value>,
+}
+
+impl EnvelopeFields {
+    /// The fields' names.
+    pub(crate) const NAMES: [&'static str; 4] = ["code", "message", "msg", "error"];
+
+    /// The slot of the field `name` (one of [`Self::NAMES`]).
+    pub(crate) fn slot(&mut self, name: &str) -> &mut Option<Value> {
+        match name {
+            "code" => &mut self.code,
+            "message" => &mut self.message,
+            "msg" => &mut self.msg,
+            _ => &mut self.error,
+        }
+    }
+}
+
+/// [`raw_outcome`] of an object whose top-level envelope fields, each at most once, are
+/// `fields`.
+pub(crate) fn fields_outcome(fields: EnvelopeFields) -> RawOutcome {
+    let EnvelopeFields { code, message, msg, error } = fields;
     // The usual success, decided without building anything: no `error`, and `code` absent or 100.
-    let plain_code = fields.get("code").is_none_or(|code| code.as_i64() == Some(SUCCESS_CODE));
-    if plain_code && matches!(fields.get("error"), None | Some(Value::Null)) {
+    let plain_code = code.as_ref().is_none_or(|code| code.as_i64() == Some(SUCCESS_CODE));
+    if plain_code && matches!(error, None | Some(Value::Null)) {
         return RawOutcome::Success;
     }
-    // Otherwise by the full parse's rule: read as `ErrorFields` from the same values.
-    serde_json::from_value::<ErrorFields>(Value::Object(fields)).map_or(RawOutcome::Success, ErrorFields::outcome)
+    // Otherwise by the full parse's rule (`ErrorFields`' derive): `null` is absent, and a `code`
+    // that is no `ErrorCode` makes the parse fail, which is no failure.
+    let present = |value: Option<Value>| value.filter(|value| !value.is_null());
+    let code = match present(code).map(serde_json::from_value::<ErrorCode>) {
+        None => None,
+        Some(Ok(code)) => Some(code),
+        Some(Err(_)) => return RawOutcome::Success,
+    };
+    ErrorFields { code, message: present(message), msg: present(msg), error: present(error) }.outcome()
 }
 
 impl ErrorFields {
