@@ -3,9 +3,10 @@
 
 use std::collections::HashSet;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use futures_util::{StreamExt, TryStreamExt, stream};
 
 use crate::Error;
 
@@ -28,42 +29,92 @@ where
     F: FnMut(Option<String>) -> Fut + 'a,
     Fut: Future<Output = Result<(Vec<T>, C), Error>> + 'a,
 {
-    let start = Paging { fetch, next: Some(None), failure: None, seen: HashSet::new(), pages: 0, empty_in_a_row: 0 };
-    let pages = stream::try_unfold(start, |mut paging| async move {
-        if let Some(failure) = paging.failure.take() {
-            return Err(failure);
+    let paging = Paging { fetch, next: Some(None), failure: None, seen: HashSet::new(), pages: 0, empty_in_a_row: 0 };
+    Paged { paging, items: Vec::new().into_iter(), fetching: None }
+}
+
+/// The stream [`by_cursor`] returns: the current page's items, handed out one by one straight
+/// from the page (each item is moved once on its way to the caller, not through a chain of
+/// stream adapters), and the fetch of the next page once they are used up.
+struct Paged<T, F, Fut> {
+    paging: Paging<F>,
+    items: std::vec::IntoIter<T>,
+    fetching: Option<Pin<Box<Fut>>>,
+}
+
+// No field is ever pinned in place: the fetch in flight is boxed, the rest is moved freely.
+impl<T, F, Fut> Unpin for Paged<T, F, Fut> {}
+
+impl<T, C, F, Fut> Stream for Paged<T, F, Fut>
+where
+    C: Into<NextPage>,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, C), Error>>,
+{
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(fetching) = &mut this.fetching {
+                let page = std::task::ready!(fetching.as_mut().poll(cx));
+                this.fetching = None;
+                match page {
+                    Ok((items, following)) => {
+                        this.paging.turn(items.is_empty(), following);
+                        this.items = items.into_iter();
+                    }
+                    // An error is yielded once and ends the stream.
+                    Err(error) => {
+                        this.paging.next = None;
+                        return Poll::Ready(Some(Err(error)));
+                    }
+                }
+                continue;
+            }
+            if let Some(failure) = this.paging.failure.take() {
+                this.paging.next = None;
+                return Poll::Ready(Some(Err(failure)));
+            }
+            let Some(cursor) = this.paging.next.take() else { return Poll::Ready(None) };
+            this.fetching = Some(Box::pin((this.paging.fetch)(cursor)));
         }
-        let Some(cursor) = paging.next.take() else { return Ok::<_, Error>(None) };
-        let (items, following) = (paging.fetch)(cursor).await?;
-        paging.pages += 1;
-        paging.empty_in_a_row = if items.is_empty() { paging.empty_in_a_row + 1 } else { 0 };
+    }
+}
+
+impl<F> Paging<F> {
+    /// Takes in what a page said about the next one: where the stream goes from here.
+    fn turn<C: Into<NextPage>>(&mut self, empty: bool, following: C) {
+        self.pages += 1;
+        self.empty_in_a_row = if empty { self.empty_in_a_row + 1 } else { 0 };
         let following = match following.into() {
             NextPage::Cursor(cursor) => cursor,
             // This page's items come first; the error after them.
             NextPage::Incomplete(operation) => {
-                paging.failure = Some(Error::IncompletePages { operation });
+                self.failure = Some(Error::IncompletePages { operation });
                 None
             }
         };
-        paging.next = match following.filter(|c| !c.is_empty()) {
+        self.next = match following.filter(|c| !c.is_empty()) {
             None => None,
-            Some(cursor) if !paging.seen.insert(cursor.clone()) => {
-                tracing::warn!(pages = paging.pages, "the server sent a cursor already followed; the list ends here");
+            Some(cursor) if !self.seen.insert(cursor.clone()) => {
+                tracing::warn!(pages = self.pages, "the server sent a cursor already followed; the list ends here");
                 None
             }
-            Some(_) if paging.empty_in_a_row >= MAX_EMPTY_PAGES => {
-                tracing::warn!(pages = paging.pages, "{MAX_EMPTY_PAGES} empty pages in a row; the list ends here");
+            Some(_) if self.empty_in_a_row >= MAX_EMPTY_PAGES => {
+                tracing::warn!(pages = self.pages, "{MAX_EMPTY_PAGES} empty pages in a row; the list ends here");
                 None
             }
-            Some(_) if paging.pages >= MAX_PAGES => {
+            Some(_) if self.pages >= MAX_PAGES => {
                 tracing::warn!("{MAX_PAGES} pages fetched; the list ends here");
                 None
             }
             Some(cursor) => Some(Some(cursor)),
         };
-        Ok(Some((stream::iter(items).map(Ok), paging)))
-    });
-    Box::pin(pages.try_flatten())
+    }
 }
 
 /// The cursor of the page after one that said `has_more` (when its reply has the field) and
