@@ -29,6 +29,8 @@ use crate::syntax::{generic_arg, has_serde, is_inherent_client_impl, remove_deri
 /// The hand-written items the transformed code calls, in `heygen-client`.
 const FINISH: &str = "crate::rt::finish";
 const DECODE: &str = "crate::rt::decode";
+/// The name of the call's context (`crate::rt::CallContext`) in a generated method.
+const CONTEXT: &str = "call_context";
 const ERROR: &str = "crate::Error";
 
 pub fn apply(file: &mut syn::File, operations: &[Bound<'_>]) {
@@ -155,9 +157,15 @@ fn split_method(mut method: ImplItemFn, bound: &Bound<'_>, index: usize) -> (Imp
     let finish: syn::Path = syn::parse_str(FINISH).expect("a path");
     let status = op.success.as_ref().map_or(200, |s| s.status);
     let (raw_name, id) = (&raw.sig.ident, op.id.as_str());
-    // The call goes to `finish` unrun, so that `finish` runs it in the scope that records its
-    // idempotency key for its errors.
-    public.block = parse_quote!({ #finish(self.inner(), #id, #status, self.#raw_name(#args)).await });
+    // The call goes to `finish` unrun, with the context its `pre` records the idempotency key in
+    // and `finish` reads it from for the call's errors.
+    let context = format_ident!("{CONTEXT}");
+    let mut args = args;
+    args.push(parse_quote!(&#context));
+    public.block = parse_quote!({
+        let #context = crate::rt::CallContext::default();
+        #finish(self.inner(), #id, #status, &#context, self.#raw_name(#args)).await
+    });
     (public, raw)
 }
 
@@ -247,7 +255,8 @@ fn decode_through_runtime(method: &mut ImplItemFn, operation: &str) {
 /// progenitor's method calls the client's hooks (`self.pre`, `self.exec`, `self.post`) with an
 /// `OperationInfo` holding the id, so each hook would look the operation's facts up by id. The
 /// raw method calls the runtime's `pre` and `exec` itself, with the facts at their index in the
-/// table (checked against the id in debug builds), and drops the `post` hook, which does nothing.
+/// table (checked against the id in debug builds) and the call's context (a last argument, which
+/// the public method lends it), and drops the `post` hook, which does nothing.
 fn call_the_runtime_hooks(method: &mut ImplItemFn, operation: &str, index: usize) {
     struct Hooks<'a>(&'a str, usize);
     impl syn::visit_mut::VisitMut for Hooks<'_> {
@@ -263,13 +272,16 @@ fn call_the_runtime_hooks(method: &mut ImplItemFn, operation: &str, index: usize
             let (id, index) = (self.0, self.1);
             let facts = quote::quote!(Some(operations::at(#index, #id)));
             if call.method == "pre" {
-                *expr = parse_quote!(crate::rt::pre(self.inner(), #request, #facts).map_err(Error::InvalidRequest));
+                let context = format_ident!("{CONTEXT}");
+                *expr = parse_quote!(crate::rt::pre(self.inner(), #request, #facts, Some(#context)).map_err(Error::InvalidRequest));
             } else if call.method == "exec" {
                 *expr = parse_quote!(crate::rt::exec(&self.client, self.inner(), #request, #id, #facts).await);
             }
         }
     }
     syn::visit_mut::VisitMut::visit_block_mut(&mut Hooks(operation, index), &mut method.block);
+    let context = format_ident!("{CONTEXT}");
+    method.sig.inputs.push(parse_quote!(#context: &crate::rt::CallContext));
     let text = |stmt: &syn::Stmt| stmt.to_token_stream().to_string();
     method.block.stmts.retain(|stmt| !text(stmt).starts_with("self . post (") && !text(stmt).starts_with("let info ="));
 }

@@ -9,6 +9,7 @@ use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::call::CallContext;
 use crate::decode::{Checked, decode_checked};
 use crate::envelope::{Reported, parse_error_body};
 use crate::error::{ApiError, DecodeError, Error};
@@ -18,9 +19,9 @@ use crate::retry::retry_after;
 use crate::state::ClientState;
 use crate::verdict::take_verdict;
 
-/// Called by each generated method with its operation id, its declared success status and the
-/// call itself (progenitor's method, not yet run): runs it in a scope that records its
-/// idempotency key (`call.rs`), so that every error of a keyed call carries the key.
+/// Called by each generated method with its operation id, its declared success status, the
+/// call's context and the call itself (progenitor's method, not yet run, which records its
+/// idempotency key in `context`: `call.rs`), so that every error of a keyed call carries the key.
 ///
 /// The call is boxed before anything else, so that the future returned here is small whatever
 /// the operation: a caller's future that holds many calls must not grow by each one's size.
@@ -28,6 +29,7 @@ pub fn finish<'a, T, F>(
     state: &'a ClientState,
     operation: &'static str,
     success_status: u16,
+    context: &'a CallContext,
     call: F,
 ) -> impl Future<Output = Result<ResponseValue<T>, Error>> + 'a
 where
@@ -36,8 +38,9 @@ where
 {
     let call = Box::pin(call);
     async move {
-        let (result, context) = crate::call::scoped(call).await;
-        if let Some(refusal) = context.refusal {
+        let result = call.await;
+        let (key, refusal) = context.take();
+        if let Some(refusal) = refusal {
             return Err(refusal);
         }
         // The envelope was read with the body by `rt::decode`, for every success type alike.
@@ -45,7 +48,7 @@ where
             Ok(value) => Ok(value),
             Err(error) => match convert::<T>(operation, success_status, error).await {
                 Ok(value) => Ok(value),
-                Err(error) => Err(scrubbed(error, state).with_idempotency_key(context.key.as_deref())),
+                Err(error) => Err(scrubbed(error, state).with_idempotency_key(key.as_deref())),
             },
         }
     }

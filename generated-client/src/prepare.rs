@@ -6,6 +6,7 @@
 use reqwest::Request;
 use reqwest::header::{AUTHORIZATION, HeaderName};
 
+use crate::call::CallContext;
 use crate::error::Error;
 use crate::facts::{Host, IdempotencyKey, Operation};
 use crate::idempotency::{KeyProblem, add_body_key, header_key};
@@ -18,8 +19,15 @@ static API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 /// The `pre` hook of every generated client: checks that `operation` accepts the client's
 /// credentials, routes the request to the operation's host, checks that the path is the
 /// operation's (no `.`/`..` argument moved it), and attaches the credentials. `operation` is
-/// `None` for an id the generated facts do not know, which cannot happen for generated methods.
-pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'static Operation>) -> Result<(), String> {
+/// `None` for an id the generated facts do not know, which cannot happen for generated methods;
+/// `call` records the idempotency key and a typed refusal for the method's errors (`None` for a
+/// request sent by hand through the client's hooks).
+pub fn pre(
+    state: &ClientState,
+    request: &mut Request,
+    operation: Option<&'static Operation>,
+    call: Option<&CallContext>,
+) -> Result<(), String> {
     let operation = operation.ok_or("the client has no facts for this operation")?;
     if !operation.credentials.contains(&state.credentials.credential()) {
         return Err(format!(
@@ -50,10 +58,12 @@ pub fn pre(state: &ClientState, request: &mut Request, operation: Option<&'stati
         None => None,
     };
     match key {
-        Some(Ok(key)) => crate::call::record_key(&key),
+        Some(Ok(key)) => call.iter().for_each(|call| call.record_key(&key)),
         Some(Err(KeyProblem::Invalid(reason))) => {
             let message = format!("invalid idempotency key: {reason}");
-            crate::call::refuse(Error::InvalidIdempotencyKey { operation: operation.id, reason });
+            if let Some(call) = call {
+                call.refuse(Error::InvalidIdempotencyKey { operation: operation.id, reason });
+            }
             return Err(message);
         }
         Some(Err(KeyProblem::Other(message))) => return Err(message),

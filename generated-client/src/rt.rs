@@ -7,6 +7,7 @@
 //!
 //! It only re-exports: each item lives in the module whose job it is.
 
+pub use crate::call::CallContext;
 pub use crate::decode::decode;
 pub use crate::facts::{Credential, Host, IdempotencyKey, Operation};
 pub use crate::finish::finish;

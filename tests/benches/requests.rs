@@ -86,7 +86,10 @@ fn idempotency_key() -> String {
 }
 
 fn benchmarks(c: &mut Criterion) {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // The client side on one thread, as in the instruction-count driver: the mock server has
+    // its own (wiremock's), so no request waits on a wake-up from another worker thread, which
+    // on two cores swung the same comparison by more than 30% between runs.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let cases = runtime.block_on(Cases::start(false));
     for (case, title) in CASES {
         let mut group = c.benchmark_group(title);

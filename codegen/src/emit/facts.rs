@@ -76,7 +76,7 @@ pub fn tokens(api: &Api) -> TokenStream {
                 request: &mut reqwest::Request,
                 info: &OperationInfo,
             ) -> ::std::result::Result<(), Error<E>> {
-                crate::rt::pre(self.inner(), request, operations::operation(info.operation_id)).map_err(Error::InvalidRequest)
+                crate::rt::pre(self.inner(), request, operations::operation(info.operation_id), None).map_err(Error::InvalidRequest)
             }
 
             async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {

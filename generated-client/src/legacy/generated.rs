@@ -7389,17 +7389,20 @@ Sends a `POST` request to `/v2/video/generate`
         &'a self,
         body: &'a types::CreateAvatarVideoV2Request,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_avatar_video_v2",
                 200u16,
-                self.raw_create_avatar_video_v2(body),
+                &call_context,
+                self.raw_create_avatar_video_v2(body, &call_context),
             )
             .await
     }
     async fn raw_create_avatar_video_v2<'a>(
         &'a self,
         body: &'a types::CreateAvatarVideoV2Request,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<()>> {
         let url = format!("{}/v2/video/generate", self.baseurl,);
         #[allow(unused_mut)]
@@ -7416,6 +7419,7 @@ Sends a `POST` request to `/v2/video/generate`
                 self.inner(),
                 &mut request,
                 Some(operations::at(5usize, "create_avatar_video_v2")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7455,17 +7459,20 @@ Arguments:
         &'a self,
         video_id: &'a str,
     ) -> Result<ResponseValue<types::VideoStatusResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_status",
                 200u16,
-                self.raw_get_video_status(video_id),
+                &call_context,
+                self.raw_get_video_status(video_id, &call_context),
             )
             .await
     }
     async fn raw_get_video_status<'a>(
         &'a self,
         video_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoStatusResponse>, Error<()>> {
         let url = format!("{}/v1/video_status.get", self.baseurl,);
         #[allow(unused_mut)]
@@ -7482,6 +7489,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(38usize, "get_video_status")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7518,17 +7526,20 @@ Sends a `POST` request to `/v1/video.webm`
         &'a self,
         body: &'a types::CreateWebmVideoRequest,
     ) -> Result<ResponseValue<types::VideoIdV1Response>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_webm_video",
                 200u16,
-                self.raw_create_webm_video(body),
+                &call_context,
+                self.raw_create_webm_video(body, &call_context),
             )
             .await
     }
     async fn raw_create_webm_video<'a>(
         &'a self,
         body: &'a types::CreateWebmVideoRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoIdV1Response>, Error<()>> {
         let url = format!("{}/v1/video.webm", self.baseurl,);
         #[allow(unused_mut)]
@@ -7545,6 +7556,7 @@ Sends a `POST` request to `/v1/video.webm`
                 self.inner(),
                 &mut request,
                 Some(operations::at(13usize, "create_webm_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7582,17 +7594,20 @@ Sends a `POST` request to `/v2/video/av4/generate`
         &'a self,
         body: &'a types::CreateAvatarIvVideoRequest,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_avatar_iv_video",
                 200u16,
-                self.raw_create_avatar_iv_video(body),
+                &call_context,
+                self.raw_create_avatar_iv_video(body, &call_context),
             )
             .await
     }
     async fn raw_create_avatar_iv_video<'a>(
         &'a self,
         body: &'a types::CreateAvatarIvVideoRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<()>> {
         let url = format!("{}/v2/video/av4/generate", self.baseurl,);
         #[allow(unused_mut)]
@@ -7609,6 +7624,7 @@ Sends a `POST` request to `/v2/video/av4/generate`
                 self.inner(),
                 &mut request,
                 Some(operations::at(4usize, "create_avatar_iv_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7646,16 +7662,19 @@ Arguments:
         &'a self,
         params: params::ListVideosParams<'a>,
     ) -> Result<ResponseValue<types::VideoListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_videos",
                 200u16,
+                &call_context,
                 self
                     .raw_list_videos(
                         params.folder_id,
                         params.limit,
                         params.title,
                         params.token,
+                        &call_context,
                     ),
             )
             .await
@@ -7666,6 +7685,7 @@ Arguments:
         limit: Option<i32>,
         title: Option<&'a str>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoListResponse>, Error<()>> {
         let url = format!("{}/v1/video.list", self.baseurl,);
         #[allow(unused_mut)]
@@ -7685,6 +7705,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(55usize, "list_videos")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7719,17 +7740,20 @@ Sends a `POST` request to `/v1/video/share`
         &'a self,
         body: &'a types::ShareVideoRequest,
     ) -> Result<ResponseValue<types::ShareVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "share_video",
                 200u16,
-                self.raw_share_video(body),
+                &call_context,
+                self.raw_share_video(body, &call_context),
             )
             .await
     }
     async fn raw_share_video<'a>(
         &'a self,
         body: &'a types::ShareVideoRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ShareVideoResponse>, Error<()>> {
         let url = format!("{}/v1/video/share", self.baseurl,);
         #[allow(unused_mut)]
@@ -7746,6 +7770,7 @@ Sends a `POST` request to `/v1/video/share`
                 self.inner(),
                 &mut request,
                 Some(operations::at(63usize, "share_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7786,11 +7811,13 @@ Arguments:
         type_: Option<types::DeletedVideoKind>,
         video_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_video",
                 200u16,
-                self.raw_delete_video(type_, video_id),
+                &call_context,
+                self.raw_delete_video(type_, video_id, &call_context),
             )
             .await
     }
@@ -7798,6 +7825,7 @@ Arguments:
         &'a self,
         type_: Option<types::DeletedVideoKind>,
         video_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteVideoResponse>, Error<()>> {
         let url = format!("{}/v1/video.delete", self.baseurl,);
         #[allow(unused_mut)]
@@ -7815,6 +7843,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(18usize, "delete_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7850,16 +7879,19 @@ Sends a `GET` request to `/v2/user/remaining_quota`
     pub async fn get_remaining_quota<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RemainingQuotaResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_remaining_quota",
                 200u16,
-                self.raw_get_remaining_quota(),
+                &call_context,
+                self.raw_get_remaining_quota(&call_context),
             )
             .await
     }
     async fn raw_get_remaining_quota<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::RemainingQuotaResponse>, Error<()>> {
         let url = format!("{}/v2/user/remaining_quota", self.baseurl,);
         #[allow(unused_mut)]
@@ -7875,6 +7907,7 @@ Sends a `GET` request to `/v2/user/remaining_quota`
                 self.inner(),
                 &mut request,
                 Some(operations::at(34usize, "get_remaining_quota")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7908,16 +7941,19 @@ Sends a `GET` request to `/v1/user/me`
     pub async fn get_current_user<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::CurrentUserResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_current_user",
                 200u16,
-                self.raw_get_current_user(),
+                &call_context,
+                self.raw_get_current_user(&call_context),
             )
             .await
     }
     async fn raw_get_current_user<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CurrentUserResponse>, Error<()>> {
         let url = format!("{}/v1/user/me", self.baseurl,);
         #[allow(unused_mut)]
@@ -7933,6 +7969,7 @@ Sends a `GET` request to `/v1/user/me`
                 self.inner(),
                 &mut request,
                 Some(operations::at(29usize, "get_current_user")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -7976,11 +8013,13 @@ Arguments:
         content_type: types::AssetContentType,
         body: B,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(content_type, body),
+                &call_context,
+                self.raw_upload_asset(content_type, body, &call_context),
             )
             .await
     }
@@ -7988,6 +8027,7 @@ Arguments:
         &'a self,
         content_type: types::AssetContentType,
         body: B,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, Error<()>> {
         let url = format!("{}/v1/asset", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
@@ -8011,6 +8051,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(71usize, "upload_asset")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8050,16 +8091,19 @@ Arguments:
         &'a self,
         params: params::ListAssetsParams<'a>,
     ) -> Result<ResponseValue<types::AssetListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_assets",
                 200u16,
+                &call_context,
                 self
                     .raw_list_assets(
                         params.file_type,
                         params.folder_id,
                         params.limit,
                         params.token,
+                        &call_context,
                     ),
             )
             .await
@@ -8070,6 +8114,7 @@ Arguments:
         folder_id: Option<&'a str>,
         limit: Option<i32>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AssetListResponse>, Error<()>> {
         let url = format!("{}/v1/asset/list", self.baseurl,);
         #[allow(unused_mut)]
@@ -8089,6 +8134,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(44usize, "list_assets")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8127,17 +8173,20 @@ Arguments:
         &'a self,
         asset_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAssetResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_asset",
                 200u16,
-                self.raw_delete_asset(asset_id),
+                &call_context,
+                self.raw_delete_asset(asset_id, &call_context),
             )
             .await
     }
     async fn raw_delete_asset<'a>(
         &'a self,
         asset_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteAssetResponse>, Error<()>> {
         let url = format!(
             "{}/v1/asset/{}/delete", self.baseurl, encode_path(& asset_id.to_string()),
@@ -8155,6 +8204,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(14usize, "delete_asset")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8193,17 +8243,20 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
         &'a self,
         body: &'a types::GeneratePhotoAvatarPhotosRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "generate_photo_avatar_photos",
                 200u16,
-                self.raw_generate_photo_avatar_photos(body),
+                &call_context,
+                self.raw_generate_photo_avatar_photos(body, &call_context),
             )
             .await
     }
     async fn raw_generate_photo_avatar_photos<'a>(
         &'a self,
         body: &'a types::GeneratePhotoAvatarPhotosRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/photo/generate", self.baseurl,);
         #[allow(unused_mut)]
@@ -8220,6 +8273,7 @@ Sends a `POST` request to `/v2/photo_avatar/photo/generate`
                 self.inner(),
                 &mut request,
                 Some(operations::at(23usize, "generate_photo_avatar_photos")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8260,17 +8314,20 @@ Arguments:
         &'a self,
         generation_id: &'a str,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_photo_avatar_generation",
                 200u16,
-                self.raw_get_photo_avatar_generation(generation_id),
+                &call_context,
+                self.raw_get_photo_avatar_generation(generation_id, &call_context),
             )
             .await
     }
     async fn raw_get_photo_avatar_generation<'a>(
         &'a self,
         generation_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar/generation/{}", self.baseurl, encode_path(& generation_id
@@ -8289,6 +8346,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(31usize, "get_photo_avatar_generation")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8327,17 +8385,20 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
         &'a self,
         body: &'a types::CreatePhotoAvatarGroupRequest,
     ) -> Result<ResponseValue<types::AvatarLookResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_photo_avatar_group",
                 200u16,
-                self.raw_create_photo_avatar_group(body),
+                &call_context,
+                self.raw_create_photo_avatar_group(body, &call_context),
             )
             .await
     }
     async fn raw_create_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::CreatePhotoAvatarGroupRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AvatarLookResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/avatar_group/create", self.baseurl,);
         #[allow(unused_mut)]
@@ -8354,6 +8415,7 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/create`
                 self.inner(),
                 &mut request,
                 Some(operations::at(8usize, "create_photo_avatar_group")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8392,17 +8454,20 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
         &'a self,
         body: &'a types::AddPhotoAvatarLooksRequest,
     ) -> Result<ResponseValue<types::AddedAvatarLooksResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "add_looks_to_photo_avatar_group",
                 200u16,
-                self.raw_add_looks_to_photo_avatar_group(body),
+                &call_context,
+                self.raw_add_looks_to_photo_avatar_group(body, &call_context),
             )
             .await
     }
     async fn raw_add_looks_to_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::AddPhotoAvatarLooksRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AddedAvatarLooksResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/avatar_group/add", self.baseurl,);
         #[allow(unused_mut)]
@@ -8419,6 +8484,7 @@ Sends a `POST` request to `/v2/photo_avatar/avatar_group/add`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "add_looks_to_photo_avatar_group")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8456,17 +8522,20 @@ Sends a `POST` request to `/v2/photo_avatar/train`
         &'a self,
         body: &'a types::TrainPhotoAvatarGroupRequest,
     ) -> Result<ResponseValue<types::TrainPhotoAvatarGroupResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "train_photo_avatar_group",
                 200u16,
-                self.raw_train_photo_avatar_group(body),
+                &call_context,
+                self.raw_train_photo_avatar_group(body, &call_context),
             )
             .await
     }
     async fn raw_train_photo_avatar_group<'a>(
         &'a self,
         body: &'a types::TrainPhotoAvatarGroupRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::TrainPhotoAvatarGroupResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/train", self.baseurl,);
         #[allow(unused_mut)]
@@ -8483,6 +8552,7 @@ Sends a `POST` request to `/v2/photo_avatar/train`
                 self.inner(),
                 &mut request,
                 Some(operations::at(65usize, "train_photo_avatar_group")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8521,17 +8591,20 @@ Arguments:
         &'a self,
         group_id: &'a str,
     ) -> Result<ResponseValue<types::PhotoAvatarTrainingResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_photo_avatar_training_status",
                 200u16,
-                self.raw_get_photo_avatar_training_status(group_id),
+                &call_context,
+                self.raw_get_photo_avatar_training_status(group_id, &call_context),
             )
             .await
     }
     async fn raw_get_photo_avatar_training_status<'a>(
         &'a self,
         group_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::PhotoAvatarTrainingResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar/train/status/{}", self.baseurl, encode_path(& group_id
@@ -8550,6 +8623,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(32usize, "get_photo_avatar_training_status")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8585,17 +8659,20 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
         &'a self,
         body: &'a types::GeneratePhotoAvatarLooksRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "generate_photo_avatar_looks",
                 200u16,
-                self.raw_generate_photo_avatar_looks(body),
+                &call_context,
+                self.raw_generate_photo_avatar_looks(body, &call_context),
             )
             .await
     }
     async fn raw_generate_photo_avatar_looks<'a>(
         &'a self,
         body: &'a types::GeneratePhotoAvatarLooksRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::PhotoAvatarGenerationIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/look/generate", self.baseurl,);
         #[allow(unused_mut)]
@@ -8612,6 +8689,7 @@ Sends a `POST` request to `/v2/photo_avatar/look/generate`
                 self.inner(),
                 &mut request,
                 Some(operations::at(22usize, "generate_photo_avatar_looks")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8646,17 +8724,20 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
         &'a self,
         body: &'a types::AddPhotoAvatarMotionRequest,
     ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "add_photo_avatar_motion",
                 200u16,
-                self.raw_add_photo_avatar_motion(body),
+                &call_context,
+                self.raw_add_photo_avatar_motion(body, &call_context),
             )
             .await
     }
     async fn raw_add_photo_avatar_motion<'a>(
         &'a self,
         body: &'a types::AddPhotoAvatarMotionRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::PhotoAvatarIdResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/add_motion", self.baseurl,);
         #[allow(unused_mut)]
@@ -8673,6 +8754,7 @@ Sends a `POST` request to `/v2/photo_avatar/add_motion`
                 self.inner(),
                 &mut request,
                 Some(operations::at(1usize, "add_photo_avatar_motion")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8707,17 +8789,20 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
     ) -> Result<ResponseValue<types::AddPhotoAvatarSoundEffectResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "add_photo_avatar_sound_effect",
                 200u16,
-                self.raw_add_photo_avatar_sound_effect(body),
+                &call_context,
+                self.raw_add_photo_avatar_sound_effect(body, &call_context),
             )
             .await
     }
     async fn raw_add_photo_avatar_sound_effect<'a>(
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AddPhotoAvatarSoundEffectResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/add_sound_effect", self.baseurl,);
         #[allow(unused_mut)]
@@ -8734,6 +8819,7 @@ Sends a `POST` request to `/v2/photo_avatar/add_sound_effect`
                 self.inner(),
                 &mut request,
                 Some(operations::at(2usize, "add_photo_avatar_sound_effect")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8773,17 +8859,20 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::AvatarLookResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_photo_avatar_details",
                 200u16,
-                self.raw_get_photo_avatar_details(id),
+                &call_context,
+                self.raw_get_photo_avatar_details(id, &call_context),
             )
             .await
     }
     async fn raw_get_photo_avatar_details<'a>(
         &'a self,
         id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AvatarLookResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar/{}", self.baseurl, encode_path(& id.to_string()),
@@ -8801,6 +8890,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(30usize, "get_photo_avatar_details")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8840,17 +8930,20 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAvatarResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_photo_avatar",
                 200u16,
-                self.raw_delete_photo_avatar(id),
+                &call_context,
+                self.raw_delete_photo_avatar(id, &call_context),
             )
             .await
     }
     async fn raw_delete_photo_avatar<'a>(
         &'a self,
         id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteAvatarResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar/{}", self.baseurl, encode_path(& id.to_string()),
@@ -8868,6 +8961,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(16usize, "delete_photo_avatar")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8902,17 +8996,20 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
     ) -> Result<ResponseValue<types::UpscalePhotoAvatarResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "upscale_photo_avatar",
                 200u16,
-                self.raw_upscale_photo_avatar(body),
+                &call_context,
+                self.raw_upscale_photo_avatar(body, &call_context),
             )
             .await
     }
     async fn raw_upscale_photo_avatar<'a>(
         &'a self,
         body: &'a types::PhotoAvatarIdRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UpscalePhotoAvatarResponse>, Error<()>> {
         let url = format!("{}/v2/photo_avatar/upscale", self.baseurl,);
         #[allow(unused_mut)]
@@ -8929,6 +9026,7 @@ Sends a `POST` request to `/v2/photo_avatar/upscale`
                 self.inner(),
                 &mut request,
                 Some(operations::at(73usize, "upscale_photo_avatar")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -8968,17 +9066,20 @@ Arguments:
         &'a self,
         group_id: &'a str,
     ) -> Result<ResponseValue<types::DeletePhotoAvatarGroupResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_photo_avatar_group",
                 200u16,
-                self.raw_delete_photo_avatar_group(group_id),
+                &call_context,
+                self.raw_delete_photo_avatar_group(group_id, &call_context),
             )
             .await
     }
     async fn raw_delete_photo_avatar_group<'a>(
         &'a self,
         group_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeletePhotoAvatarGroupResponse>, Error<()>> {
         let url = format!(
             "{}/v2/photo_avatar_group/{}", self.baseurl, encode_path(& group_id
@@ -8997,6 +9098,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(17usize, "delete_photo_avatar_group")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9034,17 +9136,20 @@ Sends a `POST` request to `/v2/video_avatar`
         &'a self,
         body: &'a types::CreateVideoAvatarRequest,
     ) -> Result<ResponseValue<types::VideoAvatarCreatedResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_video_avatar",
                 200u16,
-                self.raw_create_video_avatar(body),
+                &call_context,
+                self.raw_create_video_avatar(body, &call_context),
             )
             .await
     }
     async fn raw_create_video_avatar<'a>(
         &'a self,
         body: &'a types::CreateVideoAvatarRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoAvatarCreatedResponse>, Error<()>> {
         let url = format!("{}/v2/video_avatar", self.baseurl,);
         #[allow(unused_mut)]
@@ -9061,6 +9166,7 @@ Sends a `POST` request to `/v2/video_avatar`
                 self.inner(),
                 &mut request,
                 Some(operations::at(11usize, "create_video_avatar")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9100,17 +9206,20 @@ Arguments:
         &'a self,
         avatar_id: &'a str,
     ) -> Result<ResponseValue<types::VideoAvatarStatusResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_avatar_status",
                 200u16,
-                self.raw_get_video_avatar_status(avatar_id),
+                &call_context,
+                self.raw_get_video_avatar_status(avatar_id, &call_context),
             )
             .await
     }
     async fn raw_get_video_avatar_status<'a>(
         &'a self,
         avatar_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoAvatarStatusResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_avatar/{}", self.baseurl, encode_path(& avatar_id.to_string()),
@@ -9128,6 +9237,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(37usize, "get_video_avatar_status")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9165,17 +9275,20 @@ Arguments:
         &'a self,
         avatar_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAvatarResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_video_avatar",
                 200u16,
-                self.raw_delete_video_avatar(avatar_id),
+                &call_context,
+                self.raw_delete_video_avatar(avatar_id, &call_context),
             )
             .await
     }
     async fn raw_delete_video_avatar<'a>(
         &'a self,
         avatar_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteAvatarResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_avatar/{}", self.baseurl, encode_path(& avatar_id.to_string()),
@@ -9193,6 +9306,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(19usize, "delete_video_avatar")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9233,17 +9347,20 @@ Arguments:
         &'a self,
         include_public: Option<bool>,
     ) -> Result<ResponseValue<types::AvatarGroupListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_avatar_groups",
                 200u16,
-                self.raw_list_avatar_groups(include_public),
+                &call_context,
+                self.raw_list_avatar_groups(include_public, &call_context),
             )
             .await
     }
     async fn raw_list_avatar_groups<'a>(
         &'a self,
         include_public: Option<bool>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AvatarGroupListResponse>, Error<()>> {
         let url = format!("{}/v2/avatar_group.list", self.baseurl,);
         #[allow(unused_mut)]
@@ -9262,6 +9379,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(46usize, "list_avatar_groups")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9300,17 +9418,20 @@ Arguments:
         &'a self,
         group_id: &'a str,
     ) -> Result<ResponseValue<types::AvatarGroupLooksResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_avatar_group_looks",
                 200u16,
-                self.raw_list_avatar_group_looks(group_id),
+                &call_context,
+                self.raw_list_avatar_group_looks(group_id, &call_context),
             )
             .await
     }
     async fn raw_list_avatar_group_looks<'a>(
         &'a self,
         group_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AvatarGroupLooksResponse>, Error<()>> {
         let url = format!(
             "{}/v2/avatar_group/{}/avatars", self.baseurl, encode_path(& group_id
@@ -9329,6 +9450,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(45usize, "list_avatar_group_looks")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9364,11 +9486,19 @@ Sends a `GET` request to `/v2/avatars`
     pub async fn list_avatars<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AvatarListResponse>, crate::Error> {
-        crate::rt::finish(self.inner(), "list_avatars", 200u16, self.raw_list_avatars())
+        let call_context = crate::rt::CallContext::default();
+        crate::rt::finish(
+                self.inner(),
+                "list_avatars",
+                200u16,
+                &call_context,
+                self.raw_list_avatars(&call_context),
+            )
             .await
     }
     async fn raw_list_avatars<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AvatarListResponse>, Error<()>> {
         let url = format!("{}/v2/avatars", self.baseurl,);
         #[allow(unused_mut)]
@@ -9384,6 +9514,7 @@ Sends a `GET` request to `/v2/avatars`
                 self.inner(),
                 &mut request,
                 Some(operations::at(47usize, "list_avatars")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9422,17 +9553,20 @@ Arguments:
         &'a self,
         avatar_id: &'a str,
     ) -> Result<ResponseValue<types::AvatarDetailsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_avatar_details",
                 200u16,
-                self.raw_get_avatar_details(avatar_id),
+                &call_context,
+                self.raw_get_avatar_details(avatar_id, &call_context),
             )
             .await
     }
     async fn raw_get_avatar_details<'a>(
         &'a self,
         avatar_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::AvatarDetailsResponse>, Error<()>> {
         let url = format!(
             "{}/v2/avatar/{}/details", self.baseurl, encode_path(& avatar_id
@@ -9451,6 +9585,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(28usize, "get_avatar_details")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9486,11 +9621,19 @@ Sends a `GET` request to `/v2/voices`
     pub async fn list_voices<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::VoiceListResponse>, crate::Error> {
-        crate::rt::finish(self.inner(), "list_voices", 200u16, self.raw_list_voices())
+        let call_context = crate::rt::CallContext::default();
+        crate::rt::finish(
+                self.inner(),
+                "list_voices",
+                200u16,
+                &call_context,
+                self.raw_list_voices(&call_context),
+            )
             .await
     }
     async fn raw_list_voices<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VoiceListResponse>, Error<()>> {
         let url = format!("{}/v2/voices", self.baseurl,);
         #[allow(unused_mut)]
@@ -9506,6 +9649,7 @@ Sends a `GET` request to `/v2/voices`
                 self.inner(),
                 &mut request,
                 Some(operations::at(57usize, "list_voices")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9539,16 +9683,19 @@ Sends a `GET` request to `/v2/voices/locales`
     pub async fn list_voice_locales<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::VoiceLocaleListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_voice_locales",
                 200u16,
-                self.raw_list_voice_locales(),
+                &call_context,
+                self.raw_list_voice_locales(&call_context),
             )
             .await
     }
     async fn raw_list_voice_locales<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VoiceLocaleListResponse>, Error<()>> {
         let url = format!("{}/v2/voices/locales", self.baseurl,);
         #[allow(unused_mut)]
@@ -9564,6 +9711,7 @@ Sends a `GET` request to `/v2/voices/locales`
                 self.inner(),
                 &mut request,
                 Some(operations::at(56usize, "list_voice_locales")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9604,11 +9752,19 @@ Arguments:
         &'a self,
         params: params::ListBrandVoicesParams<'a>,
     ) -> Result<ResponseValue<types::BrandVoiceListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_brand_voices",
                 200u16,
-                self.raw_list_brand_voices(params.limit, params.name_only, params.token),
+                &call_context,
+                self
+                    .raw_list_brand_voices(
+                        params.limit,
+                        params.name_only,
+                        params.token,
+                        &call_context,
+                    ),
             )
             .await
     }
@@ -9617,6 +9773,7 @@ Arguments:
         limit: Option<i32>,
         name_only: Option<bool>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::BrandVoiceListResponse>, Error<()>> {
         let url = format!("{}/v1/brand_voice/list", self.baseurl,);
         #[allow(unused_mut)]
@@ -9635,6 +9792,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(48usize, "list_brand_voices")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9673,11 +9831,13 @@ Arguments:
         brand_voice_id: &'a str,
         body: &'a types::UpdateBrandVoiceRequest,
     ) -> Result<ResponseValue<types::BrandVoiceResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "update_brand_voice",
                 200u16,
-                self.raw_update_brand_voice(brand_voice_id, body),
+                &call_context,
+                self.raw_update_brand_voice(brand_voice_id, body, &call_context),
             )
             .await
     }
@@ -9685,6 +9845,7 @@ Arguments:
         &'a self,
         brand_voice_id: &'a str,
         body: &'a types::UpdateBrandVoiceRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::BrandVoiceResponse>, Error<()>> {
         let url = format!(
             "{}/v1/brand_voice/{}", self.baseurl, encode_path(& brand_voice_id
@@ -9704,6 +9865,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(68usize, "update_brand_voice")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9746,11 +9908,13 @@ Arguments:
         voice_id: &'a str,
         body: &'a types::GenerateVoicePreviewRequest,
     ) -> Result<ResponseValue<types::VoicePreviewResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "generate_voice_preview",
                 200u16,
-                self.raw_generate_voice_preview(voice_id, body),
+                &call_context,
+                self.raw_generate_voice_preview(voice_id, body, &call_context),
             )
             .await
     }
@@ -9758,6 +9922,7 @@ Arguments:
         &'a self,
         voice_id: &'a str,
         body: &'a types::GenerateVoicePreviewRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VoicePreviewResponse>, Error<()>> {
         let url = format!(
             "{}/v2/voices/{}/preview", self.baseurl, encode_path(& voice_id.to_string()),
@@ -9776,6 +9941,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(27usize, "generate_voice_preview")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9811,16 +9977,19 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
     pub async fn list_translation_languages<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TranslationLanguagesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_translation_languages",
                 200u16,
-                self.raw_list_translation_languages(),
+                &call_context,
+                self.raw_list_translation_languages(&call_context),
             )
             .await
     }
     async fn raw_list_translation_languages<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::TranslationLanguagesResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/target_languages", self.baseurl,);
         #[allow(unused_mut)]
@@ -9836,6 +10005,7 @@ Sends a `GET` request to `/v2/video_translate/target_languages`
                 self.inner(),
                 &mut request,
                 Some(operations::at(54usize, "list_translation_languages")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9875,17 +10045,20 @@ Sends a `POST` request to `/v2/video_translate`
         &'a self,
         body: &'a types::TranslateVideoRequest,
     ) -> Result<ResponseValue<types::TranslateVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "translate_video",
                 200u16,
-                self.raw_translate_video(body),
+                &call_context,
+                self.raw_translate_video(body, &call_context),
             )
             .await
     }
     async fn raw_translate_video<'a>(
         &'a self,
         body: &'a types::TranslateVideoRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::TranslateVideoResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate", self.baseurl,);
         #[allow(unused_mut)]
@@ -9902,6 +10075,7 @@ Sends a `POST` request to `/v2/video_translate`
                 self.inner(),
                 &mut request,
                 Some(operations::at(66usize, "translate_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9941,17 +10115,20 @@ Arguments:
         &'a self,
         video_translate_id: &'a str,
     ) -> Result<ResponseValue<types::VideoTranslationStatusResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_translation_status",
                 200u16,
-                self.raw_get_video_translation_status(video_translate_id),
+                &call_context,
+                self.raw_get_video_translation_status(video_translate_id, &call_context),
             )
             .await
     }
     async fn raw_get_video_translation_status<'a>(
         &'a self,
         video_translate_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoTranslationStatusResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/{}", self.baseurl, encode_path(& video_translate_id
@@ -9970,6 +10147,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(40usize, "get_video_translation_status")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10014,11 +10192,18 @@ passed through.
         caption_type: Option<&'a str>,
         video_translate_id: &'a str,
     ) -> Result<ResponseValue<types::VideoTranslationCaptionResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_translation_caption",
                 200u16,
-                self.raw_get_video_translation_caption(caption_type, video_translate_id),
+                &call_context,
+                self
+                    .raw_get_video_translation_caption(
+                        caption_type,
+                        video_translate_id,
+                        &call_context,
+                    ),
             )
             .await
     }
@@ -10026,6 +10211,7 @@ passed through.
         &'a self,
         caption_type: Option<&'a str>,
         video_translate_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoTranslationCaptionResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/caption", self.baseurl,);
         #[allow(unused_mut)]
@@ -10048,6 +10234,7 @@ passed through.
                 self.inner(),
                 &mut request,
                 Some(operations::at(39usize, "get_video_translation_caption")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10087,17 +10274,20 @@ Sends a `POST` request to `/v2/video_translate/proofread`
         &'a self,
         body: &'a types::GenerateProofreadRequest,
     ) -> Result<ResponseValue<types::GenerateProofreadResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "generate_proofread",
                 200u16,
-                self.raw_generate_proofread(body),
+                &call_context,
+                self.raw_generate_proofread(body, &call_context),
             )
             .await
     }
     async fn raw_generate_proofread<'a>(
         &'a self,
         body: &'a types::GenerateProofreadRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GenerateProofreadResponse>, Error<()>> {
         let url = format!("{}/v2/video_translate/proofread", self.baseurl,);
         #[allow(unused_mut)]
@@ -10114,6 +10304,7 @@ Sends a `POST` request to `/v2/video_translate/proofread`
                 self.inner(),
                 &mut request,
                 Some(operations::at(24usize, "generate_proofread")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10152,17 +10343,20 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
     ) -> Result<ResponseValue<types::ProofreadStatusResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_proofread_status",
                 200u16,
-                self.raw_get_proofread_status(proofread_id),
+                &call_context,
+                self.raw_get_proofread_status(proofread_id, &call_context),
             )
             .await
     }
     async fn raw_get_proofread_status<'a>(
         &'a self,
         proofread_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ProofreadStatusResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/proofread/status/{}", self.baseurl, encode_path(&
@@ -10181,6 +10375,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(33usize, "get_proofread_status")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10221,17 +10416,20 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
     ) -> Result<ResponseValue<types::ProofreadSrtResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "download_proofread_srt",
                 200u16,
-                self.raw_download_proofread_srt(proofread_id),
+                &call_context,
+                self.raw_download_proofread_srt(proofread_id, &call_context),
             )
             .await
     }
     async fn raw_download_proofread_srt<'a>(
         &'a self,
         proofread_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ProofreadSrtResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/proofread/{}/download-srt", self.baseurl,
@@ -10250,6 +10448,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(21usize, "download_proofread_srt")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10291,11 +10490,13 @@ Arguments:
         proofread_id: &'a str,
         body: &'a types::UploadProofreadSrtRequest,
     ) -> Result<ResponseValue<types::UploadProofreadSrtResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "upload_proofread_srt",
                 200u16,
-                self.raw_upload_proofread_srt(proofread_id, body),
+                &call_context,
+                self.raw_upload_proofread_srt(proofread_id, body, &call_context),
             )
             .await
     }
@@ -10303,6 +10504,7 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
         body: &'a types::UploadProofreadSrtRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UploadProofreadSrtResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/proofread/{}/upload-srt", self.baseurl, encode_path(&
@@ -10322,6 +10524,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(72usize, "upload_proofread_srt")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10362,11 +10565,13 @@ Arguments:
         proofread_id: &'a str,
         body: &'a types::GenerateVideoFromProofreadRequest,
     ) -> Result<ResponseValue<types::ProofreadVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "generate_video_from_proofread",
                 200u16,
-                self.raw_generate_video_from_proofread(proofread_id, body),
+                &call_context,
+                self.raw_generate_video_from_proofread(proofread_id, body, &call_context),
             )
             .await
     }
@@ -10374,6 +10579,7 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
         body: &'a types::GenerateVideoFromProofreadRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ProofreadVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v2/video_translate/proofread/{}/generate", self.baseurl, encode_path(&
@@ -10393,6 +10599,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(25usize, "generate_video_from_proofread")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10427,16 +10634,19 @@ Sends a `GET` request to `/v2/templates`
     pub async fn list_templates<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TemplateListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_templates",
                 200u16,
-                self.raw_list_templates(),
+                &call_context,
+                self.raw_list_templates(&call_context),
             )
             .await
     }
     async fn raw_list_templates<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::TemplateListResponse>, Error<()>> {
         let url = format!("{}/v2/templates", self.baseurl,);
         #[allow(unused_mut)]
@@ -10452,6 +10662,7 @@ Sends a `GET` request to `/v2/templates`
                 self.inner(),
                 &mut request,
                 Some(operations::at(53usize, "list_templates")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10491,17 +10702,20 @@ Arguments:
         &'a self,
         template_id: &'a str,
     ) -> Result<ResponseValue<types::TemplateV2Response>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_template_v2",
                 200u16,
-                self.raw_get_template_v2(template_id),
+                &call_context,
+                self.raw_get_template_v2(template_id, &call_context),
             )
             .await
     }
     async fn raw_get_template_v2<'a>(
         &'a self,
         template_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::TemplateV2Response>, Error<()>> {
         let url = format!(
             "{}/v2/template/{}", self.baseurl, encode_path(& template_id.to_string()),
@@ -10519,6 +10733,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(35usize, "get_template_v2")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10559,17 +10774,20 @@ Arguments:
         &'a self,
         template_id: &'a str,
     ) -> Result<ResponseValue<types::TemplateV3Response>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_template_v3",
                 200u16,
-                self.raw_get_template_v3(template_id),
+                &call_context,
+                self.raw_get_template_v3(template_id, &call_context),
             )
             .await
     }
     async fn raw_get_template_v3<'a>(
         &'a self,
         template_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::TemplateV3Response>, Error<()>> {
         let url = format!(
             "{}/v3/template/{}", self.baseurl, encode_path(& template_id.to_string()),
@@ -10587,6 +10805,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(36usize, "get_template_v3")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10629,11 +10848,13 @@ Arguments:
         template_id: &'a str,
         body: &'a types::GenerateFromTemplateRequest,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "generate_video_from_template",
                 200u16,
-                self.raw_generate_video_from_template(template_id, body),
+                &call_context,
+                self.raw_generate_video_from_template(template_id, body, &call_context),
             )
             .await
     }
@@ -10641,6 +10862,7 @@ Arguments:
         &'a self,
         template_id: &'a str,
         body: &'a types::GenerateFromTemplateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::VideoIdV2Response>, Error<()>> {
         let url = format!(
             "{}/v2/template/{}/generate", self.baseurl, encode_path(& template_id
@@ -10660,6 +10882,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(26usize, "generate_video_from_template")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10695,10 +10918,12 @@ Arguments:
         &'a self,
         params: params::ListFoldersParams<'a>,
     ) -> Result<ResponseValue<types::FolderListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_folders",
                 200u16,
+                &call_context,
                 self
                     .raw_list_folders(
                         params.is_trash,
@@ -10706,6 +10931,7 @@ Arguments:
                         params.name_filter,
                         params.parent_id,
                         params.token,
+                        &call_context,
                     ),
             )
             .await
@@ -10717,6 +10943,7 @@ Arguments:
         name_filter: Option<&'a str>,
         parent_id: Option<&'a str>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::FolderListResponse>, Error<()>> {
         let url = format!("{}/v1/folders", self.baseurl,);
         #[allow(unused_mut)]
@@ -10737,6 +10964,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(49usize, "list_folders")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10770,17 +10998,20 @@ Sends a `POST` request to `/v1/folders/create`
         &'a self,
         body: &'a types::CreateFolderRequest,
     ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_folder",
                 200u16,
-                self.raw_create_folder(body),
+                &call_context,
+                self.raw_create_folder(body, &call_context),
             )
             .await
     }
     async fn raw_create_folder<'a>(
         &'a self,
         body: &'a types::CreateFolderRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::FolderResponse>, Error<()>> {
         let url = format!("{}/v1/folders/create", self.baseurl,);
         #[allow(unused_mut)]
@@ -10797,6 +11028,7 @@ Sends a `POST` request to `/v1/folders/create`
                 self.inner(),
                 &mut request,
                 Some(operations::at(6usize, "create_folder")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10833,11 +11065,13 @@ Arguments:
         folder_id: &'a str,
         body: &'a types::RenameFolderRequest,
     ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "rename_folder",
                 200u16,
-                self.raw_rename_folder(folder_id, body),
+                &call_context,
+                self.raw_rename_folder(folder_id, body, &call_context),
             )
             .await
     }
@@ -10845,6 +11079,7 @@ Arguments:
         &'a self,
         folder_id: &'a str,
         body: &'a types::RenameFolderRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::FolderResponse>, Error<()>> {
         let url = format!(
             "{}/v1/folders/{}", self.baseurl, encode_path(& folder_id.to_string()),
@@ -10863,6 +11098,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(60usize, "rename_folder")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10898,17 +11134,20 @@ Arguments:
         &'a self,
         folder_id: &'a str,
     ) -> Result<ResponseValue<types::TrashFolderResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "trash_folder",
                 200u16,
-                self.raw_trash_folder(folder_id),
+                &call_context,
+                self.raw_trash_folder(folder_id, &call_context),
             )
             .await
     }
     async fn raw_trash_folder<'a>(
         &'a self,
         folder_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::TrashFolderResponse>, Error<()>> {
         let url = format!(
             "{}/v1/folders/{}/trash", self.baseurl, encode_path(& folder_id.to_string()),
@@ -10926,6 +11165,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(67usize, "trash_folder")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10960,17 +11200,20 @@ Arguments:
         &'a self,
         folder_id: &'a str,
     ) -> Result<ResponseValue<types::FolderResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "restore_folder",
                 200u16,
-                self.raw_restore_folder(folder_id),
+                &call_context,
+                self.raw_restore_folder(folder_id, &call_context),
             )
             .await
     }
     async fn raw_restore_folder<'a>(
         &'a self,
         folder_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::FolderResponse>, Error<()>> {
         let url = format!(
             "{}/v1/folders/{}/restore", self.baseurl, encode_path(& folder_id
@@ -10989,6 +11232,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(61usize, "restore_folder")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11031,17 +11275,20 @@ Sends a `POST` request to `/v1/streaming.new`
         &'a self,
         body: &'a types::CreateStreamingSessionRequest,
     ) -> Result<ResponseValue<types::StreamingSessionResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_streaming_session",
                 200u16,
-                self.raw_create_streaming_session(body),
+                &call_context,
+                self.raw_create_streaming_session(body, &call_context),
             )
             .await
     }
     async fn raw_create_streaming_session<'a>(
         &'a self,
         body: &'a types::CreateStreamingSessionRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StreamingSessionResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.new", self.baseurl,);
         #[allow(unused_mut)]
@@ -11058,6 +11305,7 @@ Sends a `POST` request to `/v1/streaming.new`
                 self.inner(),
                 &mut request,
                 Some(operations::at(9usize, "create_streaming_session")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11098,17 +11346,20 @@ Sends a `POST` request to `/v1/streaming.start`
         &'a self,
         body: &'a types::StartStreamingSessionRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "start_streaming_session",
                 200u16,
-                self.raw_start_streaming_session(body),
+                &call_context,
+                self.raw_start_streaming_session(body, &call_context),
             )
             .await
     }
     async fn raw_start_streaming_session<'a>(
         &'a self,
         body: &'a types::StartStreamingSessionRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.start", self.baseurl,);
         #[allow(unused_mut)]
@@ -11125,6 +11376,7 @@ Sends a `POST` request to `/v1/streaming.start`
                 self.inner(),
                 &mut request,
                 Some(operations::at(64usize, "start_streaming_session")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11163,16 +11415,19 @@ Sends a `GET` request to `/v1/streaming.list`
     pub async fn list_active_streaming_sessions<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ActiveStreamingSessionsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_active_streaming_sessions",
                 200u16,
-                self.raw_list_active_streaming_sessions(),
+                &call_context,
+                self.raw_list_active_streaming_sessions(&call_context),
             )
             .await
     }
     async fn raw_list_active_streaming_sessions<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ActiveStreamingSessionsResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.list", self.baseurl,);
         #[allow(unused_mut)]
@@ -11188,6 +11443,7 @@ Sends a `GET` request to `/v1/streaming.list`
                 self.inner(),
                 &mut request,
                 Some(operations::at(43usize, "list_active_streaming_sessions")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11230,10 +11486,12 @@ Arguments:
         &'a self,
         params: params::ListStreamingSessionHistoryParams<'a>,
     ) -> Result<ResponseValue<types::StreamingSessionHistoryResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_streaming_session_history",
                 200u16,
+                &call_context,
                 self
                     .raw_list_streaming_session_history(
                         params.date_from,
@@ -11242,6 +11500,7 @@ Arguments:
                         params.page_size,
                         params.status,
                         params.token,
+                        &call_context,
                     ),
             )
             .await
@@ -11254,6 +11513,7 @@ Arguments:
         page_size: Option<i32>,
         status: Option<&'a str>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StreamingSessionHistoryResponse>, Error<()>> {
         let url = format!("{}/v2/streaming.list", self.baseurl,);
         #[allow(unused_mut)]
@@ -11275,6 +11535,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(52usize, "list_streaming_session_history")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11316,17 +11577,20 @@ Sends a `POST` request to `/v1/streaming.task`
         &'a self,
         body: &'a types::SendStreamingTaskRequest,
     ) -> Result<ResponseValue<types::StreamingTaskResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "send_streaming_task",
                 200u16,
-                self.raw_send_streaming_task(body),
+                &call_context,
+                self.raw_send_streaming_task(body, &call_context),
             )
             .await
     }
     async fn raw_send_streaming_task<'a>(
         &'a self,
         body: &'a types::SendStreamingTaskRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StreamingTaskResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.task", self.baseurl,);
         #[allow(unused_mut)]
@@ -11343,6 +11607,7 @@ Sends a `POST` request to `/v1/streaming.task`
                 self.inner(),
                 &mut request,
                 Some(operations::at(62usize, "send_streaming_task")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11383,17 +11648,20 @@ Sends a `POST` request to `/v1/streaming.stop`
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "close_streaming_session",
                 200u16,
-                self.raw_close_streaming_session(body),
+                &call_context,
+                self.raw_close_streaming_session(body, &call_context),
             )
             .await
     }
     async fn raw_close_streaming_session<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.stop", self.baseurl,);
         #[allow(unused_mut)]
@@ -11410,6 +11678,7 @@ Sends a `POST` request to `/v1/streaming.stop`
                 self.inner(),
                 &mut request,
                 Some(operations::at(3usize, "close_streaming_session")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11449,17 +11718,20 @@ Sends a `POST` request to `/v1/streaming.interrupt`
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "interrupt_streaming_task",
                 200u16,
-                self.raw_interrupt_streaming_task(body),
+                &call_context,
+                self.raw_interrupt_streaming_task(body, &call_context),
             )
             .await
     }
     async fn raw_interrupt_streaming_task<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StreamingAckResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.interrupt", self.baseurl,);
         #[allow(unused_mut)]
@@ -11476,6 +11748,7 @@ Sends a `POST` request to `/v1/streaming.interrupt`
                 self.inner(),
                 &mut request,
                 Some(operations::at(41usize, "interrupt_streaming_task")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11514,16 +11787,19 @@ Sends a `POST` request to `/v1/streaming.create_token`
     pub async fn create_streaming_session_token<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::StreamingSessionTokenResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_streaming_session_token",
                 200u16,
-                self.raw_create_streaming_session_token(),
+                &call_context,
+                self.raw_create_streaming_session_token(&call_context),
             )
             .await
     }
     async fn raw_create_streaming_session_token<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StreamingSessionTokenResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.create_token", self.baseurl,);
         #[allow(unused_mut)]
@@ -11539,6 +11815,7 @@ Sends a `POST` request to `/v1/streaming.create_token`
                 self.inner(),
                 &mut request,
                 Some(operations::at(10usize, "create_streaming_session_token")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11575,16 +11852,19 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
     pub async fn list_streaming_avatars<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::StreamingAvatarListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_streaming_avatars",
                 200u16,
-                self.raw_list_streaming_avatars(),
+                &call_context,
+                self.raw_list_streaming_avatars(&call_context),
             )
             .await
     }
     async fn raw_list_streaming_avatars<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StreamingAvatarListResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/avatar.list", self.baseurl,);
         #[allow(unused_mut)]
@@ -11600,6 +11880,7 @@ Sends a `GET` request to `/v1/streaming/avatar.list`
                 self.inner(),
                 &mut request,
                 Some(operations::at(51usize, "list_streaming_avatars")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11638,17 +11919,20 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
     ) -> Result<ResponseValue<types::KeepAliveStreamingSessionResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "keep_streaming_session_alive",
                 200u16,
-                self.raw_keep_streaming_session_alive(body),
+                &call_context,
+                self.raw_keep_streaming_session_alive(body, &call_context),
             )
             .await
     }
     async fn raw_keep_streaming_session_alive<'a>(
         &'a self,
         body: &'a types::StreamingSessionIdRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::KeepAliveStreamingSessionResponse>, Error<()>> {
         let url = format!("{}/v1/streaming.keep_alive", self.baseurl,);
         #[allow(unused_mut)]
@@ -11665,6 +11949,7 @@ Sends a `POST` request to `/v1/streaming.keep_alive`
                 self.inner(),
                 &mut request,
                 Some(operations::at(42usize, "keep_streaming_session_alive")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11700,16 +11985,19 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
     pub async fn list_knowledge_bases<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::KnowledgeBaseListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_knowledge_bases",
                 200u16,
-                self.raw_list_knowledge_bases(),
+                &call_context,
+                self.raw_list_knowledge_bases(&call_context),
             )
             .await
     }
     async fn raw_list_knowledge_bases<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::KnowledgeBaseListResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/knowledge_base/list", self.baseurl,);
         #[allow(unused_mut)]
@@ -11725,6 +12013,7 @@ Sends a `GET` request to `/v1/streaming/knowledge_base/list`
                 self.inner(),
                 &mut request,
                 Some(operations::at(50usize, "list_knowledge_bases")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11759,17 +12048,20 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
         &'a self,
         body: &'a types::CreateKnowledgeBaseRequest,
     ) -> Result<ResponseValue<types::CreateKnowledgeBaseResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_knowledge_base",
                 200u16,
-                self.raw_create_knowledge_base(body),
+                &call_context,
+                self.raw_create_knowledge_base(body, &call_context),
             )
             .await
     }
     async fn raw_create_knowledge_base<'a>(
         &'a self,
         body: &'a types::CreateKnowledgeBaseRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateKnowledgeBaseResponse>, Error<()>> {
         let url = format!("{}/v1/streaming/knowledge_base/create", self.baseurl,);
         #[allow(unused_mut)]
@@ -11786,6 +12078,7 @@ Sends a `POST` request to `/v1/streaming/knowledge_base/create`
                 self.inner(),
                 &mut request,
                 Some(operations::at(7usize, "create_knowledge_base")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11823,11 +12116,13 @@ Arguments:
         knowledge_base_id: &'a str,
         body: &'a types::UpdateKnowledgeBaseRequest,
     ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "update_knowledge_base",
                 200u16,
-                self.raw_update_knowledge_base(knowledge_base_id, body),
+                &call_context,
+                self.raw_update_knowledge_base(knowledge_base_id, body, &call_context),
             )
             .await
     }
@@ -11835,6 +12130,7 @@ Arguments:
         &'a self,
         knowledge_base_id: &'a str,
         body: &'a types::UpdateKnowledgeBaseRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, Error<()>> {
         let url = format!(
             "{}/v1/streaming/knowledge_base/{}", self.baseurl, encode_path(&
@@ -11854,6 +12150,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(69usize, "update_knowledge_base")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11888,17 +12185,20 @@ Arguments:
         &'a self,
         knowledge_base_id: &'a str,
     ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_knowledge_base",
                 200u16,
-                self.raw_delete_knowledge_base(knowledge_base_id),
+                &call_context,
+                self.raw_delete_knowledge_base(knowledge_base_id, &call_context),
             )
             .await
     }
     async fn raw_delete_knowledge_base<'a>(
         &'a self,
         knowledge_base_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::KnowledgeBaseAckResponse>, Error<()>> {
         let url = format!(
             "{}/v1/streaming/knowledge_base/{}/delete", self.baseurl, encode_path(&
@@ -11917,6 +12217,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(15usize, "delete_knowledge_base")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11951,16 +12252,19 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
     pub async fn list_webhook_endpoints<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEndpointListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_webhook_endpoints",
                 200u16,
-                self.raw_list_webhook_endpoints(),
+                &call_context,
+                self.raw_list_webhook_endpoints(&call_context),
             )
             .await
     }
     async fn raw_list_webhook_endpoints<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::WebhookEndpointListResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.list", self.baseurl,);
         #[allow(unused_mut)]
@@ -11976,6 +12280,7 @@ Sends a `GET` request to `/v1/webhook/endpoint.list`
                 self.inner(),
                 &mut request,
                 Some(operations::at(58usize, "list_webhook_endpoints")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12014,17 +12319,20 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
         &'a self,
         body: &'a types::CreateWebhookEndpointRequest,
     ) -> Result<ResponseValue<types::WebhookEndpointResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_webhook_endpoint",
                 200u16,
-                self.raw_create_webhook_endpoint(body),
+                &call_context,
+                self.raw_create_webhook_endpoint(body, &call_context),
             )
             .await
     }
     async fn raw_create_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::CreateWebhookEndpointRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::WebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.add", self.baseurl,);
         #[allow(unused_mut)]
@@ -12041,6 +12349,7 @@ Sends a `POST` request to `/v1/webhook/endpoint.add`
                 self.inner(),
                 &mut request,
                 Some(operations::at(12usize, "create_webhook_endpoint")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12078,17 +12387,20 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
         &'a self,
         body: &'a types::UpdateWebhookEndpointRequest,
     ) -> Result<ResponseValue<types::UpdateWebhookEndpointResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "update_webhook_endpoint",
                 200u16,
-                self.raw_update_webhook_endpoint(body),
+                &call_context,
+                self.raw_update_webhook_endpoint(body, &call_context),
             )
             .await
     }
     async fn raw_update_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::UpdateWebhookEndpointRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UpdateWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.update", self.baseurl,);
         #[allow(unused_mut)]
@@ -12105,6 +12417,7 @@ Sends a `PATCH` request to `/v1/webhook/endpoint.update`
                 self.inner(),
                 &mut request,
                 Some(operations::at(70usize, "update_webhook_endpoint")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12143,17 +12456,20 @@ Arguments:
         &'a self,
         endpoint_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteWebhookEndpointResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_webhook_endpoint",
                 200u16,
-                self.raw_delete_webhook_endpoint(endpoint_id),
+                &call_context,
+                self.raw_delete_webhook_endpoint(endpoint_id, &call_context),
             )
             .await
     }
     async fn raw_delete_webhook_endpoint<'a>(
         &'a self,
         endpoint_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/endpoint.delete", self.baseurl,);
         #[allow(unused_mut)]
@@ -12170,6 +12486,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(20usize, "delete_webhook_endpoint")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12205,16 +12522,19 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
     pub async fn list_webhook_event_types<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WebhookEventTypeListResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_webhook_event_types",
                 200u16,
-                self.raw_list_webhook_event_types(),
+                &call_context,
+                self.raw_list_webhook_event_types(&call_context),
             )
             .await
     }
     async fn raw_list_webhook_event_types<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::WebhookEventTypeListResponse>, Error<()>> {
         let url = format!("{}/v1/webhook/webhook.list", self.baseurl,);
         #[allow(unused_mut)]
@@ -12230,6 +12550,7 @@ Sends a `GET` request to `/v1/webhook/webhook.list`
                 self.inner(),
                 &mut request,
                 Some(operations::at(59usize, "list_webhook_event_types")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13026,7 +13347,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

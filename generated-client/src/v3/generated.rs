@@ -9816,16 +9816,19 @@ Arguments:
         &'a self,
         params: params::ListVideosParams<'a>,
     ) -> Result<ResponseValue<types::ListVideosResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_videos",
                 200u16,
+                &call_context,
                 self
                     .raw_list_videos(
                         params.folder_id,
                         params.limit,
                         params.title,
                         params.token,
+                        &call_context,
                     ),
             )
             .await
@@ -9836,6 +9839,7 @@ Arguments:
         limit: Option<i64>,
         title: Option<&'a str>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVideosResponse>, Error<()>> {
         let url = format!("{}/v3/videos", self.baseurl,);
         #[allow(unused_mut)]
@@ -9855,6 +9859,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(69usize, "list_videos")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9884,17 +9889,20 @@ Sends a `POST` request to `/v3/videos`
         &'a self,
         body: &'a types::CreateVideoRequest,
     ) -> Result<ResponseValue<types::CreateVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_video",
                 200u16,
-                self.raw_create_video(body),
+                &call_context,
+                self.raw_create_video(body, &call_context),
             )
             .await
     }
     async fn raw_create_video<'a>(
         &'a self,
         body: &'a types::CreateVideoRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateVideoResponse>, Error<()>> {
         let url = format!("{}/v3/videos", self.baseurl,);
         #[allow(unused_mut)]
@@ -9911,6 +9919,7 @@ Sends a `POST` request to `/v3/videos`
                 self.inner(),
                 &mut request,
                 Some(operations::at(13usize, "create_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9942,17 +9951,20 @@ Arguments:
         &'a self,
         video_id: &'a str,
     ) -> Result<ResponseValue<types::GetVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video",
                 200u16,
-                self.raw_get_video(video_id),
+                &call_context,
+                self.raw_get_video(video_id, &call_context),
             )
             .await
     }
     async fn raw_get_video<'a>(
         &'a self,
         video_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v3/videos/{}", self.baseurl, encode_path(& video_id.to_string()),
@@ -9970,6 +9982,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(44usize, "get_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -9999,17 +10012,20 @@ Arguments:
         &'a self,
         video_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_video",
                 200u16,
-                self.raw_delete_video(video_id),
+                &call_context,
+                self.raw_delete_video(video_id, &call_context),
             )
             .await
     }
     async fn raw_delete_video<'a>(
         &'a self,
         video_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v3/videos/{}", self.baseurl, encode_path(& video_id.to_string()),
@@ -10027,6 +10043,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(25usize, "delete_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10054,17 +10071,20 @@ Sends a `POST` request to `/v3/videos/batches`
         &'a self,
         body: &'a types::CreateVideoBatchRequest,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_video_batch",
                 202u16,
-                self.raw_create_video_batch(body),
+                &call_context,
+                self.raw_create_video_batch(body, &call_context),
             )
             .await
     }
     async fn raw_create_video_batch<'a>(
         &'a self,
         body: &'a types::CreateVideoBatchRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateVideoBatchResponse>, Error<()>> {
         let url = format!("{}/v3/videos/batches", self.baseurl,);
         #[allow(unused_mut)]
@@ -10081,6 +10101,7 @@ Sends a `POST` request to `/v3/videos/batches`
                 self.inner(),
                 &mut request,
                 Some(operations::at(15usize, "create_video_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10114,11 +10135,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::GetVideoBatchResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_batch",
                 200u16,
-                self.raw_get_video_batch(batch_id, limit, token),
+                &call_context,
+                self.raw_get_video_batch(batch_id, limit, token, &call_context),
             )
             .await
     }
@@ -10127,6 +10150,7 @@ Arguments:
         batch_id: &'a str,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetVideoBatchResponse>, Error<()>> {
         let url = format!(
             "{}/v3/videos/batches/{}", self.baseurl, encode_path(& batch_id.to_string()),
@@ -10146,6 +10170,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(47usize, "get_video_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10177,11 +10202,13 @@ Arguments:
         batch_ids: Option<&'a str>,
         video_ids: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideoStatusesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_video_statuses",
                 200u16,
-                self.raw_list_video_statuses(batch_ids, video_ids),
+                &call_context,
+                self.raw_list_video_statuses(batch_ids, video_ids, &call_context),
             )
             .await
     }
@@ -10189,6 +10216,7 @@ Arguments:
         &'a self,
         batch_ids: Option<&'a str>,
         video_ids: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVideoStatusesResponse>, Error<()>> {
         let url = format!("{}/v3/videos/statuses", self.baseurl,);
         #[allow(unused_mut)]
@@ -10206,6 +10234,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(65usize, "list_video_statuses")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10239,11 +10268,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideoAgentSessionsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_video_agent_sessions",
                 200u16,
-                self.raw_list_video_agent_sessions(limit, token),
+                &call_context,
+                self.raw_list_video_agent_sessions(limit, token, &call_context),
             )
             .await
     }
@@ -10251,6 +10282,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVideoAgentSessionsResponse>, Error<()>> {
         let url = format!("{}/v3/video-agents", self.baseurl,);
         #[allow(unused_mut)]
@@ -10268,6 +10300,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(63usize, "list_video_agent_sessions")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10297,17 +10330,20 @@ Sends a `POST` request to `/v3/video-agents`
         &'a self,
         body: &'a types::CreateVideoAgentSessionRequest,
     ) -> Result<ResponseValue<types::CreateVideoAgentSessionResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_video_agent_session",
                 200u16,
-                self.raw_create_video_agent_session(body),
+                &call_context,
+                self.raw_create_video_agent_session(body, &call_context),
             )
             .await
     }
     async fn raw_create_video_agent_session<'a>(
         &'a self,
         body: &'a types::CreateVideoAgentSessionRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateVideoAgentSessionResponse>, Error<()>> {
         let url = format!("{}/v3/video-agents", self.baseurl,);
         #[allow(unused_mut)]
@@ -10324,6 +10360,7 @@ Sends a `POST` request to `/v3/video-agents`
                 self.inner(),
                 &mut request,
                 Some(operations::at(14usize, "create_video_agent_session")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10353,11 +10390,19 @@ Arguments:
         &'a self,
         params: params::ListVideoAgentStylesParams<'a>,
     ) -> Result<ResponseValue<types::ListVideoAgentStylesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_video_agent_styles",
                 200u16,
-                self.raw_list_video_agent_styles(params.limit, params.tag, params.token),
+                &call_context,
+                self
+                    .raw_list_video_agent_styles(
+                        params.limit,
+                        params.tag,
+                        params.token,
+                        &call_context,
+                    ),
             )
             .await
     }
@@ -10366,6 +10411,7 @@ Arguments:
         limit: Option<i64>,
         tag: Option<&'a str>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVideoAgentStylesResponse>, Error<()>> {
         let url = format!("{}/v3/video-agents/styles", self.baseurl,);
         #[allow(unused_mut)]
@@ -10384,6 +10430,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(64usize, "list_video_agent_styles")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10415,17 +10462,20 @@ Arguments:
         &'a self,
         session_id: &'a str,
     ) -> Result<ResponseValue<types::GetVideoAgentSessionResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_agent_session",
                 200u16,
-                self.raw_get_video_agent_session(session_id),
+                &call_context,
+                self.raw_get_video_agent_session(session_id, &call_context),
             )
             .await
     }
     async fn raw_get_video_agent_session<'a>(
         &'a self,
         session_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetVideoAgentSessionResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-agents/{}", self.baseurl, encode_path(& session_id.to_string()),
@@ -10443,6 +10493,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(46usize, "get_video_agent_session")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10476,11 +10527,13 @@ Arguments:
         session_id: &'a str,
         body: &'a types::SendVideoAgentMessageRequest,
     ) -> Result<ResponseValue<types::SendVideoAgentMessageResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "send_video_agent_message",
                 200u16,
-                self.raw_send_video_agent_message(session_id, body),
+                &call_context,
+                self.raw_send_video_agent_message(session_id, body, &call_context),
             )
             .await
     }
@@ -10488,6 +10541,7 @@ Arguments:
         &'a self,
         session_id: &'a str,
         body: &'a types::SendVideoAgentMessageRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::SendVideoAgentMessageResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-agents/{}", self.baseurl, encode_path(& session_id.to_string()),
@@ -10506,6 +10560,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(78usize, "send_video_agent_message")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10539,11 +10594,13 @@ Arguments:
         session_id: &'a str,
         resource_id: &'a str,
     ) -> Result<ResponseValue<types::GetVideoAgentResourceResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_agent_resource",
                 200u16,
-                self.raw_get_video_agent_resource(session_id, resource_id),
+                &call_context,
+                self.raw_get_video_agent_resource(session_id, resource_id, &call_context),
             )
             .await
     }
@@ -10551,6 +10608,7 @@ Arguments:
         &'a self,
         session_id: &'a str,
         resource_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetVideoAgentResourceResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-agents/{}/resources/{}", self.baseurl, encode_path(& session_id
@@ -10569,6 +10627,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(45usize, "get_video_agent_resource")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10602,11 +10661,13 @@ Arguments:
         session_id: &'a str,
         body: &'a types::StopVideoAgentSessionRequest,
     ) -> Result<ResponseValue<types::StopVideoAgentSessionResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "stop_video_agent_session",
                 200u16,
-                self.raw_stop_video_agent_session(session_id, body),
+                &call_context,
+                self.raw_stop_video_agent_session(session_id, body, &call_context),
             )
             .await
     }
@@ -10614,6 +10675,7 @@ Arguments:
         &'a self,
         session_id: &'a str,
         body: &'a types::StopVideoAgentSessionRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::StopVideoAgentSessionResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-agents/{}/stop", self.baseurl, encode_path(& session_id
@@ -10633,6 +10695,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(79usize, "stop_video_agent_session")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10667,17 +10730,20 @@ Arguments:
         ResponseValue<types::ListVideoAgentSessionVideosResponse>,
         crate::Error,
     > {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_video_agent_session_videos",
                 200u16,
-                self.raw_list_video_agent_session_videos(session_id),
+                &call_context,
+                self.raw_list_video_agent_session_videos(session_id, &call_context),
             )
             .await
     }
     async fn raw_list_video_agent_session_videos<'a>(
         &'a self,
         session_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVideoAgentSessionVideosResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-agents/{}/videos", self.baseurl, encode_path(& session_id
@@ -10696,6 +10762,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(62usize, "list_video_agent_session_videos")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10729,16 +10796,19 @@ Arguments:
         username: &'a str,
         params: params::ListAssetsParams<'a>,
     ) -> Result<ResponseValue<types::ListAssetsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_assets",
                 200u16,
+                &call_context,
                 self
                     .raw_list_assets(
                         params.folder_id,
                         params.limit,
                         params.token,
                         username,
+                        &call_context,
                     ),
             )
             .await
@@ -10749,6 +10819,7 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
         username: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListAssetsResponse>, Error<()>> {
         let url = format!("{}/v3/assets", self.baseurl,);
         #[allow(unused_mut)]
@@ -10768,6 +10839,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(53usize, "list_assets")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10797,17 +10869,20 @@ Sends a `POST` request to `/v3/assets`
         &'a self,
         body: reqwest::multipart::Form,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(body),
+                &call_context,
+                self.raw_upload_asset(body, &call_context),
             )
             .await
     }
     async fn raw_upload_asset<'a>(
         &'a self,
         body: reqwest::multipart::Form,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UploadAssetResponse>, Error<()>> {
         let url = format!("{}/v3/assets", self.baseurl,);
         #[allow(unused_mut)]
@@ -10824,6 +10899,7 @@ Sends a `POST` request to `/v3/assets`
                 self.inner(),
                 &mut request,
                 Some(operations::at(84usize, "upload_asset")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10853,17 +10929,20 @@ Arguments:
         &'a self,
         asset_id: &'a str,
     ) -> Result<ResponseValue<types::GetAssetResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_asset",
                 200u16,
-                self.raw_get_asset(asset_id),
+                &call_context,
+                self.raw_get_asset(asset_id, &call_context),
             )
             .await
     }
     async fn raw_get_asset<'a>(
         &'a self,
         asset_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetAssetResponse>, Error<()>> {
         let url = format!(
             "{}/v3/assets/{}", self.baseurl, encode_path(& asset_id.to_string()),
@@ -10881,6 +10960,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(33usize, "get_asset")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10910,17 +10990,20 @@ Arguments:
         &'a self,
         asset_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAssetResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_asset",
                 200u16,
-                self.raw_delete_asset(asset_id),
+                &call_context,
+                self.raw_delete_asset(asset_id, &call_context),
             )
             .await
     }
     async fn raw_delete_asset<'a>(
         &'a self,
         asset_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteAssetResponse>, Error<()>> {
         let url = format!(
             "{}/v3/assets/{}", self.baseurl, encode_path(& asset_id.to_string()),
@@ -10938,6 +11021,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(20usize, "delete_asset")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -10967,17 +11051,20 @@ Sends a `POST` request to `/v3/assets/direct-uploads`
         &'a self,
         body: &'a types::CreateAssetUploadRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_asset_upload",
                 200u16,
-                self.raw_create_asset_upload(body),
+                &call_context,
+                self.raw_create_asset_upload(body, &call_context),
             )
             .await
     }
     async fn raw_create_asset_upload<'a>(
         &'a self,
         body: &'a types::CreateAssetUploadRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateAssetUploadResponse>, Error<()>> {
         let url = format!("{}/v3/assets/direct-uploads", self.baseurl,);
         #[allow(unused_mut)]
@@ -10994,6 +11081,7 @@ Sends a `POST` request to `/v3/assets/direct-uploads`
                 self.inner(),
                 &mut request,
                 Some(operations::at(4usize, "create_asset_upload")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11027,11 +11115,13 @@ Arguments:
         asset_id: &'a str,
         body: &'a types::CompleteAssetUploadRequest,
     ) -> Result<ResponseValue<types::CompleteAssetUploadResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "complete_asset_upload",
                 200u16,
-                self.raw_complete_asset_upload(asset_id, body),
+                &call_context,
+                self.raw_complete_asset_upload(asset_id, body, &call_context),
             )
             .await
     }
@@ -11039,6 +11129,7 @@ Arguments:
         &'a self,
         asset_id: &'a str,
         body: &'a types::CompleteAssetUploadRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CompleteAssetUploadResponse>, Error<()>> {
         let url = format!(
             "{}/v3/assets/{}/complete", self.baseurl, encode_path(& asset_id
@@ -11058,6 +11149,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(1usize, "complete_asset_upload")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11085,17 +11177,20 @@ Sends a `POST` request to `/v3/assets/direct-uploads/batches`
         &'a self,
         body: &'a types::CreateAssetUploadBatchRequest,
     ) -> Result<ResponseValue<types::CreateAssetUploadBatchResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_asset_upload_batch",
                 200u16,
-                self.raw_create_asset_upload_batch(body),
+                &call_context,
+                self.raw_create_asset_upload_batch(body, &call_context),
             )
             .await
     }
     async fn raw_create_asset_upload_batch<'a>(
         &'a self,
         body: &'a types::CreateAssetUploadBatchRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateAssetUploadBatchResponse>, Error<()>> {
         let url = format!("{}/v3/assets/direct-uploads/batches", self.baseurl,);
         #[allow(unused_mut)]
@@ -11112,6 +11207,7 @@ Sends a `POST` request to `/v3/assets/direct-uploads/batches`
                 self.inner(),
                 &mut request,
                 Some(operations::at(5usize, "create_asset_upload_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11139,17 +11235,20 @@ Sends a `POST` request to `/v3/assets/complete/batches`
         &'a self,
         body: &'a types::CompleteAssetUploadBatchRequest,
     ) -> Result<ResponseValue<types::CompleteAssetUploadBatchResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "complete_asset_upload_batch",
                 202u16,
-                self.raw_complete_asset_upload_batch(body),
+                &call_context,
+                self.raw_complete_asset_upload_batch(body, &call_context),
             )
             .await
     }
     async fn raw_complete_asset_upload_batch<'a>(
         &'a self,
         body: &'a types::CompleteAssetUploadBatchRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CompleteAssetUploadBatchResponse>, Error<()>> {
         let url = format!("{}/v3/assets/complete/batches", self.baseurl,);
         #[allow(unused_mut)]
@@ -11166,6 +11265,7 @@ Sends a `POST` request to `/v3/assets/complete/batches`
                 self.inner(),
                 &mut request,
                 Some(operations::at(2usize, "complete_asset_upload_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11199,11 +11299,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::GetAssetBatchResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_asset_batch",
                 200u16,
-                self.raw_get_asset_batch(batch_id, limit, token),
+                &call_context,
+                self.raw_get_asset_batch(batch_id, limit, token, &call_context),
             )
             .await
     }
@@ -11212,6 +11314,7 @@ Arguments:
         batch_id: &'a str,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetAssetBatchResponse>, Error<()>> {
         let url = format!(
             "{}/v3/assets/batches/{}", self.baseurl, encode_path(& batch_id.to_string()),
@@ -11231,6 +11334,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(34usize, "get_asset_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11262,11 +11366,13 @@ Arguments:
         asset_ids: Option<&'a str>,
         batch_ids: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListAssetStatusesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_asset_statuses",
                 200u16,
-                self.raw_list_asset_statuses(asset_ids, batch_ids),
+                &call_context,
+                self.raw_list_asset_statuses(asset_ids, batch_ids, &call_context),
             )
             .await
     }
@@ -11274,6 +11380,7 @@ Arguments:
         &'a self,
         asset_ids: Option<&'a str>,
         batch_ids: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListAssetStatusesResponse>, Error<()>> {
         let url = format!("{}/v3/assets/statuses", self.baseurl,);
         #[allow(unused_mut)]
@@ -11291,6 +11398,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(52usize, "list_asset_statuses")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11322,10 +11430,12 @@ Arguments:
         query: &'a str,
         params: params::SearchAssetsParams<'a>,
     ) -> Result<ResponseValue<types::SearchAssetsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "search_assets",
                 200u16,
+                &call_context,
                 self
                     .raw_search_assets(
                         params.limit,
@@ -11334,6 +11444,7 @@ Arguments:
                         params.scope,
                         params.token,
                         params.type_,
+                        &call_context,
                     ),
             )
             .await
@@ -11346,6 +11457,7 @@ Arguments:
         scope: Option<types::SearchAssetsScope>,
         token: Option<&'a str>,
         type_: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::SearchAssetsResponse>, Error<()>> {
         let url = format!("{}/v3/assets/search", self.baseurl,);
         #[allow(unused_mut)]
@@ -11367,6 +11479,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(76usize, "search_assets")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11398,11 +11511,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListTemplatesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_templates",
                 200u16,
-                self.raw_list_templates(limit, token),
+                &call_context,
+                self.raw_list_templates(limit, token, &call_context),
             )
             .await
     }
@@ -11410,6 +11525,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListTemplatesResponse>, Error<()>> {
         let url = format!("{}/v3/templates", self.baseurl,);
         #[allow(unused_mut)]
@@ -11427,6 +11543,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(61usize, "list_templates")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11456,17 +11573,20 @@ Arguments:
         &'a self,
         template_id: &'a str,
     ) -> Result<ResponseValue<types::GetTemplateResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_template",
                 200u16,
-                self.raw_get_template(template_id),
+                &call_context,
+                self.raw_get_template(template_id, &call_context),
             )
             .await
     }
     async fn raw_get_template<'a>(
         &'a self,
         template_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetTemplateResponse>, Error<()>> {
         let url = format!(
             "{}/v3/templates/{}", self.baseurl, encode_path(& template_id.to_string()),
@@ -11484,6 +11604,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(43usize, "get_template")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11515,11 +11636,13 @@ Arguments:
         template_id: &'a str,
         body: &'a types::GenerateTemplateVideoRequest,
     ) -> Result<ResponseValue<types::GenerateTemplateVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "generate_template_video",
                 200u16,
-                self.raw_generate_template_video(template_id, body),
+                &call_context,
+                self.raw_generate_template_video(template_id, body, &call_context),
             )
             .await
     }
@@ -11527,6 +11650,7 @@ Arguments:
         &'a self,
         template_id: &'a str,
         body: &'a types::GenerateTemplateVideoRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GenerateTemplateVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v3/templates/{}", self.baseurl, encode_path(& template_id.to_string()),
@@ -11545,6 +11669,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(31usize, "generate_template_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11576,11 +11701,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListBrandKitsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_brand_kits",
                 200u16,
-                self.raw_list_brand_kits(limit, token),
+                &call_context,
+                self.raw_list_brand_kits(limit, token, &call_context),
             )
             .await
     }
@@ -11588,6 +11715,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListBrandKitsResponse>, Error<()>> {
         let url = format!("{}/v3/brand-kits", self.baseurl,);
         #[allow(unused_mut)]
@@ -11605,6 +11733,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(58usize, "list_brand_kits")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11636,11 +11765,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListBrandGlossariesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_brand_glossaries",
                 200u16,
-                self.raw_list_brand_glossaries(limit, token),
+                &call_context,
+                self.raw_list_brand_glossaries(limit, token, &call_context),
             )
             .await
     }
@@ -11648,6 +11779,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListBrandGlossariesResponse>, Error<()>> {
         let url = format!("{}/v3/brand-glossaries", self.baseurl,);
         #[allow(unused_mut)]
@@ -11665,6 +11797,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(57usize, "list_brand_glossaries")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11693,16 +11826,19 @@ Sends a `GET` request to `/v3/users/me`
     pub async fn get_current_user<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::GetCurrentUserResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_current_user",
                 200u16,
-                self.raw_get_current_user(),
+                &call_context,
+                self.raw_get_current_user(&call_context),
             )
             .await
     }
     async fn raw_get_current_user<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetCurrentUserResponse>, Error<()>> {
         let url = format!("{}/v3/users/me", self.baseurl,);
         #[allow(unused_mut)]
@@ -11718,6 +11854,7 @@ Sends a `GET` request to `/v3/users/me`
                 self.inner(),
                 &mut request,
                 Some(operations::at(38usize, "get_current_user")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11749,11 +11886,19 @@ Arguments:
         &'a self,
         params: params::ListAvatarGroupsParams<'a>,
     ) -> Result<ResponseValue<types::ListAvatarGroupsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_avatar_groups",
                 200u16,
-                self.raw_list_avatar_groups(params.limit, params.ownership, params.token),
+                &call_context,
+                self
+                    .raw_list_avatar_groups(
+                        params.limit,
+                        params.ownership,
+                        params.token,
+                        &call_context,
+                    ),
             )
             .await
     }
@@ -11762,6 +11907,7 @@ Arguments:
         limit: Option<i64>,
         ownership: Option<types::AvatarOwnership>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListAvatarGroupsResponse>, Error<()>> {
         let url = format!("{}/v3/avatars", self.baseurl,);
         #[allow(unused_mut)]
@@ -11780,6 +11926,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(54usize, "list_avatar_groups")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11809,17 +11956,20 @@ Sends a `POST` request to `/v3/avatars`
         &'a self,
         body: &'a types::AvatarCreateRequest,
     ) -> Result<ResponseValue<types::CreateAvatarResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_avatar",
                 200u16,
-                self.raw_create_avatar(body),
+                &call_context,
+                self.raw_create_avatar(body, &call_context),
             )
             .await
     }
     async fn raw_create_avatar<'a>(
         &'a self,
         body: &'a types::AvatarCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateAvatarResponse>, Error<()>> {
         let url = format!("{}/v3/avatars", self.baseurl,);
         #[allow(unused_mut)]
@@ -11836,6 +11986,7 @@ Sends a `POST` request to `/v3/avatars`
                 self.inner(),
                 &mut request,
                 Some(operations::at(6usize, "create_avatar")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11867,17 +12018,20 @@ Arguments:
         &'a self,
         group_id: &'a str,
     ) -> Result<ResponseValue<types::GetAvatarGroupResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_avatar_group",
                 200u16,
-                self.raw_get_avatar_group(group_id),
+                &call_context,
+                self.raw_get_avatar_group(group_id, &call_context),
             )
             .await
     }
     async fn raw_get_avatar_group<'a>(
         &'a self,
         group_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetAvatarGroupResponse>, Error<()>> {
         let url = format!(
             "{}/v3/avatars/{}", self.baseurl, encode_path(& group_id.to_string()),
@@ -11895,6 +12049,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(35usize, "get_avatar_group")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11924,17 +12079,20 @@ Arguments:
         &'a self,
         group_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAvatarGroupResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_avatar_group",
                 200u16,
-                self.raw_delete_avatar_group(group_id),
+                &call_context,
+                self.raw_delete_avatar_group(group_id, &call_context),
             )
             .await
     }
     async fn raw_delete_avatar_group<'a>(
         &'a self,
         group_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteAvatarGroupResponse>, Error<()>> {
         let url = format!(
             "{}/v3/avatars/{}", self.baseurl, encode_path(& group_id.to_string()),
@@ -11952,6 +12110,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(21usize, "delete_avatar_group")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -11985,11 +12144,13 @@ Arguments:
         group_id: &'a str,
         body: &'a types::AvatarConsentRequest,
     ) -> Result<ResponseValue<types::CreateAvatarConsentResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_avatar_consent",
                 200u16,
-                self.raw_create_avatar_consent(group_id, body),
+                &call_context,
+                self.raw_create_avatar_consent(group_id, body, &call_context),
             )
             .await
     }
@@ -11997,6 +12158,7 @@ Arguments:
         &'a self,
         group_id: &'a str,
         body: &'a types::AvatarConsentRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateAvatarConsentResponse>, Error<()>> {
         let url = format!(
             "{}/v3/avatars/{}/consent", self.baseurl, encode_path(& group_id
@@ -12016,6 +12178,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(7usize, "create_avatar_consent")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12047,10 +12210,12 @@ Arguments:
         &'a self,
         params: params::ListAvatarLooksParams<'a>,
     ) -> Result<ResponseValue<types::ListAvatarLooksResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_avatar_looks",
                 200u16,
+                &call_context,
                 self
                     .raw_list_avatar_looks(
                         params.avatar_type,
@@ -12058,6 +12223,7 @@ Arguments:
                         params.limit,
                         params.ownership,
                         params.token,
+                        &call_context,
                     ),
             )
             .await
@@ -12069,6 +12235,7 @@ Arguments:
         limit: Option<i64>,
         ownership: Option<types::AvatarOwnership>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListAvatarLooksResponse>, Error<()>> {
         let url = format!("{}/v3/avatars/looks", self.baseurl,);
         #[allow(unused_mut)]
@@ -12089,6 +12256,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(55usize, "list_avatar_looks")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12120,17 +12288,20 @@ Arguments:
         &'a self,
         look_id: &'a str,
     ) -> Result<ResponseValue<types::GetAvatarLookResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_avatar_look",
                 200u16,
-                self.raw_get_avatar_look(look_id),
+                &call_context,
+                self.raw_get_avatar_look(look_id, &call_context),
             )
             .await
     }
     async fn raw_get_avatar_look<'a>(
         &'a self,
         look_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetAvatarLookResponse>, Error<()>> {
         let url = format!(
             "{}/v3/avatars/looks/{}", self.baseurl, encode_path(& look_id.to_string()),
@@ -12148,6 +12319,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(36usize, "get_avatar_look")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12179,17 +12351,20 @@ Arguments:
         &'a self,
         look_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAvatarLookResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_avatar_look",
                 200u16,
-                self.raw_delete_avatar_look(look_id),
+                &call_context,
+                self.raw_delete_avatar_look(look_id, &call_context),
             )
             .await
     }
     async fn raw_delete_avatar_look<'a>(
         &'a self,
         look_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteAvatarLookResponse>, Error<()>> {
         let url = format!(
             "{}/v3/avatars/looks/{}", self.baseurl, encode_path(& look_id.to_string()),
@@ -12207,6 +12382,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(22usize, "delete_avatar_look")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12240,11 +12416,13 @@ Arguments:
         look_id: &'a str,
         body: &'a types::AvatarLookUpdateRequest,
     ) -> Result<ResponseValue<types::UpdateAvatarLookResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "update_avatar_look",
                 200u16,
-                self.raw_update_avatar_look(look_id, body),
+                &call_context,
+                self.raw_update_avatar_look(look_id, body, &call_context),
             )
             .await
     }
@@ -12252,6 +12430,7 @@ Arguments:
         &'a self,
         look_id: &'a str,
         body: &'a types::AvatarLookUpdateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UpdateAvatarLookResponse>, Error<()>> {
         let url = format!(
             "{}/v3/avatars/looks/{}", self.baseurl, encode_path(& look_id.to_string()),
@@ -12270,6 +12449,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(80usize, "update_avatar_look")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12299,10 +12479,12 @@ Arguments:
         &'a self,
         params: params::ListVoicesParams<'a>,
     ) -> Result<ResponseValue<types::ListVoicesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_voices",
                 200u16,
+                &call_context,
                 self
                     .raw_list_voices(
                         params.engine,
@@ -12311,6 +12493,7 @@ Arguments:
                         params.limit,
                         params.token,
                         params.type_,
+                        &call_context,
                     ),
             )
             .await
@@ -12323,6 +12506,7 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
         type_: Option<types::VoiceType>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVoicesResponse>, Error<()>> {
         let url = format!("{}/v3/voices", self.baseurl,);
         #[allow(unused_mut)]
@@ -12344,6 +12528,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(70usize, "list_voices")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12373,17 +12558,20 @@ Sends a `POST` request to `/v3/voices`
         &'a self,
         body: &'a types::VoiceDesignRequest,
     ) -> Result<ResponseValue<types::DesignVoiceResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "design_voice",
                 200u16,
-                self.raw_design_voice(body),
+                &call_context,
+                self.raw_design_voice(body, &call_context),
             )
             .await
     }
     async fn raw_design_voice<'a>(
         &'a self,
         body: &'a types::VoiceDesignRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DesignVoiceResponse>, Error<()>> {
         let url = format!("{}/v3/voices", self.baseurl,);
         #[allow(unused_mut)]
@@ -12400,6 +12588,7 @@ Sends a `POST` request to `/v3/voices`
                 self.inner(),
                 &mut request,
                 Some(operations::at(29usize, "design_voice")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12429,17 +12618,20 @@ Sends a `POST` request to `/v3/voices/clone`
         &'a self,
         body: &'a types::VoiceCloneRequest,
     ) -> Result<ResponseValue<types::CloneVoiceResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "clone_voice",
                 200u16,
-                self.raw_clone_voice(body),
+                &call_context,
+                self.raw_clone_voice(body, &call_context),
             )
             .await
     }
     async fn raw_clone_voice<'a>(
         &'a self,
         body: &'a types::VoiceCloneRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CloneVoiceResponse>, Error<()>> {
         let url = format!("{}/v3/voices/clone", self.baseurl,);
         #[allow(unused_mut)]
@@ -12456,6 +12648,7 @@ Sends a `POST` request to `/v3/voices/clone`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "clone_voice")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12485,17 +12678,20 @@ Sends a `POST` request to `/v3/voices/speech`
         &'a self,
         body: &'a types::SpeechRequest,
     ) -> Result<ResponseValue<types::CreateSpeechResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_speech",
                 200u16,
-                self.raw_create_speech(body),
+                &call_context,
+                self.raw_create_speech(body, &call_context),
             )
             .await
     }
     async fn raw_create_speech<'a>(
         &'a self,
         body: &'a types::SpeechRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateSpeechResponse>, Error<()>> {
         let url = format!("{}/v3/voices/speech", self.baseurl,);
         #[allow(unused_mut)]
@@ -12512,6 +12708,7 @@ Sends a `POST` request to `/v3/voices/speech`
                 self.inner(),
                 &mut request,
                 Some(operations::at(12usize, "create_speech")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12543,17 +12740,20 @@ Arguments:
         &'a self,
         voice_id: &'a str,
     ) -> Result<ResponseValue<types::GetVoiceResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_voice",
                 200u16,
-                self.raw_get_voice(voice_id),
+                &call_context,
+                self.raw_get_voice(voice_id, &call_context),
             )
             .await
     }
     async fn raw_get_voice<'a>(
         &'a self,
         voice_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetVoiceResponse>, Error<()>> {
         let url = format!(
             "{}/v3/voices/{}", self.baseurl, encode_path(& voice_id.to_string()),
@@ -12571,6 +12771,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(50usize, "get_voice")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12602,17 +12803,20 @@ Arguments:
         &'a self,
         voice_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteVoiceResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_voice",
                 200u16,
-                self.raw_delete_voice(voice_id),
+                &call_context,
+                self.raw_delete_voice(voice_id, &call_context),
             )
             .await
     }
     async fn raw_delete_voice<'a>(
         &'a self,
         voice_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteVoiceResponse>, Error<()>> {
         let url = format!(
             "{}/v3/voices/{}", self.baseurl, encode_path(& voice_id.to_string()),
@@ -12630,6 +12834,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(27usize, "delete_voice")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12663,10 +12868,12 @@ Arguments:
         query: &'a types::SearchSoundsQuery,
         params: params::SearchSoundsParams<'a>,
     ) -> Result<ResponseValue<types::SearchSoundsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "search_sounds",
                 200u16,
+                &call_context,
                 self
                     .raw_search_sounds(
                         params.limit,
@@ -12674,6 +12881,7 @@ Arguments:
                         query,
                         params.token,
                         params.type_,
+                        &call_context,
                     ),
             )
             .await
@@ -12685,6 +12893,7 @@ Arguments:
         query: &'a types::SearchSoundsQuery,
         token: Option<&'a str>,
         type_: Option<types::SoundType>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::SearchSoundsResponse>, Error<()>> {
         let url = format!("{}/v3/audio/sounds", self.baseurl,);
         #[allow(unused_mut)]
@@ -12705,6 +12914,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(77usize, "search_sounds")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12736,11 +12946,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListWebhookEndpointsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_webhook_endpoints",
                 200u16,
-                self.raw_list_webhook_endpoints(limit, token),
+                &call_context,
+                self.raw_list_webhook_endpoints(limit, token, &call_context),
             )
             .await
     }
@@ -12748,6 +12960,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListWebhookEndpointsResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/endpoints", self.baseurl,);
         #[allow(unused_mut)]
@@ -12765,6 +12978,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(71usize, "list_webhook_endpoints")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12794,17 +13008,20 @@ Sends a `POST` request to `/v3/webhooks/endpoints`
         &'a self,
         body: &'a types::WebhookEndpointCreateRequest,
     ) -> Result<ResponseValue<types::CreateWebhookEndpointResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_webhook_endpoint",
                 200u16,
-                self.raw_create_webhook_endpoint(body),
+                &call_context,
+                self.raw_create_webhook_endpoint(body, &call_context),
             )
             .await
     }
     async fn raw_create_webhook_endpoint<'a>(
         &'a self,
         body: &'a types::WebhookEndpointCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateWebhookEndpointResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/endpoints", self.baseurl,);
         #[allow(unused_mut)]
@@ -12821,6 +13038,7 @@ Sends a `POST` request to `/v3/webhooks/endpoints`
                 self.inner(),
                 &mut request,
                 Some(operations::at(18usize, "create_webhook_endpoint")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12850,17 +13068,20 @@ Arguments:
         &'a self,
         endpoint_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteWebhookEndpointResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_webhook_endpoint",
                 200u16,
-                self.raw_delete_webhook_endpoint(endpoint_id),
+                &call_context,
+                self.raw_delete_webhook_endpoint(endpoint_id, &call_context),
             )
             .await
     }
     async fn raw_delete_webhook_endpoint<'a>(
         &'a self,
         endpoint_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteWebhookEndpointResponse>, Error<()>> {
         let url = format!(
             "{}/v3/webhooks/endpoints/{}", self.baseurl, encode_path(& endpoint_id
@@ -12879,6 +13100,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(28usize, "delete_webhook_endpoint")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12912,11 +13134,13 @@ Arguments:
         endpoint_id: &'a str,
         body: &'a types::WebhookEndpointUpdateRequest,
     ) -> Result<ResponseValue<types::UpdateWebhookEndpointResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "update_webhook_endpoint",
                 200u16,
-                self.raw_update_webhook_endpoint(endpoint_id, body),
+                &call_context,
+                self.raw_update_webhook_endpoint(endpoint_id, body, &call_context),
             )
             .await
     }
@@ -12924,6 +13148,7 @@ Arguments:
         &'a self,
         endpoint_id: &'a str,
         body: &'a types::WebhookEndpointUpdateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UpdateWebhookEndpointResponse>, Error<()>> {
         let url = format!(
             "{}/v3/webhooks/endpoints/{}", self.baseurl, encode_path(& endpoint_id
@@ -12943,6 +13168,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(83usize, "update_webhook_endpoint")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -12977,17 +13203,20 @@ Arguments:
         ResponseValue<types::RotateWebhookEndpointSecretResponse>,
         crate::Error,
     > {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "rotate_webhook_endpoint_secret",
                 200u16,
-                self.raw_rotate_webhook_endpoint_secret(endpoint_id),
+                &call_context,
+                self.raw_rotate_webhook_endpoint_secret(endpoint_id, &call_context),
             )
             .await
     }
     async fn raw_rotate_webhook_endpoint_secret<'a>(
         &'a self,
         endpoint_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::RotateWebhookEndpointSecretResponse>, Error<()>> {
         let url = format!(
             "{}/v3/webhooks/endpoints/{}/rotate-secret", self.baseurl, encode_path(&
@@ -13006,6 +13235,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(75usize, "rotate_webhook_endpoint_secret")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13032,16 +13262,19 @@ Sends a `GET` request to `/v3/webhooks/event-types`
     pub async fn list_webhook_event_types<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ListWebhookEventTypesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_webhook_event_types",
                 200u16,
-                self.raw_list_webhook_event_types(),
+                &call_context,
+                self.raw_list_webhook_event_types(&call_context),
             )
             .await
     }
     async fn raw_list_webhook_event_types<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListWebhookEventTypesResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/event-types", self.baseurl,);
         #[allow(unused_mut)]
@@ -13057,6 +13290,7 @@ Sends a `GET` request to `/v3/webhooks/event-types`
                 self.inner(),
                 &mut request,
                 Some(operations::at(72usize, "list_webhook_event_types")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13086,16 +13320,19 @@ Arguments:
         &'a self,
         params: params::ListWebhookEventsParams<'a>,
     ) -> Result<ResponseValue<types::ListWebhookEventsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_webhook_events",
                 200u16,
+                &call_context,
                 self
                     .raw_list_webhook_events(
                         params.entity_id,
                         params.event_type,
                         params.limit,
                         params.token,
+                        &call_context,
                     ),
             )
             .await
@@ -13106,6 +13343,7 @@ Arguments:
         event_type: Option<&'a types::WebhookEventType>,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListWebhookEventsResponse>, Error<()>> {
         let url = format!("{}/v3/webhooks/events", self.baseurl,);
         #[allow(unused_mut)]
@@ -13125,6 +13363,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(73usize, "list_webhook_events")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13156,11 +13395,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListVideoTranslationsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_video_translations",
                 200u16,
-                self.raw_list_video_translations(limit, token),
+                &call_context,
+                self.raw_list_video_translations(limit, token, &call_context),
             )
             .await
     }
@@ -13168,6 +13409,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVideoTranslationsResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations", self.baseurl,);
         #[allow(unused_mut)]
@@ -13185,6 +13427,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(68usize, "list_video_translations")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13214,17 +13457,20 @@ Sends a `POST` request to `/v3/video-translations`
         &'a self,
         body: &'a types::VideoTranslationCreateRequest,
     ) -> Result<ResponseValue<types::CreateVideoTranslationResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_video_translation",
                 200u16,
-                self.raw_create_video_translation(body),
+                &call_context,
+                self.raw_create_video_translation(body, &call_context),
             )
             .await
     }
     async fn raw_create_video_translation<'a>(
         &'a self,
         body: &'a types::VideoTranslationCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateVideoTranslationResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations", self.baseurl,);
         #[allow(unused_mut)]
@@ -13241,6 +13487,7 @@ Sends a `POST` request to `/v3/video-translations`
                 self.inner(),
                 &mut request,
                 Some(operations::at(16usize, "create_video_translation")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13270,17 +13517,20 @@ Arguments:
         &'a self,
         video_translation_id: &'a str,
     ) -> Result<ResponseValue<types::GetVideoTranslationResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_translation",
                 200u16,
-                self.raw_get_video_translation(video_translation_id),
+                &call_context,
+                self.raw_get_video_translation(video_translation_id, &call_context),
             )
             .await
     }
     async fn raw_get_video_translation<'a>(
         &'a self,
         video_translation_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetVideoTranslationResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/{}", self.baseurl, encode_path(&
@@ -13299,6 +13549,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(48usize, "get_video_translation")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13330,17 +13581,20 @@ Arguments:
         &'a self,
         video_translation_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteVideoTranslationResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_video_translation",
                 200u16,
-                self.raw_delete_video_translation(video_translation_id),
+                &call_context,
+                self.raw_delete_video_translation(video_translation_id, &call_context),
             )
             .await
     }
     async fn raw_delete_video_translation<'a>(
         &'a self,
         video_translation_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteVideoTranslationResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/{}", self.baseurl, encode_path(&
@@ -13359,6 +13613,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(26usize, "delete_video_translation")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13392,11 +13647,18 @@ Arguments:
         video_translation_id: &'a str,
         body: &'a types::VideoTranslationUpdateRequest,
     ) -> Result<ResponseValue<types::UpdateVideoTranslationResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "update_video_translation",
                 200u16,
-                self.raw_update_video_translation(video_translation_id, body),
+                &call_context,
+                self
+                    .raw_update_video_translation(
+                        video_translation_id,
+                        body,
+                        &call_context,
+                    ),
             )
             .await
     }
@@ -13404,6 +13666,7 @@ Arguments:
         &'a self,
         video_translation_id: &'a str,
         body: &'a types::VideoTranslationUpdateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UpdateVideoTranslationResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/{}", self.baseurl, encode_path(&
@@ -13423,6 +13686,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(82usize, "update_video_translation")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13452,16 +13716,19 @@ Sends a `GET` request to `/v3/video-translations/languages`
         ResponseValue<types::ListVideoTranslationLanguagesResponse>,
         crate::Error,
     > {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_video_translation_languages",
                 200u16,
-                self.raw_list_video_translation_languages(),
+                &call_context,
+                self.raw_list_video_translation_languages(&call_context),
             )
             .await
     }
     async fn raw_list_video_translation_languages<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVideoTranslationLanguagesResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/languages", self.baseurl,);
         #[allow(unused_mut)]
@@ -13477,6 +13744,7 @@ Sends a `GET` request to `/v3/video-translations/languages`
                 self.inner(),
                 &mut request,
                 Some(operations::at(66usize, "list_video_translation_languages")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13509,17 +13777,20 @@ Sends a `POST` request to `/v3/video-translations/batches`
         ResponseValue<types::CreateVideoTranslationBatchResponse>,
         crate::Error,
     > {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_video_translation_batch",
                 202u16,
-                self.raw_create_video_translation_batch(body),
+                &call_context,
+                self.raw_create_video_translation_batch(body, &call_context),
             )
             .await
     }
     async fn raw_create_video_translation_batch<'a>(
         &'a self,
         body: &'a types::VideoTranslationBatchCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateVideoTranslationBatchResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/batches", self.baseurl,);
         #[allow(unused_mut)]
@@ -13536,6 +13807,7 @@ Sends a `POST` request to `/v3/video-translations/batches`
                 self.inner(),
                 &mut request,
                 Some(operations::at(17usize, "create_video_translation_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13569,11 +13841,19 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::GetVideoTranslationBatchResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_video_translation_batch",
                 200u16,
-                self.raw_get_video_translation_batch(batch_id, limit, token),
+                &call_context,
+                self
+                    .raw_get_video_translation_batch(
+                        batch_id,
+                        limit,
+                        token,
+                        &call_context,
+                    ),
             )
             .await
     }
@@ -13582,6 +13862,7 @@ Arguments:
         batch_id: &'a str,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetVideoTranslationBatchResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/batches/{}", self.baseurl, encode_path(& batch_id
@@ -13602,6 +13883,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(49usize, "get_video_translation_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13636,14 +13918,17 @@ Arguments:
         ResponseValue<types::ListVideoTranslationStatusesResponse>,
         crate::Error,
     > {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_video_translation_statuses",
                 200u16,
+                &call_context,
                 self
                     .raw_list_video_translation_statuses(
                         batch_ids,
                         video_translation_ids,
+                        &call_context,
                     ),
             )
             .await
@@ -13652,6 +13937,7 @@ Arguments:
         &'a self,
         batch_ids: Option<&'a str>,
         video_translation_ids: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListVideoTranslationStatusesResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/statuses", self.baseurl,);
         #[allow(unused_mut)]
@@ -13674,6 +13960,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(67usize, "list_video_translation_statuses")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13705,17 +13992,20 @@ Sends a `POST` request to `/v3/video-translations/proofreads`
         &'a self,
         body: &'a types::ProofreadCreateRequest,
     ) -> Result<ResponseValue<types::CreateProofreadResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_proofread",
                 200u16,
-                self.raw_create_proofread(body),
+                &call_context,
+                self.raw_create_proofread(body, &call_context),
             )
             .await
     }
     async fn raw_create_proofread<'a>(
         &'a self,
         body: &'a types::ProofreadCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateProofreadResponse>, Error<()>> {
         let url = format!("{}/v3/video-translations/proofreads", self.baseurl,);
         #[allow(unused_mut)]
@@ -13732,6 +14022,7 @@ Sends a `POST` request to `/v3/video-translations/proofreads`
                 self.inner(),
                 &mut request,
                 Some(operations::at(11usize, "create_proofread")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13763,17 +14054,20 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
     ) -> Result<ResponseValue<types::GetProofreadResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_proofread",
                 200u16,
-                self.raw_get_proofread(proofread_id),
+                &call_context,
+                self.raw_get_proofread(proofread_id, &call_context),
             )
             .await
     }
     async fn raw_get_proofread<'a>(
         &'a self,
         proofread_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetProofreadResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/proofreads/{}", self.baseurl, encode_path(&
@@ -13792,6 +14086,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(41usize, "get_proofread")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13825,11 +14120,13 @@ Arguments:
         proofread_id: &'a str,
         body: &'a types::ProofreadGenerateRequest,
     ) -> Result<ResponseValue<types::GenerateProofreadVideoResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "generate_proofread_video",
                 200u16,
-                self.raw_generate_proofread_video(proofread_id, body),
+                &call_context,
+                self.raw_generate_proofread_video(proofread_id, body, &call_context),
             )
             .await
     }
@@ -13837,6 +14134,7 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
         body: &'a types::ProofreadGenerateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GenerateProofreadVideoResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/proofreads/{}/generate", self.baseurl,
@@ -13856,6 +14154,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(30usize, "generate_proofread_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13885,17 +14184,20 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
     ) -> Result<ResponseValue<types::GetProofreadSrtResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_proofread_srt",
                 200u16,
-                self.raw_get_proofread_srt(proofread_id),
+                &call_context,
+                self.raw_get_proofread_srt(proofread_id, &call_context),
             )
             .await
     }
     async fn raw_get_proofread_srt<'a>(
         &'a self,
         proofread_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetProofreadSrtResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/proofreads/{}/srt", self.baseurl, encode_path(&
@@ -13914,6 +14216,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(42usize, "get_proofread_srt")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -13945,11 +14248,13 @@ Arguments:
         proofread_id: &'a str,
         body: &'a types::ProofreadSrtReplaceRequest,
     ) -> Result<ResponseValue<types::ReplaceProofreadSrtResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "replace_proofread_srt",
                 200u16,
-                self.raw_replace_proofread_srt(proofread_id, body),
+                &call_context,
+                self.raw_replace_proofread_srt(proofread_id, body, &call_context),
             )
             .await
     }
@@ -13957,6 +14262,7 @@ Arguments:
         &'a self,
         proofread_id: &'a str,
         body: &'a types::ProofreadSrtReplaceRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ReplaceProofreadSrtResponse>, Error<()>> {
         let url = format!(
             "{}/v3/video-translations/proofreads/{}/srt", self.baseurl, encode_path(&
@@ -13976,6 +14282,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(74usize, "replace_proofread_srt")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14007,11 +14314,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListLipsyncsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_lipsyncs",
                 200u16,
-                self.raw_list_lipsyncs(limit, token),
+                &call_context,
+                self.raw_list_lipsyncs(limit, token, &call_context),
             )
             .await
     }
@@ -14019,6 +14328,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListLipsyncsResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs", self.baseurl,);
         #[allow(unused_mut)]
@@ -14036,6 +14346,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(60usize, "list_lipsyncs")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14065,17 +14376,20 @@ Sends a `POST` request to `/v3/lipsyncs`
         &'a self,
         body: &'a types::LipsyncCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_lipsync",
                 200u16,
-                self.raw_create_lipsync(body),
+                &call_context,
+                self.raw_create_lipsync(body, &call_context),
             )
             .await
     }
     async fn raw_create_lipsync<'a>(
         &'a self,
         body: &'a types::LipsyncCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateLipsyncResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs", self.baseurl,);
         #[allow(unused_mut)]
@@ -14092,6 +14406,7 @@ Sends a `POST` request to `/v3/lipsyncs`
                 self.inner(),
                 &mut request,
                 Some(operations::at(9usize, "create_lipsync")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14123,17 +14438,20 @@ Arguments:
         &'a self,
         lipsync_id: &'a str,
     ) -> Result<ResponseValue<types::GetLipsyncResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_lipsync",
                 200u16,
-                self.raw_get_lipsync(lipsync_id),
+                &call_context,
+                self.raw_get_lipsync(lipsync_id, &call_context),
             )
             .await
     }
     async fn raw_get_lipsync<'a>(
         &'a self,
         lipsync_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetLipsyncResponse>, Error<()>> {
         let url = format!(
             "{}/v3/lipsyncs/{}", self.baseurl, encode_path(& lipsync_id.to_string()),
@@ -14151,6 +14469,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(39usize, "get_lipsync")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14180,17 +14499,20 @@ Arguments:
         &'a self,
         lipsync_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteLipsyncResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_lipsync",
                 200u16,
-                self.raw_delete_lipsync(lipsync_id),
+                &call_context,
+                self.raw_delete_lipsync(lipsync_id, &call_context),
             )
             .await
     }
     async fn raw_delete_lipsync<'a>(
         &'a self,
         lipsync_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteLipsyncResponse>, Error<()>> {
         let url = format!(
             "{}/v3/lipsyncs/{}", self.baseurl, encode_path(& lipsync_id.to_string()),
@@ -14208,6 +14530,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(24usize, "delete_lipsync")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14239,11 +14562,13 @@ Arguments:
         lipsync_id: &'a str,
         body: &'a types::LipsyncUpdateRequest,
     ) -> Result<ResponseValue<types::UpdateLipsyncResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "update_lipsync",
                 200u16,
-                self.raw_update_lipsync(lipsync_id, body),
+                &call_context,
+                self.raw_update_lipsync(lipsync_id, body, &call_context),
             )
             .await
     }
@@ -14251,6 +14576,7 @@ Arguments:
         &'a self,
         lipsync_id: &'a str,
         body: &'a types::LipsyncUpdateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::UpdateLipsyncResponse>, Error<()>> {
         let url = format!(
             "{}/v3/lipsyncs/{}", self.baseurl, encode_path(& lipsync_id.to_string()),
@@ -14269,6 +14595,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(81usize, "update_lipsync")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14296,17 +14623,20 @@ Sends a `POST` request to `/v3/lipsyncs/batches`
         &'a self,
         body: &'a types::LipsyncBatchCreateRequest,
     ) -> Result<ResponseValue<types::CreateLipsyncBatchResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_lipsync_batch",
                 202u16,
-                self.raw_create_lipsync_batch(body),
+                &call_context,
+                self.raw_create_lipsync_batch(body, &call_context),
             )
             .await
     }
     async fn raw_create_lipsync_batch<'a>(
         &'a self,
         body: &'a types::LipsyncBatchCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateLipsyncBatchResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs/batches", self.baseurl,);
         #[allow(unused_mut)]
@@ -14323,6 +14653,7 @@ Sends a `POST` request to `/v3/lipsyncs/batches`
                 self.inner(),
                 &mut request,
                 Some(operations::at(10usize, "create_lipsync_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14356,11 +14687,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::GetLipsyncBatchResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_lipsync_batch",
                 200u16,
-                self.raw_get_lipsync_batch(batch_id, limit, token),
+                &call_context,
+                self.raw_get_lipsync_batch(batch_id, limit, token, &call_context),
             )
             .await
     }
@@ -14369,6 +14702,7 @@ Arguments:
         batch_id: &'a str,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetLipsyncBatchResponse>, Error<()>> {
         let url = format!(
             "{}/v3/lipsyncs/batches/{}", self.baseurl, encode_path(& batch_id
@@ -14389,6 +14723,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(40usize, "get_lipsync_batch")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14420,11 +14755,13 @@ Arguments:
         batch_ids: Option<&'a str>,
         lipsync_ids: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListLipsyncStatusesResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_lipsync_statuses",
                 200u16,
-                self.raw_list_lipsync_statuses(batch_ids, lipsync_ids),
+                &call_context,
+                self.raw_list_lipsync_statuses(batch_ids, lipsync_ids, &call_context),
             )
             .await
     }
@@ -14432,6 +14769,7 @@ Arguments:
         &'a self,
         batch_ids: Option<&'a str>,
         lipsync_ids: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListLipsyncStatusesResponse>, Error<()>> {
         let url = format!("{}/v3/lipsyncs/statuses", self.baseurl,);
         #[allow(unused_mut)]
@@ -14449,6 +14787,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(59usize, "list_lipsync_statuses")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14480,11 +14819,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListBackgroundRemovalsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_background_removals",
                 200u16,
-                self.raw_list_background_removals(limit, token),
+                &call_context,
+                self.raw_list_background_removals(limit, token, &call_context),
             )
             .await
     }
@@ -14492,6 +14833,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListBackgroundRemovalsResponse>, Error<()>> {
         let url = format!("{}/v3/background-removals", self.baseurl,);
         #[allow(unused_mut)]
@@ -14509,6 +14851,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(56usize, "list_background_removals")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14536,17 +14879,20 @@ Sends a `POST` request to `/v3/background-removals`
         &'a self,
         body: &'a types::BackgroundRemovalCreateRequest,
     ) -> Result<ResponseValue<types::CreateBackgroundRemovalResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_background_removal",
                 200u16,
-                self.raw_create_background_removal(body),
+                &call_context,
+                self.raw_create_background_removal(body, &call_context),
             )
             .await
     }
     async fn raw_create_background_removal<'a>(
         &'a self,
         body: &'a types::BackgroundRemovalCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateBackgroundRemovalResponse>, Error<()>> {
         let url = format!("{}/v3/background-removals", self.baseurl,);
         #[allow(unused_mut)]
@@ -14563,6 +14909,7 @@ Sends a `POST` request to `/v3/background-removals`
                 self.inner(),
                 &mut request,
                 Some(operations::at(8usize, "create_background_removal")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14592,17 +14939,20 @@ Arguments:
         &'a self,
         job_id: &'a str,
     ) -> Result<ResponseValue<types::GetBackgroundRemovalResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_background_removal",
                 200u16,
-                self.raw_get_background_removal(job_id),
+                &call_context,
+                self.raw_get_background_removal(job_id, &call_context),
             )
             .await
     }
     async fn raw_get_background_removal<'a>(
         &'a self,
         job_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetBackgroundRemovalResponse>, Error<()>> {
         let url = format!(
             "{}/v3/background-removals/{}", self.baseurl, encode_path(& job_id
@@ -14621,6 +14971,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(37usize, "get_background_removal")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14650,17 +15001,20 @@ Arguments:
         &'a self,
         job_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteBackgroundRemovalResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_background_removal",
                 200u16,
-                self.raw_delete_background_removal(job_id),
+                &call_context,
+                self.raw_delete_background_removal(job_id, &call_context),
             )
             .await
     }
     async fn raw_delete_background_removal<'a>(
         &'a self,
         job_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteBackgroundRemovalResponse>, Error<()>> {
         let url = format!(
             "{}/v3/background-removals/{}", self.baseurl, encode_path(& job_id
@@ -14679,6 +15033,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(23usize, "delete_background_removal")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14712,11 +15067,13 @@ Arguments:
         limit: Option<i64>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListAiClippingJobsResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_ai_clipping_jobs",
                 200u16,
-                self.raw_list_ai_clipping_jobs(limit, token),
+                &call_context,
+                self.raw_list_ai_clipping_jobs(limit, token, &call_context),
             )
             .await
     }
@@ -14724,6 +15081,7 @@ Arguments:
         &'a self,
         limit: Option<i64>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ListAiClippingJobsResponse>, Error<()>> {
         let url = format!("{}/v3/ai-clipping", self.baseurl,);
         #[allow(unused_mut)]
@@ -14741,6 +15099,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(51usize, "list_ai_clipping_jobs")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14770,17 +15129,20 @@ Sends a `POST` request to `/v3/ai-clipping`
         &'a self,
         body: &'a types::AiClippingCreateRequest,
     ) -> Result<ResponseValue<types::CreateAiClippingJobResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_ai_clipping_job",
                 202u16,
-                self.raw_create_ai_clipping_job(body),
+                &call_context,
+                self.raw_create_ai_clipping_job(body, &call_context),
             )
             .await
     }
     async fn raw_create_ai_clipping_job<'a>(
         &'a self,
         body: &'a types::AiClippingCreateRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::CreateAiClippingJobResponse>, Error<()>> {
         let url = format!("{}/v3/ai-clipping", self.baseurl,);
         #[allow(unused_mut)]
@@ -14797,6 +15159,7 @@ Sends a `POST` request to `/v3/ai-clipping`
                 self.inner(),
                 &mut request,
                 Some(operations::at(3usize, "create_ai_clipping_job")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14826,17 +15189,20 @@ Arguments:
         &'a self,
         job_id: &'a str,
     ) -> Result<ResponseValue<types::GetAiClippingJobResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_ai_clipping_job",
                 200u16,
-                self.raw_get_ai_clipping_job(job_id),
+                &call_context,
+                self.raw_get_ai_clipping_job(job_id, &call_context),
             )
             .await
     }
     async fn raw_get_ai_clipping_job<'a>(
         &'a self,
         job_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::GetAiClippingJobResponse>, Error<()>> {
         let url = format!(
             "{}/v3/ai-clipping/{}", self.baseurl, encode_path(& job_id.to_string()),
@@ -14854,6 +15220,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(32usize, "get_ai_clipping_job")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -14883,17 +15250,20 @@ Arguments:
         &'a self,
         job_id: &'a str,
     ) -> Result<ResponseValue<types::DeleteAiClippingJobResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_ai_clipping_job",
                 200u16,
-                self.raw_delete_ai_clipping_job(job_id),
+                &call_context,
+                self.raw_delete_ai_clipping_job(job_id, &call_context),
             )
             .await
     }
     async fn raw_delete_ai_clipping_job<'a>(
         &'a self,
         job_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::DeleteAiClippingJobResponse>, Error<()>> {
         let url = format!(
             "{}/v3/ai-clipping/{}", self.baseurl, encode_path(& job_id.to_string()),
@@ -14911,6 +15281,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(19usize, "delete_ai_clipping_job")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -15851,7 +16222,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

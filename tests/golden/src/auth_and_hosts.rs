@@ -123,10 +123,19 @@ Sends a `GET` request to `/v1/thing`
     pub async fn get_thing<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::Thing>, crate::Error> {
-        crate::rt::finish(self.inner(), "get_thing", 200u16, self.raw_get_thing()).await
+        let call_context = crate::rt::CallContext::default();
+        crate::rt::finish(
+                self.inner(),
+                "get_thing",
+                200u16,
+                &call_context,
+                self.raw_get_thing(&call_context),
+            )
+            .await
     }
     async fn raw_get_thing<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Thing>, Error<()>> {
         let url = format!("{}/v1/thing", self.baseurl,);
         #[allow(unused_mut)]
@@ -142,6 +151,7 @@ Sends a `GET` request to `/v1/thing`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "get_thing")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -173,17 +183,20 @@ Sends a `POST` request to `/v1/upload`
         &'a self,
         body: &'a types::Thing,
     ) -> Result<ResponseValue<types::Thing>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "upload_thing",
                 200u16,
-                self.raw_upload_thing(body),
+                &call_context,
+                self.raw_upload_thing(body, &call_context),
             )
             .await
     }
     async fn raw_upload_thing<'a>(
         &'a self,
         body: &'a types::Thing,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Thing>, Error<()>> {
         let url = format!("{}/v1/upload", self.baseurl,);
         #[allow(unused_mut)]
@@ -200,6 +213,7 @@ Sends a `POST` request to `/v1/upload`
                 self.inner(),
                 &mut request,
                 Some(operations::at(1usize, "upload_thing")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -279,7 +293,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

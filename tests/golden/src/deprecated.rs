@@ -126,16 +126,19 @@ Sends a `POST` request to `/v1/streaming.new`
     pub async fn start_session<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::Session>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "start_session",
                 200u16,
-                self.raw_start_session(),
+                &call_context,
+                self.raw_start_session(&call_context),
             )
             .await
     }
     async fn raw_start_session<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Session>, Error<()>> {
         let url = format!("{}/v1/streaming.new", self.baseurl,);
         #[allow(unused_mut)]
@@ -151,6 +154,7 @@ Sends a `POST` request to `/v1/streaming.new`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "start_session")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -220,7 +224,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

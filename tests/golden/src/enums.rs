@@ -319,12 +319,20 @@ Sends a `GET` request to `/v1/video`
         &'a self,
         kind: Option<types::Kind>,
     ) -> Result<ResponseValue<types::Video>, crate::Error> {
-        crate::rt::finish(self.inner(), "get_video", 200u16, self.raw_get_video(kind))
+        let call_context = crate::rt::CallContext::default();
+        crate::rt::finish(
+                self.inner(),
+                "get_video",
+                200u16,
+                &call_context,
+                self.raw_get_video(kind, &call_context),
+            )
             .await
     }
     async fn raw_get_video<'a>(
         &'a self,
         kind: Option<types::Kind>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Video>, Error<()>> {
         let url = format!("{}/v1/video", self.baseurl,);
         #[allow(unused_mut)]
@@ -341,6 +349,7 @@ Sends a `GET` request to `/v1/video`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "get_video")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -410,7 +419,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

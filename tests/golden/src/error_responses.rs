@@ -132,17 +132,20 @@ Sends a `DELETE` request to `/v1/thing/{thing_id}`
         &'a self,
         thing_id: &'a str,
     ) -> Result<ResponseValue<types::Done>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "delete_thing",
                 200u16,
-                self.raw_delete_thing(thing_id),
+                &call_context,
+                self.raw_delete_thing(thing_id, &call_context),
             )
             .await
     }
     async fn raw_delete_thing<'a>(
         &'a self,
         thing_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Done>, Error<()>> {
         let url = format!(
             "{}/v1/thing/{}", self.baseurl, encode_path(& thing_id.to_string()),
@@ -160,6 +163,7 @@ Sends a `DELETE` request to `/v1/thing/{thing_id}`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "delete_thing")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -229,7 +233,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

@@ -137,11 +137,19 @@ Sends a `GET` request to `/v1/status`
     pub async fn get_status<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::Status>, crate::Error> {
-        crate::rt::finish(self.inner(), "get_status", 200u16, self.raw_get_status())
+        let call_context = crate::rt::CallContext::default();
+        crate::rt::finish(
+                self.inner(),
+                "get_status",
+                200u16,
+                &call_context,
+                self.raw_get_status(&call_context),
+            )
             .await
     }
     async fn raw_get_status<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Status>, Error<()>> {
         let url = format!("{}/v1/status", self.baseurl,);
         #[allow(unused_mut)]
@@ -157,6 +165,7 @@ Sends a `GET` request to `/v1/status`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "get_status")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -226,7 +235,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

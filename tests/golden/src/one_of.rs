@@ -207,17 +207,20 @@ Sends a `POST` request to `/v1/scene`
         &'a self,
         body: &'a types::Scene,
     ) -> Result<ResponseValue<types::Scene>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_scene",
                 200u16,
-                self.raw_create_scene(body),
+                &call_context,
+                self.raw_create_scene(body, &call_context),
             )
             .await
     }
     async fn raw_create_scene<'a>(
         &'a self,
         body: &'a types::Scene,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Scene>, Error<()>> {
         let url = format!("{}/v1/scene", self.baseurl,);
         #[allow(unused_mut)]
@@ -234,6 +237,7 @@ Sends a `POST` request to `/v1/scene`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "create_scene")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -303,7 +307,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

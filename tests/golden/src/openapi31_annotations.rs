@@ -213,17 +213,20 @@ Sends a `POST` request to `/v1/speech`
         &'a self,
         body: &'a types::Speech,
     ) -> Result<ResponseValue<types::Speech>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "create_speech",
                 200u16,
-                self.raw_create_speech(body),
+                &call_context,
+                self.raw_create_speech(body, &call_context),
             )
             .await
     }
     async fn raw_create_speech<'a>(
         &'a self,
         body: &'a types::Speech,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Speech>, Error<()>> {
         let url = format!("{}/v1/speech", self.baseurl,);
         #[allow(unused_mut)]
@@ -240,6 +243,7 @@ Sends a `POST` request to `/v1/speech`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "create_speech")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -309,7 +313,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

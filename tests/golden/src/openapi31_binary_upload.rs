@@ -124,17 +124,20 @@ Sends a `POST` request to `/v1/asset`
         &'a self,
         body: B,
     ) -> Result<ResponseValue<types::Asset>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(body),
+                &call_context,
+                self.raw_upload_asset(body, &call_context),
             )
             .await
     }
     async fn raw_upload_asset<'a, B: Into<reqwest::Body>>(
         &'a self,
         body: B,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Asset>, Error<()>> {
         let url = format!("{}/v1/asset", self.baseurl,);
         #[allow(unused_mut)]
@@ -155,6 +158,7 @@ Sends a `POST` request to `/v1/asset`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "upload_asset")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -224,7 +228,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

@@ -131,11 +131,19 @@ Sends a `GET` request to `/v1/folder`
     pub async fn get_folder<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::Folder>, crate::Error> {
-        crate::rt::finish(self.inner(), "get_folder", 200u16, self.raw_get_folder())
+        let call_context = crate::rt::CallContext::default();
+        crate::rt::finish(
+                self.inner(),
+                "get_folder",
+                200u16,
+                &call_context,
+                self.raw_get_folder(&call_context),
+            )
             .await
     }
     async fn raw_get_folder<'a>(
         &'a self,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Folder>, Error<()>> {
         let url = format!("{}/v1/folder", self.baseurl,);
         #[allow(unused_mut)]
@@ -151,6 +159,7 @@ Sends a `GET` request to `/v1/folder`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "get_folder")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -220,7 +229,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

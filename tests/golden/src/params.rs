@@ -207,16 +207,19 @@ Arguments:
         shelf_id: &'a str,
         params: params::ListShelfItemsParams<'a>,
     ) -> Result<ResponseValue<types::ItemPageResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_shelf_items",
                 200u16,
+                &call_context,
                 self
                     .raw_list_shelf_items(
                         shelf_id,
                         params.kind,
                         params.limit,
                         params.token,
+                        &call_context,
                     ),
             )
             .await
@@ -227,6 +230,7 @@ Arguments:
         kind: Option<&'a str>,
         limit: Option<i32>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ItemPageResponse>, Error<()>> {
         let url = format!(
             "{}/v1/shelves/{}/items", self.baseurl, encode_path(& shelf_id.to_string()),
@@ -247,6 +251,7 @@ Arguments:
                 self.inner(),
                 &mut request,
                 Some(operations::at(3usize, "list_shelf_items")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -276,11 +281,19 @@ Sends a `GET` request to `/v1/counts`
         &'a self,
         params: params::GetCountsParams,
     ) -> Result<ResponseValue<types::JobResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_counts",
                 200u16,
-                self.raw_get_counts(params.archived, params.limit, params.offset),
+                &call_context,
+                self
+                    .raw_get_counts(
+                        params.archived,
+                        params.limit,
+                        params.offset,
+                        &call_context,
+                    ),
             )
             .await
     }
@@ -289,6 +302,7 @@ Sends a `GET` request to `/v1/counts`
         archived: Option<bool>,
         limit: Option<i32>,
         offset: Option<i32>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::JobResponse>, Error<()>> {
         let url = format!("{}/v1/counts", self.baseurl,);
         #[allow(unused_mut)]
@@ -307,6 +321,7 @@ Sends a `GET` request to `/v1/counts`
                 self.inner(),
                 &mut request,
                 Some(operations::at(1usize, "get_counts")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -337,11 +352,20 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
         job_id: &'a str,
         params: params::GetJobParams<'a>,
     ) -> Result<ResponseValue<types::JobResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "get_job",
                 200u16,
-                self.raw_get_job(job_id, params.detail, params.locale, params.verbose),
+                &call_context,
+                self
+                    .raw_get_job(
+                        job_id,
+                        params.detail,
+                        params.locale,
+                        params.verbose,
+                        &call_context,
+                    ),
             )
             .await
     }
@@ -351,6 +375,7 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
         detail: Option<&'a str>,
         locale: Option<&'a str>,
         verbose: Option<bool>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::JobResponse>, Error<()>> {
         let url = format!(
             "{}/v1/jobs/{}", self.baseurl, encode_path(& job_id.to_string()),
@@ -371,6 +396,7 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
                 self.inner(),
                 &mut request,
                 Some(operations::at(2usize, "get_job")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -400,12 +426,20 @@ Sends a `POST` request to `/v1/jobs`
         &'a self,
         body: &'a types::CreateJobRequest,
     ) -> Result<ResponseValue<types::JobResponse>, crate::Error> {
-        crate::rt::finish(self.inner(), "create_job", 200u16, self.raw_create_job(body))
+        let call_context = crate::rt::CallContext::default();
+        crate::rt::finish(
+                self.inner(),
+                "create_job",
+                200u16,
+                &call_context,
+                self.raw_create_job(body, &call_context),
+            )
             .await
     }
     async fn raw_create_job<'a>(
         &'a self,
         body: &'a types::CreateJobRequest,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::JobResponse>, Error<()>> {
         let url = format!("{}/v1/jobs", self.baseurl,);
         #[allow(unused_mut)]
@@ -422,6 +456,7 @@ Sends a `POST` request to `/v1/jobs`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "create_job")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -553,7 +588,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

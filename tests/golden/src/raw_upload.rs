@@ -184,11 +184,13 @@ Sends a `POST` request to `/v1/asset`
         content_type: types::MediaType,
         body: B,
     ) -> Result<ResponseValue<types::Asset>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "upload_asset",
                 200u16,
-                self.raw_upload_asset(content_type, body),
+                &call_context,
+                self.raw_upload_asset(content_type, body, &call_context),
             )
             .await
     }
@@ -196,6 +198,7 @@ Sends a `POST` request to `/v1/asset`
         &'a self,
         content_type: types::MediaType,
         body: B,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::Asset>, Error<()>> {
         let url = format!("{}/v1/asset", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
@@ -219,6 +222,7 @@ Sends a `POST` request to `/v1/asset`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "upload_asset")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -288,7 +292,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(

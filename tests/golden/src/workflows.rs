@@ -156,11 +156,13 @@ Sends a `GET` request to `/v1/items`
         limit: Option<i32>,
         token: Option<&'a str>,
     ) -> Result<ResponseValue<types::ItemPageResponse>, crate::Error> {
+        let call_context = crate::rt::CallContext::default();
         crate::rt::finish(
                 self.inner(),
                 "list_items",
                 200u16,
-                self.raw_list_items(limit, token),
+                &call_context,
+                self.raw_list_items(limit, token, &call_context),
             )
             .await
     }
@@ -168,6 +170,7 @@ Sends a `GET` request to `/v1/items`
         &'a self,
         limit: Option<i32>,
         token: Option<&'a str>,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::ItemPageResponse>, Error<()>> {
         let url = format!("{}/v1/items", self.baseurl,);
         #[allow(unused_mut)]
@@ -185,6 +188,7 @@ Sends a `GET` request to `/v1/items`
                 self.inner(),
                 &mut request,
                 Some(operations::at(1usize, "list_items")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -214,12 +218,20 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
         &'a self,
         job_id: &'a str,
     ) -> Result<ResponseValue<types::JobResponse>, crate::Error> {
-        crate::rt::finish(self.inner(), "get_job", 200u16, self.raw_get_job(job_id))
+        let call_context = crate::rt::CallContext::default();
+        crate::rt::finish(
+                self.inner(),
+                "get_job",
+                200u16,
+                &call_context,
+                self.raw_get_job(job_id, &call_context),
+            )
             .await
     }
     async fn raw_get_job<'a>(
         &'a self,
         job_id: &'a str,
+        call_context: &crate::rt::CallContext,
     ) -> Result<ResponseValue<types::JobResponse>, Error<()>> {
         let url = format!(
             "{}/v1/jobs/{}", self.baseurl, encode_path(& job_id.to_string()),
@@ -237,6 +249,7 @@ Sends a `GET` request to `/v1/jobs/{job_id}`
                 self.inner(),
                 &mut request,
                 Some(operations::at(0usize, "get_job")),
+                Some(call_context),
             )
             .map_err(Error::InvalidRequest)?;
         let result = crate::rt::exec(
@@ -315,7 +328,12 @@ impl ClientHooks<crate::rt::ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
-        crate::rt::pre(self.inner(), request, operations::operation(info.operation_id))
+        crate::rt::pre(
+                self.inner(),
+                request,
+                operations::operation(info.operation_id),
+                None,
+            )
             .map_err(Error::InvalidRequest)
     }
     async fn exec(
