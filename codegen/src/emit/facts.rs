@@ -1,6 +1,7 @@
 //! Facts: what the hand-written runtime needs to know about each operation, as data of its own
-//! types (`crate::rt::Operation`, `Host`, `Credential`), and the `ClientHooks` impl that hands
-//! every request to the runtime with its operation's facts.
+//! types (`crate::rt::Operation`, `Host`, `Credential`), and the `ClientHooks` impl that hands a
+//! request to the runtime with its operation's facts. Generated methods call the runtime directly
+//! with their facts by index (`transform`); the hooks serve a request sent by hand through them.
 //!
 //! Hosts and credentials reach the runtime as variants the model mapped from the spec's servers
 //! and security schemes by what they are, so reordering servers or renaming a scheme changes no
