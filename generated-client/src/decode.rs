@@ -10,8 +10,6 @@
 //! did not come as text, an envelope field came twice) or the decode failed, `raw_outcome` reads
 //! the body as before.
 
-use std::sync::Mutex;
-
 use progenitor_client::ResponseValue;
 use reqwest::Response;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
@@ -20,7 +18,7 @@ use serde_json::Value;
 use crate::envelope::{EnvelopeFields, RawOutcome, Reported, fields_outcome, raw_outcome};
 use crate::error::{ApiError, Error};
 use crate::reply::{kept_body, request_id};
-use crate::verdict::{Verdict, carry};
+use crate::verdict::carry;
 
 /// What a 2xx body gave.
 pub(crate) enum Checked<T> {
@@ -73,8 +71,7 @@ pub async fn decode<T: DeserializeOwned>(
         Checked::Failure(reported) => {
             let (request_id, body) = (request_id(&headers), kept_body(&body));
             let error = ApiError::reported(operation, status, reported, request_id, body, None);
-            let verdict = Verdict(Mutex::new(Some(Error::Api(error))));
-            Err(progenitor_client::Error::ResponseBodyError(carry(verdict).await))
+            Err(progenitor_client::Error::ResponseBodyError(carry(Error::Api(error)).await))
         }
     }
 }

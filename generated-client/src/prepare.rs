@@ -58,7 +58,11 @@ pub fn pre(
         None => None,
     };
     match key {
-        Some(Ok(key)) => call.iter().for_each(|call| call.record_key(&key)),
+        Some(Ok(key)) => {
+            if let Some(call) = call {
+                call.record_key(&key);
+            }
+        }
         Some(Err(KeyProblem::Invalid(reason))) => {
             let message = format!("invalid idempotency key: {reason}");
             if let Some(call) = call {

@@ -9,7 +9,6 @@
 //! reaches [`crate::finish::finish`] inside the `reqwest::Error` that `exec` returns
 //! (`verdict.rs`).
 
-use std::sync::Mutex;
 use std::time::Instant;
 
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
@@ -24,7 +23,7 @@ use crate::retry::{InProgressPolicy, StatusVerdict, error_delay, may_have_arrive
 use crate::state::ClientState;
 use crate::trace::{span, trace_body, trace_request};
 use crate::url::{origin_of, without_query};
-use crate::verdict::{Verdict, carry};
+use crate::verdict::carry;
 
 /// The `exec` hook of every generated client: sends the request with retries and reads its
 /// reply (see the module docs).
@@ -44,7 +43,7 @@ pub async fn exec(
     match Box::pin(send(http, state, request, call)).instrument(span(operation_id)).await {
         Ok(response) => Ok(response),
         Err(Failure::Transport(error)) => Err(error),
-        Err(Failure::Verdict(error)) => Err(carry(Verdict(Mutex::new(Some(error)))).await),
+        Err(Failure::Verdict(error)) => Err(carry(error).await),
     }
 }
 

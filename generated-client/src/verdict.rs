@@ -40,8 +40,9 @@ mod bytes_carrier {
     use futures_util::stream;
     use reqwest::Response;
 
-    /// A `reqwest::Error` whose source is `verdict`: a body that fails with it, read.
-    pub(crate) async fn carry(verdict: super::Verdict) -> reqwest::Error {
+    /// A `reqwest::Error` whose source is the verdict `error`: a body that fails with it, read.
+    pub(crate) async fn carry(error: crate::error::Error) -> reqwest::Error {
+        let verdict = super::Verdict(std::sync::Mutex::new(Some(error)));
         let failing = stream::iter([Err::<Vec<u8>, _>(verdict)]);
         let mut response = Response::from(http::Response::new(reqwest::Body::wrap_stream(failing)));
         loop {
